@@ -1,0 +1,631 @@
+"""Composition: the exact choice of workshop members, with what each constraint cost (seed 3).
+
+Kelman's workshops bring three to six members of each party, equal numbers, chosen for
+their influence in their community, their credibility there and their interest and ability
+to learn (seed 3); Hewstone & Brown (1986) ask for equal status across the parties (seed 4.3).
+:func:`compose` maximises the weighted sum of influence, credibility and openness with
+``scipy.optimize.milp`` (HiGHS, relative gap 0: a proven optimum), then re-solves once per
+constraint without it to tell what that constraint cost. :func:`brute_force_compose`
+enumerates every selection instead; it exists to check :func:`compose` on small pools.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from tracktwo.domain.vocabulary import Role
+from tracktwo.errors import CompositionInfeasible, PartySizeError, ValidationError
+
+ENGINE_VERSION = "composition/1.0"
+RELAXABLE = ("max_status_gap", "required_roles", "min_distinct_roles", "max_per_role")
+"""The constraints that may be dropped, in the order infeasibility is blamed on them."""
+
+_GAIN_TOLERANCE = 1e-9
+_GAP_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class CompositionCandidate:
+    """A briefed candidate; influence, credibility, openness and status run from 0 to 1."""
+
+    id: str
+    party: str
+    role: Role
+    influence: float
+    credibility: float
+    openness: float
+    status: float
+    committed: bool
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValidationError("a candidate needs an id")
+        for name in ("influence", "credibility", "openness", "status"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or math.isnan(value) or not 0 <= value <= 1:
+                raise ValidationError(
+                    f"{name} of candidate {self.id!r} is {value!r}; give a number from 0 to 1"
+                )
+
+    def score(self, weights: tuple[float, float, float]) -> float:
+        """Return the weighted sum of influence, credibility and openness."""
+        wi, wc, wo = weights
+        return wi * self.influence + wc * self.credibility + wo * self.openness
+
+
+@dataclass(frozen=True)
+class CompositionRules:
+    """The rules a composition must meet; every count is per party.
+
+    ``max_status_gap`` bounds |mean status of one party's members - another's| (0..1; None
+    drops it). ``weights`` weigh influence, credibility and openness (non-negative).
+    """
+
+    per_party: int = 4
+    max_status_gap: float | None = 0.1
+    min_distinct_roles: int = 2
+    required_roles: Mapping[Role, int] = field(default_factory=dict)
+    max_per_role: int | None = None
+    weights: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+    def __post_init__(self) -> None:
+        if not 3 <= self.per_party <= 6:
+            raise PartySizeError(
+                f"per_party is {self.per_party}; a workshop has 3 to 6 members of each party"
+            )
+        gap = self.max_status_gap
+        if gap is not None and (math.isnan(gap) or gap < 0):
+            raise ValidationError(f"max_status_gap is {gap!r}; give a number >= 0 or None")
+        if self.min_distinct_roles < 0:
+            raise ValidationError(f"min_distinct_roles is {self.min_distinct_roles}; give >= 0")
+        if self.max_per_role is not None and self.max_per_role < 1:
+            raise ValidationError(f"max_per_role is {self.max_per_role}; give >= 1 or None")
+        try:
+            required = {Role(role): int(count) for role, count in self.required_roles.items()}
+        except ValueError as error:
+            raise ValidationError(f"required_roles: {error}; use tracktwo Role values") from error
+        if any(count < 0 for count in required.values()):
+            raise ValidationError(f"required_roles {required} holds a negative count")
+        object.__setattr__(self, "required_roles", required)
+        weights = tuple(float(w) for w in self.weights)
+        if len(weights) != 3 or any(math.isnan(w) or w < 0 for w in weights):
+            raise ValidationError(
+                f"weights are {self.weights!r}; give three non-negative numbers "
+                "for influence, credibility and openness"
+            )
+        object.__setattr__(self, "weights", weights)
+
+    def without(self, name: str) -> CompositionRules:
+        """Return these rules with one relaxable constraint dropped."""
+        relaxations: dict[str, dict[str, Any]] = {
+            "max_status_gap": {"max_status_gap": None},
+            "required_roles": {"required_roles": {}},
+            "min_distinct_roles": {"min_distinct_roles": 0},
+            "max_per_role": {"max_per_role": None},
+        }
+        return replace(self, **relaxations[name])
+
+    def in_force(self) -> tuple[str, ...]:
+        """Return the names of the relaxable constraints that these rules set."""
+        active = {
+            "max_status_gap": self.max_status_gap is not None,
+            "required_roles": any(self.required_roles.values()),
+            "min_distinct_roles": self.min_distinct_roles > 0,
+            "max_per_role": self.max_per_role is not None,
+        }
+        return tuple(name for name in RELAXABLE if active[name])
+
+    def describe(self, name: str) -> str:
+        """Say one constraint in words."""
+        if name == "max_status_gap":
+            return f"max_status_gap {self.max_status_gap:.2f}"
+        if name == "required_roles":
+            wanted = ", ".join(f"{n} {r.value}" for r, n in self.required_roles.items() if n)
+            return f"required_roles ({wanted} per party)"
+        if name == "min_distinct_roles":
+            return f"min_distinct_roles ({self.min_distinct_roles} roles per party)"
+        return f"max_per_role ({self.max_per_role} of one role per party)"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "per_party": self.per_party,
+            "max_status_gap": self.max_status_gap,
+            "min_distinct_roles": self.min_distinct_roles,
+            "required_roles": {r.value: n for r, n in self.required_roles.items()},
+            "max_per_role": self.max_per_role,
+            "weights": list(self.weights),
+        }
+
+
+@dataclass(frozen=True)
+class ConstraintReport:
+    """What one constraint cost: the objective gained if it alone were dropped (>= 0)."""
+
+    name: str
+    binding: bool
+    cost: float
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "name": self.name,
+            "binding": self.binding,
+            "cost": self.cost,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The chosen members per party (best first), and why.
+
+    ``status_gap`` is the largest pairwise gap in mean status; ``pool`` holds the committed
+    candidates that were considered.
+    """
+
+    selected: Mapping[str, tuple[str, ...]]
+    objective: float
+    status_gap: float
+    constraints: tuple[ConstraintReport, ...]
+    excluded_uncommitted: tuple[str, ...]
+    rules: CompositionRules
+    pool: tuple[CompositionCandidate, ...]
+    engine_version: str = ENGINE_VERSION
+
+    def _ranked_pool(self, party: str) -> list[CompositionCandidate]:
+        return _ranked([c for c in self.pool if c.party == party], self.rules.weights)
+
+    def explain(self) -> list[str]:
+        """Return sentences: why each member was chosen and what each constraint cost."""
+        wi, wc, wo = self.rules.weights
+        lines = [
+            f"Chose {self.rules.per_party} members of each party, maximising "
+            f"{wi:g} x influence + {wc:g} x credibility + {wo:g} x openness "
+            f"(objective {self.objective:.3f})."
+        ]
+        for party, chosen in self.selected.items():
+            ranked = self._ranked_pool(party)
+            rank_of = {c.id: i + 1 for i, c in enumerate(ranked)}
+            by_id = {c.id: c for c in ranked}
+            for candidate_id in chosen:
+                c = by_id[candidate_id]
+                line = (
+                    f"{party}: {c.id} ({c.role.value}) scores {c.score(self.rules.weights):.2f} "
+                    f"(influence {c.influence:.2f}, credibility {c.credibility:.2f}, "
+                    f"openness {c.openness:.2f}, status {c.status:.2f}); "
+                    f"ranked {rank_of[c.id]} of {len(ranked)} committed."
+                )
+                if rank_of[c.id] > self.rules.per_party:
+                    line += " Chosen over higher-scoring candidates to meet the rules below."
+                lines.append(line)
+        lines.append(f"The largest gap in mean status between parties is {self.status_gap:.3f}.")
+        lines.extend(report.detail for report in self.constraints)
+        if self.excluded_uncommitted:
+            lines.append(
+                f"Left out {len(self.excluded_uncommitted)} candidates without a recorded "
+                f"commitment ({', '.join(self.excluded_uncommitted)}); brief them and record "
+                "their commitment to consider them."
+            )
+        return lines
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per member: party, rank, candidate, role, the four scores, score."""
+        rows = []
+        by_id = {c.id: c for c in self.pool}
+        for party, chosen in self.selected.items():
+            for rank, candidate_id in enumerate(chosen, start=1):
+                c = by_id[candidate_id]
+                rows.append(
+                    {
+                        "party": party,
+                        "rank": rank,
+                        "candidate": c.id,
+                        "role": c.role.value,
+                        "influence": c.influence,
+                        "credibility": c.credibility,
+                        "openness": c.openness,
+                        "status": c.status,
+                        "score": c.score(self.rules.weights),
+                    }
+                )
+        frame = pd.DataFrame(rows)
+        frame.attrs["engine_version"] = self.engine_version
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping, explanation included."""
+        return {
+            "engine_version": self.engine_version,
+            "selected": {party: list(ids) for party, ids in self.selected.items()},
+            "objective": self.objective,
+            "status_gap": self.status_gap,
+            "constraints": [report.to_dict() for report in self.constraints],
+            "excluded_uncommitted": list(self.excluded_uncommitted),
+            "rules": self.rules.to_dict(),
+            "explanation": self.explain(),
+        }
+
+
+# --- the search: one exact solver and one enumerator behind the same contract -------------
+
+Pool = Mapping[str, Sequence[CompositionCandidate]]
+"""Committed candidates per party, in the order of ``parties``."""
+Selection = dict[str, tuple[CompositionCandidate, ...]]
+Solver = Callable[[Pool, CompositionRules], Selection | None]
+"""Return the best selection under the rules, or None when none meets them."""
+
+
+def _ranked(
+    candidates: Sequence[CompositionCandidate], weights: tuple[float, float, float]
+) -> list[CompositionCandidate]:
+    return sorted(candidates, key=lambda c: (-c.score(weights), c.id))
+
+
+def _objective(selection: Selection, weights: tuple[float, float, float]) -> float:
+    return sum(c.score(weights) for chosen in selection.values() for c in chosen)
+
+
+def _status_gap(selection: Selection) -> float:
+    means = [sum(c.status for c in chosen) / len(chosen) for chosen in selection.values()]
+    return max(means) - min(means) if means else 0.0
+
+
+def _meets_party_rules(chosen: Sequence[CompositionCandidate], rules: CompositionRules) -> bool:
+    counts: dict[Role, int] = {}
+    for c in chosen:
+        counts[c.role] = counts.get(c.role, 0) + 1
+    if any(counts.get(role, 0) < n for role, n in rules.required_roles.items()):
+        return False
+    if len(counts) < rules.min_distinct_roles:
+        return False
+    return rules.max_per_role is None or max(counts.values()) <= rules.max_per_role
+
+
+def _solve_by_enumeration(pool: Pool, rules: CompositionRules) -> Selection | None:
+    """Enumerate every selection; exponential, for checking on small pools only."""
+    k = rules.per_party
+    options = []
+    for members in pool.values():
+        feasible = [
+            combo
+            for combo in itertools.combinations(members, k)
+            if _meets_party_rules(combo, rules)
+        ]
+        if not feasible:
+            return None
+        options.append(feasible)
+    best: Selection | None = None
+    best_value = -math.inf
+    for choice in itertools.product(*options):
+        selection = dict(zip(pool, choice, strict=True))
+        gap = rules.max_status_gap
+        if gap is not None and _status_gap(selection) > gap + _GAP_TOLERANCE:
+            continue
+        value = _objective(selection, rules.weights)
+        if value > best_value + _GAIN_TOLERANCE:
+            best, best_value = selection, value
+    return best
+
+
+def _smallest_gap_by_enumeration(pool: Pool, rules: CompositionRules) -> float:
+    k = rules.per_party
+    options = [
+        [combo for combo in itertools.combinations(members, k) if _meets_party_rules(combo, rules)]
+        for members in pool.values()
+    ]
+    gaps = [
+        _status_gap(dict(zip(pool, choice, strict=True))) for choice in itertools.product(*options)
+    ]
+    return min(gaps, default=math.inf)
+
+
+def _solve_milp(pool: Pool, rules: CompositionRules, *, minimise_gap: bool) -> np.ndarray | None:
+    """Solve the 0-1 programme exactly with HiGHS; return the solution vector or None.
+
+    Variables: x_i (candidate i chosen, in pool order); y_pr (role r present in party p,
+    only when ``min_distinct_roles`` >= 2) with y_pr <= sum of x_i of that role; and, when
+    ``minimise_gap``, a continuous t bounding every pairwise gap in mean status, which is then
+    the objective instead of the weighted score. Mean status is linear in x because every
+    party has exactly ``per_party`` members.
+    """
+    k = rules.per_party
+    candidates = [c for members in pool.values() for c in members]
+    n = len(candidates)
+    party_members = {p: [i for i, c in enumerate(candidates) if c.party == p] for p in pool}
+    role_members: dict[tuple[str, Role], list[int]] = {}
+    for i, c in enumerate(candidates):
+        role_members.setdefault((c.party, c.role), []).append(i)
+    for party in pool:
+        for role, needed in rules.required_roles.items():
+            if needed and (party, role) not in role_members:
+                return None
+    indicators = list(role_members) if rules.min_distinct_roles >= 2 else []
+    gap_column = n + len(indicators)
+    width = gap_column + (1 if minimise_gap else 0)
+    rows: list[np.ndarray] = []
+    lower: list[float] = []
+    upper: list[float] = []
+
+    def add(coefficients: dict[int, float], lo: float, hi: float) -> None:
+        row = np.zeros(width)
+        for j, a in coefficients.items():
+            row[j] += a
+        rows.append(row)
+        lower.append(lo)
+        upper.append(hi)
+
+    for members in party_members.values():
+        add(dict.fromkeys(members, 1.0), k, k)
+    most = rules.max_per_role if rules.max_per_role is not None else k
+    for (_, role), members in role_members.items():
+        needed = rules.required_roles.get(role, 0)
+        if needed > 0 or most < k:
+            add(dict.fromkeys(members, 1.0), needed, most)
+    for j, key in enumerate(indicators, start=n):
+        coefficients = dict.fromkeys(role_members[key], -1.0)
+        coefficients[j] = 1.0
+        add(coefficients, -np.inf, 0.0)
+    for party in pool:
+        own = [n + j for j, key in enumerate(indicators) if key[0] == party]
+        if own:
+            add(dict.fromkeys(own, 1.0), rules.min_distinct_roles, np.inf)
+    for p, q in itertools.combinations(pool, 2):
+        difference = {i: candidates[i].status / k for i in party_members[p]}
+        difference.update({i: -candidates[i].status / k for i in party_members[q]})
+        if minimise_gap:
+            add({**difference, gap_column: -1.0}, -np.inf, 0.0)
+            add({**difference, gap_column: 1.0}, 0.0, np.inf)
+        elif rules.max_status_gap is not None:
+            add(difference, -rules.max_status_gap, rules.max_status_gap)
+
+    cost = np.zeros(width)
+    if minimise_gap:
+        cost[gap_column] = 1.0
+    else:
+        cost[:n] = [-c.score(rules.weights) for c in candidates]
+    integrality = np.ones(width)
+    if minimise_gap:
+        integrality[gap_column] = 0
+    result = milp(
+        cost,
+        integrality=integrality,
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(np.vstack(rows), lower, upper),
+        options={"mip_rel_gap": 0.0},
+    )
+    if result.status == 2:
+        return None
+    if result.status != 0 or result.x is None:
+        raise CompositionInfeasible(
+            f"the solver stopped without a verdict ({result.message}); "
+            "try a smaller pool or report this as a bug",
+            constraint="solver",
+        )
+    return np.asarray(result.x)
+
+
+def _solve_by_milp(pool: Pool, rules: CompositionRules) -> Selection | None:
+    x = _solve_milp(pool, rules, minimise_gap=False)
+    if x is None:
+        return None
+    candidates = [c for members in pool.values() for c in members]
+    chosen = {c.id for c, value in zip(candidates, x, strict=False) if value > 0.5}
+    return {p: tuple(c for c in members if c.id in chosen) for p, members in pool.items()}
+
+
+def _smallest_gap_by_milp(pool: Pool, rules: CompositionRules) -> float:
+    x = _solve_milp(pool, rules, minimise_gap=True)
+    if x is None:
+        return math.inf
+    candidates = [c for members in pool.values() for c in members]
+    chosen = {c.id for c, value in zip(candidates, x, strict=False) if value > 0.5}
+    return _status_gap({p: tuple(c for c in m if c.id in chosen) for p, m in pool.items()})
+
+
+@dataclass(frozen=True)
+class _Search:
+    best: Solver
+    smallest_gap: Callable[[Pool, CompositionRules], float]
+
+
+_MILP = _Search(_solve_by_milp, _smallest_gap_by_milp)
+_ENUMERATION = _Search(_solve_by_enumeration, _smallest_gap_by_enumeration)
+
+
+# --- diagnosis, costs and the public entry points ------------------------------------------
+
+
+def _check_rules_against_themselves(rules: CompositionRules) -> None:
+    k = rules.per_party
+    required = sum(rules.required_roles.values())
+    if required > k:
+        raise CompositionInfeasible(
+            f"required_roles ask for {required} members per party but per_party is {k}; "
+            "require fewer roles or raise per_party",
+            constraint="required_roles",
+        )
+    if rules.min_distinct_roles > min(k, len(Role)):
+        raise CompositionInfeasible(
+            f"min_distinct_roles is {rules.min_distinct_roles} but a party has {k} members "
+            f"and there are {len(Role)} roles; lower min_distinct_roles",
+            constraint="min_distinct_roles",
+        )
+    most = rules.max_per_role
+    if most is not None:
+        if most * len(Role) < k:
+            raise CompositionInfeasible(
+                f"max_per_role {most} over {len(Role)} roles cannot fill {k} seats per party; "
+                "raise max_per_role",
+                constraint="max_per_role",
+            )
+        for role, n in rules.required_roles.items():
+            if n > most:
+                raise CompositionInfeasible(
+                    f"required_roles ask for {n} {role.value} per party but max_per_role is "
+                    f"{most}; lower the requirement or raise max_per_role",
+                    constraint="required_roles",
+                )
+
+
+def _check_pool(pool: Pool, rules: CompositionRules) -> None:
+    k = rules.per_party
+    for party, members in pool.items():
+        if len(members) < k:
+            raise CompositionInfeasible(
+                f"party {party!r} has only {len(members)} committed candidates; {k} are needed "
+                "per party: brief more candidates and record their commitment, or lower "
+                "per_party",
+                constraint="per_party",
+            )
+    for party, members in pool.items():
+        counts: dict[Role, int] = {}
+        for c in members:
+            counts[c.role] = counts.get(c.role, 0) + 1
+        for role, needed in rules.required_roles.items():
+            if counts.get(role, 0) < needed:
+                raise CompositionInfeasible(
+                    f"party {party!r} has {counts.get(role, 0)} committed {role.value} "
+                    f"candidates; required_roles asks for {needed} per party: recruit more "
+                    "or relax required_roles",
+                    constraint="required_roles",
+                )
+        if len(counts) < rules.min_distinct_roles:
+            raise CompositionInfeasible(
+                f"party {party!r} has committed candidates in only {len(counts)} roles; "
+                f"min_distinct_roles asks for {rules.min_distinct_roles}: recruit in other roles "
+                "or lower min_distinct_roles",
+                constraint="min_distinct_roles",
+            )
+        if rules.max_per_role is not None:
+            seats = sum(min(n, rules.max_per_role) for n in counts.values())
+            if seats < k:
+                raise CompositionInfeasible(
+                    f"party {party!r} can fill only {seats} of {k} seats with at most "
+                    f"{rules.max_per_role} per role; recruit in other roles or raise "
+                    "max_per_role",
+                    constraint="max_per_role",
+                )
+
+
+def _diagnose(pool: Pool, rules: CompositionRules, search: _Search) -> CompositionInfeasible:
+    """Blame the first constraint whose removal alone makes the composition feasible."""
+    in_force = rules.in_force()
+    fixes = [name for name in in_force if search.best(pool, rules.without(name)) is not None]
+    if not fixes:
+        for first, second in itertools.combinations(in_force, 2):
+            if search.best(pool, rules.without(first).without(second)) is not None:
+                return CompositionInfeasible(
+                    f"{rules.describe(first)} and {rules.describe(second)} cannot both be met "
+                    "with the committed candidates; relax one of them",
+                    constraint=f"{first}+{second}",
+                )
+        return CompositionInfeasible(
+            "no selection meets the rules together; relax several of " + ", ".join(in_force),
+            constraint="+".join(in_force),
+        )
+    name = fixes[0]
+    others = f" (dropping {', '.join(fixes[1:])} instead would also help)" if fixes[1:] else ""
+    if name == "max_status_gap":
+        smallest = search.smallest_gap(pool, rules.without(name))
+        message = (
+            f"the parties' mean status cannot come within {rules.max_status_gap:.3f} of each "
+            f"other under the other rules; the smallest achievable gap is {smallest:.3f}: raise "
+            "max_status_gap to at least that or recruit candidates of comparable status"
+        )
+    else:
+        message = (
+            f"{rules.describe(name)} cannot be met together with the other rules; "
+            "relax it or recruit more committed candidates"
+        )
+    return CompositionInfeasible(message + others, constraint=name)
+
+
+def _report(
+    name: str, rules: CompositionRules, pool: Pool, value: float, search: _Search
+) -> ConstraintReport:
+    relaxed = search.best(pool, rules.without(name))
+    gain = _objective(relaxed, rules.weights) - value if relaxed is not None else 0.0
+    binding = gain > _GAIN_TOLERANCE
+    cost = gain if binding else 0.0
+    if binding and relaxed is not None:
+        detail = (
+            f"{rules.describe(name)} binds: dropping it alone would raise the objective by "
+            f"{cost:.3f} (status gap then {_status_gap(relaxed):.3f})."
+        )
+    else:
+        detail = f"{rules.describe(name)} does not bind: dropping it alone would gain nothing."
+    return ConstraintReport(name, binding, cost, detail)
+
+
+def _compose(
+    candidates: Sequence[CompositionCandidate],
+    parties: Sequence[str],
+    rules: CompositionRules,
+    search: _Search,
+) -> Composition:
+    names = tuple(parties)
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise ValidationError(f"parties {list(names)}: name two or more distinct parties")
+    seen: set[str] = set()
+    for c in candidates:
+        if c.id in seen:
+            raise ValidationError(f"candidate id {c.id!r} appears twice; give each id once")
+        seen.add(c.id)
+        if c.party not in names:
+            raise ValidationError(
+                f"candidate {c.id!r} belongs to party {c.party!r}, not one of {list(names)}"
+            )
+    pool = {
+        p: _ranked([c for c in candidates if c.party == p and c.committed], rules.weights)
+        for p in names
+    }
+    _check_rules_against_themselves(rules)
+    _check_pool(pool, rules)
+    selection = search.best(pool, rules)
+    if selection is None:
+        raise _diagnose(pool, rules, search)
+    value = _objective(selection, rules.weights)
+    reports = tuple(_report(name, rules, pool, value, search) for name in rules.in_force())
+    return Composition(
+        selected={p: tuple(c.id for c in _ranked(selection[p], rules.weights)) for p in names},
+        objective=value,
+        status_gap=_status_gap(selection),
+        constraints=reports,
+        excluded_uncommitted=tuple(sorted(c.id for c in candidates if not c.committed)),
+        rules=rules,
+        pool=tuple(c for p in names for c in pool[p]),
+    )
+
+
+def compose(
+    candidates: Sequence[CompositionCandidate],
+    parties: Sequence[str],
+    rules: CompositionRules,
+) -> Composition:
+    """Choose exactly ``rules.per_party`` committed members of each party, exactly.
+
+    Maximises the weighted sum of influence, credibility and openness under the rules; the
+    status gap is honoured within HiGHS's feasibility tolerance (1e-6). Each constraint in
+    force is reported with its cost: the objective gained by re-solving without it alone.
+    Raises CompositionInfeasible naming the constraint that cannot be met.
+    """
+    return _compose(candidates, parties, rules, _MILP)
+
+
+def brute_force_compose(
+    candidates: Sequence[CompositionCandidate],
+    parties: Sequence[str],
+    rules: CompositionRules,
+) -> Composition:
+    """Compose by enumerating every selection; exponential, for checking :func:`compose`."""
+    return _compose(candidates, parties, rules, _ENUMERATION)
