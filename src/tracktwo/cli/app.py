@@ -1,0 +1,155 @@
+"""The ``tracktwo`` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from tracktwo.cli.common import (
+    DatabaseUrl,
+    DataDir,
+    JsonFlag,
+    console,
+    guarded,
+    opened,
+    parse_uuid,
+    print_json,
+)
+from tracktwo.cli.lifecycle import (
+    candidate_app,
+    conflict_app,
+    schedule_app,
+    survey_app,
+    transfer_app,
+    workshop_app,
+)
+from tracktwo.cli.phases import phase_app
+from tracktwo.services import audit, demo, setup
+
+DEFAULT = Path("data")
+
+app = typer.Typer(
+    name="tracktwo",
+    help="Track-two diplomacy: confidential problem-solving workshops, from ripeness to policy.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(conflict_app, name="conflict")
+app.add_typer(workshop_app, name="workshop")
+app.add_typer(candidate_app, name="candidate")
+app.add_typer(schedule_app, name="schedule")
+app.add_typer(phase_app, name="phase")
+app.add_typer(survey_app, name="survey")
+app.add_typer(transfer_app, name="transfer")
+
+try:  # the common-ground engine registers its own commands when present
+    from tracktwo.cli.commonground import app as commonground_app
+except ImportError:  # pragma: no cover - only while that module is being written
+    commonground_app = None
+if commonground_app is not None:
+    app.add_typer(commonground_app, name="commonground")
+
+
+@app.command()
+def init(data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None) -> None:
+    """Create the data folder: master key (0600), database and schema."""
+    with guarded():
+        store = setup.initialise(data_dir, database_url)
+        console.print(f"ready: {store.url} with keys in {data_dir / 'keys'}")
+        store.dispose()
+
+
+def _build_demo(data_dir: Path, database_url: str | None, *, quiet: bool) -> dict[str, object]:
+    with guarded():
+        store = setup.initialise(data_dir, database_url)
+        try:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                console=console,
+                transient=True,
+                disable=quiet,
+            ) as progress:
+                task = progress.add_task("building the demo", total=None)
+                ids = demo.build_demo(
+                    store, progress=lambda message: progress.update(task, description=message)
+                )
+            return demo.demo_report(store, ids)
+        finally:
+            store.dispose()
+    raise AssertionError("unreachable")
+
+
+def _summary(report: dict[str, object]) -> None:
+    members = report["members"]
+    assert isinstance(members, dict)
+    table = Table("party", "member", "role", title="Composed workshop")
+    for party, people in members.items():
+        for person in people:
+            table.add_row(party, person.get("name", "(sealed)"), person["role"])
+    console.print(table)
+    ripeness = report["ripeness"]
+    assert isinstance(ripeness, list)
+    console.print(f"ripeness now: [bold]{ripeness[-1]['state']}[/]")
+    board = report["board"]
+    assert isinstance(board, dict)
+    both = [i["text"] for i in board["ideas"] if i["supported_by_both"]]
+    console.print(f"ideas both parties support: {len(both)} of {len(board['ideas'])}")
+    for text in both:
+        console.print(f"  - {text}")
+    conditions = report["contact_conditions"]
+    if isinstance(conditions, dict):
+        for warning in conditions.get("warnings", []):
+            console.print(f"[yellow]contact condition:[/] {warning}")
+
+
+@app.command("demo")
+def demo_command(
+    as_json: JsonFlag = False,
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Build the island demo and run the whole lifecycle; --json prints the full report."""
+    report = _build_demo(data_dir, database_url, quiet=as_json)
+    if as_json:
+        print_json(report)
+    else:
+        _summary(report)
+
+
+@app.command("run")
+def run_command(data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None) -> None:
+    """The main job: prepare the data folder with the demo conflict (once) and report on it."""
+    marker = data_dir / "demo-report.json"
+    if marker.exists():
+        console.print(f"the demo is already in {data_dir}; its report is {marker}")
+        return
+    report = _build_demo(data_dir, database_url, quiet=False)
+    import json
+
+    from tracktwo.cli.common import to_json_ready
+
+    marker.write_text(json.dumps(to_json_ready(report), ensure_ascii=False, indent=2))
+    _summary(report)
+    console.print(f"full report written to {marker}")
+
+
+@app.command("audit")
+def audit_command(
+    workshop_id: Annotated[str | None, typer.Argument()] = None,
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Print the audit trail of identity reads (who, which record, when)."""
+    with opened(data_dir, database_url) as store:
+        wid = parse_uuid(workshop_id, "workshop") if workshop_id else None
+        print_json(audit.trail(store, wid))
+
+
+def main() -> None:
+    """Entry point of the ``tracktwo`` console script."""
+    app()

@@ -1,0 +1,123 @@
+"""What every command shares: the data folder, JSON output and error handling."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from uuid import UUID
+
+import typer
+from rich.console import Console
+
+from tracktwo.errors import TrackTwoError
+from tracktwo.services.setup import open_data
+
+if TYPE_CHECKING:
+    from tracktwo.store.database import Store
+
+console = Console()
+errors = Console(stderr=True)
+
+DataDir = Annotated[
+    Path,
+    typer.Option("--data-dir", envvar="TRACKTWO_DATA_DIR", help="Folder of the database and keys."),
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="TRACKTWO_DATABASE_URL",
+        help="SQLAlchemy URL (PostgreSQL for scale); default: SQLite in the data folder.",
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+DEFAULT_DATA = Path("data")
+
+T = TypeVar("T")
+
+
+def to_json_ready(value: Any) -> Any:
+    """Convert UUIDs, dates and numpy scalars to JSON-ready values."""
+    if isinstance(value, dict):
+        return {str(k): to_json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_ready(v) for v in value]
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    return value
+
+
+def print_json(value: Any) -> None:
+    """Print ``value`` as one JSON document on standard output."""
+    typer.echo(json.dumps(to_json_ready(value), ensure_ascii=False, indent=2))
+
+
+def fail(message: str) -> None:
+    """Print an error and exit with status 2."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Turn our errors into a message and exit status 2."""
+    try:
+        yield
+    except TrackTwoError as error:
+        fail(str(error))
+
+
+@contextmanager
+def opened(data_dir: Path, url: str | None) -> Iterator[Store]:
+    """Open the data folder for one command, reporting our errors with status 2."""
+    with guarded():
+        store = open_data(data_dir, url)
+        try:
+            yield store
+        finally:
+            store.dispose()
+
+
+def parse_uuid(value: str, what: str) -> UUID:
+    """Parse an id given on the command line, naming what was expected."""
+    try:
+        return UUID(value)
+    except ValueError:
+        fail(f"{value!r} is not a valid {what} id")
+        raise  # unreachable; keeps type checkers sure
+
+
+def parse_date(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{what} {value!r} is not a date (YYYY-MM-DD)")
+        raise
+
+
+def parse_datetime(value: str, what: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"{what} {value!r} is not a date and time (YYYY-MM-DDTHH:MM)")
+        raise
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a service call, turning our errors into exit status 2."""
+    with guarded():
+        return action()
+    raise AssertionError("unreachable")
+
+
+def data_dir_default() -> Path:
+    return Path(os.environ.get("TRACKTWO_DATA_DIR", str(DEFAULT_DATA)))

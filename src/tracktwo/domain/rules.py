@@ -1,0 +1,99 @@
+"""The workshop method's rules, checked before anything is stored (seed section 3)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from tracktwo.errors import PartySizeError, ValidationError
+
+MIN_PER_PARTY = 3
+MAX_PER_PARTY = 6
+PRELIMINARY_HOURS = (4.0, 5.0)
+SUPPORT_THRESHOLD = 3.5
+RATING_SCALE = (1, 5)
+
+KELMAN_GROUND_RULES: dict[str, str] = {
+    "privacy": "what is said stays in the room: no publicity, no record, no audience",
+    "no-attribution": "nothing said is attributed to the person who said it",
+    "no-fault": "no one is blamed; the aim is analysis, not accusation",
+    "equality": "the parties are equal in the room, whatever their power outside",
+    "address-each-other": "participants address each other, not the third party or constituencies",
+    "analytic-not-polemic": "discussion is analytic rather than polemical",
+    "no-expectation-of-agreement": "no agreement is expected or binding",
+}
+"""Ground rules of Kelman's problem-solving workshops (Kelman 1996), by key."""
+
+REQUIRED_BRIEFING_RULES = frozenset({"privacy", "no-fault", "equality"})
+
+
+def require_unit_interval(name: str, value: float) -> float:
+    """Return ``value`` if it is a number in [0, 1], else say which field was wrong."""
+    if not isinstance(value, int | float) or math.isnan(value) or not 0.0 <= value <= 1.0:
+        raise ValidationError(f"{name} must be a number between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def require_text(name: str, value: str, *, max_length: int = 4000) -> str:
+    """Return stripped ``value`` if it is non-empty and not too long."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"{name} must not be empty")
+    if len(text) > max_length:
+        raise ValidationError(f"{name} is {len(text)} characters; at most {max_length} are allowed")
+    return text
+
+
+def require_party_size(per_party: int) -> int:
+    """Return ``per_party`` if a workshop may have that many members per party (3 to 6)."""
+    if not isinstance(per_party, int) or not MIN_PER_PARTY <= per_party <= MAX_PER_PARTY:
+        raise PartySizeError(
+            f"a workshop has {MIN_PER_PARTY} to {MAX_PER_PARTY} members per party; "
+            f"{per_party!r} was asked"
+        )
+    return per_party
+
+
+def require_equal_parties(members: Mapping[str, Iterable[object]]) -> int:
+    """Return the common party size, or fail when parties differ or leave the 3-6 range."""
+    sizes = {party: len(list(people)) for party, people in members.items()}
+    if len(set(sizes.values())) != 1:
+        listed = ", ".join(f"{party}: {size}" for party, size in sizes.items())
+        raise PartySizeError(f"parties must have equal numbers of members; got {listed}")
+    return require_party_size(next(iter(sizes.values())))
+
+
+def require_rating(value: int) -> int:
+    """Return ``value`` if it is a whole rating on the 1-5 scale."""
+    low, high = RATING_SCALE
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValidationError(f"a rating is a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
+def require_preliminary_hours(hours: float) -> float:
+    """Return ``hours`` if a preliminary session lasts four to five hours (seed 3)."""
+    low, high = PRELIMINARY_HOURS
+    if not low <= hours <= high:
+        raise ValidationError(
+            f"a preliminary session lasts {low:g} to {high:g} hours per party; {hours:g} was asked"
+        )
+    return hours
+
+
+def require_ground_rules(rules: Iterable[str]) -> tuple[str, ...]:
+    """Return the discussed ground rules if every key is one of Kelman's."""
+    chosen = tuple(dict.fromkeys(rules))
+    unknown = [rule for rule in chosen if rule not in KELMAN_GROUND_RULES]
+    if unknown:
+        raise ValidationError(
+            f"unknown ground rule(s) {', '.join(unknown)}; known: {', '.join(KELMAN_GROUND_RULES)}"
+        )
+    return chosen
+
+
+def supported_by_all(mean_by_party: Mapping[str, float], parties: Iterable[str]) -> bool:
+    """Say whether every party rates an idea at or above the support threshold (3.5 of 5)."""
+    return all(
+        party in mean_by_party and mean_by_party[party] >= SUPPORT_THRESHOLD for party in parties
+    )

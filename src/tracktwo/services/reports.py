@@ -1,0 +1,111 @@
+"""One JSON-ready report holding each lifecycle element's result for a workshop."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from uuid import UUID
+
+import pandas as pd
+from sqlalchemy import select
+
+from tracktwo.domain.actors import Actor
+from tracktwo.errors import ValidationError
+from tracktwo.services import conditions, phases, recruitment, schedule, surveys, transfers
+from tracktwo.services.access import require_manager
+from tracktwo.services.conflicts import conflict_profile, ripeness
+from tracktwo.services.workshops import third_party
+from tracktwo.store.database import Store
+from tracktwo.store.models import CompositionRow, WorkshopRow
+from tracktwo.store.unit_of_work import UnitOfWork
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a frame's rows as JSON-ready dicts, NaN as None."""
+    records = []
+    for row in frame.to_dict(orient="records"):
+        clean: dict[str, Any] = {}
+        for key, value in row.items():
+            if isinstance(value, float) and math.isnan(value):
+                clean[str(key)] = None
+            elif hasattr(value, "item"):
+                clean[str(key)] = value.item()
+            else:
+                clean[str(key)] = value
+        records.append(clean)
+    return records
+
+
+def workshop_report(
+    store: Store, actor: Actor, workshop_id: UUID, *, reveal_names: bool = True
+) -> dict[str, Any]:
+    """Gather every element's result for one workshop (names revealed are audited)."""
+    with UnitOfWork(store) as uow:
+        workshop = require_manager(uow, actor, workshop_id)
+        latest = uow.all(
+            select(CompositionRow)
+            .where(CompositionRow.workshop_id == workshop_id)
+            .order_by(CompositionRow.created_at.desc())
+        )
+        info = {
+            "id": str(workshop.id),
+            "title": workshop.title,
+            "venue": workshop.venue,
+            "sequence": workshop.sequence,
+            "series_id": str(workshop.series_id) if workshop.series_id else None,
+            "previous_workshop_id": str(workshop.previous_workshop_id)
+            if workshop.previous_workshop_id
+            else None,
+            "per_party": workshop.per_party,
+        }
+        conflict_id = workshop.conflict_id
+        composition = latest[0].result if latest else None
+    member_list = recruitment.members(store, actor, workshop_id, reveal=reveal_names)
+    by_party: dict[str, list[dict[str, Any]]] = {}
+    for member in member_list:
+        by_party.setdefault(member["party"], []).append(member)
+    report: dict[str, Any] = {
+        "conflict": conflict_profile(store, actor, conflict_id),
+        "ripeness": frame_records(ripeness(store, conflict_id).to_frame().astype({"on": str})),
+        "workshop": info,
+        "third_party": third_party(store, actor, workshop_id) if reveal_names else None,
+        "members": by_party,
+        "composition": composition,
+        "schedule": schedule.schedule(store, actor, workshop_id),
+        "board": phases.board(store, actor, workshop_id),
+        "contact_conditions": None,
+        "survey_effects": None,
+        "risk_register": surveys.risk_register(store, actor, workshop_id),
+        "transfers": transfers.transfers(store, actor, workshop_id),
+    }
+    try:
+        report["snowball"] = recruitment.snowball(store, actor, workshop_id).to_dict()
+    except ValidationError as error:
+        report["snowball"] = {"unavailable": str(error)}
+    if member_list:
+        report["contact_conditions"] = conditions.contact_conditions(
+            store, actor, workshop_id
+        ).to_dict()
+    try:
+        effects = surveys.survey_effects(store, actor, workshop_id, after="post")
+        follow_up = surveys.survey_effects(store, actor, workshop_id, after="follow-up")
+        report["survey_effects"] = {
+            "pre_to_post": frame_records(effects["change"]),
+            "pre_to_follow_up": frame_records(follow_up["change"]),
+            "individual_group_gap": frame_records(effects["individual_group_gap"]),
+            "individual_group_gap_follow_up": frame_records(follow_up["individual_group_gap"]),
+        }
+    except ValidationError as error:
+        report["survey_effects"] = {"unavailable": str(error)}
+    return report
+
+
+def workshops_of(store: Store, conflict_id: UUID) -> list[UUID]:
+    """Return a conflict's workshops in series order."""
+    with UnitOfWork(store) as uow:
+        rows = uow.all(
+            select(WorkshopRow)
+            .where(WorkshopRow.conflict_id == conflict_id)
+            .order_by(WorkshopRow.created_at, WorkshopRow.sequence)
+        )
+        return [row.id for row in rows]

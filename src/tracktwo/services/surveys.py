@@ -1,0 +1,227 @@
+"""Surveys before, after and at follow-up, and re-entry (elements 15 and 16).
+
+Answers are stored under a keyed pseudonym per participant, so waves can be paired without
+storing who answered. Figures for groups smaller than ``min_group`` are suppressed: with
+three to six people per party, a per-party figure could identify a person.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import pandas as pd
+from sqlalchemy import select
+
+from tracktwo.domain.actors import Actor
+from tracktwo.domain.rules import require_unit_interval
+from tracktwo.domain.surveys import SurveyAnswer, check_answer, parse_survey_csv
+from tracktwo.domain.vocabulary import Measure, SurveyWave
+from tracktwo.engines.evaluation import individual_group_gap, paired_change
+from tracktwo.errors import SurveyFileError, ValidationError
+from tracktwo.services.access import require_contributor, require_manager
+from tracktwo.store.database import Store
+from tracktwo.store.models import (
+    ConflictRow,
+    MemberRow,
+    ReentryRow,
+    SurveyResponseRow,
+)
+from tracktwo.store.unit_of_work import UnitOfWork
+
+DEFAULT_MIN_GROUP = 3
+
+
+def _store_answer(
+    uow: UnitOfWork, workshop_id: UUID, member: MemberRow, answer: SurveyAnswer
+) -> None:
+    token = uow.cipher(workshop_id).pseudonym("survey", str(member.id))
+    existing = uow.all(
+        select(SurveyResponseRow).where(
+            SurveyResponseRow.workshop_id == workshop_id,
+            SurveyResponseRow.respondent_token == token,
+            SurveyResponseRow.wave == answer.wave.value,
+            SurveyResponseRow.measure == answer.measure.value,
+        )
+    )
+    if existing:
+        existing[0].value, existing[0].taken_on = answer.value, answer.taken_on
+        return
+    uow.session.add(
+        SurveyResponseRow(
+            workshop_id=workshop_id,
+            respondent_token=token,
+            party_id=member.party_id,
+            wave=answer.wave.value,
+            measure=answer.measure.value,
+            value=answer.value,
+            taken_on=answer.taken_on,
+        )
+    )
+
+
+def answer_survey(
+    store: Store,
+    actor: Actor,
+    workshop_id: UUID,
+    *,
+    wave: str,
+    answers: dict[str, float],
+    taken_on: date,
+) -> None:
+    """Record a participant's own answers for one wave (all or nothing)."""
+    with UnitOfWork(store) as uow:
+        member = require_contributor(uow, actor, workshop_id)
+        try:
+            chosen_wave = SurveyWave(wave)
+        except ValueError:
+            raise ValidationError(f"wave {wave!r} is not pre, post or follow-up") from None
+        for name, value in answers.items():
+            try:
+                measure = Measure(name)
+            except ValueError:
+                raise ValidationError(f"unknown measure {name!r}") from None
+            check_answer(measure, value)
+            _store_answer(
+                uow,
+                workshop_id,
+                member,
+                SurveyAnswer(str(member.id), chosen_wave, measure, value, taken_on),
+            )
+
+
+def import_survey_file(store: Store, actor: Actor, workshop_id: UUID, text: str) -> int:
+    """Import a survey CSV keyed by member id; a bad row rejects the whole file."""
+    answers = parse_survey_csv(text)
+    with UnitOfWork(store) as uow:
+        require_manager(uow, actor, workshop_id)
+        members = {
+            str(m.id): m
+            for m in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
+        }
+        for row_number, answer in enumerate(answers, start=2):
+            member = members.get(answer.participant)
+            if member is None:
+                raise SurveyFileError(
+                    f"row {row_number}: participant {answer.participant!r} is not a member of "
+                    "this workshop (use the member id from `tracktwo workshop members`)"
+                )
+            _store_answer(uow, workshop_id, member, answer)
+        return len(answers)
+
+
+def responses_frame(store: Store, actor: Actor, workshop_id: UUID) -> pd.DataFrame:
+    """Return the pseudonymous long frame (respondent, party, measure, wave, value)."""
+    with UnitOfWork(store) as uow:
+        workshop = require_manager(uow, actor, workshop_id)
+        names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+        rows = uow.all(
+            select(SurveyResponseRow).where(SurveyResponseRow.workshop_id == workshop_id)
+        )
+        return pd.DataFrame(
+            {
+                "respondent": [r.respondent_token for r in rows],
+                "party": [names[r.party_id] for r in rows],
+                "measure": [r.measure for r in rows],
+                "wave": [r.wave for r in rows],
+                "value": [r.value for r in rows],
+            },
+            columns=["respondent", "party", "measure", "wave", "value"],
+        )
+
+
+def survey_effects(
+    store: Store,
+    actor: Actor,
+    workshop_id: UUID,
+    *,
+    after: str = "post",
+    min_group: int = DEFAULT_MIN_GROUP,
+    seed: int = 0,
+) -> dict[str, pd.DataFrame]:
+    """Return paired change from the pre wave and the individual/group image gap."""
+    frame = responses_frame(store, actor, workshop_id)
+    if frame.empty:
+        raise ValidationError("no survey answers are stored for this workshop yet")
+    later = SurveyWave(after)
+    return {
+        "change": paired_change(
+            frame, before=SurveyWave.PRE, after=later, min_group=min_group, seed=seed
+        ),
+        "individual_group_gap": individual_group_gap(
+            frame, before=SurveyWave.PRE, after=later, min_group=min_group, seed=seed
+        ),
+    }
+
+
+def record_reentry(
+    store: Store,
+    actor: Actor,
+    member_id: UUID,
+    *,
+    followed_up_on: date,
+    ingroup_pressure: float,
+    marginalisation: float,
+    publicly_exposed: bool = False,
+    notes: str | None = None,
+) -> UUID:
+    """Record what happened to a participant at home: pressure, marginalisation, exposure.
+
+    ``ingroup_pressure`` and ``marginalisation`` are 0-1 judgements of the follow-up talk.
+    """
+    with UnitOfWork(store) as uow:
+        member = uow.get(MemberRow, member_id, "workshop member")
+        require_manager(uow, actor, member.workshop_id)
+        row = ReentryRow(
+            workshop_id=member.workshop_id,
+            member_id=member_id,
+            followed_up_on=followed_up_on,
+            ingroup_pressure=require_unit_interval("in-group pressure", ingroup_pressure),
+            marginalisation=require_unit_interval("marginalisation", marginalisation),
+            publicly_exposed=publicly_exposed,
+        )
+        uow.add(row)
+        if notes:
+            row.notes_enc = uow.seal(member.workshop_id, notes, f"reentry.notes:{row.id}")
+        return row.id
+
+
+def risk_level(ingroup_pressure: float, marginalisation: float, exposed: bool) -> str:
+    """Return ``high``, ``elevated`` or ``low`` for a returning participant."""
+    if exposed or marginalisation >= 0.6 or ingroup_pressure >= 0.8:
+        return "high"
+    if marginalisation >= 0.3 or ingroup_pressure >= 0.5:
+        return "elevated"
+    return "low"
+
+
+def risk_register(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+    """Return each member's latest re-entry follow-up with a risk flag, highest risk first."""
+    with UnitOfWork(store) as uow:
+        workshop = require_manager(uow, actor, workshop_id)
+        names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+        rows = uow.all(
+            select(ReentryRow)
+            .where(ReentryRow.workshop_id == workshop_id)
+            .order_by(ReentryRow.followed_up_on)
+        )
+        latest: dict[UUID, ReentryRow] = {row.member_id: row for row in rows}
+        order = {"high": 0, "elevated": 1, "low": 2}
+        register: list[dict[str, Any]] = []
+        for member_id, row in latest.items():
+            member = uow.get(MemberRow, member_id)
+            level = risk_level(row.ingroup_pressure, row.marginalisation, row.publicly_exposed)
+            register.append(
+                {
+                    "member_id": str(member_id),
+                    "party": names[member.party_id],
+                    "followed_up_on": row.followed_up_on.isoformat(),
+                    "ingroup_pressure": row.ingroup_pressure,
+                    "marginalisation": row.marginalisation,
+                    "publicly_exposed": row.publicly_exposed,
+                    "risk": level,
+                }
+            )
+        register.sort(key=lambda entry: (order[entry["risk"]], -entry["marginalisation"]))
+        return register

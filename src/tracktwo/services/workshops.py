@@ -1,0 +1,212 @@
+"""Workshops, their third-party teams, continuing series and the end of retention.
+
+PRODUCT.md elements 3 (third party) and 18 (a series where each workshop starts from the
+last one's ideas).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+
+from tracktwo.domain.actors import Actor
+from tracktwo.domain.rules import require_party_size, require_text, require_unit_interval
+from tracktwo.errors import ValidationError
+from tracktwo.services.access import require_manager, require_operator
+from tracktwo.store.database import Store
+from tracktwo.store.models import (
+    ConflictRow,
+    FacilitatorRow,
+    IdeaRow,
+    SeriesRow,
+    WorkshopRow,
+)
+from tracktwo.store.unit_of_work import UnitOfWork, now
+
+CARRY_ACTIONS = ("carried", "strengthen", "expand", "modify")
+
+
+def create_series(store: Store, actor: Actor, conflict_id: UUID, *, name: str) -> UUID:
+    """Open a continuing series of workshops for a conflict."""
+    require_operator(actor, "open a workshop series")
+    with UnitOfWork(store) as uow:
+        uow.get(ConflictRow, conflict_id, "conflict")
+        series = SeriesRow(conflict_id=conflict_id, name=require_text("series name", name))
+        uow.add(series)
+        return series.id
+
+
+def create_workshop(
+    store: Store,
+    actor: Actor,
+    conflict_id: UUID,
+    *,
+    title: str,
+    per_party: int,
+    venue: str = "",
+    series_id: UUID | None = None,
+    retention_until: date | None = None,
+) -> UUID:
+    """Create a workshop with its own data key; 3-6 members per party (seed 3)."""
+    require_operator(actor, "create a workshop")
+    with UnitOfWork(store) as uow:
+        uow.get(ConflictRow, conflict_id, "conflict")
+        sequence = 1
+        previous: UUID | None = None
+        if series_id is not None:
+            series = uow.get(SeriesRow, series_id, "series")
+            if series.conflict_id != conflict_id:
+                raise ValidationError("that series belongs to another conflict")
+            earlier = uow.all(
+                select(WorkshopRow)
+                .where(WorkshopRow.series_id == series_id)
+                .order_by(WorkshopRow.sequence.desc())
+            )
+            if earlier:
+                sequence, previous = earlier[0].sequence + 1, earlier[0].id
+        workshop = WorkshopRow(
+            conflict_id=conflict_id,
+            series_id=series_id,
+            sequence=sequence,
+            previous_workshop_id=previous,
+            title=require_text("workshop title", title, max_length=200),
+            venue=venue.strip(),
+            per_party=require_party_size(per_party),
+            retention_until=retention_until,
+            created_at=now(),
+        )
+        uow.add(workshop)
+        uow.new_workshop_key(workshop.id)
+        return workshop.id
+
+
+def add_facilitator(
+    store: Store,
+    actor: Actor,
+    workshop_id: UUID,
+    *,
+    name: str,
+    email: str | None = None,
+    lead: bool = False,
+    impartiality: float,
+    communication: float,
+    sensitivity: float,
+    credibility: dict[str, float],
+) -> UUID:
+    """Add a member of the third-party team with the qualities its credibility rests on.
+
+    The seed (section 3) grounds a third party's credibility in its communication ability,
+    impartiality and sensitivity to the parties' needs; credibility is kept per party.
+    """
+    require_operator(actor, "form the third-party team")
+    with UnitOfWork(store) as uow:
+        workshop = uow.get(WorkshopRow, workshop_id, "workshop")
+        parties = {p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+        unknown = set(credibility) - parties
+        if unknown or set(credibility) != parties:
+            raise ValidationError(
+                f"give the facilitator's credibility with each party ({', '.join(sorted(parties))})"
+            )
+        row = FacilitatorRow(
+            workshop_id=workshop_id,
+            name_enc=b"",
+            is_lead=lead,
+            impartiality=require_unit_interval("impartiality", impartiality),
+            communication=require_unit_interval("communication", communication),
+            sensitivity=require_unit_interval("sensitivity", sensitivity),
+            credibility={
+                party: require_unit_interval(f"credibility with {party}", value)
+                for party, value in credibility.items()
+            },
+        )
+        uow.add(row)
+        row.name_enc = uow.seal(
+            workshop_id, require_text("name", name), f"facilitators.name:{row.id}"
+        )
+        if email:
+            row.email_enc = uow.seal(workshop_id, email.strip(), f"facilitators.email:{row.id}")
+        return row.id
+
+
+def third_party(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+    """Return the team with names (each read is written to the audit trail)."""
+    with UnitOfWork(store) as uow:
+        require_manager(uow, actor, workshop_id)
+        rows = uow.all(select(FacilitatorRow).where(FacilitatorRow.workshop_id == workshop_id))
+        team = []
+        for row in rows:
+            uow.audit(actor.label, "read-identity", "facilitator", row.id, workshop_id)
+            team.append(
+                {
+                    "id": str(row.id),
+                    "name": uow.open(workshop_id, row.name_enc, f"facilitators.name:{row.id}"),
+                    "lead": row.is_lead,
+                    "impartiality": row.impartiality,
+                    "communication": row.communication,
+                    "sensitivity": row.sensitivity,
+                    "credibility": row.credibility,
+                }
+            )
+        return team
+
+
+def carry_ideas(
+    store: Store,
+    actor: Actor,
+    workshop_id: UUID,
+    *,
+    actions: dict[UUID, str] | None = None,
+) -> list[UUID]:
+    """Start a series workshop from the previous one's ideas, re-sealed under its own key.
+
+    ``actions`` maps a previous idea to what the community feedback suggests doing with it
+    (``strengthen``, ``expand`` or ``modify``; the seed's conclusion); others are ``carried``.
+    """
+    with UnitOfWork(store) as uow:
+        workshop = require_manager(uow, actor, workshop_id)
+        if workshop.previous_workshop_id is None:
+            raise ValidationError("this workshop does not follow another one in a series")
+        previous = workshop.previous_workshop_id
+        chosen = actions or {}
+        bad = {a for a in chosen.values() if a not in CARRY_ACTIONS}
+        if bad:
+            raise ValidationError(f"unknown carry action(s) {bad}; use one of {CARRY_ACTIONS}")
+        ideas = uow.all(
+            select(IdeaRow).where(IdeaRow.workshop_id == previous).order_by(IdeaRow.created_at)
+        )
+        known = {idea.id for idea in ideas}
+        if set(chosen) - known:
+            raise ValidationError("an idea named for carrying is not from the previous workshop")
+        carried: list[UUID] = []
+        for idea in ideas:
+            text = uow.open(previous, idea.text_enc, f"ideas.text:{idea.id}")
+            row = IdeaRow(
+                workshop_id=workshop_id,
+                proposed_by_party_id=idea.proposed_by_party_id,
+                text_enc=b"",
+                carried_from_idea_id=idea.id,
+                carry_action=chosen.get(idea.id, "carried"),
+                created_at=now(),
+            )
+            uow.add(row)
+            row.text_enc = uow.seal(workshop_id, text, f"ideas.text:{row.id}")
+            carried.append(row.id)
+        return carried
+
+
+def destroy_workshop(store: Store, actor: Actor, workshop_id: UUID) -> None:
+    """Delete a workshop at the end of its retention period and destroy its data key.
+
+    Any backup of the database that still holds the workshop's rows cannot be decrypted
+    once the key file is gone.
+    """
+    require_operator(actor, "destroy a workshop")
+    with UnitOfWork(store) as uow:
+        workshop = uow.get(WorkshopRow, workshop_id, "workshop")
+        uow.audit(actor.label, "destroy-workshop", "workshop", workshop_id, workshop_id)
+        uow.session.delete(workshop)
+        uow.session.flush()
+    store.keys.destroy_workshop_key(workshop_id)

@@ -1,0 +1,336 @@
+"""SQLAlchemy 2 tables of tracktwo.
+
+Columns ending in ``_enc`` hold AES-GCM ciphertext made with the owning workshop's data key
+(:mod:`tracktwo.store.keys`): names, contact details, notes about people and every workshop
+contribution's text. Contributions carry the party, never the person.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def new_id() -> uuid.UUID:
+    """Return a fresh random identifier."""
+    return uuid.uuid4()
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class ConflictRow(Base):
+    __tablename__ = "conflicts"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    context: Mapped[str] = mapped_column(String(4000), default="")
+    stage: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    misperception_share: Mapped[float] = mapped_column(Float)
+    diagnosis_note: Mapped[str] = mapped_column(String(4000), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    parties: Mapped[list[PartyRow]] = relationship(
+        back_populates="conflict", order_by="PartyRow.position", cascade="all, delete-orphan"
+    )
+
+
+class PartyRow(Base):
+    __tablename__ = "parties"
+    __table_args__ = (UniqueConstraint("conflict_id", "name"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    conflict_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("conflicts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer)
+    conflict: Mapped[ConflictRow] = relationship(back_populates="parties")
+
+
+class RipenessAssessmentRow(Base):
+    __tablename__ = "ripeness_assessments"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    conflict_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("conflicts.id", ondelete="CASCADE"))
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    believes_can_win_alone: Mapped[bool] = mapped_column(Boolean)
+    stalemate_pain: Mapped[float] = mapped_column(Float)
+    basis: Mapped[str] = mapped_column(String(2000), default="")
+
+
+class SeriesRow(Base):
+    __tablename__ = "series"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    conflict_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("conflicts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class WorkshopRow(Base):
+    __tablename__ = "workshops"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    conflict_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("conflicts.id", ondelete="CASCADE"))
+    series_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("series.id"), nullable=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=1)
+    previous_workshop_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="SET NULL"), nullable=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    per_party: Mapped[int] = mapped_column(Integer)
+    retention_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FacilitatorRow(Base):
+    __tablename__ = "facilitators"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    email_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    impartiality: Mapped[float] = mapped_column(Float)
+    communication: Mapped[float] = mapped_column(Float)
+    sensitivity: Mapped[float] = mapped_column(Float)
+    credibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CandidateRow(Base):
+    __tablename__ = "candidates"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    email_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    notes_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    role: Mapped[str] = mapped_column(String(40))
+    influence: Mapped[float] = mapped_column(Float)
+    credibility: Mapped[float] = mapped_column(Float)
+    openness: Mapped[float] = mapped_column(Float)
+    status: Mapped[float] = mapped_column(Float)
+    is_key_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    leadership_approval: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+    __table_args__ = (UniqueConstraint("referrer_id", "referred_id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    referrer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    referred_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    consulted_key_person: Mapped[bool] = mapped_column(Boolean, default=True)
+    referred_on: Mapped[date] = mapped_column(Date)
+
+
+class BriefingRow(Base):
+    __tablename__ = "briefings"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    candidate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    held_on: Mapped[date] = mapped_column(Date)
+    purposes_discussed: Mapped[bool] = mapped_column(Boolean)
+    procedures_discussed: Mapped[bool] = mapped_column(Boolean)
+    ground_rules: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    commitment: Mapped[str] = mapped_column(String(20))
+    notes_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class CompositionRow(Base):
+    __tablename__ = "compositions"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    engine_version: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MemberRow(Base):
+    __tablename__ = "workshop_members"
+    __table_args__ = (UniqueConstraint("workshop_id", "candidate_id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    candidate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    party_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("parties.id"), nullable=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    hours: Mapped[float] = mapped_column(Float)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SessionRatingRow(Base):
+    __tablename__ = "session_ratings"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    value: Mapped[float] = mapped_column(Float)
+
+
+class ConcernRow(Base):
+    __tablename__ = "concerns"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    space: Mapped[str] = mapped_column(String(20), default="joint")
+    kind: Mapped[str] = mapped_column(String(20))
+    basic_need: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AcknowledgementRow(Base):
+    __tablename__ = "acknowledgements"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    concern_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concerns.id", ondelete="CASCADE"))
+    by_party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    restatement_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    owner_satisfied: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IdeaRow(Base):
+    __tablename__ = "ideas"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    proposed_by_party_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("parties.id"), nullable=True
+    )
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    carried_from_idea_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), nullable=True
+    )
+    carry_action: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IdeaConcernRow(Base):
+    __tablename__ = "idea_concerns"
+    idea_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    concern_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("concerns.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class IdeaRatingRow(Base):
+    __tablename__ = "idea_ratings"
+    __table_args__ = (UniqueConstraint("idea_id", "rater_token"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    rater_token: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class ConstraintRow(Base):
+    __tablename__ = "constraints"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReassuranceStepRow(Base):
+    __tablename__ = "reassurance_steps"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    by_party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    actor_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    action_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    when_text: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SharedVisionRow(Base):
+    __tablename__ = "shared_visions"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    endorsed_by: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class InterventionRow(Base):
+    __tablename__ = "interventions"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    phase: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SurveyResponseRow(Base):
+    __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("workshop_id", "respondent_token", "wave", "measure"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    respondent_token: Mapped[str] = mapped_column(String(64))
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    wave: Mapped[str] = mapped_column(String(20))
+    measure: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    taken_on: Mapped[date] = mapped_column(Date)
+
+
+class ReentryRow(Base):
+    __tablename__ = "reentry_followups"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    member_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workshop_members.id", ondelete="CASCADE")
+    )
+    followed_up_on: Mapped[date] = mapped_column(Date)
+    ingroup_pressure: Mapped[float] = mapped_column(Float)
+    marginalisation: Mapped[float] = mapped_column(Float)
+    publicly_exposed: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class TransferRow(Base):
+    __tablename__ = "transfers"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(40))
+    recipient_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(10))
+
+
+class AuditRow(Base):
+    """Who read which person's identity, and when; never the data itself."""
+
+    __tablename__ = "audit_trail"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    record_type: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[str] = mapped_column(String(64))
+    workshop_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
