@@ -1,0 +1,115 @@
+"""Identities and contributions are sealed at rest, reads are audited, keys can be destroyed."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tracktwo.domain.actors import Actor
+from tracktwo.errors import ConfidentialityError
+from tracktwo.services import audit, recruitment, workshops
+from tracktwo.services.demo import FAMILY_NAMES, FIRST_NAMES, build_demo
+from tracktwo.services.setup import open_data
+from tracktwo.store.database import Store
+
+OPERATOR = Actor.operator()
+
+
+def _database_bytes(folder: Path) -> bytes:
+    """Return the bytes of the database file with its WAL and journal, as a backup would."""
+    return b"".join(
+        path.read_bytes()
+        for path in sorted(folder.iterdir())
+        if path.name.startswith("tracktwo.db")
+    )
+
+
+def test_a_copy_of_the_database_file_reveals_no_name_email_phone_or_contribution(
+    sqlite_store: Store,
+) -> None:
+    build_demo(sqlite_store, seed=7)
+    # Taken while the store is still open, so the WAL is part of the copy.
+    raw = _database_bytes(sqlite_store.data_dir)
+    assert len(raw) > 100_000
+    secrets = [
+        *FIRST_NAMES["Ilvan community"],
+        *FAMILY_NAMES["Sorai community"],
+        "Holloway",
+        "example.org",
+        "+99 ",
+        "colleague",
+        "bilingual community-policing",
+        "surrendering land",
+        "invaders",
+        "deputy minister",
+    ]
+    for secret in secrets:
+        assert secret.encode() not in raw, f"{secret!r} is readable in the database file"
+    # The sealed text is really there: the demo's island name is public context, not sealed.
+    assert b"Karsa" in raw
+
+
+def test_reading_an_identity_is_written_to_the_audit_trail_without_the_data(
+    sqlite_store: Store,
+) -> None:
+    ids = build_demo(sqlite_store, seed=7)
+    before = len(audit.trail(sqlite_store, ids.first_workshop))
+    listed = recruitment.candidates(sqlite_store, OPERATOR, ids.first_workshop)
+    assert "name" not in listed[0]
+    assert len(audit.trail(sqlite_store, ids.first_workshop)) == before
+    revealed = recruitment.reveal_identity(sqlite_store, OPERATOR, listed[0]["id"])
+    trail = audit.trail(sqlite_store, ids.first_workshop)
+    assert len(trail) == before + 1
+    entry = trail[-1]
+    assert entry["record_id"] == listed[0]["id"]
+    assert entry["actor"] == "operator:operator"
+    assert revealed["name"] and revealed["name"] not in str(entry)
+
+
+def test_destroying_a_workshop_makes_a_backup_of_its_identities_unreadable(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    ids = build_demo(sqlite_store, seed=7)
+    candidate = recruitment.candidates(sqlite_store, OPERATOR, ids.next_workshop)[0]["id"]
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    connection = sqlite3.connect(sqlite_store.data_dir / "tracktwo.db")
+    connection.execute(f"VACUUM INTO '{backup / 'tracktwo.db'}'")
+    connection.close()
+    workshops.destroy_workshop(sqlite_store, OPERATOR, ids.next_workshop)
+    assert not (sqlite_store.data_dir / "keys" / "workshops" / f"{ids.next_workshop}.key").exists()
+    # Restore the backup beside the surviving keys: the destroyed workshop cannot be read.
+    shutil.copytree(sqlite_store.data_dir / "keys", backup / "keys")
+    restored = open_data(backup)
+    try:
+        with pytest.raises(ConfidentialityError, match="does not exist"):
+            recruitment.reveal_identity(restored, OPERATOR, candidate)
+        first = recruitment.candidates(restored, OPERATOR, ids.first_workshop)[0]["id"]
+        assert recruitment.reveal_identity(restored, OPERATOR, first)["name"]
+    finally:
+        restored.dispose()
+
+
+def test_key_files_are_readable_by_their_owner_only(sqlite_store: Store) -> None:
+    build_demo(sqlite_store, seed=7)
+    keys = sqlite_store.data_dir / "keys"
+    assert (keys / "master.key").stat().st_mode & 0o777 == 0o600
+    for path in (keys / "workshops").iterdir():
+        assert path.stat().st_mode & 0o777 == 0o600
+    assert (keys / "workshops").stat().st_mode & 0o077 == 0
+
+
+def test_a_wrong_master_key_does_not_open_a_workshop(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = build_demo(sqlite_store, seed=7)
+    monkeypatch.setenv("TRACKTWO_MASTER_KEY", "A" * 43 + "=")
+    other = open_data(sqlite_store.data_dir)
+    try:
+        with pytest.raises(ConfidentialityError, match="does not open"):
+            recruitment.members(other, OPERATOR, ids.first_workshop, reveal=True)
+    finally:
+        other.dispose()
