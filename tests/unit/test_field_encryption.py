@@ -21,7 +21,7 @@ CIPHER = FieldCipher(os.urandom(32))
 def test_a_sealed_field_opens_to_its_plaintext_in_its_own_context(text: str, context: str) -> None:
     token = CIPHER.encrypt(text, context)
     assert CIPHER.decrypt(token, context) == text
-    if text:
+    if len(text.encode()) >= 12:  # shorter byte strings can occur in random bytes by chance
         assert text.encode() not in token
 
 

@@ -334,3 +334,107 @@ class AuditRow(Base):
     record_type: Mapped[str] = mapped_column(String(60))
     record_id: Mapped[str] = mapped_column(String(64))
     workshop_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+
+
+class FeedbackRoundRow(Base):
+    """A feedback round: released ideas put to both communities between workshops."""
+
+    __tablename__ = "feedback_rounds"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    results_open: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RoundLinkRow(Base):
+    """A per-community link; only a keyed hash of its secret is kept."""
+
+    __tablename__ = "round_links"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    round_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("feedback_rounds.id", ondelete="CASCADE")
+    )
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class RoundStatementRow(Base):
+    __tablename__ = "round_statements"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    round_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("feedback_rounds.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(20))
+    idea_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), nullable=True
+    )
+    submitted_by_party_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("parties.id"), nullable=True
+    )
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    moderation: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RespondentRow(Base):
+    """An anonymous respondent of one community in one round."""
+
+    __tablename__ = "respondents"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    round_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("feedback_rounds.id", ondelete="CASCADE")
+    )
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RoundVoteRow(Base):
+    """The latest vote of a respondent on a statement."""
+
+    __tablename__ = "round_votes"
+    __table_args__ = (UniqueConstraint("respondent_id", "statement_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
+    )
+    respondent_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("respondents.id", ondelete="CASCADE")
+    )
+    statement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("round_statements.id", ondelete="CASCADE")
+    )
+    vote: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReleaseRow(Base):
+    """The release log: which idea left the workshop, when, and who released it."""
+
+    __tablename__ = "releases"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    round_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("feedback_rounds.id", ondelete="CASCADE")
+    )
+    idea_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), nullable=True
+    )
+    released_by: Mapped[str] = mapped_column(String(120))
+    released_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RoundAnalysisRow(Base):
+    """A stored common-ground analysis of a round, with the engine version that made it."""
+
+    __tablename__ = "round_analyses"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    round_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("feedback_rounds.id", ondelete="CASCADE")
+    )
+    engine_version: Mapped[str] = mapped_column(String(60))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    votes_counted: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,326 @@
+"""Community feedback rounds: release, anonymous voting, moderation (element 18).
+
+Released ideas carry no party and no person. Respondents reach a round only through their
+community's link; they are numbered, never named. Votes arrive in batches, one transaction
+each; a bad row rejects its whole batch with a message naming the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.domain.feedback import Moderation, StatementOrigin, parse_ballot
+from tracktwo.domain.rules import require_text
+from tracktwo.errors import AccessDenied, NotFoundError, ValidationError
+from tracktwo.services.access import require_manager
+from tracktwo.store.database import Store
+from tracktwo.store.models import (
+    ConflictRow,
+    FeedbackRoundRow,
+    IdeaRow,
+    ReleaseRow,
+    RespondentRow,
+    RoundLinkRow,
+    RoundStatementRow,
+    RoundVoteRow,
+)
+from tracktwo.store.unit_of_work import UnitOfWork, now
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RoundOpened:
+    """A new round and each community's link secret (shown once, stored only hashed)."""
+
+    round_id: UUID
+    links: dict[str, str]
+
+
+def release_ideas(
+    store: Store, actor: Actor, workshop_id: UUID, idea_ids: Sequence[UUID], *, title: str
+) -> RoundOpened:
+    """Release chosen ideas to both communities, identity stripped; the release is logged."""
+    if not idea_ids:
+        raise ValidationError("choose at least one idea to release")
+    with UnitOfWork(store) as uow:
+        workshop = require_manager(uow, actor, workshop_id)
+        parties = uow.get(ConflictRow, workshop.conflict_id).parties
+        feedback = FeedbackRoundRow(
+            workshop_id=workshop_id, title=require_text("round title", title), opened_at=now()
+        )
+        uow.add(feedback)
+        for position, idea_id in enumerate(dict.fromkeys(idea_ids)):
+            idea = uow.get(IdeaRow, idea_id, "idea")
+            if idea.workshop_id != workshop_id:
+                raise ValidationError(f"idea {idea_id} is not from this workshop")
+            text = uow.open(workshop_id, idea.text_enc, f"ideas.text:{idea.id}")
+            statement = RoundStatementRow(
+                round_id=feedback.id,
+                position=position,
+                origin=StatementOrigin.RELEASED_IDEA.value,
+                idea_id=idea.id,
+                text_enc=b"",
+                moderation=Moderation.ACCEPTED.value,
+                created_at=now(),
+            )
+            uow.add(statement)
+            statement.text_enc = uow.seal(workshop_id, text, f"statements.text:{statement.id}")
+            uow.session.add(
+                ReleaseRow(
+                    round_id=feedback.id,
+                    idea_id=idea.id,
+                    released_by=actor.label,
+                    released_at=now(),
+                )
+            )
+        links = {}
+        for party in parties:
+            secret = secrets.token_urlsafe(32)
+            uow.session.add(
+                RoundLinkRow(round_id=feedback.id, party_id=party.id, secret_hash=_hash(secret))
+            )
+            links[party.name] = secret
+        uow.audit(actor.label, "release-ideas", "feedback-round", feedback.id, workshop_id)
+        return RoundOpened(feedback.id, links)
+
+
+def join_round(store: Store, link_secret: str) -> Actor:
+    """Enter a round through a community link; return a new anonymous respondent."""
+    with UnitOfWork(store) as uow:
+        links = uow.all(select(RoundLinkRow).where(RoundLinkRow.secret_hash == _hash(link_secret)))
+        if not links:
+            raise AccessDenied("this feedback link is not valid")
+        link = links[0]
+        feedback = uow.get(FeedbackRoundRow, link.round_id)
+        if feedback.closed_at is not None:
+            raise AccessDenied("this feedback round is closed")
+        count = (
+            uow.session.scalar(
+                select(func.count())
+                .select_from(RespondentRow)
+                .where(RespondentRow.round_id == link.round_id)
+            )
+            or 0
+        )
+        respondent = RespondentRow(
+            round_id=link.round_id, party_id=link.party_id, number=count + 1, created_at=now()
+        )
+        uow.add(respondent)
+        return Actor(ActorKind.RESPONDENT, str(respondent.id), None, link.party_id)
+
+
+def _respondent(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RespondentRow:
+    if actor.kind is not ActorKind.RESPONDENT:
+        raise AccessDenied("only a community respondent votes in a feedback round")
+    respondent = uow.session.get(RespondentRow, UUID(actor.id))
+    if respondent is None or respondent.round_id != round_id:
+        raise AccessDenied("a respondent sees only their own round")
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    if feedback.closed_at is not None:
+        raise AccessDenied("this feedback round is closed")
+    return respondent
+
+
+def _visible_statements(uow: UnitOfWork, round_id: UUID) -> list[RoundStatementRow]:
+    return uow.all(
+        select(RoundStatementRow)
+        .where(
+            RoundStatementRow.round_id == round_id,
+            RoundStatementRow.moderation == Moderation.ACCEPTED.value,
+        )
+        .order_by(RoundStatementRow.position)
+    )
+
+
+def statements(store: Store, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
+    """Return the round's accepted statements, for a respondent or a manager."""
+    with UnitOfWork(store) as uow:
+        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+        if actor.kind is ActorKind.RESPONDENT:
+            _respondent(uow, actor, round_id)
+        else:
+            require_manager(uow, actor, feedback.workshop_id)
+        return [
+            {
+                "id": str(row.id),
+                "position": row.position,
+                "origin": row.origin,
+                "text": uow.open(feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"),
+            }
+            for row in _visible_statements(uow, round_id)
+        ]
+
+
+def cast_votes(
+    store: Store, actor: Actor, round_id: UUID, ballot: Iterable[Sequence[object]]
+) -> int:
+    """Record a batch of (statement id, vote) from one respondent; the latest vote wins."""
+    with UnitOfWork(store) as uow:
+        respondent = _respondent(uow, actor, round_id)
+        known = {row.id for row in _visible_statements(uow, round_id)}
+        lines = parse_ballot(ballot, known)
+        stamp = now()
+        rows = [
+            {
+                "round_id": round_id,
+                "respondent_id": respondent.id,
+                "statement_id": line.statement,
+                "vote": int(line.vote),
+                "at": stamp,
+            }
+            for line in lines
+        ]
+        dialect = uow.session.bind.dialect.name if uow.session.bind else "sqlite"
+        insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(RoundVoteRow).values(rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=["respondent_id", "statement_id"],
+            set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
+        )
+        uow.session.execute(statement)
+        return len(rows)
+
+
+def submit_statement(store: Store, actor: Actor, round_id: UUID, *, text: str) -> UUID:
+    """Add a respondent's statement; it waits for moderation before anyone sees it."""
+    with UnitOfWork(store) as uow:
+        respondent = _respondent(uow, actor, round_id)
+        feedback = uow.get(FeedbackRoundRow, round_id)
+        position = (
+            uow.session.scalar(
+                select(func.max(RoundStatementRow.position)).where(
+                    RoundStatementRow.round_id == round_id
+                )
+            )
+            or 0
+        ) + 1
+        row = RoundStatementRow(
+            round_id=round_id,
+            position=position,
+            origin=StatementOrigin.RESPONDENT.value,
+            submitted_by_party_id=respondent.party_id,
+            text_enc=b"",
+            moderation=Moderation.PENDING.value,
+            created_at=now(),
+        )
+        uow.add(row)
+        row.text_enc = uow.seal(
+            feedback.workshop_id,
+            require_text("statement", text, max_length=500),
+            f"statements.text:{row.id}",
+        )
+        return row.id
+
+
+def moderation_queue(store: Store, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
+    """Return the statements waiting for moderation."""
+    with UnitOfWork(store) as uow:
+        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+        require_manager(uow, actor, feedback.workshop_id)
+        rows = uow.all(
+            select(RoundStatementRow).where(
+                RoundStatementRow.round_id == round_id,
+                RoundStatementRow.moderation == Moderation.PENDING.value,
+            )
+        )
+        return [
+            {
+                "id": str(r.id),
+                "text": uow.open(feedback.workshop_id, r.text_enc, f"statements.text:{r.id}"),
+            }
+            for r in rows
+        ]
+
+
+def moderate(store: Store, actor: Actor, statement_id: UUID, *, accept: bool) -> None:
+    """Accept or reject a respondent's statement."""
+    with UnitOfWork(store) as uow:
+        row = uow.get(RoundStatementRow, statement_id, "statement")
+        feedback = uow.get(FeedbackRoundRow, row.round_id)
+        require_manager(uow, actor, feedback.workshop_id)
+        if row.origin != StatementOrigin.RESPONDENT.value:
+            raise ValidationError("released ideas are not moderated")
+        row.moderation = (Moderation.ACCEPTED if accept else Moderation.REJECTED).value
+
+
+def set_results_open(store: Store, actor: Actor, round_id: UUID, *, open_: bool) -> None:
+    """Let respondents see the results (or hide them again)."""
+    with UnitOfWork(store) as uow:
+        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+        require_manager(uow, actor, feedback.workshop_id)
+        feedback.results_open = open_
+
+
+def close_round(store: Store, actor: Actor, round_id: UUID) -> None:
+    """Close a round to new votes."""
+    with UnitOfWork(store) as uow:
+        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+        require_manager(uow, actor, feedback.workshop_id)
+        feedback.closed_at = now()
+
+
+def votes_frame(store: Store, actor: Actor, round_id: UUID) -> pd.DataFrame:
+    """Return the round's latest votes: voter number, statement position, vote, community."""
+    with UnitOfWork(store) as uow:
+        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+        if actor.kind is ActorKind.RESPONDENT:
+            respondent = uow.session.get(RespondentRow, UUID(actor.id))
+            if respondent is None or respondent.round_id != round_id or not feedback.results_open:
+                raise AccessDenied("the results of this round are not open to respondents")
+        else:
+            require_manager(uow, actor, feedback.workshop_id)
+        parties = {p.id: p.name for p in uow.get(ConflictRow, _conflict_of(uow, feedback)).parties}
+        result = uow.session.execute(
+            select(
+                RespondentRow.number,
+                RoundStatementRow.position,
+                RoundVoteRow.vote,
+                RespondentRow.party_id,
+            )
+            .join(RespondentRow, RespondentRow.id == RoundVoteRow.respondent_id)
+            .join(RoundStatementRow, RoundStatementRow.id == RoundVoteRow.statement_id)
+            .where(RoundVoteRow.round_id == round_id)
+        ).all()
+        frame = pd.DataFrame(result, columns=["voter", "statement", "vote", "party_id"])
+        frame["community"] = frame["party_id"].map(parties)
+        return frame.drop(columns=["party_id"])
+
+
+def _conflict_of(uow: UnitOfWork, feedback: FeedbackRoundRow) -> UUID:
+    from tracktwo.store.models import WorkshopRow
+
+    return uow.get(WorkshopRow, feedback.workshop_id).conflict_id
+
+
+def round_of(store: Store, round_id: UUID) -> dict[str, Any]:
+    """Return a round's public facts (title, open or closed, whether results are open)."""
+    with UnitOfWork(store) as uow:
+        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+        return {
+            "id": str(feedback.id),
+            "workshop_id": str(feedback.workshop_id),
+            "title": feedback.title,
+            "closed": feedback.closed_at is not None,
+            "results_open": feedback.results_open,
+        }
+
+
+def require_round(store: Store, round_id: UUID) -> None:
+    """Fail with NotFoundError when no such round exists."""
+    with UnitOfWork(store) as uow:
+        if uow.session.get(FeedbackRoundRow, round_id) is None:
+            raise NotFoundError(f"no feedback round with id {round_id}")

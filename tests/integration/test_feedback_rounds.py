@@ -1,0 +1,100 @@
+"""Feedback rounds: release without identity, anonymous community links, batches of votes."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import pytest
+
+from tracktwo.domain.actors import Actor
+from tracktwo.errors import AccessDenied, VoteBatchError
+from tracktwo.services import feedback, phases
+from tracktwo.services.demo import DemoIds, build_demo
+from tracktwo.store.database import Store
+
+OPERATOR = Actor.operator()
+
+
+@pytest.fixture
+def opened_round(store: Store) -> tuple[Store, DemoIds, feedback.RoundOpened]:
+    ids = build_demo(store, seed=7)
+    ideas = [UUID(i["id"]) for i in phases.board(store, OPERATOR, ids.first_workshop)["ideas"]]
+    opened = feedback.release_ideas(
+        store, OPERATOR, ids.first_workshop, ideas[:3], title="What do you make of these ideas?"
+    )
+    return store, ids, opened
+
+
+def test_released_ideas_reach_respondents_without_party_or_person(opened_round: tuple) -> None:
+    store, _, opened = opened_round
+    assert set(opened.links) == {"Ilvan community", "Sorai community"}
+    respondent = feedback.join_round(store, opened.links["Ilvan community"])
+    shown = feedback.statements(store, respondent, opened.round_id)
+    assert len(shown) == 3
+    assert set(shown[0]) == {"id", "position", "origin", "text"}
+
+
+def test_a_batch_of_votes_is_stored_and_the_latest_vote_wins(opened_round: tuple) -> None:
+    store, _, opened = opened_round
+    voter = feedback.join_round(store, opened.links["Sorai community"])
+    shown = feedback.statements(store, voter, opened.round_id)
+    assert feedback.cast_votes(store, voter, opened.round_id, [(s["id"], 1) for s in shown]) == 3
+    feedback.cast_votes(store, voter, opened.round_id, [(shown[0]["id"], -1)])
+    frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
+    assert len(frame) == 3
+    assert sorted(frame["vote"]) == [-1, 1, 1]
+    assert set(frame["community"]) == {"Sorai community"}
+
+
+def test_a_bad_row_rejects_the_whole_batch_naming_the_row(opened_round: tuple) -> None:
+    store, _, opened = opened_round
+    voter = feedback.join_round(store, opened.links["Sorai community"])
+    shown = feedback.statements(store, voter, opened.round_id)
+    for bad, message in (
+        ([(shown[0]["id"], 1), (shown[1]["id"], 2)], "row 2: vote must be"),
+        ([(shown[0]["id"], 1), (str(uuid4()), 1)], "row 2: statement"),
+        ([(shown[0]["id"], 1), ("x", 1)], "row 2: 'x' is not a statement id"),
+        ([], "no votes"),
+    ):
+        with pytest.raises(VoteBatchError, match=message):
+            feedback.cast_votes(store, voter, opened.round_id, bad)
+    assert feedback.votes_frame(store, OPERATOR, opened.round_id).empty
+
+
+def test_a_respondents_statement_waits_for_moderation(opened_round: tuple) -> None:
+    store, _, opened = opened_round
+    voter = feedback.join_round(store, opened.links["Ilvan community"])
+    added = feedback.submit_statement(
+        store, voter, opened.round_id, text="Start with the water board, it touches everyone"
+    )
+    assert len(feedback.statements(store, voter, opened.round_id)) == 3
+    assert [q["id"] for q in feedback.moderation_queue(store, OPERATOR, opened.round_id)] == [
+        str(added)
+    ]
+    feedback.moderate(store, OPERATOR, added, accept=True)
+    assert len(feedback.statements(store, voter, opened.round_id)) == 4
+
+
+def test_respondents_reach_only_their_round_and_only_open_results(opened_round: tuple) -> None:
+    store, ids, opened = opened_round
+    with pytest.raises(AccessDenied, match="not valid"):
+        feedback.join_round(store, "guessed-link")
+    voter = feedback.join_round(store, opened.links["Ilvan community"])
+    with pytest.raises(AccessDenied):
+        feedback.votes_frame(store, voter, opened.round_id)
+    with pytest.raises(AccessDenied):
+        phases.board(store, voter, ids.first_workshop)
+    other = feedback.release_ideas(
+        store,
+        OPERATOR,
+        ids.first_workshop,
+        [UUID(phases.board(store, OPERATOR, ids.first_workshop)["ideas"][0]["id"])],
+        title="Other",
+    )
+    with pytest.raises(AccessDenied, match="own round"):
+        feedback.statements(store, voter, other.round_id)
+    feedback.set_results_open(store, OPERATOR, opened.round_id, open_=True)
+    assert feedback.votes_frame(store, voter, opened.round_id).empty
+    feedback.close_round(store, OPERATOR, opened.round_id)
+    with pytest.raises(AccessDenied, match="closed"):
+        feedback.join_round(store, opened.links["Ilvan community"])
