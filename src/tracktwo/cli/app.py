@@ -122,20 +122,44 @@ def demo_command(
 
 
 @app.command("run")
-def run_command(data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None) -> None:
-    """The main job: prepare the data folder with the demo conflict (once) and report on it."""
+def run_command(
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app.")] = True,
+) -> None:
+    """The main job: prepare the data folder with the demo conflict (once) and serve the app."""
     marker = data_dir / "demo-report.json"
     if marker.exists():
         console.print(f"the demo is already in {data_dir}; its report is {marker}")
-        return
-    report = _build_demo(data_dir, database_url, quiet=False)
-    import json
+    else:
+        report = _build_demo(data_dir, database_url, quiet=False)
+        import json
 
-    from tracktwo.cli.common import to_json_ready
+        from tracktwo.cli.common import to_json_ready
 
-    marker.write_text(json.dumps(to_json_ready(report), ensure_ascii=False, indent=2))
-    _summary(report)
-    console.print(f"full report written to {marker}")
+        marker.write_text(json.dumps(to_json_ready(report), ensure_ascii=False, indent=2))
+        marker.chmod(0o600)
+        _summary(report)
+        console.print(f"full report written to {marker}")
+    if serve:
+        _serve(data_dir, database_url, host, port)
+
+
+def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> None:
+    import uvicorn
+
+    from tracktwo.web.app import create_app
+
+    with guarded():
+        store = setup.open_data(data_dir, database_url)
+        workshop_id = demo.latest_composed_workshop(store)
+        link = demo.facilitator_link(store, workshop_id)
+        app_ = create_app(store, session_secret=setup.session_secret(store))
+    console.print(f"tracktwo is serving on [bold]http://{host}:{port}/[/]")
+    console.print(f"one-time facilitator sign-in link: http://{host}:{port}/signin/{link}")
+    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command("audit")

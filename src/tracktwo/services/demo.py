@@ -18,14 +18,16 @@ from uuid import UUID
 
 import numpy as np
 
-from tracktwo.domain.actors import Actor
+from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.vocabulary import Measure, Role
 from tracktwo.engines.composition import CompositionRules
+from tracktwo.errors import ValidationError
 from tracktwo.services import (
     conflicts,
     phases,
     recruitment,
     schedule,
+    signin,
     surveys,
     transfers,
     workshops,
@@ -666,3 +668,22 @@ def demo_report(store: Store, ids: DemoIds) -> dict[str, Any]:
             "schedule": second["schedule"],
         },
     }
+
+
+def latest_composed_workshop(store: Store) -> UUID:
+    """Return the most recent workshop whose facilitators the console should open on."""
+    from tracktwo.services.reports import composed_workshops
+
+    found = composed_workshops(store)
+    if not found:
+        raise ValidationError("no composed workshop in this data folder: run `tracktwo demo`")
+    return found[0]
+
+
+def facilitator_link(store: Store, workshop_id: UUID) -> str:
+    """Return a one-time sign-in link token for the workshop's lead facilitator."""
+    operator = Actor.operator()
+    lead = workshops.facilitators_of(store, operator, workshop_id)[0]
+    return signin.create_link(
+        store, operator, workshop_id, kind=ActorKind.FACILITATOR, subject_id=lead
+    ).token

@@ -324,3 +324,71 @@ def require_round(store: Store, round_id: UUID) -> None:
     with UnitOfWork(store) as uow:
         if uow.session.get(FeedbackRoundRow, round_id) is None:
             raise NotFoundError(f"no feedback round with id {round_id}")
+
+
+def rounds(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+    """Return a workshop's feedback rounds with their vote and respondent counts."""
+    with UnitOfWork(store) as uow:
+        require_manager(uow, actor, workshop_id)
+        rows = uow.all(
+            select(FeedbackRoundRow)
+            .where(FeedbackRoundRow.workshop_id == workshop_id)
+            .order_by(FeedbackRoundRow.opened_at)
+        )
+        listed = []
+        for row in rows:
+            votes = uow.session.scalar(
+                select(func.count())
+                .select_from(RoundVoteRow)
+                .where(RoundVoteRow.round_id == row.id)
+            )
+            respondents = uow.session.scalar(
+                select(func.count())
+                .select_from(RespondentRow)
+                .where(RespondentRow.round_id == row.id)
+            )
+            listed.append(
+                {
+                    "id": str(row.id),
+                    "title": row.title,
+                    "closed": row.closed_at is not None,
+                    "results_open": row.results_open,
+                    "votes": votes or 0,
+                    "respondents": respondents or 0,
+                }
+            )
+        return listed
+
+
+def round_of_link(store: Store, link_secret: str) -> UUID:
+    """Return the round a community link belongs to."""
+    with UnitOfWork(store) as uow:
+        links = uow.all(select(RoundLinkRow).where(RoundLinkRow.secret_hash == _hash(link_secret)))
+        if not links:
+            raise AccessDenied("this feedback link is not valid")
+        round_id: UUID = links[0].round_id
+        return round_id
+
+
+def next_statement(store: Store, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
+    """Return the first accepted statement this respondent has not voted on, or None."""
+    with UnitOfWork(store) as uow:
+        respondent = _respondent(uow, actor, round_id)
+        feedback = uow.get(FeedbackRoundRow, round_id)
+        voted = set(
+            uow.all(
+                select(RoundVoteRow.statement_id).where(RoundVoteRow.respondent_id == respondent.id)
+            )
+        )
+        for row in _visible_statements(uow, round_id):
+            if row.id not in voted:
+                return {
+                    "id": str(row.id),
+                    "text": uow.open(
+                        feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"
+                    ),
+                    "remaining": sum(
+                        1 for s in _visible_statements(uow, round_id) if s.id not in voted
+                    ),
+                }
+        return None

@@ -109,3 +109,17 @@ def workshops_of(store: Store, conflict_id: UUID) -> list[UUID]:
             .order_by(WorkshopRow.created_at, WorkshopRow.sequence)
         )
         return [row.id for row in rows]
+
+
+def composed_workshops(store: Store) -> list[UUID]:
+    """Return workshops that have members, most recently created first (the first one
+    composed in a series comes before ones still being recruited)."""
+    from tracktwo.store.models import MemberRow
+
+    with UnitOfWork(store) as uow:
+        rows = uow.all(
+            select(WorkshopRow)
+            .where(WorkshopRow.id.in_(select(MemberRow.workshop_id)))
+            .order_by(WorkshopRow.created_at)
+        )
+        return [row.id for row in rows]

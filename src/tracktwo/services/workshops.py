@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import require_party_size, require_text, require_unit_interval
 from tracktwo.errors import ValidationError
-from tracktwo.services.access import require_manager, require_operator
+from tracktwo.services.access import require_manager, require_operator, require_reader
 from tracktwo.store.database import Store
 from tracktwo.store.models import (
     ConflictRow,
@@ -210,3 +210,31 @@ def destroy_workshop(store: Store, actor: Actor, workshop_id: UUID) -> None:
         uow.session.delete(workshop)
         uow.session.flush()
     store.keys.destroy_workshop_key(workshop_id)
+
+
+def workshop_summary(store: Store, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
+    """Return what any member of a workshop may know of it: title, venue, parties, series."""
+    with UnitOfWork(store) as uow:
+        workshop = require_reader(uow, actor, workshop_id)
+        conflict = uow.get(ConflictRow, workshop.conflict_id)
+        return {
+            "id": str(workshop.id),
+            "title": workshop.title,
+            "venue": workshop.venue,
+            "sequence": workshop.sequence,
+            "per_party": workshop.per_party,
+            "conflict": conflict.name,
+            "parties": [{"id": str(p.id), "name": p.name} for p in conflict.parties],
+        }
+
+
+def facilitators_of(store: Store, actor: Actor, workshop_id: UUID) -> list[UUID]:
+    """Return the ids of a workshop's third-party team, lead first (no names)."""
+    with UnitOfWork(store) as uow:
+        require_manager(uow, actor, workshop_id)
+        rows = uow.all(
+            select(FacilitatorRow)
+            .where(FacilitatorRow.workshop_id == workshop_id)
+            .order_by(FacilitatorRow.is_lead.desc())
+        )
+        return [row.id for row in rows]

@@ -1,0 +1,95 @@
+"""Single-use sign-in links for facilitators and participants (argon2-hashed secrets).
+
+A link is ``<link id>.<secret>``; the store keeps only an argon2 hash of the secret, marks
+the link used on first sign-in, and refuses it afterwards or once it has expired.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.errors import AccessDenied, ValidationError
+from tracktwo.services.access import require_manager
+from tracktwo.store.database import Store
+from tracktwo.store.models import FacilitatorRow, MemberRow, SignInLinkRow
+from tracktwo.store.unit_of_work import UnitOfWork, now
+
+# Modest argon2 cost: links are long random secrets, so the hash guards a leaked database,
+# not a guessable password.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+DEFAULT_LIFETIME = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class SignInLink:
+    """A link token to hand to one person, once."""
+
+    token: str
+    kind: ActorKind
+    workshop_id: UUID
+
+
+def create_link(
+    store: Store,
+    actor: Actor,
+    workshop_id: UUID,
+    *,
+    kind: ActorKind,
+    subject_id: UUID,
+    lifetime: timedelta = DEFAULT_LIFETIME,
+) -> SignInLink:
+    """Make a single-use link for one facilitator or one workshop member."""
+    with UnitOfWork(store) as uow:
+        require_manager(uow, actor, workshop_id)
+        if kind is ActorKind.FACILITATOR:
+            facilitator = uow.get(FacilitatorRow, subject_id, "facilitator")
+            if facilitator.workshop_id != workshop_id:
+                raise ValidationError("that facilitator belongs to another workshop")
+        elif kind is ActorKind.PARTICIPANT:
+            member = uow.get(MemberRow, subject_id, "workshop member")
+            if member.workshop_id != workshop_id:
+                raise ValidationError("that member belongs to another workshop")
+        else:
+            raise ValidationError("sign-in links are for facilitators and participants")
+        secret = secrets.token_urlsafe(32)
+        row = SignInLinkRow(
+            kind=kind.value,
+            subject_id=subject_id,
+            workshop_id=workshop_id,
+            secret_hash=_HASHER.hash(secret),
+            created_at=now(),
+            expires_at=now() + lifetime,
+        )
+        uow.add(row)
+        uow.audit(actor.label, f"issue-{kind.value}-link", "sign-in-link", row.id, workshop_id)
+        return SignInLink(f"{row.id}.{secret}", kind, workshop_id)
+
+
+def redeem(store: Store, token: str) -> Actor:
+    """Exchange a link for the actor it names; the link cannot be used again."""
+    link_id, _, secret = token.partition(".")
+    refused = AccessDenied("this sign-in link is not valid, was already used, or has expired")
+    try:
+        key = UUID(link_id)
+    except ValueError:
+        raise refused from None
+    with UnitOfWork(store) as uow:
+        row = uow.session.get(SignInLinkRow, key, with_for_update=True)
+        if row is None or row.used_at is not None or row.expires_at < now():
+            raise refused
+        try:
+            _HASHER.verify(row.secret_hash, secret)
+        except (VerificationError, InvalidHashError):
+            raise refused from None
+        row.used_at = now()
+        if row.kind == ActorKind.FACILITATOR.value:
+            return Actor.facilitator(row.subject_id, row.workshop_id)
+        member = uow.get(MemberRow, row.subject_id, "workshop member")
+        return Actor.participant(member.id, member.workshop_id, member.party_id)

@@ -1,0 +1,105 @@
+"""The FastAPI application: server-rendered pages (Jinja2 + htmx) and a small JSON API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from tracktwo.errors import (
+    AccessDenied,
+    ConfidentialityError,
+    NotFoundError,
+    RuleViolation,
+    TrackTwoError,
+    ValidationError,
+)
+from tracktwo.web.live import LiveHub
+from tracktwo.web.pages import render
+from tracktwo.web.routes import api, community, console, participant, public
+
+if TYPE_CHECKING:
+    from tracktwo.store.database import Store
+
+STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "tracktwo_session"
+
+
+def _status(error: TrackTwoError) -> int:
+    if isinstance(error, AccessDenied):
+        return 403
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, ValidationError | RuleViolation):
+        return 400
+    if isinstance(error, ConfidentialityError):
+        return 500
+    return 400
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(store: Store, *, session_secret: str, secure_cookies: bool = False) -> FastAPI:
+    """Build the app for ``store``; ``session_secret`` signs the session cookies."""
+    app = FastAPI(
+        title="tracktwo",
+        description="Confidential problem-solving workshops: facilitator console, party and "
+        "joint spaces, live discussion and community feedback rounds. Each route states who "
+        "may reach it in its `x-access` field.",
+        version="0.1.0",
+    )
+    app.state.store = store
+    app.state.live = LiveHub()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret,
+        session_cookie=SESSION_COOKIE,
+        same_site="strict",
+        https_only=secure_cookies,
+        max_age=12 * 3600,
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: object) -> Response:
+        response: Response = await call_next(request)  # type: ignore[operator]
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self'; frame-ancestors 'none'"
+        )
+        return response
+
+    @app.exception_handler(TrackTwoError)
+    async def our_errors(request: Request, error: TrackTwoError) -> Response:
+        status = _status(error)
+        if _wants_json(request):
+            return JSONResponse({"error": type(error).__name__, "detail": str(error)}, status)
+        return render(request, "error.html", status_code=status, status=status, message=str(error))
+
+    @app.exception_handler(HTTPException)
+    async def http_errors(request: Request, error: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": error.detail}, error.status_code)
+        return render(
+            request,
+            "error.html",
+            status_code=error.status_code,
+            status=error.status_code,
+            message=str(error.detail),
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (public, console, participant, community, api):
+        app.include_router(module.router)
+    return app

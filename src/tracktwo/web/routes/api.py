@@ -1,0 +1,66 @@
+"""The JSON API the pages use (documented by the OpenAPI schema at /openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from tracktwo.domain.actors import ActorKind
+from tracktwo.services import feedback, phases
+from tracktwo.web.routes.community import respondent
+from tracktwo.web.routes.deps import parse_id, store_of
+from tracktwo.web.routes.participant import member
+from tracktwo.web.security import Access, access, check_csrf, require_actor
+
+router = APIRouter(prefix="/api")
+
+
+class Ballot(BaseModel):
+    """A batch of votes: each item is [statement id, vote] with vote 1, 0 or -1."""
+
+    votes: list[tuple[str, int]] = Field(min_length=1, max_length=10_000)
+
+
+@router.post(
+    "/rounds/{round_id}/votes",
+    openapi_extra=access(Access.RESPONDENT),
+    dependencies=[Depends(check_csrf)],
+)
+def cast_votes(request: Request, round_id: str, ballot: Ballot) -> dict[str, int]:
+    """Record a batch of votes in one transaction; a bad row rejects the batch."""
+    actor, rid = respondent(request, round_id)
+    stored = feedback.cast_votes(store_of(request), actor, rid, ballot.votes)
+    return {"stored": stored}
+
+
+@router.get("/rounds/{round_id}/statements", openapi_extra=access(Access.RESPONDENT))
+def round_statements(request: Request, round_id: str) -> list[dict[str, Any]]:
+    """The statements of a respondent's round."""
+    actor, rid = respondent(request, round_id)
+    return feedback.statements(store_of(request), actor, rid)
+
+
+@router.get("/workshops/{workshop}/board", openapi_extra=access(Access.MEMBER))
+def board(request: Request, workshop: str) -> dict[str, Any]:
+    """The four phase boards, as this member may see them."""
+    actor, workshop_id = member(request, workshop)
+    return phases.board(store_of(request), actor, workshop_id)
+
+
+@router.get("/session", openapi_extra=access(Access.SIGNED_IN))
+def session(request: Request) -> dict[str, Any]:
+    """Who is signed in, and the CSRF token scripts must send as ``X-CSRF-Token``."""
+    actor = require_actor(request)
+    if actor.kind not in (ActorKind.FACILITATOR, ActorKind.PARTICIPANT, ActorKind.RESPONDENT):
+        raise HTTPException(status_code=403, detail="unknown kind of session")
+    return {
+        "kind": actor.kind.value,
+        "workshop": str(actor.workshop_id) if actor.workshop_id else None,
+        "round": request.session.get("round"),
+        "csrf": request.session.get("csrf"),
+    }
+
+
+__all__ = ["parse_id", "router"]

@@ -1,0 +1,165 @@
+"""The facilitator console: every lifecycle element of one workshop, and its feedback rounds."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.services import feedback, phases, recruitment, reports, schedule, signin
+from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
+from tracktwo.web.charts import opinion_map_svg, ripeness_svg, snowball_svg
+from tracktwo.web.pages import render
+from tracktwo.web.routes.deps import parse_id, store_of
+from tracktwo.web.security import Access, access, check_csrf, require_actor
+
+router = APIRouter(prefix="/w/{workshop}")
+FACILITATOR = access(Access.FACILITATOR)
+CSRF = [Depends(check_csrf)]
+
+
+def facilitator(request: Request, workshop: str) -> tuple[Actor, UUID]:
+    """Return the signed-in facilitator of this workshop, or answer 403."""
+    actor = require_actor(request)
+    workshop_id = parse_id(workshop, "workshop")
+    if actor.kind is not ActorKind.FACILITATOR or actor.workshop_id != workshop_id:
+        raise HTTPException(status_code=403, detail="only this workshop's facilitators")
+    return actor, workshop_id
+
+
+@router.get("/console", openapi_extra=FACILITATOR)
+def console(request: Request, workshop: str) -> Response:
+    """The whole workshop on one page: profile to transfers."""
+    actor, workshop_id = facilitator(request, workshop)
+    store = store_of(request)
+    report = reports.workshop_report(store, actor, workshop_id)
+    return render(
+        request,
+        "console.html",
+        report=report,
+        candidates=recruitment.candidates(store, actor, workshop_id),
+        rounds=feedback.rounds(store, actor, workshop_id),
+        ripeness_chart=ripeness_svg(report["ripeness"]),
+        snowball_chart=snowball_svg(report["snowball"]) if "nodes" in report["snowball"] else "",
+        workshop_id=str(workshop_id),
+    )
+
+
+@router.get("/schedule.ics", openapi_extra=FACILITATOR)
+def calendar(request: Request, workshop: str) -> Response:
+    """Download the schedule as iCalendar."""
+    actor, workshop_id = facilitator(request, workshop)
+    text = schedule.icalendar(store_of(request), actor, workshop_id)
+    return Response(
+        text,
+        media_type="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="workshop.ics"'},
+    )
+
+
+@router.post("/invitations", openapi_extra=FACILITATOR, dependencies=CSRF)
+def invite(request: Request, workshop: str) -> Response:
+    """Make one single-use sign-in link per member; shown once, stored only hashed."""
+    actor, workshop_id = facilitator(request, workshop)
+    store = store_of(request)
+    members = recruitment.members(store, actor, workshop_id, reveal=True)
+    links = [
+        {
+            "member": member,
+            "url": str(request.base_url).rstrip("/")
+            + "/signin/"
+            + signin.create_link(
+                store,
+                actor,
+                workshop_id,
+                kind=ActorKind.PARTICIPANT,
+                subject_id=UUID(member["member_id"]),
+            ).token,
+        }
+        for member in members
+    ]
+    return render(request, "invitations.html", links=links, workshop_id=str(workshop_id))
+
+
+@router.post("/interventions", openapi_extra=FACILITATOR, dependencies=CSRF)
+def intervene(request: Request, workshop: str, phase: str = Form(), kind: str = Form()) -> Response:
+    """Log an intervention by kind; nothing of its content is kept."""
+    actor, workshop_id = facilitator(request, workshop)
+    phases.log_intervention(store_of(request), actor, workshop_id, phase=phase, kind=kind)
+    return RedirectResponse(f"/w/{workshop_id}/console#boards", status_code=303)
+
+
+@router.post("/release", openapi_extra=FACILITATOR, dependencies=CSRF)
+def release(
+    request: Request, workshop: str, title: str = Form(), ideas: list[str] = Form()
+) -> Response:
+    """Release chosen ideas to both communities (identity stripped; the release is logged)."""
+    actor, workshop_id = facilitator(request, workshop)
+    opened = feedback.release_ideas(
+        store_of(request), actor, workshop_id, [parse_id(i, "idea") for i in ideas], title=title
+    )
+    base = str(request.base_url).rstrip("/")
+    links = {party: f"{base}/r/{secret}" for party, secret in opened.links.items()}
+    return render(
+        request,
+        "released.html",
+        links=links,
+        round_id=str(opened.round_id),
+        workshop_id=str(workshop_id),
+    )
+
+
+@router.get("/rounds/{round_id}", openapi_extra=FACILITATOR)
+def round_page(request: Request, workshop: str, round_id: str) -> Response:
+    """A feedback round: moderation queue, analysis, and whether results are open."""
+    actor, workshop_id = facilitator(request, workshop)
+    store = store_of(request)
+    rid = parse_id(round_id, "round")
+    listed = {r["id"]: r for r in feedback.rounds(store, actor, workshop_id)}
+    if str(rid) not in listed:
+        raise HTTPException(status_code=404, detail="no such round in this workshop")
+    analysis = latest_analysis(store, actor, rid)
+    return render(
+        request,
+        "round_console.html",
+        round=listed[str(rid)],
+        workshop_id=str(workshop_id),
+        queue=feedback.moderation_queue(store, actor, rid),
+        statements=feedback.statements(store, actor, rid),
+        analysis=analysis,
+        opinion_map=opinion_map_svg(analysis["map"]) if analysis else "",
+    )
+
+
+@router.post(
+    "/rounds/{round_id}/moderate/{statement_id}", openapi_extra=FACILITATOR, dependencies=CSRF
+)
+def moderate(
+    request: Request, workshop: str, round_id: str, statement_id: str, accept: str = Form()
+) -> Response:
+    """Accept or reject a respondent's statement."""
+    actor, workshop_id = facilitator(request, workshop)
+    feedback.moderate(
+        store_of(request), actor, parse_id(statement_id, "statement"), accept=accept == "yes"
+    )
+    return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
+
+
+@router.post("/rounds/{round_id}/analyse", openapi_extra=FACILITATOR, dependencies=CSRF)
+def analyse(request: Request, workshop: str, round_id: str) -> Response:
+    """Run the common-ground engine on the round's votes and store the result."""
+    actor, workshop_id = facilitator(request, workshop)
+    analyse_round(store_of(request), actor, parse_id(round_id, "round"))
+    return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
+
+
+@router.post("/rounds/{round_id}/results", openapi_extra=FACILITATOR, dependencies=CSRF)
+def open_results(request: Request, workshop: str, round_id: str, show: str = Form()) -> Response:
+    """Open the results to respondents, or hide them again."""
+    actor, workshop_id = facilitator(request, workshop)
+    feedback.set_results_open(
+        store_of(request), actor, parse_id(round_id, "round"), open_=show == "yes"
+    )
+    return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)

@@ -1,0 +1,281 @@
+"""Participant spaces: the party's preliminary space, the joint space with its four phases,
+surveys, and the live discussion of joint sessions."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, WebSocket
+from fastapi.responses import RedirectResponse, Response
+from starlette.websockets import WebSocketDisconnect
+
+from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.domain.vocabulary import Measure
+from tracktwo.errors import TrackTwoError
+from tracktwo.services import live, phases, schedule, surveys, workshops
+from tracktwo.web.pages import render
+from tracktwo.web.routes.deps import parse_id, store_of
+from tracktwo.web.security import Access, access, check_csrf, current_actor, require_actor
+
+router = APIRouter(prefix="/w/{workshop}")
+CSRF = [Depends(check_csrf)]
+PARTICIPANT = access(Access.PARTICIPANT)
+SURVEY_MEASURES = [
+    m.value for m in Measure if m not in (Measure.INGROUP_PRESSURE, Measure.MARGINALISATION)
+]
+
+
+def member(request: Request, workshop: str) -> tuple[Actor, UUID]:
+    """Return a signed-in participant or facilitator of this workshop, or answer 403."""
+    actor = require_actor(request)
+    workshop_id = parse_id(workshop, "workshop")
+    if actor.workshop_id != workshop_id or actor.kind not in (
+        ActorKind.PARTICIPANT,
+        ActorKind.FACILITATOR,
+    ):
+        raise HTTPException(status_code=403, detail="you are not part of this workshop")
+    return actor, workshop_id
+
+
+def participant(request: Request, workshop: str) -> tuple[Actor, UUID]:
+    """Return a signed-in participant of this workshop: only participants contribute."""
+    actor, workshop_id = member(request, workshop)
+    if actor.kind is not ActorKind.PARTICIPANT:
+        raise HTTPException(
+            status_code=403, detail="the third party facilitates; participants contribute"
+        )
+    return actor, workshop_id
+
+
+def back(workshop_id: UUID, where: str = "joint", anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/w/{workshop_id}/{where}{anchor}", status_code=303)
+
+
+@router.get("/joint", openapi_extra=access(Access.MEMBER))
+def joint_space(request: Request, workshop: str) -> Response:
+    """The joint space: the four phases as this member may see them."""
+    actor, workshop_id = member(request, workshop)
+    store = store_of(request)
+    summary = workshops.workshop_summary(store, actor, workshop_id)
+    board = phases.board(store, actor, workshop_id)
+    own = next((p for p in summary["parties"] if p["id"] == str(actor.party_id)), None)
+    return render(
+        request,
+        "joint.html",
+        summary=summary,
+        board=board,
+        own_party=own,
+        joint_concerns=[c for c in board["concerns"] if c["space"] == "joint"],
+        sessions=[s for s in schedule.schedule(store, actor, workshop_id) if s["kind"] == "joint"],
+        workshop_id=str(workshop_id),
+    )
+
+
+@router.get("/space/{party}", openapi_extra=access(Access.OWN_PARTY))
+def party_space(request: Request, workshop: str, party: str) -> Response:
+    """A party's preliminary space: its own drafts, seen by that party and the third party."""
+    actor, workshop_id = member(request, workshop)
+    party_id = parse_id(party, "party")
+    if actor.kind is ActorKind.PARTICIPANT and actor.party_id != party_id:
+        raise HTTPException(status_code=403, detail="this is another party's space")
+    store = store_of(request)
+    summary = workshops.workshop_summary(store, actor, workshop_id)
+    names = {p["id"]: p["name"] for p in summary["parties"]}
+    if str(party_id) not in names:
+        raise HTTPException(status_code=404, detail="no such party in this workshop")
+    board = phases.board(store, actor, workshop_id)
+    drafts = [
+        c
+        for c in board["concerns"]
+        if c["space"] == "preliminary" and c["party"] == names[str(party_id)]
+    ]
+    return render(
+        request,
+        "space.html",
+        summary=summary,
+        party=names[str(party_id)],
+        drafts=drafts,
+        workshop_id=str(workshop_id),
+        party_id=str(party_id),
+    )
+
+
+@router.post("/concerns", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def state_concern(
+    request: Request,
+    workshop: str,
+    kind: str = Form(),
+    text: str = Form(),
+    need: str = Form(""),
+    space: str = Form("joint"),
+) -> Response:
+    """State a need, fear, priority or constraint of one's party."""
+    actor, workshop_id = participant(request, workshop)
+    phases.state_concern(
+        store_of(request),
+        actor,
+        workshop_id,
+        kind=kind,
+        text=text,
+        basic_need=need or None,
+        space=space,
+    )
+    if space == "preliminary":
+        return back(workshop_id, f"space/{actor.party_id}")
+    return back(workshop_id, anchor="#analysis")
+
+
+@router.post("/concerns/{concern}/table", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def table_concern(request: Request, workshop: str, concern: str) -> Response:
+    """Move a prepared concern onto the joint table."""
+    actor, workshop_id = participant(request, workshop)
+    phases.table_concern(store_of(request), actor, parse_id(concern, "concern"))
+    return back(workshop_id, anchor="#analysis")
+
+
+@router.post("/concerns/{concern}/acknowledge", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def acknowledge(
+    request: Request, workshop: str, concern: str, restatement: str = Form()
+) -> Response:
+    """Restate the other side's concern for its owners to accept."""
+    actor, workshop_id = participant(request, workshop)
+    phases.acknowledge_concern(
+        store_of(request), actor, parse_id(concern, "concern"), restatement=restatement
+    )
+    return back(workshop_id, anchor="#analysis")
+
+
+@router.post("/acknowledgements/{ack}/confirm", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def confirm(request: Request, workshop: str, ack: str, satisfied: str = Form()) -> Response:
+    """Accept (or not) a restatement of one's own party's concern."""
+    actor, workshop_id = participant(request, workshop)
+    phases.confirm_acknowledgement(
+        store_of(request), actor, parse_id(ack, "acknowledgement"), satisfied=satisfied == "yes"
+    )
+    return back(workshop_id, anchor="#analysis")
+
+
+@router.post("/ideas", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def propose_idea(
+    request: Request, workshop: str, text: str = Form(), answers: list[str] = Form(default=[])
+) -> Response:
+    """Propose an idea linked to the concerns it answers."""
+    actor, workshop_id = participant(request, workshop)
+    phases.propose_idea(
+        store_of(request),
+        actor,
+        workshop_id,
+        text=text,
+        answers=[parse_id(a, "concern") for a in answers],
+    )
+    return back(workshop_id, anchor="#problem-solving")
+
+
+@router.post("/ideas/{idea}/rate", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def rate_idea(request: Request, workshop: str, idea: str, value: int = Form()) -> Response:
+    """Rate an idea from 1 to 5."""
+    actor, workshop_id = participant(request, workshop)
+    phases.rate_idea(store_of(request), actor, parse_id(idea, "idea"), value=value)
+    return back(workshop_id, anchor="#problem-solving")
+
+
+@router.post("/constraints", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def name_constraint(
+    request: Request, workshop: str, kind: str = Form(), text: str = Form()
+) -> Response:
+    """Name a political or psychological constraint."""
+    actor, workshop_id = participant(request, workshop)
+    phases.name_constraint(store_of(request), actor, workshop_id, kind=kind, text=text)
+    return back(workshop_id, anchor="#constraints")
+
+
+@router.post("/reassurance", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def reassure(
+    request: Request, workshop: str, who: str = Form(), what: str = Form(), when: str = Form()
+) -> Response:
+    """Propose a step of mutual reassurance."""
+    actor, workshop_id = participant(request, workshop)
+    phases.add_reassurance_step(
+        store_of(request), actor, workshop_id, who=who, what=what, when=when
+    )
+    return back(workshop_id, anchor="#reassurance")
+
+
+@router.post("/visions", openapi_extra=PARTICIPANT, dependencies=CSRF)
+def vision(request: Request, workshop: str, text: str = Form()) -> Response:
+    """Write a shared-vision statement."""
+    actor, workshop_id = participant(request, workshop)
+    phases.add_shared_vision(store_of(request), actor, workshop_id, text=text)
+    return back(workshop_id, anchor="#reassurance")
+
+
+@router.get("/survey", openapi_extra=PARTICIPANT)
+def survey_form(request: Request, workshop: str) -> Response:
+    """The survey form for one wave."""
+    _, workshop_id = participant(request, workshop)
+    return render(request, "survey.html", measures=SURVEY_MEASURES, workshop_id=str(workshop_id))
+
+
+@router.post("/survey", openapi_extra=PARTICIPANT, dependencies=CSRF)
+async def survey_answer(request: Request, workshop: str) -> Response:
+    """Record one's own answers for a wave."""
+    actor, workshop_id = participant(request, workshop)
+    form = await request.form()
+    answers = {}
+    for measure in SURVEY_MEASURES:
+        raw = form.get(measure)
+        if isinstance(raw, str) and raw.strip():
+            try:
+                answers[measure] = float(raw)
+            except ValueError:
+                raise HTTPException(400, detail=f"{measure}: {raw!r} is not a number") from None
+    surveys.answer_survey(
+        store_of(request),
+        actor,
+        workshop_id,
+        wave=str(form.get("wave")),
+        answers=answers,
+        taken_on=date.today(),
+    )
+    return render(
+        request, "survey.html", measures=SURVEY_MEASURES, workshop_id=str(workshop_id), saved=True
+    )
+
+
+@router.get("/live/{session}", openapi_extra=access(Access.MEMBER))
+def live_page(request: Request, workshop: str, session: str) -> Response:
+    """The live discussion page of a joint session."""
+    actor, workshop_id = member(request, workshop)
+    session_id = parse_id(session, "session")
+    live.admit(store_of(request), actor, workshop_id, session_id)
+    return render(request, "live.html", workshop_id=str(workshop_id), session_id=str(session_id))
+
+
+@router.websocket("/live/{session}/ws")
+async def live_socket(websocket: WebSocket, workshop: str, session: str) -> None:
+    """Relay messages among the signed-in people of one joint session; keep none."""
+    actor = current_actor(websocket)
+    try:
+        workshop_id, session_id = UUID(workshop), UUID(session)
+        if actor is None or actor.workshop_id != workshop_id:
+            raise PermissionError
+        label = live.admit(websocket.app.state.store, actor, workshop_id, session_id)
+    except (ValueError, PermissionError, TrackTwoError):
+        await websocket.close(code=4403)
+        return
+    await websocket.accept()
+    hub = websocket.app.state.live
+    key = (workshop_id, session_id)
+    seat = await hub.join(key, label, websocket)
+    try:
+        while True:
+            text = await websocket.receive_text()
+            if text.strip():
+                await hub.relay(key, seat, text.strip())
+    except WebSocketDisconnect:
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            await hub.leave(key, seat)

@@ -1,0 +1,57 @@
+"""Pages anyone may reach: home, sign-in by link, sign-out, language."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from tracktwo.domain.actors import ActorKind
+from tracktwo.services import signin
+from tracktwo.web.pages import render
+from tracktwo.web.routes.deps import store_of
+from tracktwo.web.security import Access, access, check_csrf, current_actor, sign_in
+
+router = APIRouter()
+
+
+def home_of(kind: ActorKind, workshop: str | None, party: str | None) -> str:
+    """Return where an actor starts: the console, or their party's space."""
+    if kind is ActorKind.FACILITATOR:
+        return f"/w/{workshop}/console"
+    if kind is ActorKind.PARTICIPANT:
+        return f"/w/{workshop}/joint"
+    return "/"
+
+
+@router.get("/", openapi_extra=access(Access.ANYONE))
+def home(request: Request) -> Response:
+    """The start page: who you are signed in as, or how to sign in."""
+    actor = current_actor(request)
+    if actor is not None and actor.kind in (ActorKind.FACILITATOR, ActorKind.PARTICIPANT):
+        return RedirectResponse(
+            home_of(actor.kind, str(actor.workshop_id), str(actor.party_id)), status_code=303
+        )
+    return render(request, "home.html")
+
+
+@router.get("/signin/{token}", openapi_extra=access(Access.ANYONE))
+def redeem_link(request: Request, token: str) -> Response:
+    """Sign in with a single-use link; the link is spent."""
+    actor = signin.redeem(store_of(request), token)
+    sign_in(request, actor)
+    return RedirectResponse(
+        home_of(actor.kind, str(actor.workshop_id), str(actor.party_id)), status_code=303
+    )
+
+
+@router.post("/signout", openapi_extra=access(Access.ANYONE), dependencies=[Depends(check_csrf)])
+def sign_out(request: Request) -> Response:
+    """End the session."""
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/healthz", openapi_extra=access(Access.ANYONE))
+def health() -> dict[str, str]:
+    """Say the app is up (no data)."""
+    return {"status": "ok"}
