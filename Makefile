@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= data
 
-.PHONY: run test lint typecheck bench demo clean
+.PHONY: run test lint typecheck bench demo clean translations
 
 $(BIN)/tracktwo: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: lint typecheck
 
 bench: $(BIN)/tracktwo
 	$(BIN)/python -m benchmarks
+
+translations: $(BIN)/tracktwo
+	$(BIN)/pybabel compile -d src/tracktwo/web/translations -D messages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,97 @@
+"""A served demo: the app on the island demo, and a signed-in client for each role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.services import feedback, phases, recruitment, signin, workshops
+from tracktwo.services.demo import DemoIds, build_demo
+from tracktwo.services.setup import initialise, session_secret
+from tracktwo.store.database import Store
+from tracktwo.web.app import create_app
+
+OPERATOR = Actor.operator()
+CSRF = re.compile(r'"X-CSRF-Token": "([^"]+)"')
+
+
+@dataclass
+class Served:
+    """The demo app with what tests need to address it."""
+
+    store: Store
+    ids: DemoIds
+    app: object
+    parties: dict[str, UUID]
+    members: dict[str, list[dict[str, str]]]
+    round_id: UUID
+    round_links: dict[str, str]
+
+    def client(self) -> TestClient:
+        return TestClient(self.app, follow_redirects=False)  # type: ignore[arg-type]
+
+
+def signed_in(served: Served, token: str) -> TestClient:
+    """Return a client signed in with a sign-in link, holding its CSRF token."""
+    client = served.client()
+    answer = client.get(f"/signin/{token}")
+    assert answer.status_code == 303, answer.text
+    page = client.get(answer.headers["location"])
+    found = CSRF.search(page.text)
+    assert found, "the landing page carries a CSRF token"
+    client.headers["X-CSRF-Token"] = found.group(1)
+    return client
+
+
+def facilitator_token(served: Served, workshop: UUID) -> str:
+    lead = workshops.facilitators_of(served.store, OPERATOR, workshop)[0]
+    return signin.create_link(
+        served.store, OPERATOR, workshop, kind=ActorKind.FACILITATOR, subject_id=lead
+    ).token
+
+
+def member_token(served: Served, workshop: UUID, member_id: str) -> str:
+    return signin.create_link(
+        served.store, OPERATOR, workshop, kind=ActorKind.PARTICIPANT, subject_id=UUID(member_id)
+    ).token
+
+
+def anonymous(served: Served) -> TestClient:
+    """Return a signed-out browser that has loaded the start page (and so has a CSRF token)."""
+    client = served.client()
+    page = client.get("/")
+    client.headers["X-CSRF-Token"] = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    return client
+
+
+def respondent_client(served: Served, community: str) -> TestClient:
+    client = served.client()
+    answer = client.get(f"/r/{served.round_links[community]}")
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"])
+    client.headers["X-CSRF-Token"] = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    return client
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder: Path = tmp_path_factory.mktemp("web") / "data"
+    store = initialise(folder)
+    ids = build_demo(store, seed=7)
+    app = create_app(store, session_secret=session_secret(store))
+    summary = workshops.workshop_summary(store, OPERATOR, ids.first_workshop)
+    parties = {p["name"]: UUID(p["id"]) for p in summary["parties"]}
+    members: dict[str, list[dict[str, str]]] = {}
+    for member in recruitment.members(store, OPERATOR, ids.first_workshop):
+        members.setdefault(member["party"], []).append(member)
+    ideas = [UUID(i["id"]) for i in phases.board(store, OPERATOR, ids.first_workshop)["ideas"]]
+    opened = feedback.release_ideas(store, OPERATOR, ids.first_workshop, ideas[:3], title="Round")
+    yield Served(store, ids, app, parties, members, opened.round_id, opened.links)
+    store.dispose()

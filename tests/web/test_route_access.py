@@ -1,0 +1,184 @@
+"""Every route, called as every role and as nobody, gives its documented answer.
+
+Each route declares who may reach it in its OpenAPI ``x-access`` field; this matrix checks
+the declaration against what the app does. Allowed callers get neither 401 nor 403 (nor a
+server error); everyone else gets 401 (signed out) or 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import (
+    OPERATOR,
+    Served,
+    anonymous,
+    facilitator_token,
+    member_token,
+    respondent_client,
+    signed_in,
+)
+from tracktwo.services import feedback, phases, recruitment, schedule
+from tracktwo.web.security import Access
+
+ROLES = (
+    "nobody",
+    "facilitator",
+    "participant-a",
+    "participant-b",
+    "other-facilitator",
+    "other-participant",
+    "respondent",
+)
+ALLOWED: dict[Access, set[str]] = {
+    Access.ANYONE: set(ROLES),
+    Access.SIGNED_IN: set(ROLES) - {"nobody"},
+    Access.FACILITATOR: {"facilitator"},
+    Access.MEMBER: {"facilitator", "participant-a", "participant-b"},
+    Access.OWN_PARTY: {"facilitator", "participant-a"},
+    Access.PARTICIPANT: {"participant-a", "participant-b"},
+    Access.RESPONDENT: {"respondent"},
+}
+# Rules on particular records narrow a route's rule: the concern below belongs to party A,
+# so only A may table it or judge its restatement.
+NARROWED = {
+    "/w/{workshop}/concerns/{concern}/table": {"participant-a"},
+    "/w/{workshop}/acknowledgements/{ack}/confirm": {"participant-a"},
+}
+# Links are the credential themselves, and signing out ends the session the matrix uses;
+# all three are tested in test_sign_in.py.
+CREDENTIAL_ROUTES = {"/signin/{token}", "/r/{link}", "/signout"}
+
+
+def _documented(served: Served) -> list[tuple[str, str, str | None]]:
+    """Return (path, method, x-access) for every operation in the OpenAPI schema."""
+    schema = served.app.openapi()  # type: ignore[attr-defined]
+    return [
+        (path, method.upper(), operation.get("x-access"))
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    ]
+
+
+@pytest.fixture(scope="module")
+def world(served: Served) -> dict[str, Any]:
+    """Ids to fill paths with, and a signed-in client per role."""
+    store, ids = served.store, served.ids
+    party_a, party_b = sorted(served.members)
+    a_member = served.members[party_a][0]
+    b_member = served.members[party_b][0]
+    a_actor = recruitment.act_as_member(store, OPERATOR, UUID(a_member["member_id"]))
+    b_actor = recruitment.act_as_member(store, OPERATOR, UUID(b_member["member_id"]))
+    concern = phases.state_concern(
+        store, a_actor, ids.first_workshop, kind="need", text="a need of party A"
+    )
+    ack = phases.acknowledge_concern(store, b_actor, concern, restatement="as B hears it")
+    idea = phases.board(store, OPERATOR, ids.first_workshop)["ideas"][0]["id"]
+    session = next(
+        s for s in schedule.schedule(store, OPERATOR, ids.first_workshop) if s["kind"] == "joint"
+    )["id"]
+    respondent = respondent_client(served, party_a)
+    statements = feedback.statements(store, OPERATOR, served.round_id)
+    pending = feedback.submit_statement(
+        store,
+        feedback.join_round(store, served.round_links[party_b]),
+        served.round_id,
+        text="a statement waiting for moderation",
+    )
+    feedback.set_results_open(store, OPERATOR, served.round_id, open_=True)
+    other_member = recruitment.members(store, OPERATOR, ids.next_workshop)[0]["member_id"]
+    clients: dict[str, TestClient] = {
+        "nobody": anonymous(served),
+        "facilitator": signed_in(served, facilitator_token(served, ids.first_workshop)),
+        "participant-a": signed_in(
+            served, member_token(served, ids.first_workshop, a_member["member_id"])
+        ),
+        "participant-b": signed_in(
+            served, member_token(served, ids.first_workshop, b_member["member_id"])
+        ),
+        "other-facilitator": signed_in(served, facilitator_token(served, ids.next_workshop)),
+        "other-participant": signed_in(
+            served, member_token(served, ids.next_workshop, other_member)
+        ),
+        "respondent": respondent,
+    }
+    path_ids = {
+        "workshop": str(ids.first_workshop),
+        "party": str(served.parties[party_a]),
+        "concern": str(concern),
+        "ack": str(ack),
+        "idea": idea,
+        "session": session,
+        "round_id": str(served.round_id),
+        "statement_id": str(pending),
+    }
+    forms: dict[str, dict[str, Any]] = {
+        "/w/{workshop}/interventions": {"phase": "analysis", "kind": "clarify"},
+        "/w/{workshop}/release": {"title": "T", "ideas": [idea]},
+        "/w/{workshop}/rounds/{round_id}/moderate/{statement_id}": {"accept": "no"},
+        "/w/{workshop}/rounds/{round_id}/results": {"show": "yes"},
+        "/w/{workshop}/concerns": {"kind": "need", "text": "x"},
+        "/w/{workshop}/concerns/{concern}/acknowledge": {"restatement": "x"},
+        "/w/{workshop}/acknowledgements/{ack}/confirm": {"satisfied": "yes"},
+        "/w/{workshop}/ideas": {"text": "x", "answers": [str(concern)]},
+        "/w/{workshop}/ideas/{idea}/rate": {"value": "3"},
+        "/w/{workshop}/constraints": {"kind": "political", "text": "x"},
+        "/w/{workshop}/reassurance": {"who": "x", "what": "y", "when": "z"},
+        "/w/{workshop}/visions": {"text": "x"},
+        "/w/{workshop}/survey": {"wave": "pre", "trust-group": "4"},
+        "/rounds/{round_id}/vote": {"statement": statements[0]["id"], "choice": "pass"},
+        "/rounds/{round_id}/statements": {"text": "x"},
+    }
+    json_bodies = {"/api/rounds/{round_id}/votes": {"votes": [[statements[1]["id"], 1]]}}
+    return {"clients": clients, "ids": path_ids, "forms": forms, "json": json_bodies}
+
+
+def test_every_route_declares_who_may_reach_it(served: Served) -> None:
+    documented = _documented(served)
+    assert len(documented) >= 30
+    for path, method, declared in documented:
+        assert declared in {a.value for a in Access}, f"{method} {path} declares no access rule"
+
+
+def test_every_route_answers_every_role_as_documented(
+    served: Served, world: dict[str, Any]
+) -> None:
+    checked = 0
+    for route_path, method, declared in _documented(served):
+        if declared is None or route_path in CREDENTIAL_ROUTES:
+            continue
+        allowed = NARROWED.get(route_path, ALLOWED[Access(declared)])
+        path = route_path.format(**world["ids"])
+        for role in ROLES:
+            if route_path == "/signout" and role != "nobody":
+                continue  # signing out would end the session the other checks use
+            client = world["clients"][role]
+            if method == "GET":
+                answer = client.get(path)
+            elif route_path in world["json"]:
+                answer = client.post(path, json=world["json"][route_path])
+            else:
+                answer = client.post(path, data=world["forms"].get(route_path, {}))
+            where = f"{method} {route_path} as {role}: {answer.status_code}"
+            if role in allowed:
+                assert answer.status_code not in (401, 403), where
+                assert answer.status_code < 500, where
+            else:
+                expected = 401 if role == "nobody" else 403
+                assert answer.status_code == expected, where
+            checked += 1
+    assert checked > 150
+
+
+def test_no_participant_reaches_the_other_partys_preliminary_space(
+    served: Served, world: dict[str, Any]
+) -> None:
+    party_a, party_b = sorted(served.members)
+    workshop = world["ids"]["workshop"]
+    b = world["clients"]["participant-b"]
+    assert b.get(f"/w/{workshop}/space/{served.parties[party_a]}").status_code == 403
+    assert b.get(f"/w/{workshop}/space/{served.parties[party_b]}").status_code == 200
