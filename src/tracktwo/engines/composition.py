@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,8 @@ ENGINE_VERSION = "composition/1.0"
 RELAXABLE = ("max_status_gap", "required_roles", "min_distinct_roles", "max_per_role")
 """The constraints that may be dropped, in the order infeasibility is blamed on them."""
 
+DEFAULT_TIME_LIMIT = 60.0
+"""Seconds allowed to one call of :func:`compose`, all its solves together."""
 _GAIN_TOLERANCE = 1e-9
 _GAP_TOLERANCE = 1e-9
 
@@ -170,7 +173,8 @@ class Composition:
     """The chosen members per party (best first), and why.
 
     ``status_gap`` is the largest pairwise gap in mean status; ``pool`` holds the committed
-    candidates that were considered.
+    candidates that were considered; ``proven_optimal`` is False when the time limit stopped
+    a solve before it proved its optimum (the selection is then the best found).
     """
 
     selected: Mapping[str, tuple[str, ...]]
@@ -180,6 +184,7 @@ class Composition:
     excluded_uncommitted: tuple[str, ...]
     rules: CompositionRules
     pool: tuple[CompositionCandidate, ...]
+    proven_optimal: bool = True
     engine_version: str = ENGINE_VERSION
 
     def _ranked_pool(self, party: str) -> list[CompositionCandidate]:
@@ -209,6 +214,11 @@ class Composition:
                     line += " Chosen over higher-scoring candidates to meet the rules below."
                 lines.append(line)
         lines.append(f"The largest gap in mean status between parties is {self.status_gap:.3f}.")
+        if not self.proven_optimal:
+            lines.append(
+                "The time limit stopped the solver before it proved this the best selection; "
+                "allow more time or relax max_status_gap for a proven optimum."
+            )
         lines.extend(report.detail for report in self.constraints)
         if self.excluded_uncommitted:
             lines.append(
@@ -252,6 +262,7 @@ class Composition:
             "constraints": [report.to_dict() for report in self.constraints],
             "excluded_uncommitted": list(self.excluded_uncommitted),
             "rules": self.rules.to_dict(),
+            "proven_optimal": self.proven_optimal,
             "explanation": self.explain(),
         }
 
@@ -261,8 +272,6 @@ class Composition:
 Pool = Mapping[str, Sequence[CompositionCandidate]]
 """Committed candidates per party, in the order of ``parties``."""
 Selection = dict[str, tuple[CompositionCandidate, ...]]
-Solver = Callable[[Pool, CompositionRules], Selection | None]
-"""Return the best selection under the rules, or None when none meets them."""
 
 
 def _ranked(
@@ -329,7 +338,9 @@ def _smallest_gap_by_enumeration(pool: Pool, rules: CompositionRules) -> float:
     return min(gaps, default=math.inf)
 
 
-def _solve_milp(pool: Pool, rules: CompositionRules, *, minimise_gap: bool) -> np.ndarray | None:
+def _solve_milp(
+    pool: Pool, rules: CompositionRules, *, minimise_gap: bool, budget: _Budget
+) -> np.ndarray | None:
     """Solve the 0-1 programme exactly with HiGHS; return the solution vector or None.
 
     Variables: x_i (candidate i chosen, in pool order); y_pr (role r present in party p,
@@ -396,50 +407,104 @@ def _solve_milp(pool: Pool, rules: CompositionRules, *, minimise_gap: bool) -> n
     integrality = np.ones(width)
     if minimise_gap:
         integrality[gap_column] = 0
-    result = milp(
+    return _run_highs(
         cost,
         integrality=integrality,
-        bounds=Bounds(0, 1),
         constraints=LinearConstraint(np.vstack(rows), lower, upper),
-        options={"mip_rel_gap": 0.0},
+        budget=budget,
     )
-    if result.status == 2:
-        return None
-    if result.status != 0 or result.x is None:
-        raise CompositionInfeasible(
-            f"the solver stopped without a verdict ({result.message}); "
-            "try a smaller pool or report this as a bug",
-            constraint="solver",
+
+
+def _run_highs(
+    cost: np.ndarray, *, integrality: np.ndarray, constraints: LinearConstraint, budget: _Budget
+) -> np.ndarray | None:
+    """Run HiGHS to a proven optimum within the budget; None when proven infeasible.
+
+    Presolve is off because HiGHS 1.x can end in a solve error when presolve fixes every
+    variable of an infeasible equality; on an error the other setting is tried once.
+    """
+    for presolve in (False, True):
+        result = milp(
+            cost,
+            integrality=integrality,
+            bounds=Bounds(0, 1),
+            constraints=constraints,
+            options={"mip_rel_gap": 0.0, "presolve": presolve, "time_limit": budget.slice()},
         )
-    return np.asarray(result.x)
+        if result.status == 0 and result.x is not None:
+            return np.asarray(result.x)
+        if result.status == 2:
+            return None
+        if result.status == 1:
+            if result.x is None:
+                raise CompositionInfeasible(
+                    f"the solver found no selection within the time limit of "
+                    f"{budget.seconds:g} s; relax max_status_gap (an exact gap of 0 between "
+                    "continuous statuses is very hard to meet) or allow more time",
+                    constraint="time_limit",
+                )
+            budget.proven = False
+            return np.asarray(result.x)
+    raise CompositionInfeasible(
+        f"the solver stopped without a verdict ({result.message}); "
+        "try a smaller pool or report this as a bug",
+        constraint="solver",
+    )
 
 
-def _solve_by_milp(pool: Pool, rules: CompositionRules) -> Selection | None:
-    x = _solve_milp(pool, rules, minimise_gap=False)
-    if x is None:
-        return None
+@dataclass
+class _Budget:
+    """Seconds allowed for one whole composition, shared by every solve it runs."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+    proven: bool = True
+
+    def slice(self) -> float:
+        """Return the time left, but at least one second so that a last solve can finish."""
+        return max(1.0, self.seconds - (time.monotonic() - self.started))
+
+
+def _selection_from(pool: Pool, x: np.ndarray) -> Selection:
     candidates = [c for members in pool.values() for c in members]
     chosen = {c.id for c, value in zip(candidates, x, strict=False) if value > 0.5}
     return {p: tuple(c for c in members if c.id in chosen) for p, members in pool.items()}
 
 
-def _smallest_gap_by_milp(pool: Pool, rules: CompositionRules) -> float:
-    x = _solve_milp(pool, rules, minimise_gap=True)
-    if x is None:
-        return math.inf
-    candidates = [c for members in pool.values() for c in members]
-    chosen = {c.id for c, value in zip(candidates, x, strict=False) if value > 0.5}
-    return _status_gap({p: tuple(c for c in m if c.id in chosen) for p, m in pool.items()})
+class _Search(Protocol):
+    @property
+    def proven(self) -> bool: ...
+
+    def best(self, pool: Pool, rules: CompositionRules) -> Selection | None: ...
+
+    def smallest_gap(self, pool: Pool, rules: CompositionRules) -> float: ...
 
 
-@dataclass(frozen=True)
-class _Search:
-    best: Solver
-    smallest_gap: Callable[[Pool, CompositionRules], float]
+class _MilpSearch:
+    def __init__(self, time_limit: float) -> None:
+        self.budget = _Budget(time_limit)
+
+    @property
+    def proven(self) -> bool:
+        return self.budget.proven
+
+    def best(self, pool: Pool, rules: CompositionRules) -> Selection | None:
+        x = _solve_milp(pool, rules, minimise_gap=False, budget=self.budget)
+        return None if x is None else _selection_from(pool, x)
+
+    def smallest_gap(self, pool: Pool, rules: CompositionRules) -> float:
+        x = _solve_milp(pool, rules, minimise_gap=True, budget=self.budget)
+        return math.inf if x is None else _status_gap(_selection_from(pool, x))
 
 
-_MILP = _Search(_solve_by_milp, _smallest_gap_by_milp)
-_ENUMERATION = _Search(_solve_by_enumeration, _smallest_gap_by_enumeration)
+class _EnumerationSearch:
+    proven = True
+
+    def best(self, pool: Pool, rules: CompositionRules) -> Selection | None:
+        return _solve_by_enumeration(pool, rules)
+
+    def smallest_gap(self, pool: Pool, rules: CompositionRules) -> float:
+        return _smallest_gap_by_enumeration(pool, rules)
 
 
 # --- diagnosis, costs and the public entry points ------------------------------------------
@@ -604,6 +669,7 @@ def _compose(
         excluded_uncommitted=tuple(sorted(c.id for c in candidates if not c.committed)),
         rules=rules,
         pool=tuple(c for p in names for c in pool[p]),
+        proven_optimal=search.proven,
     )
 
 
@@ -611,6 +677,8 @@ def compose(
     candidates: Sequence[CompositionCandidate],
     parties: Sequence[str],
     rules: CompositionRules,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Composition:
     """Choose exactly ``rules.per_party`` committed members of each party, exactly.
 
@@ -618,8 +686,15 @@ def compose(
     status gap is honoured within HiGHS's feasibility tolerance (1e-6). Each constraint in
     force is reported with its cost: the objective gained by re-solving without it alone.
     Raises CompositionInfeasible naming the constraint that cannot be met.
+
+    ``time_limit`` (seconds) bounds all the solves of one call together. Ordinary pools
+    finish in well under a second; a very tight ``max_status_gap`` over continuous statuses
+    can be slow to prove, and then the best selection found is returned with
+    ``proven_optimal`` False.
     """
-    return _compose(candidates, parties, rules, _MILP)
+    if not time_limit > 0:
+        raise ValidationError(f"time_limit is {time_limit!r}; give a number of seconds > 0")
+    return _compose(candidates, parties, rules, _MilpSearch(time_limit))
 
 
 def brute_force_compose(
@@ -628,4 +703,4 @@ def brute_force_compose(
     rules: CompositionRules,
 ) -> Composition:
     """Compose by enumerating every selection; exponential, for checking :func:`compose`."""
-    return _compose(candidates, parties, rules, _ENUMERATION)
+    return _compose(candidates, parties, rules, _EnumerationSearch())

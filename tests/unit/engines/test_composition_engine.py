@@ -180,11 +180,21 @@ SMALL_ROLES = [Role.SCHOLAR, Role.JOURNALIST, Role.YOUTH]
 grid = st.integers(0, 20).map(lambda n: n / 20)
 
 
+Problem = tuple[list[CompositionCandidate], tuple[str, ...], CompositionRules]
+
+
 @st.composite
-def small_problems(draw: st.DrawFn) -> tuple[list[CompositionCandidate], CompositionRules]:
+def small_problems(draw: st.DrawFn) -> Problem:
+    """Two parties of 4-8 candidates, or three of 4-6; statuses on a 0.05 grid.
+
+    The grid keeps every status gap either on a bound or clearly off it, away from the
+    solver's 1e-6 feasibility tolerance, so that both methods must give the same verdict.
+    """
+    parties = draw(st.sampled_from([("A", "B"), ("A", "B", "C")]))
+    largest = 8 if len(parties) == 2 else 6
     pool = []
-    for party in PARTIES:
-        for i in range(draw(st.integers(4, 8))):
+    for party in parties:
+        for i in range(draw(st.integers(4, largest))):
             pool.append(
                 CompositionCandidate(
                     id=f"{party}{i}",
@@ -207,15 +217,14 @@ def small_problems(draw: st.DrawFn) -> tuple[list[CompositionCandidate], Composi
         max_per_role=draw(st.sampled_from([None, 1, 2, 3])),
         weights=draw(st.tuples(grid, grid, grid)),
     )
-    return pool, rules
+    return pool, parties, rules
 
 
-def outcome(
-    solve: object, pool: list[CompositionCandidate], rules: CompositionRules
-) -> Composition | str:
+def outcome(solve: object, problem: Problem) -> Composition | str:
     assert callable(solve)
+    pool, parties, rules = problem
     try:
-        result = solve(pool, PARTIES, rules)
+        result = solve(pool, parties, rules)
     except CompositionInfeasible as error:
         return error.constraint
     assert isinstance(result, Composition)
@@ -224,12 +233,10 @@ def outcome(
 
 @settings(max_examples=60, deadline=None)
 @given(small_problems())
-def test_the_optimiser_agrees_with_enumerating_every_selection(
-    problem: tuple[list[CompositionCandidate], CompositionRules],
-) -> None:
-    pool, rules = problem
-    exact = outcome(compose, pool, rules)
-    enumerated = outcome(brute_force_compose, pool, rules)
+def test_the_optimiser_agrees_with_enumerating_every_selection(problem: Problem) -> None:
+    _, parties, rules = problem
+    exact = outcome(compose, problem)
+    enumerated = outcome(brute_force_compose, problem)
     if isinstance(enumerated, str):
         assert exact == enumerated
         return
@@ -237,10 +244,32 @@ def test_the_optimiser_agrees_with_enumerating_every_selection(
     assert exact.objective == pytest.approx(enumerated.objective, abs=1e-6)
     if rules.max_status_gap is not None:
         assert exact.status_gap <= rules.max_status_gap + 1e-6
-    for party in PARTIES:
+    for party in parties:
         assert len(exact.selected[party]) == rules.per_party
     for mine, theirs in zip(exact.constraints, enumerated.constraints, strict=True):
         assert mine.name == theirs.name
         assert mine.cost >= 0.0
         assert mine.cost == pytest.approx(theirs.cost, abs=1e-6)
         assert mine.binding or mine.cost == 0.0
+
+
+def test_an_exact_status_gap_that_no_selection_meets_is_diagnosed_not_crashed() -> None:
+    # HiGHS's presolve once ended this case, a party with no choice left, in a solve error.
+    pool = [person(f"A{i}", status=s) for i, s in enumerate((0.2, 0.3, 0.4))]
+    pool += [person(f"B{i}", status=s) for i, s in enumerate((0.0, 0.0, 0.2, 0.8, 0.15))]
+    rules = CompositionRules(per_party=3, max_status_gap=0.0, min_distinct_roles=0)
+    with pytest.raises(CompositionInfeasible) as caught:
+        compose(pool, PARTIES, rules)
+    assert caught.value.constraint == "max_status_gap"
+    assert "smallest achievable gap is 0.017" in str(caught.value)
+
+
+def test_an_ordinary_composition_is_proven_optimal() -> None:
+    result = compose(balanced_pool(), PARTIES, CompositionRules(per_party=3))
+    assert result.proven_optimal
+    assert result.to_dict()["proven_optimal"] is True
+
+
+def test_a_time_limit_must_be_positive() -> None:
+    with pytest.raises(ValidationError, match="time_limit"):
+        compose(balanced_pool(), PARTIES, CompositionRules(per_party=3), time_limit=0)
