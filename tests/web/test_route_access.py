@@ -118,6 +118,11 @@ def world(served: Served) -> dict[str, Any]:
     }
     forms: dict[str, dict[str, Any]] = {
         "/w/{workshop}/interventions": {"phase": "analysis", "kind": "clarify"},
+        "/w/{workshop}/compose": {
+            "per_party": "4",
+            "max_status_gap": "0.05",
+            "min_distinct_roles": "3",
+        },
         "/w/{workshop}/release": {"title": "T", "ideas": [idea]},
         "/w/{workshop}/rounds/{round_id}/moderate/{statement_id}": {"accept": "no"},
         "/w/{workshop}/rounds/{round_id}/results": {"show": "yes"},

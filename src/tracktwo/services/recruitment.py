@@ -329,21 +329,28 @@ def compose_workshop(
             for row in rows
         ]
         result = compose(pool, list(names.values()), chosen_rules)
-        for existing in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id)):
-            uow.session.delete(existing)
+        # Members chosen again keep their membership (and so their sign-in and contributions'
+        # pseudonyms); those no longer chosen leave; newcomers join.
+        chosen = {candidate_id for ids in result.selected.values() for candidate_id in ids}
+        current = {
+            str(row.candidate_id): row
+            for row in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
+        }
+        for candidate_id, row in current.items():
+            if candidate_id not in chosen:
+                uow.session.delete(row)
         uow.session.flush()
         party_of = {str(row.id): row.party_id for row in rows}
-        for ids in result.selected.values():
-            for candidate_id in ids:
-                if commitments.get(UUID(candidate_id)) != Commitment.GIVEN.value:
-                    raise CommitmentMissing(f"candidate {candidate_id} has no recorded commitment")
-                uow.add(
-                    MemberRow(
-                        workshop_id=workshop_id,
-                        candidate_id=UUID(candidate_id),
-                        party_id=party_of[candidate_id],
-                    )
+        for candidate_id in sorted(chosen - set(current)):
+            if commitments.get(UUID(candidate_id)) != Commitment.GIVEN.value:
+                raise CommitmentMissing(f"candidate {candidate_id} has no recorded commitment")
+            uow.add(
+                MemberRow(
+                    workshop_id=workshop_id,
+                    candidate_id=UUID(candidate_id),
+                    party_id=party_of[candidate_id],
                 )
+            )
         uow.add(
             CompositionRow(
                 workshop_id=workshop_id,

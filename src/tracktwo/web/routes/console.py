@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.engines.composition import CompositionRules
 from tracktwo.services import feedback, phases, recruitment, reports, schedule, signin
 from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
 from tracktwo.web.charts import opinion_map_svg, ripeness_svg, snowball_svg
@@ -57,6 +58,23 @@ def calendar(request: Request, workshop: str) -> Response:
         media_type="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="workshop.ics"'},
     )
+
+
+@router.post("/compose", openapi_extra=FACILITATOR, dependencies=CSRF)
+def compose(
+    request: Request,
+    workshop: str,
+    per_party: int = Form(),
+    max_status_gap: float = Form(),
+    min_distinct_roles: int = Form(),
+) -> Response:
+    """Choose the members by exact optimisation among committed candidates."""
+    actor, workshop_id = facilitator(request, workshop)
+    rules = CompositionRules(
+        per_party=per_party, max_status_gap=max_status_gap, min_distinct_roles=min_distinct_roles
+    )
+    recruitment.compose_workshop(store_of(request), actor, workshop_id, rules)
+    return RedirectResponse(f"/w/{workshop_id}/console#composition", status_code=303)
 
 
 @router.post("/invitations", openapi_extra=FACILITATOR, dependencies=CSRF)

@@ -1,0 +1,151 @@
+"""A whole workshop in the browser: compose, sign in two parties, discuss, release, vote.
+
+Screenshots of the main pages go to test-output/screenshots/; every page is checked with
+axe-core for serious or critical accessibility violations.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+AXE = Axe()
+
+
+def _accessible(page: Any, name: str) -> None:
+    results = AXE.run(page)
+    serious = [
+        violation
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{name}: " + "; ".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in serious
+    )
+
+
+def _shoot(page: Any, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    _accessible(page, name)
+
+
+def test_a_whole_workshop_in_the_browser(
+    live_server: LiveServer, browser: Any, screenshots: Path
+) -> None:
+    base = live_server.url
+    facilitator = browser.new_context().new_page()
+    facilitator.goto(f"{base}/signin/{live_server.facilitator_token}")
+    assert "/console" in facilitator.url
+    facilitator.get_by_role("heading", level=1).wait_for()
+    _shoot(facilitator, screenshots, "01-console")
+
+    # The facilitator composes the workshop, then makes the members' sign-in links.
+    facilitator.fill("#gap", "0.05")
+    facilitator.get_by_role("button", name="Compose", exact=True).click()
+    facilitator.wait_for_url(re.compile(r".*/console.*"))
+    facilitator.get_by_role("button", name="Make sign-in links for the members").click()
+    facilitator.get_by_role("heading", name="Sign-in links").wait_for()
+    _shoot(facilitator, screenshots, "02-invitations")
+    rows = facilitator.locator("tbody tr")
+    links: dict[str, str] = {}
+    for index in range(rows.count()):
+        cells = rows.nth(index).locator("td")
+        party = cells.nth(1).inner_text()
+        links.setdefault(party, cells.nth(2).inner_text())
+    assert len(links) == 2
+    (party_a, link_a), (party_b, link_b) = sorted(links.items())
+
+    a = browser.new_context().new_page()
+    b = browser.new_context().new_page()
+    a.goto(link_a)
+    b.goto(link_b)
+    assert "/joint" in a.url and "/joint" in b.url
+
+    # Party A states a concern; party B restates it; A accepts the restatement.
+    concern = "that our fishermen lose the northern bay"
+    a.select_option("#concern-kind", "fear")
+    a.fill("#concern-text", concern)
+    a.get_by_role("button", name="Put it on the table").click()
+    a.get_by_text(concern).first.wait_for()
+    b.reload()
+    card = b.locator("article", has_text=concern)
+    card.locator("textarea").fill("You fear the northern bay will be closed to your boats")
+    card.get_by_role("button", name="Acknowledge").click()
+    a.reload()
+    a.locator("article", has_text=concern).get_by_role(
+        "button", name="Yes, that is our concern"
+    ).click()
+    assert a.locator("article", has_text=concern).get_by_text("acknowledged").count() >= 1
+    _shoot(a, screenshots, "03-joint-space")
+
+    # A proposes an idea answering it; both parties rate it.
+    idea = "A joint fishing board that allocates the northern bay by season"
+    a.fill("#idea-text", idea)
+    a.locator("fieldset", has_text="The concerns it answers").get_by_label(
+        re.compile(re.escape(concern))
+    ).check()
+    a.get_by_role("button", name="Propose", exact=True).click()
+    for page in (a, b):
+        page.reload()
+        idea_card = page.locator("article", has_text=idea)
+        idea_card.locator("select").select_option("5")
+        idea_card.get_by_role("button", name="Rate").click()
+    b.reload()
+    assert "supported by both" in b.locator("article", has_text=idea).inner_text()
+
+    # Live discussion between the two parties.
+    a.get_by_role("link", name=re.compile("Live discussion")).first.click()
+    b.get_by_role("link", name=re.compile("Live discussion")).first.click()
+    b.locator("body[data-live=open]").wait_for()
+    a.locator("body[data-live=open]").wait_for()
+    a.locator("#present li").nth(1).wait_for()
+    a.fill("#say-text", "Could the board meet in Karsa town?")
+    a.get_by_role("button", name="Send").click()
+    b.locator("#messages li", has_text="Could the board meet in Karsa town?").wait_for()
+    _shoot(b, screenshots, "04-live")
+    a.close()
+    b.close()
+
+    # The facilitator releases the idea to a feedback round.
+    facilitator.goto(f"{base}/w/{live_server.ids.first_workshop}/console")
+    release = facilitator.locator("form", has_text="Release chosen ideas")
+    for box in release.locator("input[type=checkbox]").all():
+        box.uncheck()
+    release.get_by_label(re.compile(re.escape(idea))).check()
+    release.get_by_role("button", name="Release", exact=True).click()
+    facilitator.get_by_role("heading", name="Ideas released").wait_for()
+    community_links = [code.inner_text() for code in facilitator.locator("code.link").all()]
+    assert len(community_links) == 2
+
+    # One respondent of each community votes.
+    for number, link in enumerate(community_links):
+        respondent = browser.new_context().new_page()
+        respondent.goto(link)
+        respondent.get_by_text(idea).wait_for()
+        if number == 0:
+            _shoot(respondent, screenshots, "05-vote")
+        respondent.get_by_role("button", name="Agree", exact=True).click()
+        respondent.get_by_text("You have reacted to every statement").wait_for()
+        respondent.close()
+    facilitator.get_by_role("link", name="Open the round").click()
+    assert "2 votes" in facilitator.content()
+    _shoot(facilitator, screenshots, "06-round")
+
+
+def test_the_interface_reads_right_to_left_in_arabic(
+    live_server: LiveServer, browser: Any, screenshots: Path
+) -> None:
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}/?lang=ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == "ar"
+    assert "ورش حل المشكلات" in page.inner_text("h1")
+    _shoot(page, screenshots, "07-home-arabic")
+    page.close()
