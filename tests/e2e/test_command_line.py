@@ -105,7 +105,7 @@ def test_bad_input_gets_a_clear_message_and_exit_status_2(
 
 def test_run_prepares_the_data_folder_once(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    first = invoke("run", "--data-dir", str(folder))
+    first = invoke("run", "--no-serve", "--data-dir", str(folder))
     assert first.exit_code == 0 and (folder / "demo-report.json").exists()
-    second = invoke("run", "--data-dir", str(folder))
+    second = invoke("run", "--no-serve", "--data-dir", str(folder))
     assert second.exit_code == 0 and "already" in second.stdout

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.feedback import Moderation, StatementOrigin, parse_ballot
 from tracktwo.domain.rules import require_text
-from tracktwo.errors import AccessDenied, NotFoundError, ValidationError
+from tracktwo.errors import AccessDenied, NotFoundError, TrackTwoError, ValidationError
 from tracktwo.services.access import require_manager
 from tracktwo.store.database import Store
 from tracktwo.store.models import (
@@ -169,30 +169,54 @@ def cast_votes(
     store: Store, actor: Actor, round_id: UUID, ballot: Iterable[Sequence[object]]
 ) -> int:
     """Record a batch of (statement id, vote) from one respondent; the latest vote wins."""
+    (outcome,) = cast_vote_group(store, [(actor, round_id, list(ballot))])
+    if isinstance(outcome, TrackTwoError):
+        raise outcome
+    return outcome
+
+
+def cast_vote_group(
+    store: Store, ballots: Sequence[tuple[Actor, UUID, Sequence[Sequence[object]]]]
+) -> list[int | TrackTwoError]:
+    """Record many respondents' batches in one transaction (group commit).
+
+    Each batch is checked on its own: a bad batch gets its error in the returned list and
+    none of its votes are written, while the others are. The answer for each batch is the
+    number of votes stored, or the error that rejected it.
+    """
+    outcomes: list[int | TrackTwoError] = []
     with UnitOfWork(store) as uow:
-        respondent = _respondent(uow, actor, round_id)
-        known = {row.id for row in _visible_statements(uow, round_id)}
-        lines = parse_ballot(ballot, known)
+        known: dict[UUID, set[UUID]] = {}
+        latest: dict[tuple[UUID, UUID], dict[str, Any]] = {}
         stamp = now()
-        rows = [
-            {
-                "round_id": round_id,
-                "respondent_id": respondent.id,
-                "statement_id": line.statement,
-                "vote": int(line.vote),
-                "at": stamp,
-            }
-            for line in lines
-        ]
-        dialect = uow.session.bind.dialect.name if uow.session.bind else "sqlite"
-        insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(RoundVoteRow).values(rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=["respondent_id", "statement_id"],
-            set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
-        )
-        uow.session.execute(statement)
-        return len(rows)
+        for actor, round_id, ballot in ballots:
+            try:
+                respondent = _respondent(uow, actor, round_id)
+                if round_id not in known:
+                    known[round_id] = {row.id for row in _visible_statements(uow, round_id)}
+                lines = parse_ballot(ballot, known[round_id])
+            except TrackTwoError as error:
+                outcomes.append(error)
+                continue
+            for line in lines:
+                latest[(respondent.id, line.statement)] = {
+                    "round_id": round_id,
+                    "respondent_id": respondent.id,
+                    "statement_id": line.statement,
+                    "vote": int(line.vote),
+                    "at": stamp,
+                }
+            outcomes.append(len(lines))
+        if latest:
+            dialect = uow.session.bind.dialect.name if uow.session.bind else "sqlite"
+            insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+            statement = insert(RoundVoteRow).values(list(latest.values()))
+            statement = statement.on_conflict_do_update(
+                index_elements=["respondent_id", "statement_id"],
+                set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
+            )
+            uow.session.execute(statement)
+    return outcomes
 
 
 def submit_statement(store: Store, actor: Actor, round_id: UUID, *, text: str) -> UUID:

@@ -9,6 +9,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracktwo.errors import (
     AccessDenied,
@@ -21,6 +22,7 @@ from tracktwo.errors import (
 from tracktwo.web.live import LiveHub
 from tracktwo.web.pages import render
 from tracktwo.web.routes import api, community, console, participant, public
+from tracktwo.web.votes import VoteStream
 
 if TYPE_CHECKING:
     from tracktwo.store.database import Store
@@ -47,6 +49,38 @@ def _wants_json(request: Request) -> bool:
     )
 
 
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"connect-src 'self'; frame-ancestors 'none'",
+    ),
+]
+
+
+class SecurityHeaders:
+    """Add the security headers to every HTTP response (a plain ASGI middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(store: Store, *, session_secret: str, secure_cookies: bool = False) -> FastAPI:
     """Build the app for ``store``; ``session_secret`` signs the session cookies."""
     app = FastAPI(
@@ -56,8 +90,10 @@ def create_app(store: Store, *, session_secret: str, secure_cookies: bool = Fals
         "may reach it in its `x-access` field.",
         version="0.1.0",
     )
+    app.add_middleware(SecurityHeaders)
     app.state.store = store
     app.state.live = LiveHub()
+    app.state.votes = VoteStream(store)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret,
@@ -66,19 +102,6 @@ def create_app(store: Store, *, session_secret: str, secure_cookies: bool = Fals
         https_only=secure_cookies,
         max_age=12 * 3600,
     )
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: object) -> Response:
-        response: Response = await call_next(request)  # type: ignore[operator]
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "connect-src 'self'; frame-ancestors 'none'"
-        )
-        return response
 
     @app.exception_handler(TrackTwoError)
     async def our_errors(request: Request, error: TrackTwoError) -> Response:

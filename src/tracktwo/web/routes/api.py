@@ -28,10 +28,14 @@ class Ballot(BaseModel):
     openapi_extra=access(Access.RESPONDENT),
     dependencies=[Depends(check_csrf)],
 )
-def cast_votes(request: Request, round_id: str, ballot: Ballot) -> dict[str, int]:
-    """Record a batch of votes in one transaction; a bad row rejects the batch."""
+async def cast_votes(request: Request, round_id: str, ballot: Ballot) -> dict[str, int]:
+    """Record a batch of votes; a bad row rejects the batch, naming the row.
+
+    Batches arriving together are committed in one transaction; the answer comes after
+    the commit.
+    """
     actor, rid = respondent(request, round_id)
-    stored = feedback.cast_votes(store_of(request), actor, rid, ballot.votes)
+    stored = await request.app.state.votes.submit(actor, rid, ballot.votes)
     return {"stored": stored}
 
 

@@ -1,0 +1,178 @@
+"""Votes per second through the web app on the embedded SQLite store, with p50/p99 latency.
+
+A load generator on loopback (httpx, asyncio, 16 concurrent respondents) sends single votes
+to ``POST /api/rounds/{id}/votes`` of the app served by uvicorn in a separate process. The
+named baseline is the same number of single-vote transactions through the service layer in
+this process, with no HTTP: the ratio says what the web path costs on top of the store.
+Target (issue 4): at least 500 votes a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import re
+import resource
+import socket
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from uuid import UUID
+
+import httpx
+
+RESPONDENTS = 600
+CONCURRENCY = 16
+CSRF = re.compile(r'"X-CSRF-Token": "([^"]+)"')
+
+
+def _prepare(folder: Path) -> tuple[str, list[str], list[str]]:
+    from tracktwo.domain.actors import Actor
+    from tracktwo.services import feedback, phases
+    from tracktwo.services.demo import build_demo
+    from tracktwo.services.setup import initialise
+
+    store = initialise(folder)
+    ids = build_demo(store, seed=7)
+    operator = Actor.operator()
+    ideas = [UUID(i["id"]) for i in phases.board(store, operator, ids.first_workshop)["ideas"]]
+    opened = feedback.release_ideas(store, operator, ids.first_workshop, ideas, title="Bench")
+    statements = [s["id"] for s in feedback.statements(store, operator, opened.round_id)]
+    store.dispose()
+    return str(opened.round_id), list(opened.links.values()), statements
+
+
+def _serve(folder: str, port: int) -> None:
+    import uvicorn
+
+    from tracktwo.services.setup import open_data, session_secret
+    from tracktwo.web.app import create_app
+
+    store = open_data(Path(folder))
+    app = create_app(store, session_secret=session_secret(store))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _load(
+    base: str, round_id: str, links: list[str], statements: list[str]
+) -> dict[str, float]:
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        respondents: list[dict[str, str]] = []
+        for number in range(RESPONDENTS):
+            entered = await client.get(f"/r/{links[number % len(links)]}")
+            cookie = entered.cookies["tracktwo_session"]
+            client.cookies.clear()
+            page = await client.get(
+                entered.headers["location"], headers={"Cookie": f"tracktwo_session={cookie}"}
+            )
+            client.cookies.clear()
+            csrf = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+            respondents.append({"Cookie": f"tracktwo_session={cookie}", "X-CSRF-Token": csrf})
+        queue: asyncio.Queue[tuple[dict[str, str], str]] = asyncio.Queue()
+        for headers in respondents:
+            for statement in statements:
+                queue.put_nowait((headers, statement))
+        total = queue.qsize()
+        latencies: list[float] = []
+
+        async def worker() -> None:
+            while not queue.empty():
+                headers, statement = queue.get_nowait()
+                started = time.perf_counter()
+                answer = await client.post(
+                    f"/api/rounds/{round_id}/votes",
+                    json={"votes": [[statement, 1]]},
+                    headers=headers,
+                )
+                latencies.append(time.perf_counter() - started)
+                answer.raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "votes": total,
+        "seconds": elapsed,
+        "votes_per_second": total / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+    }
+
+
+def _baseline(folder: Path, count: int) -> float:
+    """Time ``count`` single-vote transactions through the service layer, no HTTP."""
+    from tracktwo.domain.actors import Actor
+    from tracktwo.services import feedback, phases
+    from tracktwo.services.demo import build_demo
+    from tracktwo.services.setup import initialise
+
+    store = initialise(folder)
+    ids = build_demo(store, seed=7)
+    operator = Actor.operator()
+    ideas = [UUID(i["id"]) for i in phases.board(store, operator, ids.first_workshop)["ideas"]]
+    opened = feedback.release_ideas(store, operator, ids.first_workshop, ideas, title="Bench")
+    statements = [s["id"] for s in feedback.statements(store, operator, opened.round_id)]
+    links = list(opened.links.values())
+    voters = [feedback.join_round(store, links[n % 2]) for n in range(count // len(statements))]
+    started = time.perf_counter()
+    for voter in voters:
+        for statement in statements:
+            feedback.cast_votes(store, voter, opened.round_id, [(statement, 1)])
+    elapsed = time.perf_counter() - started
+    store.dispose()
+    return len(voters) * len(statements) / elapsed
+
+
+def main() -> None:
+    """Run the load test and the in-process baseline; print one JSON line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "served"
+        round_id, links, statements = _prepare(folder)
+        port = _free_port()
+        context = multiprocessing.get_context("spawn")
+        server = context.Process(target=_serve, args=(str(folder), port), daemon=True)
+        server.start()
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        try:
+            figures = asyncio.run(_load(base, round_id, links, statements))
+        finally:
+            server.terminate()
+            server.join(timeout=10)
+        service_rate = _baseline(Path(tmp) / "baseline", int(figures["votes"]))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "benchmark": "web_votes",
+        "store": "sqlite",
+        "concurrency": CONCURRENCY,
+        "votes": int(figures["votes"]),
+        "http_votes_per_second": round(figures["votes_per_second"], 1),
+        "p50_ms": round(figures["p50_ms"], 2),
+        "p99_ms": round(figures["p99_ms"], 2),
+        "baseline": "service layer in process, no HTTP",
+        "baseline_votes_per_second": round(service_rate, 1),
+        "ratio_http_to_baseline": round(figures["votes_per_second"] / service_rate, 3),
+        "target_votes_per_second": 500,
+        "meets_target": figures["votes_per_second"] >= 500,
+        "peak_rss_mib_load_generator": round(peak, 1),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
