@@ -157,8 +157,8 @@ def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> No
         workshop_id = demo.latest_composed_workshop(store)
         link = demo.facilitator_link(store, workshop_id)
         app_ = create_app(store, session_secret=setup.session_secret(store))
-    console.print(f"tracktwo is serving on [bold]http://{host}:{port}/[/]")
-    console.print(f"one-time facilitator sign-in link: http://{host}:{port}/signin/{link}")
+    typer.echo(f"tracktwo is serving on http://{host}:{port}/")
+    typer.echo(f"one-time facilitator sign-in link: http://{host}:{port}/signin/{link}")
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 

@@ -5,7 +5,6 @@ Candidates belong to one workshop, so that the workshop's data key covers their 
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -354,20 +353,13 @@ def compose_workshop(
         uow.add(
             CompositionRow(
                 workshop_id=workshop_id,
-                rules=_rules_dict(chosen_rules),
+                rules=chosen_rules.to_dict(),
                 result=result.to_dict(),
                 engine_version=result.engine_version,
                 created_at=now(),
             )
         )
         return result
-
-
-def _rules_dict(rules: CompositionRules) -> dict[str, Any]:
-    raw = asdict(rules)
-    raw["required_roles"] = {str(k): v for k, v in rules.required_roles.items()}
-    raw["weights"] = list(rules.weights)
-    return raw
 
 
 def add_member(store: Store, actor: Actor, workshop_id: UUID, candidate_id: UUID) -> UUID:
