@@ -109,3 +109,231 @@ def test_run_prepares_the_data_folder_once(tmp_path: Path) -> None:
     assert first.exit_code == 0 and (folder / "demo-report.json").exists()
     second = invoke("run", "--no-serve", "--data-dir", str(folder))
     assert second.exit_code == 0 and "already" in second.stdout
+
+
+def test_a_lifecycle_can_be_driven_step_by_step_from_the_command_line(tmp_path: Path) -> None:
+    folder = str(tmp_path / "data")
+    assert invoke("init", "--data-dir", folder).exit_code == 0
+    created = invoke(
+        "conflict",
+        "create",
+        "Test",
+        "--party",
+        "North",
+        "--party",
+        "South",
+        "--stage",
+        "active-negotiation",
+        "--kind",
+        "inter-state",
+        "--misperception",
+        "0.4",
+        "--data-dir",
+        folder,
+    )
+    conflict = created.stdout.split()[-1]
+    invoke(
+        "conflict",
+        "ripeness",
+        conflict,
+        "--party",
+        "North",
+        "--on",
+        "2025-01-01",
+        "--cannot-win-alone",
+        "--pain",
+        "0.8",
+        "--data-dir",
+        folder,
+    )
+    ripeness = invoke("conflict", "ripeness", conflict, "--json", "--data-dir", folder)
+    assert json.loads(ripeness.stdout)["points"][0]["state"] == "ripening"
+    workshop = invoke(
+        "workshop", "create", conflict, "--title", "W", "--per-party", "3", "--data-dir", folder
+    ).stdout.split()[-1]
+    added = invoke(
+        "workshop",
+        "facilitator",
+        workshop,
+        "--name",
+        "Dr. Test",
+        "--impartiality",
+        "0.9",
+        "--communication",
+        "0.9",
+        "--sensitivity",
+        "0.9",
+        "--credibility",
+        "North=0.8",
+        "--credibility",
+        "South=0.7",
+        "--lead",
+        "--data-dir",
+        folder,
+    )
+    assert added.exit_code == 0, added.output
+    ids: dict[str, list[str]] = {"North": [], "South": []}
+    for party in ("North", "South"):
+        for index in range(4):
+            args = [
+                "candidate",
+                "add",
+                workshop,
+                "--party",
+                party,
+                "--name",
+                f"{party} Person{index}",
+                "--role",
+                ["scholar", "journalist"][index % 2],
+                "--influence",
+                "0.5",
+                "--credibility",
+                "0.6",
+                "--openness",
+                "0.7",
+                "--status",
+                "0.5",
+                "--data-dir",
+                folder,
+            ]
+            if index == 0:
+                args.append("--key-person")
+            result = invoke(*args)
+            assert result.exit_code == 0, result.output
+            ids[party].append(result.stdout.split()[-1])
+            if index:
+                invoke(
+                    "candidate",
+                    "refer",
+                    workshop,
+                    "--referrer",
+                    ids[party][0],
+                    "--referred",
+                    ids[party][-1],
+                    "--data-dir",
+                    folder,
+                )
+            invoke(
+                "candidate",
+                "brief",
+                ids[party][-1],
+                "--on",
+                "2025-02-01",
+                "--commitment",
+                "given",
+                "--rule",
+                "privacy",
+                "--rule",
+                "no-fault",
+                "--rule",
+                "equality",
+                "--data-dir",
+                folder,
+            )
+    snowball = json.loads(
+        invoke("candidate", "snowball", workshop, "--json", "--data-dir", folder).stdout
+    )
+    assert len(snowball["edges"]) == 6
+    composed = invoke(
+        "workshop", "compose", workshop, "--per-party", "3", "--json", "--data-dir", folder
+    )
+    assert composed.exit_code == 0, composed.output
+    members = json.loads(
+        invoke("workshop", "members", workshop, "--json", "--data-dir", folder).stdout
+    )
+    north = next(m for m in members if m["party"] == "North")["member_id"]
+    south = next(m for m in members if m["party"] == "South")["member_id"]
+    concern = invoke(
+        "phase",
+        "concern",
+        workshop,
+        "--member",
+        north,
+        "--kind",
+        "fear",
+        "--text",
+        "losing the harbour",
+        "--data-dir",
+        folder,
+    ).stdout.split()[-1]
+    ack = invoke(
+        "phase",
+        "acknowledge",
+        concern,
+        "--member",
+        south,
+        "--restatement",
+        "you fear losing the harbour",
+        "--data-dir",
+        folder,
+    ).stdout.split()[-1]
+    invoke("phase", "confirm", ack, "--member", north, "--data-dir", folder)
+    idea = invoke(
+        "phase",
+        "idea",
+        workshop,
+        "--member",
+        south,
+        "--text",
+        "a shared harbour",
+        "--answers",
+        concern,
+        "--data-dir",
+        folder,
+    ).stdout.split()[-1]
+    for member in (north, south):
+        invoke("phase", "rate", idea, "--member", member, "--value", "5", "--data-dir", folder)
+    board = json.loads(invoke("phase", "board", workshop, "--data-dir", folder).stdout)
+    assert board["concerns"][0]["acknowledged"]
+    assert board["ideas"][0]["supported_by_both"]
+    assert (
+        invoke(
+            "survey",
+            "reentry",
+            north,
+            "--on",
+            "2025-09-01",
+            "--pressure",
+            "0.9",
+            "--marginalisation",
+            "0.7",
+            "--data-dir",
+            folder,
+        ).exit_code
+        == 0
+    )
+    risks = json.loads(invoke("survey", "risks", workshop, "--json", "--data-dir", folder).stdout)
+    assert risks[0]["risk"] == "high"
+    assert (
+        invoke(
+            "transfer",
+            "log",
+            idea,
+            "--channel",
+            "media",
+            "--recipient",
+            "a daily",
+            "--on",
+            "2025-10-01",
+            "--data-dir",
+            folder,
+        ).exit_code
+        == 0
+    )
+    refused = runner.invoke(
+        app,
+        [
+            "phase",
+            "idea",
+            workshop,
+            "--member",
+            "nobody",
+            "--text",
+            "x",
+            "--answers",
+            concern,
+            "--data-dir",
+            folder,
+        ],
+    )
+    assert refused.exit_code == 2

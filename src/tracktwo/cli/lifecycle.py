@@ -514,3 +514,103 @@ def transfer_list(
     """Print the transfer log as JSON."""
     with opened(data_dir, database_url) as store:
         print_json(transfers.transfers(store, OPERATOR, parse_uuid(workshop_id, "workshop")))
+
+
+@workshop_app.command("facilitator")
+def workshop_facilitator(
+    workshop_id: str,
+    name: Annotated[str, typer.Option()],
+    impartiality: Annotated[float, typer.Option(help="0-1")],
+    communication: Annotated[float, typer.Option(help="0-1")],
+    sensitivity: Annotated[float, typer.Option(help="0-1")],
+    credibility: Annotated[list[str], typer.Option(help="PARTY=SCORE, one per party.")],
+    lead: Annotated[bool, typer.Option("--lead")] = False,
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Add a member of the third-party team (name sealed at once)."""
+    scores: dict[str, float] = {}
+    for item in credibility:
+        party, _, score = item.rpartition("=")
+        try:
+            scores[party] = float(score)
+        except ValueError:
+            raise typer.BadParameter(f"--credibility {item!r}: use PARTY=SCORE") from None
+    with opened(data_dir, database_url) as store:
+        facilitator_id = workshops.add_facilitator(
+            store,
+            OPERATOR,
+            parse_uuid(workshop_id, "workshop"),
+            name=name,
+            lead=lead,
+            impartiality=impartiality,
+            communication=communication,
+            sensitivity=sensitivity,
+            credibility=scores,
+        )
+        console.print(f"facilitator {facilitator_id}")
+
+
+@workshop_app.command("carry")
+def workshop_carry(
+    workshop_id: str,
+    action: Annotated[
+        list[str], typer.Option(help="IDEA=strengthen|expand|modify for an idea of the last one.")
+    ] = [],  # noqa: B006
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Start a series workshop from the previous workshop's ideas."""
+    actions = {}
+    for item in action:
+        idea, _, what = item.partition("=")
+        actions[parse_uuid(idea, "idea")] = what
+    with opened(data_dir, database_url) as store:
+        carried = workshops.carry_ideas(
+            store, OPERATOR, parse_uuid(workshop_id, "workshop"), actions=actions
+        )
+        console.print(f"carried {len(carried)} ideas")
+
+
+@candidate_app.command("refer")
+def candidate_refer(
+    workshop_id: str,
+    referrer: Annotated[str, typer.Option(help="Candidate who referred.")],
+    referred: Annotated[str, typer.Option(help="Candidate referred.")],
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Record a referral of the snowball."""
+    with opened(data_dir, database_url) as store:
+        recruitment.refer(
+            store,
+            OPERATOR,
+            parse_uuid(workshop_id, "workshop"),
+            referrer=parse_uuid(referrer, "candidate"),
+            referred=parse_uuid(referred, "candidate"),
+        )
+        console.print("referral recorded")
+
+
+@survey_app.command("reentry")
+def survey_reentry(
+    member_id: str,
+    on: Annotated[str, typer.Option(help="Date of the follow-up.")],
+    pressure: Annotated[float, typer.Option(help="In-group pressure felt, 0-1.")],
+    marginalisation: Annotated[float, typer.Option(help="Marginalisation at home, 0-1.")],
+    exposed: Annotated[bool, typer.Option("--exposed", help="Publicly exposed.")] = False,
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Record a re-entry follow-up of one participant."""
+    with opened(data_dir, database_url) as store:
+        surveys.record_reentry(
+            store,
+            OPERATOR,
+            parse_uuid(member_id, "member"),
+            followed_up_on=parse_date(on, "--on"),
+            ingroup_pressure=pressure,
+            marginalisation=marginalisation,
+            publicly_exposed=exposed,
+        )
+        console.print("follow-up recorded")
