@@ -11,7 +11,8 @@ import pytest
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import ConfidentialityError
 from tracktwo.services import audit, recruitment, workshops
-from tracktwo.services.demo import FAMILY_NAMES, FIRST_NAMES, build_demo
+from tracktwo.services.demo import build_demo
+from tracktwo.services.demo_island import FAMILY_NAMES, FIRST_NAMES
 from tracktwo.services.setup import open_data
 from tracktwo.store.database import Store
 
