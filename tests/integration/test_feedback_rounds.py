@@ -98,3 +98,24 @@ def test_respondents_reach_only_their_round_and_only_open_results(opened_round: 
     feedback.close_round(store, OPERATOR, opened.round_id)
     with pytest.raises(AccessDenied, match="closed"):
         feedback.join_round(store, opened.links["Ilvan community"])
+
+
+def test_a_group_commit_writes_good_batches_and_rejects_only_the_bad_one(
+    opened_round: tuple,
+) -> None:
+    store, _, opened = opened_round
+    first = feedback.join_round(store, opened.links["Ilvan community"])
+    second = feedback.join_round(store, opened.links["Sorai community"])
+    shown = feedback.statements(store, first, opened.round_id)
+    outcomes = feedback.cast_vote_group(
+        store,
+        [
+            (first, opened.round_id, [(shown[0]["id"], 1), (shown[1]["id"], -1)]),
+            (second, opened.round_id, [(shown[0]["id"], 7)]),
+            (second, opened.round_id, [(shown[2]["id"], 0)]),
+        ],
+    )
+    assert outcomes[0] == 2 and outcomes[2] == 1
+    assert isinstance(outcomes[1], VoteBatchError) and "row 1" in str(outcomes[1])
+    frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
+    assert sorted(frame["vote"]) == [-1, 0, 1]
