@@ -1,0 +1,88 @@
+"""Figures: images over time with Monte Carlo bands, and programme designs compared.
+
+Drawn with matplotlib's object interface on the Agg canvas: no pyplot state, no display.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from tracktwo.errors import ValidationError
+
+IMAGE_MEASURES = {
+    "individual_mean": "image of the individuals met",
+    "group_mean": "image of the other group",
+}
+DESIGN_MEASURES = {
+    "participant_group_change": "participants' group image, change",
+    "public_group_change": "public's group image, change",
+    "participant_standing": "participants' standing at home",
+    "ideas_transferred": "ideas held by decision-makers",
+    "readiness": "readiness to negotiate",
+}
+
+
+def plot_images(summary: pd.DataFrame, path: Path, *, role: str = "all", title: str = "") -> Path:
+    """Draw both images over time per society for ``role`` from an images summary.
+
+    Lines are means across runs; the dark band is the 95% Monte Carlo interval of the mean,
+    the light band the middle 95% of runs. Writes ``path`` (PNG) and returns it.
+    """
+    rows = summary[(summary["role"] == role) & summary["measure"].isin(list(IMAGE_MEASURES))]
+    if rows.empty:
+        raise ValidationError(f"the summary has no image rows for role {role!r}")
+    figure = Figure(figsize=(10, 4.2), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(1, 2, sharey=True)
+    for axis, (measure, label) in zip(axes, IMAGE_MEASURES.items(), strict=True):
+        for society, block in rows[rows["measure"] == measure].groupby("society", sort=False):
+            block = block.sort_values("step")
+            line = axis.plot(block["step"], block["mean"], label=str(society))[0]
+            colour = line.get_color()
+            axis.fill_between(
+                block["step"], block["band_low"], block["band_high"], color=colour, alpha=0.12
+            )
+            axis.fill_between(
+                block["step"], block["ci_low"], block["ci_high"], color=colour, alpha=0.35
+            )
+        axis.set_title(label)
+        axis.set_xlabel("day")
+        axis.axhline(0.0, color="grey", linewidth=0.6)
+    axes[0].set_ylabel(f"{role}: mean image (-1 hostile, +1 warm)")
+    axes[0].legend(title="society")
+    if title:
+        figure.suptitle(title)
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def plot_designs(summary: pd.DataFrame, path: Path, *, title: str = "") -> Path:
+    """Draw each design's outcomes as dots with 95% Monte Carlo intervals, one panel each."""
+    rows = summary[summary["measure"].isin(list(DESIGN_MEASURES))]
+    if rows.empty or "design" not in rows:
+        raise ValidationError("the summary has no design rows; use compare_programmes")
+    designs = list(dict.fromkeys(rows["design"]))
+    figure = Figure(figsize=(12, 1.2 + 0.5 * len(designs) * 2), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(1, len(DESIGN_MEASURES), sharey=True)
+    for axis, (measure, label) in zip(axes, DESIGN_MEASURES.items(), strict=True):
+        block = rows[rows["measure"] == measure].set_index("design").reindex(designs)
+        positions = range(len(designs))
+        axis.errorbar(
+            block["mean"],
+            list(positions),
+            xerr=[block["mean"] - block["ci_low"], block["ci_high"] - block["mean"]],
+            fmt="o",
+            capsize=3,
+        )
+        axis.set_title(label, fontsize=9)
+        axis.set_yticks(list(positions), designs)
+    axes[0].invert_yaxis()
+    if title:
+        figure.suptitle(title)
+    figure.savefig(path, dpi=110)
+    return path

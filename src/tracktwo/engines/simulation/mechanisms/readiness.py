@@ -1,0 +1,50 @@
+"""Readiness to negotiate, and the cap a real clash of interests puts on it.
+
+Seed 4.3, second point: conflict may 'arise out of real, rather than perceived, clash of
+interests. In these cases, cognitive changes or changes in perceptions may have limited
+utility'. Perceptions can therefore lift readiness only up to ``1 - clash_share``; the
+rest needs the stalemate's push (Zartman) or a formula on the substance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tracktwo.engines.simulation.parameters import ReadinessParameters
+
+
+def perception(
+    decision_maker_ideas: NDArray[np.float64],
+    decision_maker_image: NDArray[np.float64],
+    public_image: NDArray[np.float64],
+    readiness: ReadinessParameters,
+) -> NDArray[np.float64]:
+    """Return each side's perception that a negotiated solution is within reach (0..1).
+
+    A weighted mean of decision-makers' ideas and of decision-makers' and the public's
+    image of the other group rescaled from -1..1 to 0..1 (seed 4.1: lasting peace needs
+    'the support and cooperation of the public itself').
+    """
+    return np.asarray(
+        readiness.ideas_weight * decision_maker_ideas
+        + readiness.decision_maker_image_weight * (decision_maker_image + 1.0) / 2.0
+        + readiness.public_image_weight * (public_image + 1.0) / 2.0
+    )
+
+
+def perception_cap(readiness: ReadinessParameters, *, interests: bool) -> float:
+    """Return the most that perceptions can contribute: ``1 - clash_share``, or 1."""
+    return 1.0 - readiness.clash_share if interests else 1.0
+
+
+def readiness_to_negotiate(
+    hurting: NDArray[np.float64],
+    perceived: NDArray[np.float64],
+    readiness: ReadinessParameters,
+    *,
+    interests: bool,
+) -> NDArray[np.float64]:
+    """Return ``push_weight * hurting + (1 - push_weight) * min(perception, cap)``."""
+    capped = np.minimum(perceived, perception_cap(readiness, interests=interests))
+    return np.asarray(readiness.push_weight * hurting + (1.0 - readiness.push_weight) * capped)

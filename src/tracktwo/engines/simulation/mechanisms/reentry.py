@@ -1,0 +1,52 @@
+"""Re-entry: what happens to participants who changed when they return home.
+
+Seed 4.3, fifth point: 'If they allow group pressures to overpower their personal
+experiences, then the meetings will have no practical value. If, on the other hand, they
+refuse to conform, they are likely to be marginalized.' The pressure itself is part of the
+susceptibility (:func:`~tracktwo.engines.simulation.mechanisms.influence.susceptibility`);
+this module takes influence from those who stay warmer than their network (Marques,
+Yzerbyt & Leyens 1988: deviant in-group members are judged most harshly), in proportion
+to the home network's identity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tracktwo.engines.simulation.parameters import ReentryParameters
+from tracktwo.engines.simulation.state import AgentState
+
+
+def marginalise(
+    state: AgentState,
+    participants: NDArray[np.int64],
+    network_group: NDArray[np.float32],
+    home_identity: NDArray[np.float32],
+    starting_influence: NDArray[np.float32],
+    neighbours: tuple[NDArray[np.int64], NDArray[np.int64]],
+    reentry: ReentryParameters,
+) -> None:
+    """Lower the influence of participants warmer than their network; let it recover.
+
+    Per day: ``influence *= 1 - marginalisation * home_identity * excess`` with ``excess``
+    the amount by which the participant's group image exceeds the network's plus
+    ``tolerance``, halved by ``feedback_protection`` for a consulted community; then
+    ``recovery`` of the gap to the starting influence returns. ``neighbours`` holds, for
+    the participants' adjacency rows, the neighbour indices and the row of each.
+    """
+    if participants.size == 0:
+        return
+    excess = state.group[participants] - network_group[participants]
+    excess -= np.float32(reentry.tolerance)
+    np.maximum(excess, np.float32(0.0), out=excess)
+    protection = np.where(
+        state.consulted[participants], np.float32(1.0 - reentry.feedback_protection), 1.0
+    ).astype(np.float32)
+    loss = np.float32(reentry.marginalisation) * home_identity[participants] * excess * protection
+    before = state.influence[participants]
+    after = before * (np.float32(1.0) - np.minimum(loss, np.float32(1.0)))
+    after += np.float32(reentry.recovery) * (starting_influence[participants] - after)
+    state.influence[participants] = after
+    nodes, rows = neighbours
+    np.add.at(state.weight_sum, nodes, (after - before)[rows])

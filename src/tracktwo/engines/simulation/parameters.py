@@ -1,0 +1,436 @@
+"""The model's parameters, one frozen dataclass per mechanism, each default with its source.
+
+A step is one day. Images of the other side run from -1 (most hostile) to +1 (warmest).
+Defaults marked *calibrated* were set by :mod:`~tracktwo.engines.simulation.experiment` so
+that the simulated studies reproduce the published figures in ``CALIBRATION.md``; those
+marked *assumption* carry a direction the seed or a paper argues but no published size, and
+are the first to vary in a sweep.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracktwo.errors import ValidationError
+
+
+def check_range(owner: str, name: str, value: float, low: float, high: float) -> None:
+    """Raise :class:`ValidationError` unless ``low <= value <= high``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(
+            f"{owner}.{name} is {value!r}; give a number from {low:g} to {high:g}"
+        )
+    if math.isnan(value) or not low <= value <= high:
+        raise ValidationError(
+            f"{owner}.{name} is {value!r}; give a number from {low:g} to {high:g}"
+        )
+
+
+def _check_fields(instance: Any, ranges: dict[str, tuple[float, float]]) -> None:
+    owner = type(instance).__name__
+    for name, (low, high) in ranges.items():
+        check_range(owner, name, getattr(instance, name), low, high)
+
+
+@dataclass(frozen=True)
+class SocietyParameters:
+    """One society: its members, roles, network, starting images and the costs it bears.
+
+    ``members`` counts everybody; ``elite_share`` of them are elites (the pool workshop
+    participants come from; Kelman 1996 recruits influential but unofficial people) and
+    ``decision_makers`` of them make policy. Influence is lognormal with ``influence_sigma``
+    for ordinary members (assumption), multiplied by ``elite_influence`` or
+    ``decision_maker_influence``.
+    """
+
+    name: str = "A"
+    members: int = 5000
+    elite_share: float = 0.02
+    decision_makers: int = 10
+    group_image_mean: float = -0.4
+    """Mean image of the other group at the start (assumption: a protracted conflict)."""
+    group_image_sd: float = 0.25
+    """Spread of that image; the standardiser of every simulated effect size (assumption)."""
+    individual_image_sd: float = 0.1
+    """Spread of the image of the other side's individuals around the group image."""
+    identity_mean: float = 0.5
+    """Strength of social identity, 0..1 (Tajfel & Turner 1979; seed 4.3 third point)."""
+    identity_sd: float = 0.15
+    influence_sigma: float = 0.5
+    elite_influence: float = 10.0
+    decision_maker_influence: float = 30.0
+    cost_per_step: float = 0.002
+    """Costs of the conflict borne per day, in units of ``RipenessParameters.pain_scale``."""
+    cost_sd: float = 0.002
+    """Day-to-day spread of those costs (events, casualties); a draw per step."""
+    initial_costs: float = 0.0
+    belief_win_alone: float = 0.8
+    """Starting belief that it can win alone, 0..1 (Zartman 1989's precondition)."""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValidationError("a society needs a name")
+        if self.members < 20:
+            raise ValidationError(
+                f"society {self.name!r} has {self.members} members; give 20 or more"
+            )
+        if self.decision_makers < 1:
+            raise ValidationError(f"society {self.name!r} needs at least one decision-maker")
+        _check_fields(
+            self,
+            {
+                "elite_share": (0.0, 0.5),
+                "group_image_mean": (-1.0, 1.0),
+                "group_image_sd": (0.0, 1.0),
+                "individual_image_sd": (0.0, 1.0),
+                "identity_mean": (0.0, 1.0),
+                "identity_sd": (0.0, 0.5),
+                "influence_sigma": (0.0, 3.0),
+                "elite_influence": (0.0, 1e6),
+                "decision_maker_influence": (0.0, 1e6),
+                "cost_per_step": (0.0, 1.0),
+                "cost_sd": (0.0, 1.0),
+                "initial_costs": (0.0, 1e6),
+                "belief_win_alone": (0.0, 1.0),
+            },
+        )
+        if self.elites < 1 or self.ordinary < 1:
+            raise ValidationError(
+                f"society {self.name!r}: {self.members} members leave no room for "
+                f"{self.elites} elites and {self.decision_makers} decision-makers"
+            )
+
+    @property
+    def elites(self) -> int:
+        """Return the number of elites (at least one)."""
+        return max(1, round(self.members * self.elite_share))
+
+    @property
+    def ordinary(self) -> int:
+        """Return the number of ordinary members."""
+        return self.members - self.elites - self.decision_makers
+
+
+@dataclass(frozen=True)
+class NetworkParameters:
+    """Each society's social network and the few ties across the divide.
+
+    Within a society: a Watts & Strogatz (1998) small world of ``mean_degree`` with
+    ``rewiring``; decision-makers also know ``decision_maker_elite_ties`` elites each.
+    Across: a bipartite configuration model whose per-member counts are gamma-Poisson with
+    mean ``cross_ties_mean`` and shape ``cross_ties_shape`` (small shape: most members have
+    none, a few have many, as contact surveys find).
+    """
+
+    mean_degree: int = 8
+    rewiring: float = 0.1
+    decision_maker_elite_ties: int = 5
+    cross_ties_mean: float = 0.3
+    cross_ties_shape: float = 0.3
+
+    def __post_init__(self) -> None:
+        if self.mean_degree < 2 or self.mean_degree % 2:
+            raise ValidationError(f"mean_degree is {self.mean_degree}; give an even number >= 2")
+        if self.decision_maker_elite_ties < 0:
+            raise ValidationError("decision_maker_elite_ties must be 0 or more")
+        _check_fields(
+            self,
+            {
+                "rewiring": (0.0, 1.0),
+                "cross_ties_mean": (0.0, 50.0),
+                "cross_ties_shape": (0.01, 1e3),
+            },
+        )
+
+
+@dataclass(frozen=True)
+class ContactParameters:
+    """Contact with members of the other side, in a workshop or in everyday life.
+
+    Strength of an episode of ``h`` hours under condition index ``q`` for a member of
+    identity ``i``: ``1 - exp(-rate_per_hour * h * (floor + (1 - floor) * q) *
+    (1 - identity_damping * i))``; the image moves that share of its distance to +1.
+    """
+
+    rate_per_hour: float = 0.0062
+    """Calibrated on Paluck, Green & Green (2019): one workshop-like intervention gives a
+    short-delay d of about 0.39 (range 0.2-0.5) on the image of the group."""
+    floor: float = 0.5
+    """Share of the effect left when none of the five conditions holds. Calibrated on
+    Pettigrew & Tropp (2006): the conditions are facilitating, not essential (samples
+    without them still show r = -.20), and with them r = -.29."""
+    identity_damping: float = 0.3
+    """How far a strong social identity blunts personal contact (seed 4.3, third point:
+    in identity conflicts contact has 'rather limited utility'); assumption."""
+    everyday_hours_per_tie: float = 0.0625
+    """Hours of everyday contact per cross-divide tie per day. Calibrated on Pettigrew &
+    Tropp (2006): a surveyed population whose contact varies gives r of about -.21."""
+    everyday_index: float = 0.35
+    """Condition index of everyday contact (casual, unequal, no common goal; seed 4.3:
+    'these conditions are rarely met'); assumption, the P&T calibration is made with it."""
+    friendship_per_day: float = 0.05
+    """Chance per workshop day, times the intimacy score, that a participant forms a close
+    tie across the divide (Schroeder & Risen 2016: some campers did, others did not);
+    assumption."""
+
+    def __post_init__(self) -> None:
+        _check_fields(
+            self,
+            {
+                "rate_per_hour": (0.0, 10.0),
+                "floor": (0.0, 1.0),
+                "identity_damping": (0.0, 1.0),
+                "everyday_hours_per_tie": (0.0, 24.0),
+                "everyday_index": (0.0, 1.0),
+                "friendship_per_day": (0.0, 1.0),
+            },
+        )
+
+
+@dataclass(frozen=True)
+class HypothesisConfirmationParameters:
+    """Disconfirming contact is discounted by the prior negativity of the group image.
+
+    The group image moves ``generalisation * (1 - strength * (1 - g) / 2)`` times what the
+    image of the individuals met moves, where ``g`` is the prior group image (seed 4.3,
+    fourth point; Rothbart & John 1985 on subtyping; Lord, Ross & Lepper 1979 on biased
+    assimilation).
+    """
+
+    strength: float = 0.5
+    """0 generalises fully, 1 discards disconfirmation entirely at the most hostile image;
+    assumption (the papers give the direction, not a size)."""
+    generalisation: float = 1.0
+    """Pettigrew & Tropp (2006): contact effects typically generalise to the entire
+    outgroup, so without hypothesis confirmation the group image moves as much."""
+
+    def __post_init__(self) -> None:
+        _check_fields(self, {"strength": (0.0, 1.0), "generalisation": (0.0, 1.0)})
+
+
+@dataclass(frozen=True)
+class SocialInfluenceParameters:
+    """Attitudes drift toward the network's, held by each member's own conviction.
+
+    Friedkin & Johnsen (1990): ``x <- x + s (m - x) + a (c - x)`` with ``m`` the
+    influence-weighted mean of the neighbours' group images, ``c`` the member's own
+    conviction (moved by contact, not by talk) and ``s`` the susceptibility, which re-entry
+    raises in proportion to identity. The share of a gain kept at home is ``a / (s + a)``.
+    """
+
+    susceptibility: float = 0.01
+    """Base daily pull toward the network (DeGroot 1974 weighting); assumption."""
+    conviction: float = 0.05
+    """Daily pull toward one's own conviction. Calibrated on Paluck, Green & Green (2019):
+    effects measured 180 days or more after contact (d = 0.31) are not much smaller than
+    the pooled d = 0.39, so most of a gain stays."""
+    idea_spread: float = 0.05
+    """Daily share of the gap to the neighbours' ideas closed (ideas only spread upward)."""
+    idea_decay: float = 0.002
+    """Daily forgetting of ideas that nobody refreshes; assumption."""
+    burn_in: int = 5
+    """Influence iterations run before step 0 so that the start is near equilibrium."""
+
+    def __post_init__(self) -> None:
+        _check_fields(
+            self,
+            {
+                "susceptibility": (0.0, 0.5),
+                "conviction": (0.0, 0.5),
+                "idea_spread": (0.0, 1.0),
+                "idea_decay": (0.0, 1.0),
+            },
+        )
+        if self.burn_in < 0:
+            raise ValidationError("burn_in must be 0 or more")
+
+
+@dataclass(frozen=True)
+class ReentryParameters:
+    """In-group pressure on returning participants and marginalisation of non-conformers.
+
+    Pressure adds ``pull * identity * (1 - tie_protection * tie)`` to the susceptibility
+    (seed 4.3, fifth point). A participant whose group image lies more than ``tolerance``
+    above the network's loses ``marginalisation * home identity * excess`` of influence per
+    day and regains ``recovery`` of the gap to the starting influence (Marques, Yzerbyt &
+    Leyens 1988: in-group deviants are judged most harshly).
+    """
+
+    pull: float = 0.05
+    """Daily pull per unit of identity; assumption sized with Schroeder & Risen (2016)'s
+    partial fall-back in a strong-identity conflict."""
+    tie_protection: float = 0.6
+    """Share of the pull a close cross-group friend shields (Schroeder & Risen 2016:
+    friends kept more of the gain); assumption."""
+    marginalisation: float = 0.1
+    tolerance: float = 0.1
+    recovery: float = 0.01
+    feedback_protection: float = 0.5
+    """Share of marginalisation spared when the community was consulted in a feedback
+    round (seed 5: ideas modified 'through gathering the reactions of their own
+    communities'); assumption."""
+
+    def __post_init__(self) -> None:
+        _check_fields(
+            self,
+            {
+                "pull": (0.0, 0.5),
+                "tie_protection": (0.0, 1.0),
+                "marginalisation": (0.0, 1.0),
+                "tolerance": (0.0, 2.0),
+                "recovery": (0.0, 1.0),
+                "feedback_protection": (0.0, 1.0),
+            },
+        )
+
+
+@dataclass(frozen=True)
+class TransferParameters:
+    """Ideas reaching decision-makers in proportion to the participants' influence.
+
+    Each day a society's decision-makers close ``1 - exp(-rate * sum(influence))`` of their
+    gap to the influence-weighted mean ideas of its participants at home (seed 4.1 and 5:
+    ideas 'fed back into the political debate and the decision-making'; Kelman 1996
+    recruits for access to decision-makers). ``rate`` is an assumption.
+    """
+
+    rate: float = 0.0002
+    idea_gain_per_day: float = 0.15
+    """Share of the gap to a full set of ideas a participant closes per workshop day, times
+    the condition factor; assumption."""
+    feedback_idea_share: float = 0.5
+    """Share of a participant's ideas its neighbours hold after a feedback round."""
+    feedback_refinement: float = 0.2
+    """Share of the gap to a full set of ideas a feedback round closes for the participant
+    (seed 5: 'strengthen, expand, or modify the ideas')."""
+    extended_contact_hours: float = 2.0
+    """Contact-equivalent hours a neighbour gets by hearing of a participant's cross-group
+    experience in a feedback round (Wright, Aron, McLaughlin-Volpe & Ropp 1997: the
+    extended contact effect); assumption."""
+
+    def __post_init__(self) -> None:
+        _check_fields(
+            self,
+            {
+                "rate": (0.0, 1.0),
+                "idea_gain_per_day": (0.0, 1.0),
+                "feedback_idea_share": (0.0, 1.0),
+                "feedback_refinement": (0.0, 1.0),
+                "extended_contact_hours": (0.0, 100.0),
+            },
+        )
+
+
+@dataclass(frozen=True)
+class RipenessParameters:
+    """Each side's costs and its belief that it can win alone: Zartman's stalemate.
+
+    With accumulated costs ``C``: pain ``1 - exp(-C / pain_scale)``, belief
+    ``belief_win_alone * exp(-C / belief_scale)``. A side is in the stalemate when its
+    belief is below one half and its pain at least ``pain_threshold``; the stalemate is
+    mutually hurting when both are (Zartman 1989, 2000).
+    """
+
+    pain_scale: float = 1.0
+    belief_scale: float = 1.0
+    pain_threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        _check_fields(
+            self,
+            {"pain_scale": (1e-6, 1e6), "belief_scale": (1e-6, 1e6), "pain_threshold": (0.0, 1.0)},
+        )
+
+
+@dataclass(frozen=True)
+class ReadinessParameters:
+    """Readiness to negotiate: the stalemate's push plus perceptions, capped by interests.
+
+    ``readiness = push_weight * hurting + (1 - push_weight) * min(perception, 1 -
+    clash_share)``, where ``hurting = pain * (1 - belief)`` and ``perception`` is the
+    weighted mean of decision-makers' ideas, their image of the other group and the
+    public's (rescaled to 0..1). Formal negotiation starts the first day both sides reach
+    ``threshold`` (seed 4.3, second point: a real clash of interests is not cured by better
+    perceptions; Zartman: ripeness is necessary, not sufficient).
+    """
+
+    clash_share: float = 0.3
+    """Share of the conflict that is a real clash of interests; scenario-specific."""
+    push_weight: float = 0.5
+    ideas_weight: float = 0.4
+    decision_maker_image_weight: float = 0.3
+    public_image_weight: float = 0.3
+    threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        _check_fields(
+            self,
+            {
+                "clash_share": (0.0, 1.0),
+                "push_weight": (0.0, 1.0),
+                "ideas_weight": (0.0, 1.0),
+                "decision_maker_image_weight": (0.0, 1.0),
+                "public_image_weight": (0.0, 1.0),
+                "threshold": (0.0, 1.0),
+            },
+        )
+        total = self.ideas_weight + self.decision_maker_image_weight + self.public_image_weight
+        if not math.isclose(total, 1.0, abs_tol=1e-9):
+            raise ValidationError(
+                f"readiness weights of ideas and images sum to {total:g}; make them sum to 1"
+            )
+
+
+@dataclass(frozen=True)
+class Mechanisms:
+    """Which mechanisms run; switch one off to see what it does."""
+
+    contact: bool = True
+    everyday_contact: bool = True
+    hypothesis_confirmation: bool = True
+    reentry: bool = True
+    marginalisation: bool = True
+    diffusion: bool = True
+    transfer: bool = True
+    ripeness: bool = True
+    interests: bool = True
+
+
+def _two_societies() -> tuple[SocietyParameters, SocietyParameters]:
+    return (SocietyParameters(name="A"), SocietyParameters(name="B"))
+
+
+@dataclass(frozen=True)
+class ModelParameters:
+    """Everything the model needs besides the programme."""
+
+    societies: tuple[SocietyParameters, SocietyParameters] = field(default_factory=_two_societies)
+    network: NetworkParameters = field(default_factory=NetworkParameters)
+    contact: ContactParameters = field(default_factory=ContactParameters)
+    hypothesis_confirmation: HypothesisConfirmationParameters = field(
+        default_factory=HypothesisConfirmationParameters
+    )
+    social_influence: SocialInfluenceParameters = field(default_factory=SocialInfluenceParameters)
+    reentry: ReentryParameters = field(default_factory=ReentryParameters)
+    transfer: TransferParameters = field(default_factory=TransferParameters)
+    ripeness: RipenessParameters = field(default_factory=RipenessParameters)
+    readiness: ReadinessParameters = field(default_factory=ReadinessParameters)
+    mechanisms: Mechanisms = field(default_factory=Mechanisms)
+
+    def __post_init__(self) -> None:
+        if len(self.societies) != 2:
+            raise ValidationError(f"the model needs two societies, not {len(self.societies)}")
+        if self.societies[0].name == self.societies[1].name:
+            raise ValidationError("give the two societies different names")
+        most = (
+            self.social_influence.susceptibility
+            + self.reentry.pull
+            + self.social_influence.conviction
+        )
+        if most > 1.0:
+            raise ValidationError(
+                f"susceptibility + re-entry pull + conviction is {most:g}; keep it at most 1 "
+                "so that a day's pull cannot overshoot"
+            )
