@@ -33,17 +33,23 @@ def summarise(frame: pd.DataFrame, keys: Sequence[str], measures: Sequence[str])
     ``ci_low``/``ci_high``: the Monte Carlo interval of the mean (mean -/+ 1.96 SE);
     ``band_low``/``band_high``: where the middle 95% of runs lie (2.5th, 97.5th centiles).
     """
-    long = frame.melt(id_vars=[*keys, "run"], value_vars=list(measures), var_name="measure")
+    numbers = frame[[*keys, "run"]].join(frame[list(measures)].astype(np.float64))
+    long = numbers.melt(id_vars=[*keys, "run"], value_vars=list(measures), var_name="measure")
     grouped = long.groupby([*keys, "measure"], sort=False)["value"]
-    summary = grouped.agg(mean="mean", sd="std", runs="count").reset_index()
+    summary = grouped.agg(
+        mean="mean",
+        sd="std",
+        runs="count",
+        band_low=lambda values: values.quantile(0.025),
+        band_high=lambda values: values.quantile(0.975),
+    ).reset_index()
     summary["se"] = summary["sd"] / np.sqrt(summary["runs"])
     summary["ci_low"] = summary["mean"] - Z95 * summary["se"]
     summary["ci_high"] = summary["mean"] + Z95 * summary["se"]
-    bands = grouped.quantile(np.array([0.025, 0.975])).unstack()
-    summary["band_low"] = bands[0.025].to_numpy()
-    summary["band_high"] = bands[0.975].to_numpy()
+    columns = [*keys, "measure", "mean", "se", "ci_low", "ci_high", "band_low", "band_high", "runs"]
+    summary = summary[columns]
     summary.attrs["engine_version"] = ENGINE_VERSION
-    return summary.drop(columns="sd")
+    return summary
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ IMAGE_MEASURES = {
     "group_mean": "image of the other group",
 }
 DESIGN_MEASURES = {
-    "participant_group_change": "participants' group image, change",
-    "public_group_change": "public's group image, change",
-    "participant_standing": "participants' standing at home",
-    "ideas_transferred": "ideas held by decision-makers",
-    "readiness": "readiness to negotiate",
+    "participant_group_change": "participants'\ngroup image, change",
+    "public_group_change": "the public's\ngroup image, change",
+    "participant_standing": "participants'\nstanding at home",
+    "ideas_transferred": "ideas held by\ndecision-makers",
+    "readiness": "readiness\nto negotiate",
 }
 
 
@@ -51,7 +51,6 @@ def plot_images(summary: pd.DataFrame, path: Path, *, role: str = "all", title: 
             )
         axis.set_title(label)
         axis.set_xlabel("day")
-        axis.axhline(0.0, color="grey", linewidth=0.6)
     axes[0].set_ylabel(f"{role}: mean image (-1 hostile, +1 warm)")
     axes[0].legend(title="society")
     if title:
@@ -66,7 +65,7 @@ def plot_designs(summary: pd.DataFrame, path: Path, *, title: str = "") -> Path:
     if rows.empty or "design" not in rows:
         raise ValidationError("the summary has no design rows; use compare_programmes")
     designs = list(dict.fromkeys(rows["design"]))
-    figure = Figure(figsize=(12, 1.2 + 0.5 * len(designs) * 2), layout="constrained")
+    figure = Figure(figsize=(12, 1.5 + 0.6 * len(designs)), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(1, len(DESIGN_MEASURES), sharey=True)
     for axis, (measure, label) in zip(axes, DESIGN_MEASURES.items(), strict=True):
