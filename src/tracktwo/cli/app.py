@@ -28,6 +28,7 @@ from tracktwo.cli.lifecycle import (
     workshop_app,
 )
 from tracktwo.cli.phases import phase_app
+from tracktwo.cli.simulate import app as simulate_app
 from tracktwo.services import audit, demo, setup
 
 DEFAULT = Path("data")
@@ -45,6 +46,7 @@ app.add_typer(schedule_app, name="schedule")
 app.add_typer(phase_app, name="phase")
 app.add_typer(survey_app, name="survey")
 app.add_typer(transfer_app, name="transfer")
+app.add_typer(simulate_app, name="simulate")
 
 try:  # the common-ground engine registers its own commands when present
     from tracktwo.cli.commonground import app as commonground_app
