@@ -1,0 +1,266 @@
+"""Pol.is's k-means: first-distinct start, warm start from the last clustering, silhouette.
+
+Follows ``math/src/polismath/math/clusters.clj`` of compdemocracy/polis:
+
+* a cold start takes the first ``k`` distinct points in data order (``init-clusters``);
+* a warm start (``clean-start-clusters``) recentres every previous cluster on the members
+  still present, drops the empty ones, merges those with identical centres, then, while
+  there are fewer than ``min(k, distinct points)`` clusters, splits off the point farthest
+  from every centre as a new cluster whose id is one more than the largest id so far;
+* Lloyd steps (``cluster-step``) assign each point to its nearest centre, drop empty
+  clusters, recentre by the weighted mean, and stop when the sorted centres moved less than
+  0.01 (``same-clustering?``) or after ``max_iters`` more steps;
+* the silhouette is the unweighted mean over points, 0 for a point alone in its cluster.
+
+Cluster ids are stable from one update to the next, which is what lets a clustering follow
+a conversation's path. Where Clojure breaks ties by the last candidate, so does this port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+SAME_CLUSTERING_DISTANCE = 0.01
+
+
+@dataclass(frozen=True, eq=False)
+class Clustering:
+    """A clustering of ``n`` points: ``ids`` (k,), ``centers`` (k, d), ``labels`` (n,).
+
+    ``labels[i]`` is the position in ``ids`` of point i's cluster, or -1 for a point that
+    belongs to no cluster (a newcomer since the clustering was made).
+    """
+
+    ids: IntArray
+    centers: FloatArray
+    labels: IntArray
+
+    @property
+    def k(self) -> int:
+        """Return the number of clusters."""
+        return len(self.ids)
+
+    def sizes(self, weights: FloatArray | None = None) -> FloatArray:
+        """Return each cluster's member count (or total weight), shape (k,)."""
+        members = self.labels >= 0
+        return np.bincount(
+            self.labels[members],
+            weights=None if weights is None else weights[members],
+            minlength=self.k,
+        ).astype(np.float64)
+
+
+def _squared_distances(points: FloatArray, centers: FloatArray) -> FloatArray:
+    """Return (n, k) squared Euclidean distances as |a|^2 + |b|^2 - 2ab, floored at 0.
+
+    The same expansion as vectorz's ``distance`` on the rows Pol.is passes, whose
+    cancellation makes near-coincident points tie at exactly 0 (delphi's quirk Q11).
+    """
+    squared = (
+        (points * points).sum(axis=1)[:, None]
+        + (centers * centers).sum(axis=1)[None, :]
+        - 2.0 * (points @ centers.T)
+    )
+    return np.asarray(np.maximum(squared, 0.0), dtype=np.float64)
+
+
+def _nearest_last(points: FloatArray, centers: FloatArray) -> IntArray:
+    """Return each point's nearest centre, the last one on a tie (Clojure's ``min-key``)."""
+    distances = _squared_distances(points, centers)
+    last = centers.shape[0] - 1
+    nearest: IntArray = (last - np.argmin(distances[:, ::-1], axis=1)).astype(np.int64)
+    return nearest
+
+
+def _weighted_centers(
+    points: FloatArray, labels: IntArray, k: int, weights: FloatArray | None
+) -> tuple[FloatArray, FloatArray]:
+    """Return (centres (k, d), member counts (k,)); a centre with no members is NaN."""
+    members = labels >= 0
+    lab = labels[members]
+    counts = np.bincount(lab, minlength=k).astype(np.float64)
+    w = np.ones(int(members.sum())) if weights is None else weights[members]
+    totals = np.bincount(lab, weights=w, minlength=k)
+    sums = np.column_stack(
+        [np.bincount(lab, weights=w * points[members, d], minlength=k) for d in range(2)]
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centers = sums / totals[:, None]
+    return centers, counts
+
+
+def count_distinct_rows(points: FloatArray) -> int:
+    """Return the number of distinct rows of ``points``."""
+    if len(points) == 0:
+        return 0
+    rows = np.ascontiguousarray(points, dtype=np.float64)
+    return len(np.unique(rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))))
+
+
+def first_distinct_rows(points: FloatArray, k: int) -> IntArray:
+    """Return the indices of the first ``k`` distinct rows, in data order (``init-clusters``)."""
+    rows = np.ascontiguousarray(points, dtype=np.float64)
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    _, first = np.unique(keys, return_index=True)
+    return np.sort(first)[:k].astype(np.int64)
+
+
+def cold_start(points: FloatArray, k: int) -> Clustering:
+    """Start from the first ``k`` distinct points as centres, ids 0..k-1, no members yet."""
+    first = first_distinct_rows(points, k)
+    return Clustering(
+        ids=np.arange(len(first), dtype=np.int64),
+        centers=points[first].copy(),
+        labels=np.full(len(points), -1, dtype=np.int64),
+    )
+
+
+def warm_start(
+    points: FloatArray, k: int, previous: Clustering, weights: FloatArray | None = None
+) -> Clustering:
+    """Prepare the previous clustering for new data as Pol.is's ``clean-start-clusters`` does.
+
+    ``previous.labels`` must already be aligned with ``points`` (-1 for newcomers).
+    """
+    centers, counts = _weighted_centers(points, previous.labels, previous.k, weights)
+    alive = counts > 0
+    if not alive.any():
+        return cold_start(points, k)
+    slot = np.cumsum(alive) - 1
+    ids = list(previous.ids[alive])
+    member_counts = list(counts[alive])
+    center_list = [tuple(c) for c in centers[alive]]
+    labels = np.where(previous.labels >= 0, slot[np.maximum(previous.labels, 0)], -1)
+    labels = np.where(alive[np.maximum(previous.labels, 0)] | (previous.labels < 0), labels, -1)
+    # merge clusters whose centres are identical; the larger keeps its id (ties: the later)
+    merged_into: dict[tuple[float, ...], int] = {}
+    keep: list[int] = []
+    remap = np.arange(len(ids))
+    for index, center in enumerate(center_list):
+        target = merged_into.get(center)
+        if target is None:
+            merged_into[center] = index
+            keep.append(index)
+            continue
+        if member_counts[index] >= member_counts[target]:
+            ids[target] = ids[index]
+        member_counts[target] += member_counts[index]
+        remap[index] = target
+    position = {old: new for new, old in enumerate(keep)}
+    slot_of = np.array([position[remap[i]] for i in range(len(ids))], dtype=np.int64)
+    labels = np.where(labels >= 0, slot_of[np.maximum(labels, 0)], -1)
+    ids_array = np.array([ids[i] for i in keep], dtype=np.int64)
+    possible = k if len(ids_array) >= k else min(k, count_distinct_rows(points))
+    while True:
+        centers, counts = _weighted_centers(points, labels, len(ids_array), weights)
+        if len(ids_array) >= possible:
+            break
+        live = ~np.isnan(centers).any(axis=1)
+        distances = np.sqrt(_squared_distances(points, centers[live]).min(axis=1))
+        farthest = len(distances) - 1 - int(np.argmax(distances[::-1]))
+        if distances[farthest] <= 0.0:
+            break
+        labels = labels.copy()
+        labels[farthest] = len(ids_array)
+        ids_array = np.append(ids_array, ids_array.max() + 1)
+    live = ~np.isnan(centers).any(axis=1)
+    if not live.all():
+        # a cluster whose only member was split off has no centre left; Pol.is drops it
+        slot = np.cumsum(live) - 1
+        labels = np.where(labels >= 0, slot[np.maximum(labels, 0)], -1)
+        ids_array, centers = ids_array[live], centers[live]
+    return Clustering(ids=ids_array, centers=centers, labels=labels)
+
+
+def _sorted_centers(centers: FloatArray) -> FloatArray:
+    order = np.lexsort(centers.T[::-1])
+    return centers[order]
+
+
+def lloyd(
+    points: FloatArray, start: Clustering, max_iters: int, weights: FloatArray | None = None
+) -> Clustering:
+    """Run Pol.is's ``cluster-step`` from ``start`` until the centres settle or iterations end."""
+    ids, centers = start.ids, start.centers
+    labels = start.labels
+    remaining = max_iters
+    while True:
+        nearest = _nearest_last(points, centers)
+        new_centers, counts = _weighted_centers(points, nearest, len(ids), weights)
+        alive = counts > 0
+        slot = np.cumsum(alive) - 1
+        labels = slot[nearest].astype(np.int64)
+        new_ids = ids[alive]
+        new_centers = new_centers[alive]
+        before = _sorted_centers(centers)
+        after = _sorted_centers(new_centers)
+        common = min(len(before), len(after))
+        moved = np.sqrt(((before[:common] - after[:common]) ** 2).sum(axis=1))
+        if remaining == 0 or bool(np.all(moved < SAME_CLUSTERING_DISTANCE)):
+            return Clustering(ids=new_ids, centers=new_centers, labels=labels)
+        ids, centers = new_ids, new_centers
+        remaining -= 1
+
+
+def kmeans(
+    points: FloatArray,
+    k: int,
+    *,
+    previous: Clustering | None = None,
+    weights: FloatArray | None = None,
+    max_iters: int = 20,
+) -> Clustering:
+    """Cluster ``points`` (n, d) into at most ``k`` clusters as Pol.is's ``kmeans`` does.
+
+    ``previous`` (labels aligned with ``points``) gives the warm start; without it the
+    first ``k`` distinct points start the clusters. ``weights`` (n,) weight the means.
+    """
+    if len(points) == 0:
+        return Clustering(
+            ids=np.zeros(0, np.int64), centers=np.zeros((0, 2)), labels=np.zeros(0, np.int64)
+        )
+    start = (
+        cold_start(points, k)
+        if previous is None or previous.k == 0
+        else warm_start(points, k, previous, weights)
+    )
+    return lloyd(points, start, max_iters, weights)
+
+
+def distance_matrix(points: FloatArray) -> FloatArray:
+    """Return the (n, n) Euclidean distances between the rows of ``points``."""
+    return np.sqrt(_squared_distances(points, points))
+
+
+def silhouette(distances: FloatArray, labels: IntArray) -> float:
+    """Return the mean silhouette of a clustering from its (n, n) ``distances``; 0 for a lone point.
+
+    Pol.is computes it over base-cluster centres, unweighted (``clusters/silhouette``).
+    """
+    n = len(labels)
+    if n == 0:
+        return 0.0
+    k = int(labels.max()) + 1
+    if k < 2:
+        return 0.0
+    one_hot = np.zeros((n, k))
+    one_hot[np.arange(n), labels] = 1.0
+    sums = distances @ one_hot
+    sizes = one_hot.sum(axis=0)
+    rows = np.arange(n)
+    own_size = sizes[labels] - 1.0
+    alone = own_size == 0
+    a = sums[rows, labels] / np.where(alone, 1.0, own_size)
+    means = sums / np.where(sizes == 0, 1.0, sizes)[None, :]
+    means[rows, labels] = np.inf
+    means[:, sizes == 0] = np.inf
+    b = means.min(axis=1)
+    larger = np.maximum(a, b)
+    scores = np.where(alone | (larger == 0), 0.0, (b - a) / np.where(larger == 0, 1.0, larger))
+    return float(scores.mean())

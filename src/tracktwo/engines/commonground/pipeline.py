@@ -1,0 +1,248 @@
+"""The whole common-ground analysis of a feedback round: groups, consensus, bridging, communities.
+
+:func:`analyze` takes a :class:`~tracktwo.engines.commonground.votes.VoteMatrix` and,
+optionally, each voter's community, and returns a :class:`CommonGroundResult` whose pandas
+frames a researcher reads in a notebook and whose :meth:`CommonGroundResult.to_dict` a
+service stores as JSON, tagged with the engine versions that produced it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tracktwo.engines.commonground.bridging import (
+    ENGINE_VERSION as BRIDGING_VERSION,
+)
+from tracktwo.engines.commonground.bridging import (
+    BridgingParameters,
+    bridging,
+)
+from tracktwo.engines.commonground.community import CommunityParameters, community_support
+from tracktwo.engines.commonground.consensus import consensus_table
+from tracktwo.engines.commonground.polis_groups import (
+    PolisGroups,
+    PolisParameters,
+    replay,
+    snapshot,
+)
+from tracktwo.engines.commonground.repness import count_group_votes, representative_statements
+from tracktwo.engines.commonground.votes import VoteMatrix
+from tracktwo.errors import ValidationError
+
+ENGINE_VERSION = "commonground/1.0"
+POLIS_VERSION = "commonground/polis-1.0"
+COMMUNITY_VERSION = "commonground/community-1.0"
+
+Communities = Sequence[Any] | npt.NDArray[Any] | Mapping[Any, Any] | pd.Series
+
+
+@dataclass(frozen=True)
+class AnalysisParameters:
+    """Parameters of every part of the analysis; ``replay`` follows vote times when known."""
+
+    polis: PolisParameters = field(default_factory=PolisParameters)
+    bridging: BridgingParameters = field(default_factory=BridgingParameters)
+    community: CommunityParameters = field(default_factory=CommunityParameters)
+    replay: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class CommonGroundResult:
+    """Everything the analysis found, as pandas frames.
+
+    ``voters``: one row per voter (``voter``, ``group`` (-1: not clustered), ``x``, ``y``,
+    ``in_conv``, ``n_votes``, ``community``). ``groups``: ``group``, ``size``.
+    ``representative``: Pol.is's representative statements per group.
+    ``statements``: one row per live statement with its consensus, group-informed consensus,
+    bridging score and polarity, and cross-community score when communities are known.
+    ``community_support``: support per statement and community (None without communities).
+    """
+
+    votes: VoteMatrix
+    polis: PolisGroups
+    voters: pd.DataFrame
+    groups: pd.DataFrame
+    representative: pd.DataFrame
+    statements: pd.DataFrame
+    community_support: pd.DataFrame | None
+    bridging_loss: float
+    seed: int
+    parameters: AnalysisParameters
+    engine_versions: dict[str, str]
+
+    @property
+    def engine_version(self) -> str:
+        """Return the version tag of the whole analysis."""
+        return self.engine_versions["analysis"]
+
+    def consensus_ranking(self) -> pd.DataFrame:
+        """Return the statements by group-informed consensus, highest first."""
+        return self.statements.sort_values(
+            "group_informed_consensus", ascending=False, kind="stable"
+        ).reset_index(drop=True)
+
+    def bridging_ranking(self) -> pd.DataFrame:
+        """Return the statements by bridging score (Community Notes intercept), highest first."""
+        return self.statements.sort_values("bridging", ascending=False, kind="stable").reset_index(
+            drop=True
+        )
+
+    def cross_community_ranking(self) -> pd.DataFrame | None:
+        """Return the statements by cross-community score, or None without communities."""
+        if "cross_community" not in self.statements.columns:
+            return None
+        return self.statements.sort_values(
+            ["cross_community", "support_gap"], ascending=[False, True], kind="stable"
+        ).reset_index(drop=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data (no numpy types, NaN as None)."""
+        summary = {
+            "voters": int(self.votes.shape[0]),
+            "statements": int((~self.votes.moderated_out).sum()),
+            "votes": int(self.votes.n_votes),
+            "clustered": int((self.voters["group"] >= 0).sum()),
+            "groups": int(self.polis.k),
+            "silhouettes": {str(k): v for k, v in self.polis.silhouettes.items()},
+            "updates": int(self.polis.n_updates),
+        }
+        data: dict[str, Any] = {
+            "engine_version": self.engine_version,
+            "engine_versions": dict(self.engine_versions),
+            "seed": self.seed,
+            "parameters": dataclasses.asdict(self.parameters),
+            "summary": summary,
+            "groups": _records(self.groups),
+            "representative": _records(self.representative),
+            "statements": _records(self.statements),
+            "voters": _records(self.voters),
+            "community_support": None
+            if self.community_support is None
+            else _records(self.community_support),
+            "bridging_loss": self.bridging_loss,
+        }
+        return _jsonable(data)  # type: ignore[no-any-return]
+
+
+def _jsonable(value: Any) -> Any:
+    """Convert numpy scalars, arrays and NaN into plain JSON values, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {str(k): _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+    ]
+
+
+def _community_labels(
+    votes: VoteMatrix, communities: Communities | None
+) -> npt.NDArray[Any] | None:
+    """Return one community label per voter of ``votes`` (None for unknown), or None."""
+    if communities is None:
+        return None
+    if isinstance(communities, Mapping | pd.Series):
+        lookup = dict(communities.items())
+        labels = [lookup.get(v) for v in votes.voter_ids]
+    else:
+        labels = list(communities)
+        if len(labels) != votes.shape[0]:
+            raise ValidationError(
+                f"communities has {len(labels)} entries for {votes.shape[0]} voters; "
+                "give one per voter"
+            )
+    cleaned = [
+        None if label is None or (isinstance(label, float) and math.isnan(label)) else label
+        for label in labels
+    ]
+    return np.asarray(cleaned, dtype=object)
+
+
+def analyze(
+    votes: VoteMatrix,
+    communities: Communities | None = None,
+    seed: int = 0,
+    params: AnalysisParameters | None = None,
+) -> CommonGroundResult:
+    """Run the whole analysis on a vote matrix; deterministic for a given ``seed``.
+
+    ``communities`` gives each voter's community, either aligned with ``votes.voter_ids`` or
+    as a mapping from voter id; voters without one are left out of the community figures.
+    """
+    params = params or AnalysisParameters()
+    if votes.shape[0] == 0 or votes.n_votes == 0:
+        raise ValidationError("there are no votes to analyse; record some votes first")
+    labels = _community_labels(votes, communities)
+    live = ~votes.moderated_out
+
+    use_replay = params.replay and votes.times is not None
+    polis = replay(votes, params.polis, seed) if use_replay else snapshot(votes, params.polis, seed)
+    values = votes.values_csr()
+    seen = votes.seen_csr()
+    k = max(polis.k, 1)
+    counts = count_group_votes(values, seen, polis.groups, k)
+    representative = representative_statements(counts, votes.statement_ids, live)
+    statements = consensus_table(values, seen, counts, votes.statement_ids, live)
+    model, bridge = bridging(votes, params.bridging, seed)
+    statements = statements.merge(
+        bridge[["statement", "bridging", "polarity"]], on="statement", how="left"
+    )
+    support = None
+    if labels is not None:
+        support, ranking = community_support(
+            values, seen, labels, votes.statement_ids, live, params.community
+        )
+        statements = statements.merge(ranking, on="statement", how="left")
+
+    voters = pd.DataFrame(
+        {
+            "voter": votes.voter_ids,
+            "group": polis.groups,
+            "x": polis.projection[:, 0],
+            "y": polis.projection[:, 1],
+            "in_conv": polis.in_conv,
+            "n_votes": votes.votes_per_voter(),
+        }
+    )
+    if labels is not None:
+        voters["community"] = labels
+    sizes = np.bincount(polis.groups[polis.groups >= 0], minlength=polis.k)
+    groups = pd.DataFrame({"group": np.arange(polis.k), "size": sizes.astype(np.int64)})
+    versions = {
+        "analysis": ENGINE_VERSION,
+        "polis": POLIS_VERSION,
+        "bridging": BRIDGING_VERSION,
+    }
+    if labels is not None:
+        versions["community"] = COMMUNITY_VERSION
+    return CommonGroundResult(
+        votes=votes,
+        polis=polis,
+        voters=voters,
+        groups=groups,
+        representative=representative,
+        statements=statements,
+        community_support=support,
+        bridging_loss=model.loss,
+        seed=seed,
+        parameters=params,
+        engine_versions=versions,
+    )

@@ -1,0 +1,450 @@
+"""Pol.is's opinion groups, updated as votes arrive: who counts, base clusters, groups, k smoothing.
+
+One call of :func:`update` is one recomputation of Pol.is's ``small-conv-update-graph``
+(``math/src/polismath/math/conversation.clj`` in compdemocracy/polis):
+
+1. PCA of the mean-imputed votes of every voter, warm-started from the last components,
+   and the sparsity-aware projection (:mod:`.polis_pca`);
+2. ``in-conv``: voters with at least ``min(7, statements)`` votes join, and never leave; while
+   fewer than 15 have joined, the most active voters are added;
+3. 100 base clusters of the in-conv voters' positions, warm-started from the last ones;
+4. for every k from 2 to ``min(5, 2 + base clusters // 12)``, a k-means of the base-cluster
+   centres weighted by their sizes, warm-started from the last clustering with that k
+   (Pol.is passes ``:cluster-iters``, a key its ``kmeans`` ignores, so 20 steps at most);
+5. the k with the best silhouette, adopted only once it has won 4 updates in a row
+   (``group-k-smoother``), chooses the opinion groups.
+
+Pol.is recomputes on every batch of new votes, so its groups are the end of a path: each
+clustering starts where the last one stopped. :func:`replay` follows that path through a
+vote matrix whose entries carry times (see ``docs/commonground.md`` for how closely this
+reproduces Pol.is's own groups).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from tracktwo.engines.commonground.clusters import (
+    Clustering,
+    distance_matrix,
+    kmeans,
+    silhouette,
+)
+from tracktwo.engines.commonground.polis_pca import (
+    CenteredVotes,
+    GramVotes,
+    PcaParameters,
+    principal_components,
+    project_voters,
+)
+from tracktwo.engines.commonground.votes import VoteMatrix
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_DENSE_CELLS = 4_000_000
+_GRAM_COLUMNS = 2_000
+
+
+@dataclass(frozen=True)
+class PolisParameters:
+    """Pol.is's own settings (``base-conv-update-graph`` defaults); not tuned per conversation.
+
+    ``replay_gap_seconds``: during a replay, votes closer in time than this are taken in
+    one update (Pol.is's poller takes whatever arrived since its last pass).
+    ``replay_max_updates`` bounds the number of updates; wider gaps are used when needed.
+    """
+
+    min_votes: int = 7
+    greedy_voters: int = 15
+    base_k: int = 100
+    max_k: int = 5
+    base_iters: int = 100
+    group_iters: int = 20
+    group_k_buffer: int = 4
+    pca: PcaParameters = field(default_factory=PcaParameters)
+    replay_gap_seconds: float = 60.0
+    replay_max_updates: int = 400
+
+
+@dataclass
+class PolisState:
+    """What Pol.is carries from one update to the next (all arrays over voters so far)."""
+
+    components: FloatArray | None = None
+    in_conv: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    base_labels: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    base_ids: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    group_clusterings: dict[int, tuple[IntArray, Clustering]] = field(default_factory=dict)
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class PolisGroups:
+    """The outcome of an update.
+
+    ``projection`` (n_voters, 2) places every voter on the opinion map; ``in_conv`` marks
+    the voters Pol.is clusters; ``base_labels`` (n_voters,) gives each clustered voter's
+    base cluster (-1 otherwise), ``base_centers`` (n_base, 2) and ``base_sizes`` (n_base,)
+    describe the base clusters, ``base_groups`` (n_base,) their opinion group; ``groups``
+    (n_voters,) is each voter's group 0..k-1 (-1 if not clustered), numbered as Pol.is
+    numbers them (by cluster id). ``silhouettes`` maps every k tried to its silhouette.
+    """
+
+    projection: FloatArray
+    components: FloatArray
+    column_means: FloatArray
+    in_conv: BoolArray
+    base_labels: IntArray
+    base_centers: FloatArray
+    base_sizes: FloatArray
+    base_groups: IntArray
+    groups: IntArray
+    k: int
+    silhouettes: dict[int, float]
+    n_updates: int
+
+
+def _in_conversation(
+    previous: BoolArray, counts: IntArray, n_columns: int, params: PolisParameters
+) -> BoolArray:
+    """Return who is in the conversation: once in, always in; topped up to 15 voters."""
+    in_conv = np.zeros(len(counts), dtype=bool)
+    in_conv[: len(previous)] = previous
+    in_conv |= counts >= min(params.min_votes, n_columns)
+    missing = params.greedy_voters - int(in_conv.sum())
+    if missing > 0:
+        candidates = np.flatnonzero(~in_conv & (counts > 0))
+        order = candidates[np.argsort(-counts[candidates], kind="stable")]
+        in_conv[order[:missing]] = True
+    return in_conv
+
+
+def _sorted_by_id(clustering: Clustering) -> Clustering:
+    order = np.argsort(clustering.ids, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    labels = np.where(clustering.labels >= 0, rank[np.maximum(clustering.labels, 0)], -1)
+    return Clustering(ids=clustering.ids[order], centers=clustering.centers[order], labels=labels)
+
+
+def _align_groups(
+    base_ids: IntArray, previous: tuple[IntArray, Clustering] | None
+) -> Clustering | None:
+    """Carry a group clustering over to the current base clusters, matched by base-cluster id."""
+    if previous is None:
+        return None
+    old_ids, clustering = previous
+    # old_ids are sorted (base clusters are kept in id order)
+    where = np.minimum(np.searchsorted(old_ids, base_ids), max(len(old_ids) - 1, 0))
+    found = (len(old_ids) > 0) & (old_ids[where] == base_ids)
+    labels = np.where(found, clustering.labels[where], -1).astype(np.int64)
+    return Clustering(ids=clustering.ids, centers=clustering.centers, labels=labels)
+
+
+def update(
+    state: PolisState,
+    data: CenteredVotes,
+    live_votes: IntArray,
+    counts: IntArray,
+    n_moderated_columns: int,
+    params: PolisParameters,
+    rng: np.random.Generator,
+    n_updates: int = 1,
+    gram: GramVotes | None = None,
+) -> PolisGroups:
+    """Recompute Pol.is's groups for the votes so far and advance ``state``.
+
+    ``data`` holds the centred votes (n_voters, n_columns) of the live statements (zero in
+    the columns of moderated-out statements) and ``live_votes`` (n_voters,) each voter's
+    number of votes on them; ``counts`` (n_voters,) counts every vote,
+    moderated-out statements included, as Pol.is's ``user-vote-counts`` does;
+    ``n_moderated_columns`` is how many of the columns are moderated-out statements.
+    ``gram``, when given, is ``C.T @ C`` of the centred votes (a replay keeps it up to date).
+    """
+    n_voters, n_columns = data.shape
+    source: CenteredVotes | GramVotes = data if gram is None else gram
+    components = principal_components(
+        source, params.pca, rng, start=state.components, n_rows=n_voters
+    )
+    projection = project_voters(data, components, live_votes + n_moderated_columns, n_columns)
+
+    in_conv = _in_conversation(state.in_conv, counts, n_columns, params)
+    members = np.flatnonzero(in_conv)
+    previous_base = None
+    if state.base_ids.size:
+        labels = np.full(n_voters, -1, dtype=np.int64)
+        labels[: len(state.base_labels)] = state.base_labels
+        previous_base = Clustering(
+            ids=state.base_ids, centers=np.zeros((len(state.base_ids), 2)), labels=labels[members]
+        )
+    base = _sorted_by_id(
+        kmeans(
+            projection[members],
+            params.base_k,
+            previous=previous_base,
+            max_iters=params.base_iters,
+        )
+    )
+    base_labels = np.full(n_voters, -1, dtype=np.int64)
+    base_labels[members] = base.labels
+    base_sizes = base.sizes()
+
+    max_k = min(params.max_k, 2 + base.k // 12)
+    base_distances = distance_matrix(base.centers)
+    clusterings: dict[int, tuple[IntArray, Clustering]] = {}
+    silhouettes: dict[int, float] = {}
+    for k in range(2, max_k + 1):
+        previous = _align_groups(base.ids, state.group_clusterings.get(k))
+        grouping = _sorted_by_id(
+            kmeans(
+                base.centers,
+                k,
+                previous=previous,
+                weights=base_sizes,
+                max_iters=params.group_iters,
+            )
+        )
+        clusterings[k] = (base.ids, grouping)
+        silhouettes[k] = silhouette(base_distances, grouping.labels) if base.k else 0.0
+
+    # Clojure's max-key keeps the last of equal values: the larger k wins a tie
+    this_k = max(silhouettes, key=lambda k: (silhouettes[k], k))
+    this_k_count = state.last_k_count + 1 if state.last_k == this_k else 1
+    smoothed = state.smoothed_k if state.smoothed_k is not None else this_k
+    if this_k_count >= params.group_k_buffer:
+        smoothed = this_k
+    if smoothed not in clusterings:
+        smoothed = this_k
+    chosen = clusterings[smoothed][1]
+
+    state.components = components
+    state.in_conv = in_conv
+    state.base_labels = base_labels
+    state.base_ids = base.ids
+    state.group_clusterings = clusterings
+    state.last_k, state.last_k_count, state.smoothed_k = this_k, this_k_count, smoothed
+
+    groups = np.full(n_voters, -1, dtype=np.int64)
+    clustered = base_labels >= 0
+    groups[clustered] = chosen.labels[base_labels[clustered]]
+    return PolisGroups(
+        projection=projection,
+        components=components,
+        column_means=data.means,
+        in_conv=in_conv,
+        base_labels=base_labels,
+        base_centers=base.centers,
+        base_sizes=base_sizes,
+        base_groups=chosen.labels,
+        groups=groups,
+        k=chosen.k,
+        silhouettes=silhouettes,
+        n_updates=n_updates,
+    )
+
+
+def update_boundaries(times: FloatArray, params: PolisParameters) -> IntArray:
+    """Return the end (exclusive) of each update over votes sorted by time.
+
+    A new update starts wherever the gap since the previous vote exceeds
+    ``replay_gap_seconds``; if that makes more than ``replay_max_updates`` updates, the
+    widest gaps are kept. The last update always ends with the last vote.
+    """
+    n = len(times)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    gaps = np.diff(times)
+    cuts = np.flatnonzero(gaps > params.replay_gap_seconds)
+    limit = max(params.replay_max_updates - 1, 0)
+    if len(cuts) > limit:
+        widest = np.argsort(-gaps[cuts], kind="stable")[:limit]
+        cuts = np.sort(cuts[widest])
+    return np.append(cuts + 1, n).astype(np.int64)
+
+
+def snapshot(
+    votes: VoteMatrix,
+    params: PolisParameters | None = None,
+    seed: int = 0,
+) -> PolisGroups:
+    """Compute Pol.is's groups from the final votes in one update (no history), all sparse."""
+    params = params or PolisParameters()
+    rng = np.random.default_rng(seed)
+    live = ~votes.moderated_out
+    entry_live = live[votes.cols]
+    shape = votes.shape
+    values = sp.csr_matrix(
+        (
+            votes.values[entry_live].astype(np.float64),
+            (votes.rows[entry_live], votes.cols[entry_live]),
+        ),
+        shape=shape,
+    )
+    seen = sp.csr_matrix(
+        (np.ones(int(entry_live.sum())), (votes.rows[entry_live], votes.cols[entry_live])),
+        shape=shape,
+    )
+    voted_columns = np.bincount(votes.cols, minlength=shape[1]) > 0
+    n_moderated = int((votes.moderated_out & voted_columns).sum())
+    return update(PolisState(), values, seen, votes.votes_per_voter(), n_moderated, params, rng)
+
+
+def replay(
+    votes: VoteMatrix,
+    params: PolisParameters | None = None,
+    seed: int = 0,
+) -> PolisGroups:
+    """Follow the conversation in time order, one Pol.is update per batch of votes.
+
+    Voters and statements enter in the order of their first vote, as rows and columns enter
+    Pol.is's rating matrix. The result is indexed like ``votes`` (rows in its voter order).
+    Without vote times this is :func:`snapshot`.
+    """
+    params = params or PolisParameters()
+    if votes.times is None or votes.n_votes == 0:
+        return snapshot(votes, params, seed)
+    rng = np.random.default_rng(seed)
+    order = np.argsort(votes.times, kind="stable")
+    rows, cols = votes.rows[order], votes.cols[order]
+    values = votes.values[order].astype(np.float64)
+    # number voters and statements by first appearance, so the live set is always a prefix
+    voter_rank = _first_appearance(rows, votes.shape[0])
+    column_rank = _first_appearance(cols, votes.shape[1])
+    rows, cols = voter_rank[rows], column_rank[cols]
+    moderated = np.zeros(votes.shape[1], dtype=bool)
+    moderated[column_rank] = votes.moderated_out
+    live = ~moderated[cols]
+    ends = update_boundaries(votes.times[order], params)
+    n_voters_at = np.maximum.accumulate(rows) + 1
+    n_columns_at = np.maximum.accumulate(cols) + 1
+    dense = votes.shape[0] * votes.shape[1] <= _DENSE_CELLS
+    value_store = np.zeros(votes.shape) if dense else None
+    seen_store = np.zeros(votes.shape) if dense else None
+    counts = np.zeros(votes.shape[0], dtype=np.int64)
+    state = PolisState()
+    start = 0
+    result: PolisGroups | None = None
+    n_total = votes.shape[1]
+    moments = dense and n_total <= _GRAM_COLUMNS
+    vv = np.zeros((n_total, n_total)) if moments else None
+    vm = np.zeros((n_total, n_total)) if moments else None
+    mm = np.zeros((n_total, n_total)) if moments else None
+    column_totals = np.zeros(n_total)
+    column_seen = np.zeros(n_total)
+    live_votes = np.zeros(votes.shape[0], dtype=np.int64)
+    for number, end in enumerate(ends, start=1):
+        batch = slice(start, int(end))
+        counts += np.bincount(rows[batch], minlength=len(counts))
+        nv, nc = int(n_voters_at[end - 1]), int(n_columns_at[end - 1])
+        keep = live[batch]
+        batch_rows, batch_cols, batch_values = (
+            rows[batch][keep],
+            cols[batch][keep],
+            values[batch][keep],
+        )
+        gram: GramVotes | None = None
+        if value_store is not None and seen_store is not None:
+            touched = np.unique(batch_rows)
+            old_v, old_m = value_store[touched], seen_store[touched]
+            # a later vote of the same voter on the same statement replaces the earlier one
+            old_values = value_store[batch_rows, batch_cols]
+            was_seen = seen_store[batch_rows, batch_cols]
+            value_store[batch_rows, batch_cols] = batch_values
+            seen_store[batch_rows, batch_cols] = 1.0
+            final_values = value_store[batch_rows, batch_cols]
+            # with repeats inside the batch, count each cell once: its first and final state
+            cell = batch_rows * n_total + batch_cols
+            _, first = np.unique(cell, return_index=True)
+            r, c = batch_rows[first], batch_cols[first]
+            column_totals += np.bincount(
+                c, weights=final_values[first] - old_values[first], minlength=n_total
+            )
+            column_seen += np.bincount(c, weights=1.0 - was_seen[first], minlength=n_total)
+            live_votes += np.bincount(
+                r, weights=1.0 - was_seen[first], minlength=len(live_votes)
+            ).astype(np.int64)
+            if vv is not None and vm is not None and mm is not None:
+                new_v, new_m = value_store[touched], seen_store[touched]
+                vv += new_v.T @ new_v - old_v.T @ old_v
+                vm += new_v.T @ new_m - old_v.T @ old_m
+                mm += new_m.T @ new_m - old_m.T @ old_m
+            means = np.divide(
+                column_totals[:nc],
+                column_seen[:nc],
+                out=np.zeros(nc),
+                where=column_seen[:nc] > 0,
+            )
+            data = CenteredVotes(value_store[:nv, :nc], seen_store[:nv, :nc], means)
+            if vv is not None and vm is not None and mm is not None:
+                gram = GramVotes.from_moments(vv[:nc, :nc], vm[:nc, :nc], mm[:nc, :nc], means)
+            voter_live_votes = live_votes[:nv]
+        else:
+            upto = live[:end]
+            value_view = sp.csr_matrix(
+                (values[:end][upto], (rows[:end][upto], cols[:end][upto])), shape=(nv, nc)
+            )
+            seen_view = sp.csr_matrix(
+                (np.ones(int(upto.sum())), (rows[:end][upto], cols[:end][upto])), shape=(nv, nc)
+            )
+            data = CenteredVotes.from_votes(value_view, seen_view)
+            voter_live_votes = np.asarray(seen_view.sum(axis=1)).ravel().astype(np.int64)
+        n_moderated = int(moderated[:nc].sum())
+        result = update(
+            state, data, voter_live_votes, counts[:nv], n_moderated, params, rng, number, gram
+        )
+        start = int(end)
+    assert result is not None
+    return _back_to_voter_order(result, voter_rank, column_rank)
+
+
+def _first_appearance(index: IntArray, size: int) -> IntArray:
+    """Return rank[i] = order of first appearance of i in ``index`` (unseen ones last)."""
+    _, first = np.unique(index, return_index=True)
+    seen_in_order = index[np.sort(first)]
+    rank = np.full(size, -1, dtype=np.int64)
+    rank[seen_in_order] = np.arange(len(seen_in_order))
+    unseen = rank < 0
+    rank[unseen] = np.arange(len(seen_in_order), size)
+    return rank
+
+
+def _back_to_voter_order(
+    result: PolisGroups, voter_rank: IntArray, column_rank: IntArray
+) -> PolisGroups:
+    """Re-index per-voter and per-statement arrays from arrival order to the matrix's order."""
+    n = len(voter_rank)
+    n_columns = len(column_rank)
+    components = np.zeros((result.components.shape[0], n_columns))
+    components[:, : result.components.shape[1]] = result.components
+    means = np.zeros(n_columns)
+    means[: len(result.column_means)] = result.column_means
+
+    def per_voter(
+        array: npt.NDArray[np.generic], fill: float | int | bool
+    ) -> npt.NDArray[np.generic]:
+        full = np.full((n, *array.shape[1:]), fill, dtype=array.dtype)
+        full[: len(array)] = array
+        return full[voter_rank]
+
+    return PolisGroups(
+        projection=np.asarray(per_voter(result.projection, 0.0), dtype=np.float64),
+        components=components[:, column_rank],
+        column_means=means[column_rank],
+        in_conv=np.asarray(per_voter(result.in_conv, False), dtype=bool),
+        base_labels=np.asarray(per_voter(result.base_labels, -1), dtype=np.int64),
+        base_centers=result.base_centers,
+        base_sizes=result.base_sizes,
+        base_groups=result.base_groups,
+        groups=np.asarray(per_voter(result.groups, -1), dtype=np.int64),
+        k=result.k,
+        silhouettes=result.silhouettes,
+        n_updates=result.n_updates,
+    )
