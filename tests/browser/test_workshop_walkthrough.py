@@ -136,6 +136,9 @@ def test_a_whole_workshop_in_the_browser(
         respondent.close()
     facilitator.get_by_role("link", name="Open the round").click()
     assert "2 votes" in facilitator.content()
+    facilitator.get_by_role("button", name="Analyse the votes").click()
+    facilitator.get_by_role("heading", name="What both communities support").wait_for()
+    assert idea in facilitator.locator("ol", has_text=idea).first.inner_text()
     _shoot(facilitator, screenshots, "06-round")
 
 

@@ -119,3 +119,33 @@ def test_a_group_commit_writes_good_batches_and_rejects_only_the_bad_one(
     assert isinstance(outcomes[1], VoteBatchError) and "row 1" in str(outcomes[1])
     frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
     assert sorted(frame["vote"]) == [-1, 0, 1]
+
+
+def test_the_analysis_of_a_round_finds_what_both_communities_support_and_is_stored(
+    opened_round: tuple,
+) -> None:
+    from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
+
+    store, _, opened = opened_round
+    shown = feedback.statements(store, OPERATOR, opened.round_id)
+    # Both communities agree with the first statement; they split on the second.
+    for community, split in (("Ilvan community", 1), ("Sorai community", -1)):
+        for number in range(12):
+            voter = feedback.join_round(store, opened.links[community])
+            third = 1 if number % 3 else -1
+            feedback.cast_votes(
+                store,
+                voter,
+                opened.round_id,
+                [(shown[0]["id"], 1), (shown[1]["id"], split), (shown[2]["id"], third)],
+            )
+    summary = analyse_round(store, OPERATOR, opened.round_id, seed=3)
+    assert summary["engine_version"].startswith("commonground/")
+    assert summary["common_ground"][0]["text"] == shown[0]["text"]
+    assert summary["divisive"][0]["text"] == shown[1]["text"]
+    actions = {item["text"]: item["action"] for item in summary["next_workshop"]}
+    assert actions[shown[0]["text"]] == "strengthen"
+    assert actions[shown[1]["text"]] == "modify"
+    stored = latest_analysis(store, OPERATOR, opened.round_id)
+    assert stored is not None and stored["votes_counted"] == 72
+    assert stored["engine_version"] == summary["engine_version"]

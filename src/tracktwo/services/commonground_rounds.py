@@ -6,12 +6,14 @@ ideas that divide them are corrected (the seed's "strengthen, expand, or modify"
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
 
 from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.engines.commonground.pipeline import CommonGroundResult, analyze
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services import feedback
@@ -21,6 +23,9 @@ from tracktwo.store.models import FeedbackRoundRow, RespondentRow, RoundAnalysis
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
 TOP = 5
+MAP_POINTS = 2000
+STRENGTHEN_AT = 0.5
+MODIFY_AT = 0.3
 
 
 def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) -> dict[str, Any]:
@@ -36,10 +41,8 @@ def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) 
         .reindex(matrix.voter_ids)
         .to_numpy()
     )
-    from tracktwo.engines.commonground.pipeline import analyze
-
     result = analyze(matrix, communities=communities, seed=seed)
-    summary = summarise(result.to_dict(), texts)
+    summary = summarise(result, texts)
     with UnitOfWork(store) as uow:
         feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
         require_manager(uow, actor, feedback_round.workshop_id)
@@ -55,9 +58,73 @@ def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) 
     return summary
 
 
-def summarise(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
-    """Reduce the engine's result to what facilitators and respondents are shown."""
-    raise NotImplementedError
+def summarise(result: CommonGroundResult, texts: dict[int, str]) -> dict[str, Any]:
+    """Reduce the engine's result to what facilitators and respondents are shown.
+
+    Statements both communities support (the lower bound of support is at least one half in
+    every community) are to be strengthened; those whose support differs by 30 points or
+    more between communities are to be modified; the rest may be expanded.
+    """
+    support = result.community_support
+    by_statement: dict[int, dict[str, float]] = {}
+    if support is not None:
+        for record in support.to_dict(orient="records"):
+            if record["n_seen"]:
+                by_statement.setdefault(int(record["statement"]), {})[str(record["community"])] = (
+                    float(record["support"])
+                )
+    statements = result.statements
+
+    def entry(row: dict[Any, Any]) -> dict[str, Any]:
+        position = int(row["statement"])
+        return {
+            "position": position,
+            "text": texts.get(position, ""),
+            "support": by_statement.get(position, {}),
+            "cross_community": _number(row.get("cross_community")),
+            "support_gap": _number(row.get("support_gap")),
+            "bridging": _number(row.get("bridging")),
+            "group_informed_consensus": _number(row.get("group_informed_consensus")),
+        }
+
+    rows = [entry(row) for row in statements.to_dict(orient="records")]
+
+    def action(item: dict[str, Any]) -> str:
+        if (item["cross_community"] or 0.0) >= STRENGTHEN_AT:
+            return "strengthen"
+        if (item["support_gap"] or 0.0) >= MODIFY_AT:
+            return "modify"
+        return "expand"
+
+    common = sorted(rows, key=lambda r: -(r["cross_community"] or 0.0))
+    divisive = sorted(rows, key=lambda r: -(r["support_gap"] or 0.0))
+    voters = result.voters
+    clustered = voters[voters["in_conv"]]
+    step = max(1, len(clustered) // MAP_POINTS)
+    return {
+        "engine_version": result.engine_version,
+        "engine_versions": dict(result.engine_versions),
+        "respondents": len(voters),
+        "groups": [
+            {"label": chr(ord("A") + int(g["group"])), "size": int(g["size"])}
+            for g in result.groups.to_dict(orient="records")
+        ],
+        "common_ground": [r for r in common if (r["cross_community"] or 0.0) > 0][:TOP],
+        "divisive": [r for r in divisive if (r["support_gap"] or 0.0) > 0][:TOP],
+        "bridging": sorted(rows, key=lambda r: -(r["bridging"] or 0.0))[:TOP],
+        "map": [
+            (float(v["x"]), float(v["y"]), int(v["group"]))
+            for v in clustered.iloc[::step].to_dict(orient="records")
+        ],
+        "next_workshop": [{"text": r["text"], "action": action(r)} for r in rows],
+    }
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
 
 
 def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
