@@ -21,6 +21,7 @@ from tracktwo.engines.simulation import (
     SelectionRule,
     Simulation,
     condition_scores,
+    recording,
     simulate,
 )
 from tracktwo.engines.simulation.experiment import with_societies
@@ -178,9 +179,7 @@ def test_perceptions_never_lift_readiness_past_the_clash_of_interests(
 ) -> None:
     """Seed 4.3, second point, as a property: perfect perceptions add at most 1 - clash."""
     parameters = ReadinessParameters(clash_share=clash, push_weight=push)
-    ready = readiness_to_negotiate(
-        np.array([hurting]), np.array([perceived]), parameters, interests=True
-    )[0]
+    ready = readiness_to_negotiate(hurting, perceived, parameters, interests=True)
     ceiling = push * hurting + (1 - push) * perception_cap(parameters, interests=True)
     assert ready <= ceiling + 1e-12
     assert perception_cap(parameters, interests=False) == 1.0
@@ -220,3 +219,12 @@ def test_impossible_parameters_are_refused_with_a_reason() -> None:
         with_societies(ModelParameters(), name="X")
     with pytest.raises(ValidationError, match="steps"):
         simulate(TINY, SHORT, steps=-1, seed=0)
+
+
+def test_role_statistics_are_the_same_summed_at_once_or_block_by_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at_once = simulate(TINY, SHORT, steps=30, seed=5).images
+    monkeypatch.setattr(recording, "BLOCKWISE_FROM", 0)
+    by_block = simulate(TINY, SHORT, steps=30, seed=5).images
+    pd.testing.assert_frame_equal(at_once, by_block, rtol=1e-5)

@@ -21,8 +21,8 @@ from tracktwo.engines.simulation.mechanisms.contact import (
     contact_strength,
 )
 from tracktwo.engines.simulation.mechanisms.influence import (
-    influence_step,
-    network_means,
+    NetworkProduct,
+    SocialInfluence,
     susceptibility,
 )
 from tracktwo.engines.simulation.mechanisms.readiness import perception, readiness_to_negotiate
@@ -36,7 +36,12 @@ from tracktwo.engines.simulation.mechanisms.transfer import (
 from tracktwo.engines.simulation.parameters import ModelParameters
 from tracktwo.engines.simulation.population import AgentRole, Population, build_population
 from tracktwo.engines.simulation.programme import Programme, select_participants
-from tracktwo.engines.simulation.recording import Recorder
+from tracktwo.engines.simulation.recording import (
+    DayStatistics,
+    Recorder,
+    block_starts,
+    day_statistics,
+)
 from tracktwo.engines.simulation.state import AgentState, SocietyState
 from tracktwo.errors import ValidationError
 
@@ -89,9 +94,7 @@ class Simulation:
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.population: Population = build_population(self.parameters, self.rng)
         self.state = AgentState.starting(self.population)
-        self.societies = SocietyState(
-            costs=np.array([s.initial_costs for s in self.parameters.societies], dtype=np.float64)
-        )
+        self.societies = SocietyState(costs=[s.initial_costs for s in self.parameters.societies])
         assess(self.societies, self.parameters.societies, self.parameters.ripeness)
         self.step = 0
         self.negotiation_step: int | None = None
@@ -101,24 +104,19 @@ class Simulation:
         self.baseline_group = np.full(self.population.size, np.nan, dtype=np.float32)
         self._by_society: tuple[NDArray[np.int64], NDArray[np.int64]] = (_EMPTY, _EMPTY)
         self._neighbours: tuple[NDArray[np.int64], NDArray[np.int64]] = (_EMPTY, _EMPTY)
-        self._buffer = np.empty((self.population.size, 2), dtype=np.float32)
-        self._pull = self._susceptibility(slice(None))
+        self._network = NetworkProduct(self.population.within)
+        self._starts = block_starts(self.population)
+        self._counts = np.diff(np.append(self._starts, self.population.size)).astype(float).tolist()
+        self._influence = SocialInfluence(
+            self._susceptibility(slice(None)), self.parameters.social_influence
+        )
         self._bridged, self._everyday = self._everyday_contact()
         self._recorder = Recorder(self.population) if record else None
         mechanisms = self.parameters.mechanisms
         for _ in range(self.parameters.social_influence.burn_in):
-            group, ideas = network_means(self.population.within, self.state, self._buffer)
-            influence_step(
-                self.state,
-                group,
-                ideas,
-                self._pull,
-                self.parameters.social_influence,
-                _EMPTY,
-                diffusion=mechanisms.diffusion,
-            )
-        self._assess_readiness()
-        self._record()
+            group, ideas = self._network.means(self.state)
+            self._influence.step(self.state, group, ideas, _EMPTY, diffusion=mechanisms.diffusion)
+        self._end_of_day()
 
     def _susceptibility(self, where: slice | NDArray[np.int64]) -> NDArray[np.float32]:
         mechanisms = self.parameters.mechanisms
@@ -174,16 +172,8 @@ class Simulation:
                 parameters.hypothesis_confirmation,
                 confirm=mechanisms.hypothesis_confirmation,
             )
-        group, ideas = network_means(self.population.within, state, self._buffer)
-        influence_step(
-            state,
-            group,
-            ideas,
-            self._pull,
-            parameters.social_influence,
-            away,
-            diffusion=mechanisms.diffusion,
-        )
+        group, ideas = self._network.means(state)
+        self._influence.step(state, group, ideas, away, diffusion=mechanisms.diffusion)
         home = np.setdiff1d(self.participants, away, assume_unique=True) if away.size else None
         if mechanisms.marginalisation and self.participants.size:
             at_home = self.participants if home is None else home
@@ -211,8 +201,7 @@ class Simulation:
                     parameters.transfer,
                 )
         self.step += 1
-        self._assess_readiness()
-        self._record()
+        self._end_of_day()
 
     def _open_workshop(self, workshop: int) -> None:
         programme = self.programme
@@ -273,7 +262,7 @@ class Simulation:
         befriended = agents[(self.state.tie[agents] == 0) & (draws < chance)]
         if befriended.size:
             self.state.tie[befriended] = 1.0
-            self._pull[befriended] = self._susceptibility(befriended)
+            self._influence.set_pull(befriended, self._susceptibility(befriended))
 
     def _feedback(self) -> None:
         programme = self.programme
@@ -293,42 +282,40 @@ class Simulation:
             confirm=parameters.mechanisms.hypothesis_confirmation,
         )
 
-    def _assess_readiness(self) -> None:
+    def _end_of_day(self) -> None:
+        statistics = day_statistics(self.state, self._starts, self._counts)
+        self._assess_readiness(statistics)
+        if self._recorder is not None:
+            self._recorder.record(
+                self.step,
+                self.state,
+                statistics,
+                self.societies,
+                self._by_society,
+                self.negotiation_step is not None,
+                in_stalemate(self.societies, self.parameters.ripeness),
+            )
+
+    def _assess_readiness(self, statistics: DayStatistics) -> None:
         parameters = self.parameters
-        state = self.state
-        population = self.population
-        decision_ideas = np.empty(2)
-        decision_image = np.empty(2)
-        public_image = np.empty(2)
+        societies = self.societies
         for society in (0, 1):
-            block = population.block(society, AgentRole.DECISION_MAKER)
-            decision_ideas[society] = state.ideas[block].mean(dtype=np.float64)
-            decision_image[society] = state.group[block].mean(dtype=np.float64)
-            public_image[society] = state.group[population.members(society)].mean(dtype=np.float64)
-        self.societies.perception = perception(
-            decision_ideas, decision_image, public_image, parameters.readiness
-        )
-        self.societies.readiness = readiness_to_negotiate(
-            self.societies.hurting,
-            self.societies.perception,
-            parameters.readiness,
-            interests=parameters.mechanisms.interests,
-        )
-        ready = bool(np.all(self.societies.readiness >= parameters.readiness.threshold))
+            first = 3 * society
+            societies.perception[society] = perception(
+                statistics.mean_ideas(first + 2, first + 3),
+                statistics.mean_group(first + 2, first + 3),
+                statistics.mean_group(first, first + 3),
+                parameters.readiness,
+            )
+            societies.readiness[society] = readiness_to_negotiate(
+                societies.hurting[society],
+                societies.perception[society],
+                parameters.readiness,
+                interests=parameters.mechanisms.interests,
+            )
+        ready = min(societies.readiness) >= parameters.readiness.threshold
         if self.negotiation_step is None and ready:
             self.negotiation_step = self.step
-
-    def _record(self) -> None:
-        if self._recorder is None:
-            return
-        self._recorder.record(
-            self.step,
-            self.state,
-            self.societies,
-            self._by_society,
-            self.negotiation_step is not None,
-            in_stalemate(self.societies, self.parameters.ripeness),
-        )
 
     def survey(self, agents: NDArray[np.int64] | None = None) -> pd.DataFrame:
         """Return one row per agent (all by default): role, images, identity, ties, ideas."""

@@ -48,6 +48,6 @@ def run_outcomes(simulation: Simulation, public_start: NDArray[np.float32]) -> d
         "public_group_change": mean(state.group[public] - public_start[public]),
         "public_group_image": mean(state.group[public]),
         "ideas_transferred": mean(state.ideas[decision_makers]),
-        "readiness": float(simulation.societies.readiness.mean()),
+        "readiness": sum(simulation.societies.readiness) / 2.0,
         "negotiation_step": math.nan if step is None else float(step),
     }

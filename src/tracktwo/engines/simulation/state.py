@@ -9,24 +9,29 @@ from numpy.typing import NDArray
 
 from tracktwo.engines.simulation.population import Population
 
+GROUP = 0
+"""Row of :attr:`AgentState.attitudes` holding the image of the other group."""
+INDIVIDUAL = 1
+"""Row holding the image of the other side's individuals met."""
+GROUP_CONVICTION = 2
+INDIVIDUAL_CONVICTION = 3
+
 
 @dataclass
 class AgentState:
-    """Per-agent arrays, one row per agent, ``float32`` unless said otherwise.
+    """Per-agent arrays, one column per agent, ``float32`` unless said otherwise.
 
-    ``individual`` and ``group`` are the images (-1..1) of the other side's individuals met
-    and of the other group as a whole; the ``*_conviction`` twins are the member's own
-    convictions that talk at home does not move. ``ideas`` (0..1) is the share of the
-    workshops' ideas a member holds; ``tie`` is 1 for a close friend across the divide;
-    ``attended`` (int16) counts workshops; ``consulted`` (bool) marks participants whose
-    community was consulted in a feedback round; ``weight_sum`` is each member's total
-    neighbour influence, the denominator of the network's mean.
+    ``attitudes`` (4 x agents) holds, row by row, the image (-1..1) of the other group as a
+    whole, the image of the other side's individuals met, and their two convictions: what
+    the member holds personally, which talk at home does not move. Rows are stored together
+    so that one call updates all four. ``ideas`` (0..1) is the share of the workshops'
+    ideas a member holds; ``tie`` is 1 for a close friend across the divide; ``attended``
+    (int16) counts workshops; ``consulted`` (bool) marks participants whose community was
+    consulted in a feedback round; ``weight_sum`` is each member's total neighbour
+    influence, the denominator of the network's mean.
     """
 
-    individual: NDArray[np.float32]
-    group: NDArray[np.float32]
-    individual_conviction: NDArray[np.float32]
-    group_conviction: NDArray[np.float32]
+    attitudes: NDArray[np.float32]
     ideas: NDArray[np.float32]
     influence: NDArray[np.float32]
     tie: NDArray[np.float32]
@@ -34,37 +39,62 @@ class AgentState:
     consulted: NDArray[np.bool_]
     weight_sum: NDArray[np.float32]
 
+    @property
+    def group(self) -> NDArray[np.float32]:
+        """Return the image of the other group (a view)."""
+        row: NDArray[np.float32] = self.attitudes[GROUP]
+        return row
+
+    @property
+    def individual(self) -> NDArray[np.float32]:
+        """Return the image of the other side's individuals met (a view)."""
+        row: NDArray[np.float32] = self.attitudes[INDIVIDUAL]
+        return row
+
+    @property
+    def group_conviction(self) -> NDArray[np.float32]:
+        """Return the conviction behind the group image (a view)."""
+        row: NDArray[np.float32] = self.attitudes[GROUP_CONVICTION]
+        return row
+
+    @property
+    def individual_conviction(self) -> NDArray[np.float32]:
+        """Return the conviction behind the individual image (a view)."""
+        row: NDArray[np.float32] = self.attitudes[INDIVIDUAL_CONVICTION]
+        return row
+
     @classmethod
     def starting(cls, population: Population) -> AgentState:
         """Return the state on day 0, before any influence step."""
         size = population.size
-        weight_sum = np.asarray(population.within @ population.influence, dtype=np.float32)
+        attitudes = np.empty((4, size), dtype=np.float32)
+        attitudes[GROUP] = population.group_image
+        attitudes[INDIVIDUAL] = population.individual_image
+        attitudes[GROUP_CONVICTION] = population.group_image
+        attitudes[INDIVIDUAL_CONVICTION] = population.individual_image
         return cls(
-            individual=population.individual_image.copy(),
-            group=population.group_image.copy(),
-            individual_conviction=population.individual_image.copy(),
-            group_conviction=population.group_image.copy(),
+            attitudes=attitudes,
             ideas=np.zeros(size, dtype=np.float32),
             influence=population.influence.copy(),
             tie=np.zeros(size, dtype=np.float32),
             attended=np.zeros(size, dtype=np.int16),
             consulted=np.zeros(size, dtype=np.bool_),
-            weight_sum=weight_sum,
+            weight_sum=np.asarray(population.within @ population.influence, dtype=np.float32),
         )
 
 
-def _pair() -> NDArray[np.float64]:
-    return np.zeros(2, dtype=np.float64)
+def _pair() -> list[float]:
+    return [0.0, 0.0]
 
 
 @dataclass
 class SocietyState:
-    """Per-society scalars, each an array of two (society 0, society 1)."""
+    """Per-society scalars, each a list of two floats (society 0, society 1)."""
 
-    costs: NDArray[np.float64] = field(default_factory=_pair)
-    pain: NDArray[np.float64] = field(default_factory=_pair)
-    belief: NDArray[np.float64] = field(default_factory=_pair)
-    hurting: NDArray[np.float64] = field(default_factory=_pair)
-    perception: NDArray[np.float64] = field(default_factory=_pair)
-    readiness: NDArray[np.float64] = field(default_factory=_pair)
-    transferred: NDArray[np.float64] = field(default_factory=_pair)
+    costs: list[float] = field(default_factory=_pair)
+    pain: list[float] = field(default_factory=_pair)
+    belief: list[float] = field(default_factory=_pair)
+    hurting: list[float] = field(default_factory=_pair)
+    perception: list[float] = field(default_factory=_pair)
+    readiness: list[float] = field(default_factory=_pair)
+    transferred: list[float] = field(default_factory=_pair)

@@ -16,7 +16,7 @@ from tracktwo.engines.simulation.parameters import (
     ContactParameters,
     HypothesisConfirmationParameters,
 )
-from tracktwo.engines.simulation.state import AgentState
+from tracktwo.engines.simulation.state import GROUP, INDIVIDUAL, AgentState
 
 
 def condition_factor(index: float, contact: ContactParameters) -> float:
@@ -57,12 +57,10 @@ def apply_contact(
     if agents.size == 0:
         return
     one = np.float32(1.0)
-    for image in (state.individual, state.individual_conviction):
-        values = image[agents]
-        values += strength * (one - values)
-        image[agents] = values
-    share = generalised_share(state.group[agents], confirmation, on=confirm) * strength
-    for image in (state.group, state.group_conviction):
-        values = image[agents]
-        values += share * (one - values)
-        image[agents] = values
+    values = state.attitudes[:, agents]
+    group_rows = values[GROUP::2]
+    individual_rows = values[INDIVIDUAL::2]
+    share = generalised_share(values[GROUP], confirmation, on=confirm) * strength
+    group_rows += share * (one - group_rows)
+    individual_rows += strength * (one - individual_rows)
+    state.attitudes[:, agents] = values

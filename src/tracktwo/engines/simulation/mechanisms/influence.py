@@ -5,19 +5,26 @@ influence-weighted mean of its neighbours' image of the other group (DeGroot 197
 ``a`` of the way back toward its own conviction. Ideas spread upward only: a member takes
 up part of what its neighbours know beyond it, and forgets a little.
 
-One sparse product per day (two columns: influence x group image, influence x ideas)
-carries the whole network: no loop over members.
+One sparse product per day (influence x group image and influence x ideas) carries the
+whole network: no loop over members.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from tracktwo.engines.simulation.parameters import ReentryParameters, SocialInfluenceParameters
-from tracktwo.engines.simulation.state import AgentState
+from tracktwo.engines.simulation.state import (
+    GROUP,
+    GROUP_CONVICTION,
+    INDIVIDUAL,
+    INDIVIDUAL_CONVICTION,
+    AgentState,
+)
 
 
 def susceptibility(
@@ -42,50 +49,96 @@ def susceptibility(
     return np.asarray(base + pull, dtype=np.float32)
 
 
-def network_means(
-    within: Any, state: AgentState, buffer: NDArray[np.float32]
-) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Return the influence-weighted neighbour means of group image and of ideas.
+PACKED_LIMIT = 1 << 22
+"""Networks with fewer links than this take both columns in one complex product."""
 
-    ``buffer`` is an (agents, 2) scratch array, reused from day to day.
+
+class NetworkProduct:
+    """The daily sparse product: influence-weighted sums of group images and of ideas.
+
+    Small networks pack both real columns into one complex vector, so that one pass over
+    the index arrays serves both (the pass dominates while the arrays fit in cache); large
+    ones run two real products, which then move less memory.
     """
-    np.multiply(state.influence, state.group, out=buffer[:, 0])
-    np.multiply(state.influence, state.ideas, out=buffer[:, 1])
-    totals = np.asarray(within @ buffer, dtype=np.float32)
-    weight = np.maximum(state.weight_sum, np.float32(1e-12))
-    group = cast(NDArray[np.float32], totals[:, 0] / weight)
-    ideas = cast(NDArray[np.float32], totals[:, 1] / weight)
-    return group, ideas
+
+    def __init__(self, within: Any) -> None:
+        self.within = within
+        self.packed = within.nnz < PACKED_LIMIT
+        if self.packed:
+            self.complex = sp.csr_matrix(
+                (within.data.astype(np.complex64), within.indices, within.indptr),
+                shape=within.shape,
+            )
+            self.buffer = np.empty(within.shape[0], dtype=np.complex64)
+        self._group = np.empty(within.shape[0], dtype=np.float32)
+        self._ideas = np.empty(within.shape[0], dtype=np.float32)
+
+    def means(self, state: AgentState) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """Return each member's neighbours' influence-weighted mean group image and ideas.
+
+        The arrays are reused the next day: read them before calling again.
+        """
+        weight = state.weight_sum
+        if self.packed:
+            np.multiply(state.influence, state.group, out=self.buffer.real)
+            np.multiply(state.influence, state.ideas, out=self.buffer.imag)
+            totals = self.complex @ self.buffer
+            np.divide(totals.real, weight, out=self._group)
+            np.divide(totals.imag, weight, out=self._ideas)
+            return self._group, self._ideas
+        np.multiply(state.influence, state.group, out=self._group)
+        np.divide(self.within @ self._group, weight, out=self._group)
+        np.multiply(state.influence, state.ideas, out=self._ideas)
+        np.divide(self.within @ self._ideas, weight, out=self._ideas)
+        return self._group, self._ideas
 
 
-def influence_step(
-    state: AgentState,
-    network_group: NDArray[np.float32],
-    network_ideas: NDArray[np.float32],
-    pull: NDArray[np.float32],
-    social: SocialInfluenceParameters,
-    away: NDArray[np.int64],
-    *,
-    diffusion: bool,
-) -> None:
-    """Apply one day of network pull and conviction pull; agents ``away`` are untouched."""
-    kept = [image[away].copy() for image in (state.individual, state.group, state.ideas)]
-    conviction = np.float32(social.conviction)
-    for image, own in (
-        (state.group, state.group_conviction),
-        (state.individual, state.individual_conviction),
-    ):
-        toward_network = network_group - image
-        toward_network *= pull
-        toward_self = own - image
-        toward_self *= conviction
-        image += toward_network
-        image += toward_self
-    if diffusion:
-        gap = network_ideas - state.ideas
-        np.maximum(gap, np.float32(0.0), out=gap)
-        gap *= np.float32(social.idea_spread)
-        state.ideas += gap
-    state.ideas *= np.float32(1.0 - social.idea_decay)
-    for image, values in zip((state.individual, state.group, state.ideas), kept, strict=True):
-        image[away] = values
+class SocialInfluence:
+    """One day of network pull and conviction pull, with its per-agent rates and buffers.
+
+    Images become ``images * (1 - s - a) + s * m + a * c``: the Friedkin & Johnsen update
+    written so that each day makes few passes over memory (``keep = 1 - s - a`` is stored).
+    """
+
+    def __init__(self, pull: NDArray[np.float32], social: SocialInfluenceParameters) -> None:
+        self.social = social
+        self.conviction = np.float32(social.conviction)
+        self.pull = pull
+        self.keep = np.float32(1.0) - pull - self.conviction
+        self._row = np.empty_like(pull)
+        self._rows = np.empty((2, pull.size), dtype=np.float32)
+
+    def set_pull(self, agents: NDArray[np.int64], pull: NDArray[np.float32]) -> None:
+        """Change the pull of ``agents`` (a friendship formed, say)."""
+        self.pull[agents] = pull
+        self.keep[agents] = np.float32(1.0) - pull - self.conviction
+
+    def step(
+        self,
+        state: AgentState,
+        network_group: NDArray[np.float32],
+        network_ideas: NDArray[np.float32],
+        away: NDArray[np.int64],
+        *,
+        diffusion: bool,
+    ) -> None:
+        """Apply one day; agents ``away`` (at a workshop) are untouched."""
+        if away.size:
+            kept, kept_ideas = state.attitudes[:, away], state.ideas[away]
+        images = state.attitudes[GROUP : INDIVIDUAL + 1]
+        convictions = state.attitudes[GROUP_CONVICTION : INDIVIDUAL_CONVICTION + 1]
+        images *= self.keep
+        np.multiply(network_group, self.pull, out=self._row)
+        images += self._row
+        np.multiply(convictions, self.conviction, out=self._rows)
+        images += self._rows
+        ideas = state.ideas
+        if diffusion:
+            gap = np.subtract(network_ideas, ideas, out=self._row)
+            np.maximum(gap, np.float32(0.0), out=gap)
+            gap *= np.float32(self.social.idea_spread)
+            ideas += gap
+        ideas *= np.float32(1.0 - self.social.idea_decay)
+        if away.size:
+            state.attitudes[:, away] = kept
+            state.ideas[away] = kept_ideas

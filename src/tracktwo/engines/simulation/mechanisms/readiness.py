@@ -8,25 +8,22 @@ rest needs the stalemate's push (Zartman) or a formula on the substance.
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
-
 from tracktwo.engines.simulation.parameters import ReadinessParameters
 
 
 def perception(
-    decision_maker_ideas: NDArray[np.float64],
-    decision_maker_image: NDArray[np.float64],
-    public_image: NDArray[np.float64],
+    decision_maker_ideas: float,
+    decision_maker_image: float,
+    public_image: float,
     readiness: ReadinessParameters,
-) -> NDArray[np.float64]:
-    """Return each side's perception that a negotiated solution is within reach (0..1).
+) -> float:
+    """Return a side's perception that a negotiated solution is within reach (0..1).
 
     A weighted mean of decision-makers' ideas and of decision-makers' and the public's
     image of the other group rescaled from -1..1 to 0..1 (seed 4.1: lasting peace needs
     'the support and cooperation of the public itself').
     """
-    return np.asarray(
+    return (
         readiness.ideas_weight * decision_maker_ideas
         + readiness.decision_maker_image_weight * (decision_maker_image + 1.0) / 2.0
         + readiness.public_image_weight * (public_image + 1.0) / 2.0
@@ -39,12 +36,8 @@ def perception_cap(readiness: ReadinessParameters, *, interests: bool) -> float:
 
 
 def readiness_to_negotiate(
-    hurting: NDArray[np.float64],
-    perceived: NDArray[np.float64],
-    readiness: ReadinessParameters,
-    *,
-    interests: bool,
-) -> NDArray[np.float64]:
+    hurting: float, perceived: float, readiness: ReadinessParameters, *, interests: bool
+) -> float:
     """Return ``push_weight * hurting + (1 - push_weight) * min(perception, cap)``."""
-    capped = np.minimum(perceived, perception_cap(readiness, interests=interests))
-    return np.asarray(readiness.push_weight * hurting + (1.0 - readiness.push_weight) * capped)
+    capped = min(perceived, perception_cap(readiness, interests=interests))
+    return readiness.push_weight * hurting + (1.0 - readiness.push_weight) * capped

@@ -7,8 +7,9 @@ with a random part (events); pain rises and the belief in winning alone erodes w
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from numpy.typing import NDArray
 
 from tracktwo.engines.simulation.parameters import RipenessParameters, SocietyParameters
 from tracktwo.engines.simulation.state import SocietyState
@@ -20,10 +21,11 @@ def assess(
     ripeness: RipenessParameters,
 ) -> None:
     """Recompute pain, belief and hurting (``pain * (1 - belief)``) from the costs."""
-    belief0 = np.array([s.belief_win_alone for s in societies])
-    state.pain = -np.expm1(-state.costs / ripeness.pain_scale)
-    state.belief = belief0 * np.exp(-state.costs / ripeness.belief_scale)
-    state.hurting = state.pain * (1.0 - state.belief)
+    for side, society in enumerate(societies):
+        costs = state.costs[side]
+        state.pain[side] = -math.expm1(-costs / ripeness.pain_scale)
+        state.belief[side] = society.belief_win_alone * math.exp(-costs / ripeness.belief_scale)
+        state.hurting[side] = state.pain[side] * (1.0 - state.belief[side])
 
 
 def bear_costs(
@@ -39,15 +41,17 @@ def bear_costs(
     The two draws are taken even when ripeness is off, so that switching it off leaves
     every other random number of the run unchanged.
     """
-    draws = rng.standard_normal(2)
+    draws = rng.standard_normal(2).tolist()
     if not on:
         return
-    mean = np.array([s.cost_per_step for s in societies])
-    spread = np.array([s.cost_sd for s in societies])
-    state.costs = state.costs + np.maximum(0.0, mean + spread * draws)
+    for side, society in enumerate(societies):
+        state.costs[side] += max(0.0, society.cost_per_step + society.cost_sd * draws[side])
     assess(state, societies, ripeness)
 
 
-def in_stalemate(state: SocietyState, ripeness: RipenessParameters) -> NDArray[np.bool_]:
+def in_stalemate(state: SocietyState, ripeness: RipenessParameters) -> tuple[bool, bool]:
     """Tell, per side, whether it sees it cannot win alone and the stalemate hurts."""
-    return np.asarray((state.belief < 0.5) & (state.pain >= ripeness.pain_threshold))
+    first, second = (
+        state.belief[side] < 0.5 and state.pain[side] >= ripeness.pain_threshold for side in (0, 1)
+    )
+    return first, second

@@ -8,6 +8,8 @@ their own communities'.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -45,16 +47,18 @@ def transfer_to_decision_makers(
     """
     if participants.size == 0:
         return 0.0
-    weights = state.influence[participants].astype(np.float64)
-    total = float(weights.sum())
+    weights = state.influence[participants]
+    total = float(weights.sum(dtype=np.float64))
     if total <= 0.0:
         return 0.0
-    held = float(np.dot(weights, state.ideas[participants]) / total)
-    share = -float(np.expm1(-transfer.rate * total))
+    held = np.float32(float(np.dot(weights, state.ideas[participants])) / total)
+    share = np.float32(-math.expm1(-transfer.rate * total))
     values = state.ideas[decision_makers]
-    gain = np.maximum(np.float32(held) - values, np.float32(0.0)) * np.float32(share)
-    values += gain
-    return float(gain.mean())
+    gap = held - values
+    np.maximum(gap, np.float32(0.0), out=gap)
+    gap *= share
+    values += gap
+    return float(gap.sum()) / max(1, gap.size)
 
 
 def feedback_round(

@@ -1,0 +1,84 @@
+"""The vectorised simulation alone at scale: 10^6 members per society for 365 days.
+
+The default scenario with a million members in each society (0.1% of them elites, 50
+decision-makers), recording every day as a normal run does. Times the build (population
+and networks) and the 365 steps separately; the target is under 60 seconds for both
+together on the project's 2-core machine. Memory: the process's peak resident set, and
+the peak traced by Python's allocator (numpy arrays included; scipy's C++ temporaries not).
+
+Prints a line per phase, then one line of JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import time
+import tracemalloc
+
+from tracktwo.engines.simulation.experiment import with_societies
+from tracktwo.engines.simulation.model import Simulation
+from tracktwo.engines.simulation.scenarios import load_scenario
+
+MEMBERS_PER_SOCIETY = 1_000_000
+STEPS = 365
+REPEATS = 1
+TARGET_SECONDS = 60.0
+SEED = 20240601
+
+
+def one_run(seed: int) -> tuple[float, float, int | None]:
+    """Return build seconds, step seconds and the negotiation step of one run."""
+    scenario = load_scenario("default")
+    parameters = with_societies(
+        scenario.parameters,
+        members=MEMBERS_PER_SOCIETY,
+        elite_share=0.001,
+        decision_makers=50,
+    )
+    started = time.perf_counter()
+    simulation = Simulation(parameters, scenario.programme, seed=seed)
+    built = time.perf_counter()
+    simulation.advance(STEPS)
+    done = time.perf_counter()
+    return built - started, done - built, simulation.result().negotiation_step
+
+
+def main() -> None:
+    """Run the benchmark and print the phases and the JSON line."""
+    tracemalloc.start()
+    runs = [one_run(SEED + r) for r in range(REPEATS)]
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    build = statistics.median(r[0] for r in runs)
+    steps = statistics.median(r[1] for r in runs)
+    total = build + steps
+    agents = 2 * MEMBERS_PER_SOCIETY
+    print(f"build {build:.1f} s; {STEPS} steps {steps:.1f} s ({steps / STEPS * 1000:.0f} ms/step)")
+    print(f"total {total:.1f} s against a target of {TARGET_SECONDS:.0f} s")
+    print(
+        json.dumps(
+            {
+                "benchmark": "simulation_scale",
+                "agents": agents,
+                "members_per_society": MEMBERS_PER_SOCIETY,
+                "steps": STEPS,
+                "repeats": REPEATS,
+                "build_s_median": round(build, 2),
+                "steps_s_median": round(steps, 2),
+                "total_s_median": round(total, 2),
+                "ms_per_step": round(steps / STEPS * 1000, 1),
+                "agent_steps_per_s": round(agents * STEPS / steps),
+                "target_s": TARGET_SECONDS,
+                "meets_target": bool(total < TARGET_SECONDS),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_traced_mb": round(traced_peak / 2**20, 1),
+                "negotiation_step": runs[0][2],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
