@@ -35,7 +35,7 @@ class PolisExport:
     ``votes`` holds the latest vote of every voter on every statement, voters in the order of
     their first vote, times in seconds; moderated-out statements are flagged in
     ``votes.moderated_out`` (and dropped from every result). ``statements`` has one row per
-    statement of ``votes`` (``statement``, ``author``, ``moderated``, ``text``);
+    statement of ``votes`` (``statement``, ``author``, ``moderated``, ``text``, ``created``);
     ``polis_groups`` is Pol.is's own ``group-id`` per participant when the folder has a
     ``participants-votes.csv`` (NaN where Pol.is left the participant out).
     """
@@ -124,6 +124,7 @@ def read_export(folder: str | Path) -> PolisExport:
             "author": rows["author-id"].tolist() if "author-id" in rows.columns else "",
             "moderated": rows["_mod"].to_numpy(),
             "text": rows["comment-body"].tolist(),
+            "created": rows["timestamp"].tolist() if "timestamp" in rows.columns else "",
         }
     )
     return PolisExport(
@@ -173,9 +174,10 @@ def write_export(
     """Write a Pol.is-format export folder and return its path.
 
     ``groups`` maps voter id to our opinion group (voters not clustered are left blank);
-    ``statements`` (``statement``, ``author``, ``moderated``, ``text``) supplies the comment
-    rows; ``group_informed_consensus`` fills the column of that name that newer Pol.is
-    exports carry. Votes are written once each (the latest), agree = 1.
+    ``statements`` (``statement``, ``author``, ``moderated``, ``text``, optionally
+    ``created`` in ms) supplies the comment rows; ``group_informed_consensus`` fills the
+    column of that name that newer Pol.is exports carry. Votes are written once each (the
+    latest), agree = 1.
     """
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
@@ -218,10 +220,11 @@ def write_export(
     for row in statements.itertuples(index=False):
         index = column_of.get(row.statement)
         gic = consensus.get(row.statement)
+        created = str(getattr(row, "created", "") or "")
         comment_rows.append(
             (
-                0,
-                "",
+                created,
+                pd.Timestamp(int(created), unit="ms").isoformat() if created.isdigit() else "",
                 row.statement,
                 row.author,
                 0 if index is None else int(agrees[index]),

@@ -68,8 +68,8 @@ class PolisParameters:
     group_iters: int = 20
     group_k_buffer: int = 4
     pca: PcaParameters = field(default_factory=PcaParameters)
-    replay_gap_seconds: float = 60.0
-    replay_max_updates: int = 400
+    replay_gap_seconds: float = 1.0
+    replay_max_updates: int = 200
 
 
 @dataclass
@@ -294,7 +294,9 @@ def snapshot(
     )
     voted_columns = np.bincount(votes.cols, minlength=shape[1]) > 0
     n_moderated = int((votes.moderated_out & voted_columns).sum())
-    return update(PolisState(), values, seen, votes.votes_per_voter(), n_moderated, params, rng)
+    data = CenteredVotes.from_votes(values, seen)
+    live_votes = np.bincount(votes.rows[entry_live], minlength=shape[0]).astype(np.int64)
+    return update(PolisState(), data, live_votes, votes.votes_per_voter(), n_moderated, params, rng)
 
 
 def replay(

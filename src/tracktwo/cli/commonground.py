@@ -1,0 +1,171 @@
+"""``tracktwo commonground``: analyse a feedback round exported in Pol.is's format.
+
+    tracktwo commonground analyze EXPORT_DIR [--json] [--map map.png] [--export OUT_DIR] [--seed S]
+
+Pure computation on a folder of CSV files: no data folder, no database.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tracktwo.engines.commonground.agreement import agreement_with_polis
+from tracktwo.engines.commonground.opinion_map import save_opinion_map
+from tracktwo.engines.commonground.pipeline import CommonGroundResult, analyze
+from tracktwo.engines.commonground.polis_export import PolisExport, read_export, write_export
+from tracktwo.errors import TrackTwoError
+
+console = Console()
+errors = Console(stderr=True)
+
+app = typer.Typer(
+    name="commonground",
+    help="Opinion groups, consensus and bridging statements of a feedback round.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def commonground() -> None:
+    """Opinion groups, consensus and bridging statements of a feedback round."""
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _texts(export: PolisExport) -> dict[Any, str]:
+    return dict(zip(export.statements["statement"], export.statements["text"], strict=True))
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> None:
+    texts = _texts(export)
+    summary = result.to_dict()["summary"]
+    console.print(
+        f"[bold]{export.folder.name}[/]: {summary['voters']} voters, "
+        f"{summary['statements']} statements, {summary['votes']} votes; "
+        f"{summary['clustered']} clustered into {summary['groups']} groups "
+        f"({result.engine_versions['polis']}, {summary['updates']} updates)"
+    )
+    if export.polis_groups is not None and export.polis_groups.notna().any():
+        ours = dict(zip(result.voters["voter"], result.voters["group"], strict=True))
+        ari, n = agreement_with_polis(ours, export.polis_groups)
+        console.print(f"agreement with Pol.is's own groups: ARI {ari:.3f} over {n} voters")
+
+    groups = Table(title="Opinion groups")
+    groups.add_column("group", justify="right")
+    groups.add_column("voters", justify="right")
+    for row in result.groups.itertuples(index=False):
+        groups.add_row(str(row.group), str(row.size))
+    console.print(groups)
+
+    for group in range(result.polis.k):
+        rows = result.representative[result.representative["group"] == group]
+        table = Table(title=f"Group {group}: representative statements")
+        for column, justify in (("id", "right"), ("statement", "left"), ("stance", "left"),
+                                ("share", "right"), ("repness", "right")):  # fmt: skip
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for row in rows.itertuples(index=False):
+            table.add_row(
+                str(row.statement),
+                _short(texts.get(row.statement, "")),
+                str(row.repful),
+                f"{row.p_success:.0%}",
+                f"{row.repness:.2f}",
+            )
+        console.print(table)
+
+    consensus = Table(title="Consensus (group-informed, Pol.is)")
+    bridging = Table(title="Bridging (Community Notes intercept)")
+    for table, score in ((consensus, "consensus"), (bridging, "bridging")):
+        table.add_column("id", justify="right")
+        table.add_column("statement")
+        table.add_column(score, justify="right")
+        table.add_column("agree", justify="right")
+    for row in result.consensus_ranking().head(top).itertuples(index=False):
+        consensus.add_row(
+            str(row.statement),
+            _short(texts.get(row.statement, "")),
+            f"{row.group_informed_consensus:.3f}",
+            f"{row.n_agree}/{row.n_seen}",
+        )
+    for row in result.bridging_ranking().head(top).itertuples(index=False):
+        bridging.add_row(
+            str(row.statement),
+            _short(texts.get(row.statement, "")),
+            f"{row.bridging:.3f}",
+            f"{row.n_agree}/{row.n_seen}",
+        )
+    console.print(consensus)
+    console.print(bridging)
+
+
+@app.command("analyze")
+def analyze_command(
+    export_dir: Annotated[Path, typer.Argument(help="Folder of a Pol.is export.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    map_path: Annotated[
+        Path | None, typer.Option("--map", help="Draw the opinion map to this image file.")
+    ] = None,
+    export_path: Annotated[
+        Path | None, typer.Option("--export", help="Write a Pol.is-format export folder here.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
+    top: Annotated[int, typer.Option("--top", help="Rows of each ranking to print.")] = 10,
+    statements: Annotated[
+        bool, typer.Option("--statements", help="Also place the statements on the map.")
+    ] = False,
+) -> None:
+    """Find opinion groups, representative statements, consensus and bridging statements."""
+    try:
+        export = read_export(export_dir)
+        result = analyze(export.votes, seed=seed)
+        if map_path is not None:
+            save_opinion_map(result, map_path, statements=statements)
+        if export_path is not None:
+            write_export(
+                export_path,
+                export.votes,
+                groups=dict(zip(result.voters["voter"], result.voters["group"], strict=True)),
+                statements=export.statements,
+                group_informed_consensus=dict(
+                    zip(
+                        result.statements["statement"],
+                        result.statements["group_informed_consensus"],
+                        strict=True,
+                    )
+                ),
+                summary=export.summary,
+            )
+    except TrackTwoError as error:
+        _fail(str(error))
+        return
+    except OSError as error:
+        _fail(f"cannot write the output: {error}")
+        return
+    if json_output:
+        document = result.to_dict()
+        texts = _texts(export)
+        for row in document["statements"]:
+            row["text"] = texts.get(row["statement"], "")
+        document["source"] = str(export_dir)
+        typer.echo(json.dumps(document, ensure_ascii=False))
+        return
+    _print_tables(result, export, top)
+    if map_path is not None:
+        console.print(f"opinion map written to {map_path}")
+    if export_path is not None:
+        console.print(f"Pol.is-format export written to {export_path}")

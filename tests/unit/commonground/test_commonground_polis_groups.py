@@ -1,0 +1,129 @@
+"""Pol.is's opinion groups: planted groups found, who counts, the k smoother, replay."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from tracktwo.engines.commonground.agreement import adjusted_rand_index
+from tracktwo.engines.commonground.clusters import Clustering
+from tracktwo.engines.commonground.polis_groups import (
+    PolisParameters,
+    PolisState,
+    _in_conversation,
+    replay,
+    snapshot,
+    update,
+    update_boundaries,
+)
+from tracktwo.engines.commonground.polis_pca import CenteredVotes
+from tracktwo.engines.commonground.synthetic import planted_round
+from tracktwo.engines.commonground.votes import VoteMatrix
+
+
+@pytest.mark.parametrize("n_groups", [2, 3])
+def test_planted_opinion_groups_are_recovered(n_groups):
+    planted = planted_round(600, 30, 20, n_groups=n_groups, fidelity=0.9, polarised=True, seed=4)
+    groups = replay(planted.votes).groups
+    clustered = groups >= 0
+    assert clustered.all()
+    assert adjusted_rand_index(planted.groups, groups) > 0.95
+
+
+def test_the_snapshot_and_a_one_update_replay_agree():
+    planted = planted_round(300, 20, 12, seed=2)
+    once = dataclasses.replace(PolisParameters(), replay_max_updates=1)
+    assert (replay(planted.votes, once).groups == snapshot(planted.votes).groups).all()
+
+
+def test_results_are_the_same_for_the_same_seed():
+    planted = planted_round(300, 20, 12, seed=3)
+    first, second = replay(planted.votes, seed=5), replay(planted.votes, seed=5)
+    assert (first.groups == second.groups).all()
+    assert first.projection == pytest.approx(second.projection)
+
+
+def test_voters_need_seven_votes_or_every_statement_to_count():
+    counts = np.array([7, 6, 3, 0] + [9] * 20)
+    in_conv = _in_conversation(np.zeros(0, bool), counts, n_columns=40, params=PolisParameters())
+    assert in_conv.tolist()[:4] == [True, False, False, False]
+    few_statements = _in_conversation(np.zeros(0, bool), counts, 3, PolisParameters())
+    assert few_statements.tolist()[:4] == [True, True, True, False]
+
+
+def test_the_most_active_voters_are_added_until_fifteen_count():
+    counts = np.array([8, 8, 5, 4, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0])
+    in_conv = _in_conversation(np.zeros(0, bool), counts, 40, PolisParameters())
+    assert in_conv.sum() == 15
+    assert in_conv[:15].all() and not in_conv[16]
+
+
+def test_once_in_the_conversation_a_voter_stays_in():
+    previous = np.array([True, False])
+    in_conv = _in_conversation(previous, np.array([0, 0, 9]), 40, PolisParameters(greedy_voters=0))
+    assert in_conv.tolist() == [True, False, True]
+
+
+def _update_with(state: PolisState, silhouette_best_k: int, monkeypatch) -> int:
+    import tracktwo.engines.commonground.polis_groups as module
+
+    monkeypatch.setattr(
+        module,
+        "silhouette",
+        lambda distances, labels: 1.0 if labels.max() + 1 == silhouette_best_k else 0.0,
+    )
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(120, 6)).round()
+    values = np.clip(points, -1, 1)
+    seen = np.ones_like(values)
+    data = CenteredVotes.from_votes(values, seen)
+    counts = np.full(120, 6)
+    return update(state, data, counts, counts, 0, PolisParameters(), rng).k
+
+
+def test_a_new_best_k_is_adopted_only_after_four_updates_in_a_row(monkeypatch):
+    state = PolisState()
+    assert _update_with(state, 2, monkeypatch) == 2
+    assert [_update_with(state, 3, monkeypatch) for _ in range(4)] == [2, 2, 2, 3]
+    assert _update_with(state, 2, monkeypatch) == 3
+
+
+def test_updates_start_where_votes_pause_and_keep_the_longest_pauses():
+    times = np.array([0.0, 0.5, 5.0, 5.2, 100.0, 100.1, 400.0])
+    params = PolisParameters(replay_gap_seconds=1.0, replay_max_updates=10)
+    assert update_boundaries(times, params).tolist() == [2, 4, 6, 7]
+    fewer = dataclasses.replace(params, replay_max_updates=2)
+    assert update_boundaries(times, fewer).tolist() == [6, 7]
+
+
+def test_a_replay_indexes_its_results_by_the_matrix_voter_order():
+    planted = planted_round(200, 15, 10, seed=8)
+    votes = planted.votes
+    reversed_order = VoteMatrix(
+        voter_ids=votes.voter_ids[::-1],
+        statement_ids=votes.statement_ids,
+        rows=len(votes.voter_ids) - 1 - votes.rows,
+        cols=votes.cols,
+        values=votes.values,
+        times=votes.times,
+    )
+    straight, flipped = replay(votes), replay(reversed_order)
+    assert (straight.groups == flipped.groups[::-1]).all()
+
+
+def test_moderated_out_statements_still_count_in_the_scaling_but_not_in_the_map():
+    planted = planted_round(200, 15, 10, seed=9)
+    moderated = planted.votes.moderated_out.copy()
+    moderated[5] = True
+    votes = dataclasses.replace(planted.votes, moderated_out=moderated)
+    result = snapshot(votes)
+    assert result.components[:, 5] == pytest.approx([0.0, 0.0])
+
+
+def test_a_clustering_reports_sizes_per_cluster():
+    clustering = Clustering(
+        ids=np.array([4, 9]), centers=np.zeros((2, 2)), labels=np.array([0, 1, 1, -1])
+    )
+    assert clustering.sizes().tolist() == [1.0, 2.0]
