@@ -70,7 +70,9 @@ app = typer.Typer(
 )
 
 Runs = Annotated[int, typer.Option("--runs", "-n", min=1, help="Monte Carlo runs.")]
-Seed = Annotated[int, typer.Option("--seed", "-s", help="Seed; run r draws from [seed, r].")]
+Seed = Annotated[
+    int, typer.Option("--seed", "-s", help="Seed; run r draws from the seed sequence (seed, r).")
+]
 Out = Annotated[
     Path | None, typer.Option("--out", "-o", help="Folder for frames (CSV) and figures (PNG).")
 ]
