@@ -110,6 +110,17 @@ def test_survey_effects_come_with_intervals_and_show_individuals_move_more_than_
     assert overall["mean_change"] > rows[("thermometer-group", "all")]["mean_change"]
 
 
+def test_the_feedback_round_shows_common_ground_and_what_divides_the_communities(
+    report: dict[str, Any],
+) -> None:
+    analysis = report["feedback_round"]
+    assert analysis["respondents"] == 120
+    assert analysis["engine_version"].startswith("commonground/")
+    assert "port licences" in analysis["divisive"][0]["text"]
+    assert all("port licences" not in item["text"] for item in analysis["common_ground"][:3])
+    assert 2 <= len(analysis["groups"]) <= 5
+
+
 def test_transfers_and_the_next_workshop_of_the_series_are_reported(
     report: dict[str, Any],
 ) -> None:
@@ -122,5 +133,9 @@ def test_transfers_and_the_next_workshop_of_the_series_are_reported(
     assert following["workshop"]["sequence"] == 2
     carried = following["carried_ideas"]
     assert len(carried) == 4 and all(idea["carried_from"] for idea in carried)
-    assert {idea["carry_action"] for idea in carried} >= {"strengthen", "expand", "modify"}
+    # The feedback round decides: the port licences divide the communities, the rest unite.
+    actions = {idea["text"]: idea["carry_action"] for idea in carried}
+    licences = next(text for text in actions if "port licences" in text)
+    assert actions.pop(licences) == "modify"
+    assert set(actions.values()) == {"strengthen"}
     assert sum(len(people) for people in following["members"].values()) == 8

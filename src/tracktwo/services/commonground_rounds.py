@@ -19,7 +19,12 @@ from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services import feedback
 from tracktwo.services.access import require_manager
 from tracktwo.store.database import Store
-from tracktwo.store.models import FeedbackRoundRow, RespondentRow, RoundAnalysisRow
+from tracktwo.store.models import (
+    FeedbackRoundRow,
+    RespondentRow,
+    RoundAnalysisRow,
+    RoundStatementRow,
+)
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
 TOP = 5
@@ -50,7 +55,7 @@ def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) 
             RoundAnalysisRow(
                 round_id=round_id,
                 engine_version=summary["engine_version"],
-                result=summary,
+                result=_without_texts(summary),
                 votes_counted=len(frame),
                 created_at=now(),
             )
@@ -116,7 +121,9 @@ def summarise(result: CommonGroundResult, texts: dict[int, str]) -> dict[str, An
             (float(v["x"]), float(v["y"]), int(v["group"]))
             for v in clustered.iloc[::step].to_dict(orient="records")
         ],
-        "next_workshop": [{"text": r["text"], "action": action(r)} for r in rows],
+        "next_workshop": [
+            {"position": r["position"], "text": r["text"], "action": action(r)} for r in rows
+        ],
     }
 
 
@@ -127,6 +134,16 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
+def _without_texts(summary: dict[str, Any]) -> dict[str, Any]:
+    """Return the summary with statement texts removed: they stay sealed in their rows."""
+    return {
+        key: [{k: v for k, v in item.items() if k != "text"} for item in value]
+        if isinstance(value, list) and value and isinstance(value[0], dict)
+        else value
+        for key, value in summary.items()
+    }
+
+
 def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
     rows = uow.all(
         select(RoundAnalysisRow)
@@ -135,7 +152,23 @@ def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
     )
     if not rows:
         return None
-    return {**rows[0].result, "votes_counted": rows[0].votes_counted}
+    feedback_round = uow.get(FeedbackRoundRow, round_id)
+    texts = {
+        row.position: uow.open(
+            feedback_round.workshop_id, row.text_enc, f"statements.text:{row.id}"
+        )
+        for row in uow.all(select(RoundStatementRow).where(RoundStatementRow.round_id == round_id))
+    }
+    stored = rows[0].result
+    return {
+        key: [
+            {**item, "text": texts.get(item["position"], "")} if "position" in item else item
+            for item in value
+        ]
+        if isinstance(value, list) and value and isinstance(value[0], dict)
+        else value
+        for key, value in stored.items()
+    } | {"votes_counted": rows[0].votes_counted}
 
 
 def latest_analysis(store: Store, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
@@ -160,3 +193,28 @@ def respondent_results(store: Store, actor: Actor, round_id: UUID) -> dict[str, 
         if not feedback_round.results_open:
             raise AccessDenied("the facilitators have not opened the results yet")
         return _latest(uow, round_id)
+
+
+def carry_actions(store: Store, actor: Actor, round_id: UUID) -> dict[UUID, str]:
+    """Return, per released idea, what the latest analysis suggests the next workshop do.
+
+    The answer feeds :func:`tracktwo.services.workshops.carry_ideas`.
+    """
+    with UnitOfWork(store) as uow:
+        feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
+        require_manager(uow, actor, feedback_round.workshop_id)
+        analysis = _latest(uow, round_id)
+        if analysis is None:
+            raise ValidationError("analyse the round before carrying its ideas forward")
+        ideas = {
+            row.position: row.idea_id
+            for row in uow.all(
+                select(RoundStatementRow).where(RoundStatementRow.round_id == round_id)
+            )
+            if row.idea_id is not None
+        }
+        return {
+            ideas[item["position"]]: item["action"]
+            for item in analysis["next_workshop"]
+            if item.get("position") in ideas
+        }

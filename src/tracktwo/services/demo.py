@@ -23,7 +23,9 @@ from tracktwo.domain.vocabulary import Measure, Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.errors import ValidationError
 from tracktwo.services import (
+    commonground_rounds,
     conflicts,
+    feedback,
     phases,
     recruitment,
     schedule,
@@ -54,6 +56,7 @@ class DemoIds:
     series: UUID
     first_workshop: UUID
     next_workshop: UUID
+    feedback_round: UUID
 
 
 def _ripeness_history(store: Store, actor: Actor, conflict_id: UUID, start: date) -> None:
@@ -331,6 +334,38 @@ def _surveys(
     return surveys.import_survey_file(store, actor, workshop_id, buffer.getvalue())
 
 
+# Share of each community agreeing with each released idea, in the order of IDEAS: the
+# communities mostly share the workshop's judgement, and split on the port licences.
+COMMUNITY_AGREEMENT = {NORTH: (0.8, 0.65, 0.75, 0.2), SOUTH: (0.75, 0.8, 0.7, 0.85)}
+RESPONDENTS_PER_COMMUNITY = 60
+
+
+def _feedback_round(
+    store: Store,
+    operator: Actor,
+    workshop_id: UUID,
+    idea_ids: list[UUID],
+    rng: np.random.Generator,
+) -> UUID:
+    opened = feedback.release_ideas(
+        store, operator, workshop_id, idea_ids, title="What do you make of these ideas?"
+    )
+    statements = feedback.statements(store, operator, opened.round_id)
+    ballots = []
+    for community, shares in COMMUNITY_AGREEMENT.items():
+        for _ in range(RESPONDENTS_PER_COMMUNITY):
+            respondent = feedback.join_round(store, opened.links[community])
+            draws = rng.random(len(shares))
+            ballot = [
+                (statement["id"], 1 if draw < share else (0 if draw < share + 0.1 else -1))
+                for statement, share, draw in zip(statements, shares, draws, strict=True)
+            ]
+            ballots.append((respondent, opened.round_id, ballot))
+    feedback.cast_vote_group(store, ballots)
+    commonground_rounds.analyse_round(store, operator, opened.round_id, seed=7)
+    return opened.round_id
+
+
 def build_demo(
     store: Store, *, seed: int = 7, progress: Callable[[str], None] | None = None
 ) -> DemoIds:
@@ -474,6 +509,8 @@ def build_demo(
         occurred_on=joint_day + timedelta(days=45),
         result="pending",
     )
+    step("a community feedback round on the released ideas")
+    round_id = _feedback_round(store, operator, first, idea_ids, rng)
     step("the next workshop of the series")
     second = workshops.create_workshop(
         store,
@@ -500,7 +537,7 @@ def build_demo(
         store,
         operator,
         second,
-        actions={idea_ids[0]: "strengthen", idea_ids[2]: "expand", idea_ids[3]: "modify"},
+        actions=commonground_rounds.carry_actions(store, operator, round_id),
     )
     returning = recruitment.invite_returning(
         store, operator, second, [UUID(m["candidate_id"]) for m in members]
@@ -545,7 +582,7 @@ def build_demo(
             starts_at=datetime.combine(joint_day + timedelta(days=240 + day), datetime.min.time())
             + timedelta(hours=9),
         )
-    return DemoIds(conflict_id, series_id, first, second)
+    return DemoIds(conflict_id, series_id, first, second, round_id)
 
 
 def demo_report(store: Store, ids: DemoIds) -> dict[str, Any]:
@@ -555,6 +592,7 @@ def demo_report(store: Store, ids: DemoIds) -> dict[str, Any]:
     second = workshop_report(store, operator, ids.next_workshop)
     return {
         **first,
+        "feedback_round": commonground_rounds.latest_analysis(store, operator, ids.feedback_round),
         "next_workshop": {
             "workshop": second["workshop"],
             "members": second["members"],
