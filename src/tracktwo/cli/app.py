@@ -19,6 +19,7 @@ from tracktwo.cli.common import (
     parse_uuid,
     print_json,
 )
+from tracktwo.cli.commonground import app as commonground_app
 from tracktwo.cli.lifecycle import (
     candidate_app,
     conflict_app,
@@ -48,12 +49,7 @@ app.add_typer(survey_app, name="survey")
 app.add_typer(transfer_app, name="transfer")
 app.add_typer(simulate_app, name="simulate")
 
-try:  # the common-ground engine registers its own commands when present
-    from tracktwo.cli.commonground import app as commonground_app
-except ImportError:  # pragma: no cover - only while that module is being written
-    commonground_app = None
-if commonground_app is not None:
-    app.add_typer(commonground_app, name="commonground")
+app.add_typer(commonground_app, name="commonground")
 
 
 @app.command()
