@@ -25,6 +25,7 @@ from tracktwo.engines.simulation import (
     simulate,
 )
 from tracktwo.engines.simulation.experiment import with_societies
+from tracktwo.engines.simulation.mechanisms import influence
 from tracktwo.engines.simulation.mechanisms.contact import contact_strength
 from tracktwo.engines.simulation.mechanisms.readiness import (
     perception_cap,
@@ -228,3 +229,13 @@ def test_role_statistics_are_the_same_summed_at_once_or_block_by_block(
     monkeypatch.setattr(recording, "BLOCKWISE_FROM", 0)
     by_block = simulate(TINY, SHORT, steps=30, seed=5).images
     pd.testing.assert_frame_equal(at_once, by_block, rtol=1e-5)
+
+
+def test_the_network_product_gives_the_same_run_packed_or_in_two_real_products(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    packed = simulate(TINY, SHORT, steps=40, seed=6)
+    monkeypatch.setattr(influence, "PACKED_LIMIT", 0)
+    real = simulate(TINY, SHORT, steps=40, seed=6)
+    pd.testing.assert_frame_equal(packed.images, real.images, rtol=1e-4)
+    pd.testing.assert_frame_equal(packed.societies, real.societies, rtol=1e-4)
