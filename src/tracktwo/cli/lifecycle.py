@@ -614,3 +614,18 @@ def survey_reentry(
             publicly_exposed=exposed,
         )
         console.print("follow-up recorded")
+
+
+@transfer_app.command("result")
+def transfer_result(
+    transfer_id: str,
+    result: Annotated[str, typer.Argument(help="pending | considered | adopted | rejected")],
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Record what came of a transfer."""
+    with opened(data_dir, database_url) as store:
+        transfers.update_transfer(
+            store, OPERATOR, parse_uuid(transfer_id, "transfer"), result=result
+        )
+        console.print("recorded")

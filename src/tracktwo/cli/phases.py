@@ -214,3 +214,19 @@ def board(workshop_id: str, data_dir: DataDir = DEFAULT, database_url: DatabaseU
     """Print the four phase boards as JSON."""
     with opened(data_dir, database_url) as store:
         print_json(phases.board(store, OPERATOR, parse_uuid(workshop_id, "workshop")))
+
+
+@phase_app.command("link")
+def link(
+    idea_id: str,
+    member: Member,
+    concern: Annotated[str, typer.Option(help="Concern id the idea answers.")],
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Link an idea (for example one carried from the last workshop) to a concern it answers."""
+    with opened(data_dir, database_url) as store:
+        phases.link_idea(
+            store, _as(store, member), parse_uuid(idea_id, "idea"), parse_uuid(concern, "concern")
+        )
+        console.print("linked")

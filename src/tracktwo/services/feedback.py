@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.feedback import Moderation, StatementOrigin, parse_ballot
 from tracktwo.domain.rules import require_text
-from tracktwo.errors import AccessDenied, NotFoundError, TrackTwoError, ValidationError
+from tracktwo.errors import AccessDenied, TrackTwoError, ValidationError
 from tracktwo.services.access import require_manager
 from tracktwo.store.database import Store
 from tracktwo.store.models import (
@@ -341,13 +341,6 @@ def round_of(store: Store, round_id: UUID) -> dict[str, Any]:
             "closed": feedback.closed_at is not None,
             "results_open": feedback.results_open,
         }
-
-
-def require_round(store: Store, round_id: UUID) -> None:
-    """Fail with NotFoundError when no such round exists."""
-    with UnitOfWork(store) as uow:
-        if uow.session.get(FeedbackRoundRow, round_id) is None:
-            raise NotFoundError(f"no feedback round with id {round_id}")
 
 
 def rounds(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:

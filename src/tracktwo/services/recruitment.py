@@ -14,7 +14,6 @@ from sqlalchemy import select
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import (
     REQUIRED_BRIEFING_RULES,
-    require_equal_parties,
     require_ground_rules,
     require_text,
     require_unit_interval,
@@ -407,15 +406,6 @@ def members(
                 )
             listed.append(entry)
         return listed
-
-
-def check_composition(store: Store, actor: Actor, workshop_id: UUID) -> int:
-    """Return the members per party, or fail when parties are unequal or outside 3-6."""
-    listed = members(store, actor, workshop_id)
-    by_party: dict[str, list[str]] = {}
-    for entry in listed:
-        by_party.setdefault(entry["party"], []).append(entry["member_id"])
-    return require_equal_parties(by_party)
 
 
 def invite_returning(

@@ -100,17 +100,6 @@ def workshop_report(
     return report
 
 
-def workshops_of(store: Store, conflict_id: UUID) -> list[UUID]:
-    """Return a conflict's workshops in series order."""
-    with UnitOfWork(store) as uow:
-        rows = uow.all(
-            select(WorkshopRow)
-            .where(WorkshopRow.conflict_id == conflict_id)
-            .order_by(WorkshopRow.created_at, WorkshopRow.sequence)
-        )
-        return [row.id for row in rows]
-
-
 def composed_workshops(store: Store) -> list[UUID]:
     """Return workshops that have members, most recently created first (the first one
     composed in a series comes before ones still being recruited)."""

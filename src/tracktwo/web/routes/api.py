@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import feedback, phases
 from tracktwo.web.routes.community import respondent
-from tracktwo.web.routes.deps import parse_id, store_of
+from tracktwo.web.routes.deps import store_of
 from tracktwo.web.routes.participant import member
 from tracktwo.web.security import Access, access, check_csrf, require_actor
 
@@ -66,5 +66,3 @@ def session(request: Request) -> dict[str, Any]:
         "csrf": request.session.get("csrf"),
     }
 
-
-__all__ = ["parse_id", "router"]
