@@ -32,13 +32,14 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class BridgingParameters:
-    """Community Notes' regularisation (its ``MatrixFactorization`` defaults) and stopping rule."""
+    """Community Notes' regularisation (its ``MatrixFactorization`` defaults) and stopping rule:
+    a sweep stops the fit when no statement parameter moved more than ``tolerance``."""
 
     factor_lambda: float = 0.03
     intercept_lambda: float = 0.03 * 5
     global_lambda: float = 0.03 * 5
-    max_sweeps: int = 200
-    tolerance: float = 1e-9
+    max_sweeps: int = 500
+    tolerance: float = 1e-4
     init_scale: float = 0.1
 
 
@@ -109,6 +110,33 @@ def _solve_pairs(
     return intercept, factor
 
 
+def _rebalance(
+    mu: float,
+    b: FloatArray,
+    f: FloatArray,
+    c: FloatArray,
+    g: FloatArray,
+    voter_ridge: tuple[float, float],
+    statement_ridge: tuple[float, float],
+    mu_ridge: float,
+) -> tuple[float, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Move along the directions that leave every prediction unchanged, to the cheapest penalty.
+
+    Scaling voter factors by a and statement factors by 1/a, or shifting a constant between
+    mu and the voter (or statement) intercepts, changes only the penalty, whose minimum
+    along each direction is closed-form. ALS alone crawls along these directions.
+    """
+    f_norm, g_norm = float(f @ f), float(g @ g)
+    if f_norm > 0.0 and g_norm > 0.0:
+        scale = ((statement_ridge[1] * g_norm) / (voter_ridge[1] * f_norm)) ** 0.25
+        f, g = f * scale, g / scale
+    for intercepts, ridge in ((b, voter_ridge[0]), (c, statement_ridge[0])):
+        shift = (ridge * intercepts.sum() - mu_ridge * mu) / (ridge * len(intercepts) + mu_ridge)
+        intercepts -= shift
+        mu += shift
+    return mu, b, f, c, g
+
+
 def fit_bridging(
     rows: npt.NDArray[np.int64],
     cols: npt.NDArray[np.int64],
@@ -144,25 +172,32 @@ def fit_bridging(
     f = rng.normal(0.0, params.init_scale, n_voters)
     c = np.zeros(n_statements)
     g = rng.normal(0.0, params.init_scale, n_statements)
-    previous = np.inf
-    loss = np.inf
+    statement_totals = rated_t @ np.ones(n_voters)
+    voter_totals = rated @ np.ones(n_statements)
     sweeps = 0
-    for sweeps in range(1, params.max_sweeps + 1):
-        target = rated_t @ np.ones(n_voters) - mu * statement_count - seen_t @ b
-        target_f = rated_t @ f - mu * (seen_t @ f) - seen_t @ (b * f)
+    while sweeps < params.max_sweeps:
+        sweeps += 1
+        previous = np.concatenate([c, g])
+        # one sparse product per side: [f, f^2, b, b f] summed over each statement's voters
+        sums = seen_t @ np.column_stack([f, f * f, b, b * f])
+        target = statement_totals - mu * statement_count - sums[:, 2]
+        target_f = rated_t @ f - mu * sums[:, 0] - sums[:, 3]
         c, g = _solve_pairs(
-            statement_count, seen_t @ f, seen_t @ (f * f), target, target_f, *statement_ridge
+            statement_count, sums[:, 0], sums[:, 1], target, target_f, *statement_ridge
         )
-        target = rated @ np.ones(n_statements) - mu * voter_count - seen @ c
-        target_g = rated @ g - mu * (seen @ g) - seen @ (c * g)
-        b, f = _solve_pairs(voter_count, seen @ g, seen @ (g * g), target, target_g, *voter_ridge)
-        residual_sum = ratings.sum() - voter_count @ b - statement_count @ c - f @ (seen @ g)
+        sums = seen @ np.column_stack([g, g * g, c, c * g])
+        target = voter_totals - mu * voter_count - sums[:, 2]
+        target_g = rated @ g - mu * sums[:, 0] - sums[:, 3]
+        b, f = _solve_pairs(voter_count, sums[:, 0], sums[:, 1], target, target_g, *voter_ridge)
+        residual_sum = ratings.sum() - voter_count @ b - statement_count @ c - f @ sums[:, 0]
         mu = float(residual_sum / (n * (1.0 + params.global_lambda)))
-        model = BridgingModel(mu, b, f, c, g, 0.0, sweeps)
-        loss = objective(rows, cols, ratings, model, params)
-        if previous - loss < params.tolerance * max(abs(previous), 1.0):
+        mu, b, f, c, g = _rebalance(
+            mu, b, f, c, g, voter_ridge, statement_ridge, n * params.global_lambda
+        )
+        change = float(np.abs(np.concatenate([c, g]) - previous).max()) if len(c) else 0.0
+        if change < params.tolerance:
             break
-        previous = loss
+    loss = objective(rows, cols, ratings, BridgingModel(mu, b, f, c, g, 0.0, sweeps), params)
     if (f > 0).sum() < (f < 0).sum():
         f, g = -f, -g
     return BridgingModel(mu, b, f, c, g, float(loss), sweeps)

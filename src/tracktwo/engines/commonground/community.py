@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import scipy.sparse as sp
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -67,13 +68,19 @@ def community_support(
     params = params or CommunityParameters()
     labels = pd.Series(communities, dtype=object)
     known = labels.notna().to_numpy()
-    names = sorted({str(c) for c in labels[known]})
-    index = {name: i for i, name in enumerate(names)}
-    membership = np.zeros((len(names), len(labels)))
-    for voter in np.flatnonzero(known):
-        membership[index[str(labels.iloc[voter])], voter] = 1.0
-    agree = np.asarray((values > 0).astype(np.float64).T @ membership.T).T
-    n_seen = np.asarray(seen.T @ membership.T).T
+    codes, uniques = pd.factorize(labels[known].astype(str), sort=True)
+    names = [str(u) for u in uniques]
+    voters = np.flatnonzero(known)
+    membership = sp.csr_matrix(
+        (np.ones(len(voters)), (codes, voters)), shape=(len(names), len(labels))
+    )
+
+    def per_community(matrix: Any) -> FloatArray:
+        product = membership @ matrix
+        return np.asarray(product.todense() if sp.issparse(product) else product)
+
+    agree = per_community((values > 0).astype(np.float64))
+    n_seen = per_community(seen)
     low, high = wilson_interval(agree, n_seen, params.confidence)
     enough = n_seen >= params.min_seen
     low = np.where(enough, low, 0.0)

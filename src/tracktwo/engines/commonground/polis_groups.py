@@ -47,7 +47,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-_DENSE_CELLS = 4_000_000
 _GRAM_COLUMNS = 2_000
 
 
@@ -58,6 +57,9 @@ class PolisParameters:
     ``replay_gap_seconds``: during a replay, votes closer in time than this are taken in
     one update (Pol.is's poller takes whatever arrived since its last pass).
     ``replay_max_updates`` bounds the number of updates; wider gaps are used when needed.
+    ``replay_max_cells``: above this many voter x statement cells a replay computes the final
+    snapshot only (Pol.is too leaves its step-by-step path for large conversations, for a
+    sampled one).
     """
 
     min_votes: int = 7
@@ -70,6 +72,7 @@ class PolisParameters:
     pca: PcaParameters = field(default_factory=PcaParameters)
     replay_gap_seconds: float = 1.0
     replay_max_updates: int = 200
+    replay_max_cells: int = 4_000_000
 
 
 @dataclass
@@ -308,10 +311,11 @@ def replay(
 
     Voters and statements enter in the order of their first vote, as rows and columns enter
     Pol.is's rating matrix. The result is indexed like ``votes`` (rows in its voter order).
-    Without vote times this is :func:`snapshot`.
+    Without vote times, or above ``params.replay_max_cells``, this is :func:`snapshot`.
     """
     params = params or PolisParameters()
-    if votes.times is None or votes.n_votes == 0:
+    too_large = votes.shape[0] * votes.shape[1] > params.replay_max_cells
+    if votes.times is None or votes.n_votes == 0 or too_large:
         return snapshot(votes, params, seed)
     rng = np.random.default_rng(seed)
     order = np.argsort(votes.times, kind="stable")
@@ -327,84 +331,96 @@ def replay(
     ends = update_boundaries(votes.times[order], params)
     n_voters_at = np.maximum.accumulate(rows) + 1
     n_columns_at = np.maximum.accumulate(cols) + 1
-    dense = votes.shape[0] * votes.shape[1] <= _DENSE_CELLS
-    value_store = np.zeros(votes.shape) if dense else None
-    seen_store = np.zeros(votes.shape) if dense else None
+    store = _GrowingVotes(*votes.shape, moments=votes.shape[1] <= _GRAM_COLUMNS)
     counts = np.zeros(votes.shape[0], dtype=np.int64)
     state = PolisState()
     start = 0
     result: PolisGroups | None = None
-    n_total = votes.shape[1]
-    moments = dense and n_total <= _GRAM_COLUMNS
-    vv = np.zeros((n_total, n_total)) if moments else None
-    vm = np.zeros((n_total, n_total)) if moments else None
-    mm = np.zeros((n_total, n_total)) if moments else None
-    column_totals = np.zeros(n_total)
-    column_seen = np.zeros(n_total)
-    live_votes = np.zeros(votes.shape[0], dtype=np.int64)
     for number, end in enumerate(ends, start=1):
         batch = slice(start, int(end))
         counts += np.bincount(rows[batch], minlength=len(counts))
-        nv, nc = int(n_voters_at[end - 1]), int(n_columns_at[end - 1])
         keep = live[batch]
-        batch_rows, batch_cols, batch_values = (
-            rows[batch][keep],
-            cols[batch][keep],
-            values[batch][keep],
-        )
-        gram: GramVotes | None = None
-        if value_store is not None and seen_store is not None:
-            touched = np.unique(batch_rows)
-            old_v, old_m = value_store[touched], seen_store[touched]
-            # a later vote of the same voter on the same statement replaces the earlier one
-            old_values = value_store[batch_rows, batch_cols]
-            was_seen = seen_store[batch_rows, batch_cols]
-            value_store[batch_rows, batch_cols] = batch_values
-            seen_store[batch_rows, batch_cols] = 1.0
-            final_values = value_store[batch_rows, batch_cols]
-            # with repeats inside the batch, count each cell once: its first and final state
-            cell = batch_rows * n_total + batch_cols
-            _, first = np.unique(cell, return_index=True)
-            r, c = batch_rows[first], batch_cols[first]
-            column_totals += np.bincount(
-                c, weights=final_values[first] - old_values[first], minlength=n_total
-            )
-            column_seen += np.bincount(c, weights=1.0 - was_seen[first], minlength=n_total)
-            live_votes += np.bincount(
-                r, weights=1.0 - was_seen[first], minlength=len(live_votes)
-            ).astype(np.int64)
-            if vv is not None and vm is not None and mm is not None:
-                new_v, new_m = value_store[touched], seen_store[touched]
-                vv += new_v.T @ new_v - old_v.T @ old_v
-                vm += new_v.T @ new_m - old_v.T @ old_m
-                mm += new_m.T @ new_m - old_m.T @ old_m
-            means = np.divide(
-                column_totals[:nc],
-                column_seen[:nc],
-                out=np.zeros(nc),
-                where=column_seen[:nc] > 0,
-            )
-            data = CenteredVotes(value_store[:nv, :nc], seen_store[:nv, :nc], means)
-            if vv is not None and vm is not None and mm is not None:
-                gram = GramVotes.from_moments(vv[:nc, :nc], vm[:nc, :nc], mm[:nc, :nc], means)
-            voter_live_votes = live_votes[:nv]
-        else:
-            upto = live[:end]
-            value_view = sp.csr_matrix(
-                (values[:end][upto], (rows[:end][upto], cols[:end][upto])), shape=(nv, nc)
-            )
-            seen_view = sp.csr_matrix(
-                (np.ones(int(upto.sum())), (rows[:end][upto], cols[:end][upto])), shape=(nv, nc)
-            )
-            data = CenteredVotes.from_votes(value_view, seen_view)
-            voter_live_votes = np.asarray(seen_view.sum(axis=1)).ravel().astype(np.int64)
+        store.apply(rows[batch][keep], cols[batch][keep], values[batch][keep])
+        nv, nc = int(n_voters_at[end - 1]), int(n_columns_at[end - 1])
+        data, live_votes, gram = store.view(nv, nc)
         n_moderated = int(moderated[:nc].sum())
         result = update(
-            state, data, voter_live_votes, counts[:nv], n_moderated, params, rng, number, gram
+            state, data, live_votes, counts[:nv], n_moderated, params, rng, number, gram
         )
         start = int(end)
     assert result is not None
     return _back_to_voter_order(result, voter_rank, column_rank)
+
+
+class _GrowingVotes:
+    """The votes of a replay so far, dense, with what each update needs kept current.
+
+    Column sums and seen counts give the means; with ``moments``, ``V.T V``, ``V.T M`` and
+    ``M.T M`` (V votes, M seen mask) are updated from each batch's changed cells only, so the
+    Gram matrix of the centred votes costs O(columns^2) per update, not O(voters columns^2).
+    """
+
+    def __init__(self, n_voters: int, n_columns: int, *, moments: bool) -> None:
+        self.values = np.zeros((n_voters, n_columns))
+        self.seen = np.zeros((n_voters, n_columns))
+        self.column_totals = np.zeros(n_columns)
+        self.column_seen = np.zeros(n_columns)
+        self.live_votes = np.zeros(n_voters, dtype=np.int64)
+        size = n_columns if moments else 0
+        self.moments = moments
+        self.vv, self.vm, self.mm = (np.zeros((size, size)) for _ in range(3))
+
+    def apply(self, rows: IntArray, cols: IntArray, values: FloatArray) -> None:
+        """Record a batch of votes; a later vote on the same cell replaces an earlier one."""
+        n_voters, n_columns = self.values.shape
+        old_values = self.values[rows, cols]
+        was_seen = self.seen[rows, cols]
+        self.values[rows, cols] = values
+        self.seen[rows, cols] = 1.0
+        # a cell voted twice in the batch counts once: from its state before to its final one
+        _, first = np.unique(rows * n_columns + cols, return_index=True)
+        r, c = rows[first], cols[first]
+        delta_values = self.values[r, c] - old_values[first]
+        delta_seen = 1.0 - was_seen[first]
+        self.column_totals += np.bincount(c, weights=delta_values, minlength=n_columns)
+        self.column_seen += np.bincount(c, weights=delta_seen, minlength=n_columns)
+        self.live_votes += np.bincount(r, weights=delta_seen, minlength=n_voters).astype(np.int64)
+        if not self.moments or len(r) == 0:
+            return
+        touched, position = np.unique(r, return_inverse=True)
+        new_values, new_seen = self.values[touched], self.seen[touched]
+        shape = (n_columns, len(touched))
+        dv = sp.csr_matrix((delta_values, (c, position)), shape=shape)
+        dm = sp.csr_matrix((delta_seen, (c, position)), shape=shape)
+        # (V + D)'(V + D) - V'V = D'V_new + V_new'D - D'D, and likewise for the mixed terms
+        vv_part = np.asarray(dv @ new_values)
+        self.vv += vv_part + vv_part.T - (dv @ dv.T).toarray()
+        self.vm += np.asarray(dv @ new_seen) + np.asarray(dm @ new_values).T - (dv @ dm.T).toarray()
+        mm_part = np.asarray(dm @ new_seen)
+        self.mm += mm_part + mm_part.T - (dm @ dm.T).toarray()
+
+    def view(
+        self, n_voters: int, n_columns: int
+    ) -> tuple[CenteredVotes, IntArray, GramVotes | None]:
+        """Return the centred votes of the first voters and columns, their live vote counts and,
+        with moments, the Gram matrix."""
+        seen_counts = self.column_seen[:n_columns]
+        means = np.divide(
+            self.column_totals[:n_columns],
+            seen_counts,
+            out=np.zeros(n_columns),
+            where=seen_counts > 0,
+        )
+        data = CenteredVotes(
+            self.values[:n_voters, :n_columns], self.seen[:n_voters, :n_columns], means
+        )
+        gram = None
+        if self.moments:
+            corner = slice(0, n_columns)
+            gram = GramVotes.from_moments(
+                self.vv[corner, corner], self.vm[corner, corner], self.mm[corner, corner], means
+            )
+        return data, self.live_votes[:n_voters], gram
 
 
 def _first_appearance(index: IntArray, size: int) -> IntArray:

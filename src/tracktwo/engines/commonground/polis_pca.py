@@ -55,6 +55,10 @@ class CenteredVotes:
         """Return ``C @ vector``, shape (n_voters,)."""
         return np.asarray(self.values @ vector - self.seen @ (self.means * vector)).ravel()
 
+    def matmat(self, matrix: FloatArray) -> FloatArray:
+        """Return ``C @ matrix`` for a (n_columns, j) ``matrix``, shape (n_voters, j)."""
+        return np.asarray(self.values @ matrix - self.seen @ (self.means[:, None] * matrix))
+
     def gram(self, vector: FloatArray) -> FloatArray:
         """Return ``C.T @ C @ vector``, shape (n_columns,)."""
         return self.rmatvec(self.matvec(vector))
@@ -99,7 +103,7 @@ class PcaParameters:
 
     n_components: int = 2
     iterations: int = 100
-    tolerance: float = 1e-11
+    tolerance: float = 1e-9
 
 
 def power_iteration(
@@ -179,7 +183,7 @@ def project_voters(
     ``votes_per_voter`` and ``n_columns`` count what Pol.is counts: every seen entry and every
     existing column, zeroed moderated-out ones included.
     """
-    projection = np.column_stack([data.matvec(component) for component in components])
+    projection = data.matmat(np.ascontiguousarray(components.T))
     scale = np.sqrt(n_columns / np.maximum(votes_per_voter, 1).astype(np.float64))
     return np.asarray(projection * scale[:, None], dtype=np.float64)
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import scipy.sparse as sp
 
 FloatArray = npt.NDArray[np.float64]
 Z_90 = 1.2816
@@ -67,15 +68,19 @@ def count_group_votes(
 
     Voters with group -1 are left out.
     """
-    members = groups >= 0
-    membership = np.zeros((k, len(groups)))
-    membership[groups[members], np.flatnonzero(members)] = 1.0
-    agree_matrix = (values > 0).astype(np.float64)
-    disagree_matrix = (values < 0).astype(np.float64)
+    members = np.flatnonzero(groups >= 0)
+    membership = sp.csr_matrix(
+        (np.ones(len(members)), (groups[members], members)), shape=(k, len(groups))
+    )
+
+    def per_group(matrix: Any) -> FloatArray:
+        product = membership @ matrix
+        return np.asarray(product.todense() if sp.issparse(product) else product)
+
     return GroupVoteCounts(
-        agree=np.asarray(agree_matrix.T @ membership.T).T,
-        disagree=np.asarray(disagree_matrix.T @ membership.T).T,
-        seen=np.asarray(seen.T @ membership.T).T,
+        agree=per_group((values > 0).astype(np.float64)),
+        disagree=per_group((values < 0).astype(np.float64)),
+        seen=per_group(seen),
     )
 
 

@@ -41,6 +41,7 @@ def planted_round(
     pass_rate: float = 0.05,
     plant_bridge: bool = True,
     polarised: bool = False,
+    popularity: float = 0.0,
     seed: int = 0,
 ) -> PlantedRound:
     """Draw a round with planted groups; vectorised, so 10^6 voters and 10^7 votes take seconds.
@@ -49,6 +50,8 @@ def planted_round(
     0 only, and every voter votes on both, so their support is well measured. With
     ``polarised``, every other statement is supported by exactly one group (statement j by
     group j mod n_groups), so the bridge is the only statement every group supports.
+    ``popularity`` > 0 makes statement j drawn with weight ``(j + 1) ** -popularity`` (a few
+    statements seen by many, as in real rounds); 0 draws them uniformly.
     """
     rng = np.random.default_rng(seed)
     groups = rng.integers(0, n_groups, n_voters).astype(np.int64)
@@ -62,7 +65,13 @@ def planted_round(
         stances[0, PARTISAN] = 1
     per_voter = min(votes_per_voter, n_statements)
     rows = np.repeat(np.arange(n_voters, dtype=np.int64), per_voter)
-    cols = rng.integers(0, n_statements, rows.size).astype(np.int64)
+    if popularity > 0.0:
+        weights = np.arange(1, n_statements + 1, dtype=np.float64) ** -popularity
+        cumulative = np.cumsum(weights / weights.sum())
+        cols = np.searchsorted(cumulative, rng.random(rows.size) * cumulative[-1])
+        cols = np.minimum(cols, n_statements - 1).astype(np.int64)
+    else:
+        cols = rng.integers(0, n_statements, rows.size).astype(np.int64)
     if plant_bridge and n_statements >= 2 and per_voter >= 2:
         first = np.arange(n_voters) * per_voter
         cols[first] = BRIDGE
