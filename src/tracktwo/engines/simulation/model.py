@@ -16,6 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from tracktwo.engines.simulation.mechanisms.contact import (
+    EverydayContact,
     apply_contact,
     condition_factor,
     contact_strength,
@@ -26,8 +27,8 @@ from tracktwo.engines.simulation.mechanisms.influence import (
     susceptibility,
 )
 from tracktwo.engines.simulation.mechanisms.readiness import perception, readiness_to_negotiate
-from tracktwo.engines.simulation.mechanisms.reentry import marginalise
-from tracktwo.engines.simulation.mechanisms.ripeness import assess, bear_costs, in_stalemate
+from tracktwo.engines.simulation.mechanisms.reentry import Marginalisation
+from tracktwo.engines.simulation.mechanisms.ripeness import assess, bear_costs
 from tracktwo.engines.simulation.mechanisms.transfer import (
     develop_ideas,
     feedback_round,
@@ -36,12 +37,7 @@ from tracktwo.engines.simulation.mechanisms.transfer import (
 from tracktwo.engines.simulation.parameters import ModelParameters
 from tracktwo.engines.simulation.population import AgentRole, Population, build_population
 from tracktwo.engines.simulation.programme import Programme, select_participants
-from tracktwo.engines.simulation.recording import (
-    DayStatistics,
-    Recorder,
-    block_starts,
-    day_statistics,
-)
+from tracktwo.engines.simulation.recording import SUM_ROWS, BlockSums, Recorder
 from tracktwo.engines.simulation.state import AgentState, SocietyState
 from tracktwo.errors import ValidationError
 
@@ -78,6 +74,37 @@ def _neighbours(
     return nodes, owner
 
 
+_GROUP_SUMS = SUM_ROWS.index("group")
+_IDEAS_SUMS = SUM_ROWS.index("ideas")
+
+
+@dataclass(frozen=True)
+class _AtHome:
+    """The participants at home on a day, per society, with their marginalisation set up."""
+
+    by_society: tuple[NDArray[np.int64], NDArray[np.int64]]
+    marginalisation: Marginalisation
+
+
+def _schedule(programme: Programme) -> tuple[dict[int, tuple[int, int]], frozenset[int]]:
+    """Return the programme's session days (day -> workshop, day within it) and feedback days.
+
+    The same days :meth:`Programme.workshop_on` and :meth:`Programme.feedback_on` name,
+    listed once so that a day looks them up instead of recomputing them.
+    """
+    sessions = {
+        programme.start_of(workshop) + day: (workshop, day)
+        for workshop in range(programme.workshops)
+        for day in range(programme.days)
+    }
+    feedback = frozenset(
+        programme.start_of(workshop) + programme.days + programme.feedback_delay
+        for workshop in range(programme.workshops)
+        if programme.continuing and programme.feedback_rounds
+    )
+    return sessions, feedback
+
+
 class Simulation:
     """A run in progress; :meth:`advance` moves it on, :meth:`result` reports it."""
 
@@ -103,15 +130,25 @@ class Simulation:
         self.baseline_individual = np.full(self.population.size, np.nan, dtype=np.float32)
         self.baseline_group = np.full(self.population.size, np.nan, dtype=np.float32)
         self._by_society: tuple[NDArray[np.int64], NDArray[np.int64]] = (_EMPTY, _EMPTY)
-        self._neighbours: tuple[NDArray[np.int64], NDArray[np.int64]] = (_EMPTY, _EMPTY)
+        self._at_home: dict[bool, _AtHome] = {}
         self._network = NetworkProduct(self.population.within)
-        self._starts = block_starts(self.population)
-        self._counts = np.diff(np.append(self._starts, self.population.size)).astype(float).tolist()
+        self._sums = BlockSums(self.population)
+        self._decision_makers = tuple(
+            self.population.block(society, AgentRole.DECISION_MAKER) for society in (0, 1)
+        )
         self._influence = SocialInfluence(
             self._susceptibility(slice(None)), self.parameters.social_influence
         )
         self._bridged, self._everyday = self._everyday_contact()
-        self._recorder = Recorder(self.population) if record else None
+        self._contact = EverydayContact(
+            self._bridged,
+            self._everyday,
+            self.population.size,
+            self.parameters.hypothesis_confirmation,
+            confirm=self.parameters.mechanisms.hypothesis_confirmation,
+        )
+        self._sessions, self._feedback_days = _schedule(self.programme)
+        self._recorder = Recorder(self.population, self.parameters.ripeness) if record else None
         mechanisms = self.parameters.mechanisms
         for _ in range(self.parameters.social_influence.burn_in):
             group, ideas = self._network.means(self.state)
@@ -155,53 +192,64 @@ class Simulation:
             on=mechanisms.ripeness,
         )
         away = _EMPTY
-        session = self.programme.workshop_on(self.step)
+        session = self._sessions.get(self.step)
         if session is not None:
             workshop, day = session
             if day == 0:
                 self._open_workshop(workshop)
             away = self.current
             self._hold_session(workshop)
-        if self.programme.feedback_on(self.step):
+        if self.step in self._feedback_days:
             self._feedback()
         if self._bridged.size:
-            apply_contact(
-                state,
-                self._bridged,
-                self._everyday,
-                parameters.hypothesis_confirmation,
-                confirm=mechanisms.hypothesis_confirmation,
-            )
+            self._contact.apply(state)
         group, ideas = self._network.means(state)
         self._influence.step(state, group, ideas, away, diffusion=mechanisms.diffusion)
-        home = np.setdiff1d(self.participants, away, assume_unique=True) if away.size else None
-        if mechanisms.marginalisation and self.participants.size:
-            at_home = self.participants if home is None else home
-            neighbours = (
-                self._neighbours if home is None else _neighbours(self.population.within, at_home)
-            )
-            marginalise(
-                state,
-                at_home,
-                group,
-                self.population.home_identity,
-                self.population.influence,
-                neighbours,
-                parameters.reentry,
-            )
-        if mechanisms.transfer:
-            for society in (0, 1):
-                members = self._by_society[society]
-                if home is not None:
-                    members = np.intersect1d(members, home, assume_unique=True)
-                self.societies.transferred[society] += transfer_to_decision_makers(
-                    state,
-                    members,
-                    self.population.block(society, AgentRole.DECISION_MAKER),
-                    parameters.transfer,
-                )
+        if self.participants.size and (mechanisms.marginalisation or mechanisms.transfer):
+            home = self._home(bool(away.size))
+            if mechanisms.marginalisation:
+                home.marginalisation.apply(state, group)
+            if mechanisms.transfer:
+                for society in (0, 1):
+                    self.societies.transferred[society] += transfer_to_decision_makers(
+                        state,
+                        home.by_society[society],
+                        self._decision_makers[society],
+                        parameters.transfer,
+                    )
         self.step += 1
         self._end_of_day()
+
+    def _home(self, away: bool) -> _AtHome:
+        """Return the participants at home today (all but a session's), cached per set."""
+        home = self._at_home.get(away)
+        if home is None:
+            at_home = (
+                np.setdiff1d(self.participants, self.current, assume_unique=True)
+                if away
+                else self.participants
+            )
+            by_society = (
+                (
+                    np.intersect1d(self._by_society[0], at_home, assume_unique=True),
+                    np.intersect1d(self._by_society[1], at_home, assume_unique=True),
+                )
+                if away
+                else self._by_society
+            )
+            home = _AtHome(
+                by_society,
+                Marginalisation(
+                    at_home,
+                    _neighbours(self.population.within, at_home),
+                    self.state.consulted,
+                    self.population.home_identity,
+                    self.population.influence,
+                    self.parameters.reentry,
+                ),
+            )
+            self._at_home[away] = home
+        return home
 
     def _open_workshop(self, workshop: int) -> None:
         programme = self.programme
@@ -230,7 +278,7 @@ class Simulation:
             self.participants[self.participants < split],
             self.participants[self.participants >= split],
         )
-        self._neighbours = _neighbours(self.population.within, self.participants)
+        self._at_home.clear()
 
     def _hold_session(self, workshop: int) -> None:
         parameters = self.parameters
@@ -281,30 +329,35 @@ class Simulation:
             parameters.hypothesis_confirmation,
             confirm=parameters.mechanisms.hypothesis_confirmation,
         )
+        self._at_home.clear()
 
     def _end_of_day(self) -> None:
-        statistics = day_statistics(self.state, self._starts, self._counts)
-        self._assess_readiness(statistics)
+        sums = self._sums(self.state)
+        self._assess_readiness(sums)
         if self._recorder is not None:
             self._recorder.record(
                 self.step,
                 self.state,
-                statistics,
+                sums,
                 self.societies,
-                self._by_society,
+                self.participants,
+                self._by_society[0].size,
                 self.negotiation_step is not None,
-                in_stalemate(self.societies, self.parameters.ripeness),
             )
 
-    def _assess_readiness(self, statistics: DayStatistics) -> None:
+    def _assess_readiness(self, sums: NDArray[np.float64]) -> None:
         parameters = self.parameters
         societies = self.societies
+        group, ideas = sums[_GROUP_SUMS].tolist(), sums[_IDEAS_SUMS].tolist()
+        counts = self._sums.counts
         for society in (0, 1):
             first = 3 * society
+            decision_makers = first + 2
             societies.perception[society] = perception(
-                statistics.mean_ideas(first + 2, first + 3),
-                statistics.mean_group(first + 2, first + 3),
-                statistics.mean_group(first, first + 3),
+                ideas[decision_makers] / counts[decision_makers],
+                group[decision_makers] / counts[decision_makers],
+                (group[first] + group[first + 1] + group[first + 2])
+                / (counts[first] + counts[first + 1] + counts[first + 2]),
                 parameters.readiness,
             )
             societies.readiness[society] = readiness_to_negotiate(

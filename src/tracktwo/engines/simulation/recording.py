@@ -4,17 +4,22 @@ Per society and role: the mean and spread of both images. Per society: polarisat
 the share of hostile members, participants' standing at home, ideas among the public and
 among decision-makers, the stalemate and readiness to negotiate. Agents are stored role by
 role, so every role's sums come from one ``reduceat`` over the block boundaries.
+
+A day keeps only raw numbers (the block sums, the image histogram, the participants'
+images and the society scalars) in arrays; means, spreads, polarisation and the frames
+are computed once, for all days together, when a frame is asked for.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from tracktwo.engines.simulation.mechanisms.ripeness import stalemate_days
+from tracktwo.engines.simulation.parameters import RipenessParameters
 from tracktwo.engines.simulation.population import Population
 from tracktwo.engines.simulation.state import GROUP, INDIVIDUAL, AgentState, SocietyState
 
@@ -44,44 +49,25 @@ _DISTANCE = np.abs(_CENTRES[:, None] - _CENTRES[None, :])
 _MAX_POLARISATION = 2.0 * 0.5 ** (1.0 + POLARISATION_ALPHA) * 0.5 * _DISTANCE[0, -1]
 
 
+SUM_ROWS = ("group", "individual", "group_squares", "individual_squares", "ideas")
+"""Rows of the day's block sums (:class:`BlockSums`): both images, their squares, ideas."""
+_GROUP, _INDIVIDUAL, _GROUP_SQUARES, _INDIVIDUAL_SQUARES, _IDEAS = range(len(SUM_ROWS))
+_SCALARS = ("costs", "pain", "belief", "hurting", "perception", "readiness")
+"""Society scalars kept per day, each for society 0 then 1, then whether negotiating."""
+
+
 def esteban_ray(shares: NDArray[np.float64]) -> float:
     """Return the Esteban & Ray (1994) polarisation of binned shares, 1 for two extreme halves."""
     weighted = shares ** (1.0 + POLARISATION_ALPHA)
     return float(weighted @ _DISTANCE @ shares / _MAX_POLARISATION)
 
 
-@dataclass(frozen=True)
-class DayStatistics:
-    """Sums over the six role blocks (society 0's ordinary, elite, decision-maker, then 1's).
-
-    Plain lists of six floats, so that the day's bookkeeping stays in Python arithmetic:
-    ``group`` and ``individual`` sum the images, ``*_squares`` their squares.
-    """
-
-    counts: list[float]
-    group: list[float]
-    individual: list[float]
-    group_squares: list[float]
-    individual_squares: list[float]
-    ideas: list[float]
-
-    def mean_group(self, first: int, stop: int) -> float:
-        """Return the mean group image over blocks ``first`` to ``stop - 1``."""
-        return sum(self.group[first:stop]) / sum(self.counts[first:stop])
-
-    def mean_ideas(self, first: int, stop: int) -> float:
-        """Return the mean ideas over blocks ``first`` to ``stop - 1``."""
-        return sum(self.ideas[first:stop]) / sum(self.counts[first:stop])
-
-    def image_row(self, first: int, stop: int) -> list[float]:
-        """Return count, individual mean and sd, group mean and sd over the blocks."""
-        return _row(
-            sum(self.counts[first:stop]),
-            sum(self.individual[first:stop]),
-            sum(self.individual_squares[first:stop]),
-            sum(self.group[first:stop]),
-            sum(self.group_squares[first:stop]),
-        )
+def esteban_ray_rows(shares: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return :func:`esteban_ray` of each row of ``shares`` (any leading shape, bins last)."""
+    weighted = shares ** (1.0 + POLARISATION_ALPHA)
+    polarisation: NDArray[np.float64] = (weighted @ _DISTANCE * shares).sum(axis=-1)
+    polarisation /= _MAX_POLARISATION
+    return polarisation
 
 
 def block_starts(population: Population) -> NDArray[np.intp]:
@@ -91,138 +77,210 @@ def block_starts(population: Population) -> NDArray[np.intp]:
 
 BLOCKWISE_FROM = 1 << 18
 """From this many agents on, sum block by block (pairwise float32, fast on long arrays);
-below it, one ``reduceat`` per quantity in float64 (fewer calls on short arrays)."""
+below it, one ``reduceat`` over all quantities in float64 (fewer calls on short arrays)."""
 
 
-def day_statistics(
-    state: AgentState, starts: NDArray[np.intp], counts: list[float]
-) -> DayStatistics:
-    """Sum images, their squares and ideas over the role blocks."""
-    images = state.attitudes[GROUP : INDIVIDUAL + 1]
-    squares = np.square(images)
-    if images.shape[1] < BLOCKWISE_FROM:
-        sums = np.add.reduceat(images, starts, axis=1, dtype=np.float64).tolist()
-        sums_squared = np.add.reduceat(squares, starts, axis=1, dtype=np.float64).tolist()
-        ideas = np.add.reduceat(state.ideas, starts, dtype=np.float64).tolist()
-    else:
-        edges = [*starts.tolist(), images.shape[1]]
-        blocks = [slice(edges[i], edges[i + 1]) for i in range(len(starts))]
-        by_block = [images[:, b].sum(axis=1).tolist() for b in blocks]
-        squared_by_block = [squares[:, b].sum(axis=1).tolist() for b in blocks]
-        sums = [[float(row[image]) for row in by_block] for image in (GROUP, INDIVIDUAL)]
-        sums_squared = [
-            [float(row[image]) for row in squared_by_block] for image in (GROUP, INDIVIDUAL)
-        ]
-        ideas = [float(state.ideas[b].sum()) for b in blocks]
-    return DayStatistics(
-        counts=counts,
-        group=sums[GROUP],
-        individual=sums[INDIVIDUAL],
-        group_squares=sums_squared[GROUP],
-        individual_squares=sums_squared[INDIVIDUAL],
-        ideas=ideas,
-    )
+class BlockSums:
+    """The day's sums over the six role blocks (society 0's ordinary, elite, decision-maker,
+    then society 1's), computed into scratch arrays kept from day to day.
+
+    Calling it returns a ``(5, 6)`` float64 array: rows :data:`SUM_ROWS` (both images,
+    their squares, ideas), one column per block. ``counts`` holds the blocks' sizes.
+    """
+
+    def __init__(self, population: Population) -> None:
+        self.starts = block_starts(population)
+        edges = [*self.starts.tolist(), population.size]
+        self.blocks = [slice(edges[i], edges[i + 1]) for i in range(len(self.starts))]
+        self.counts: list[float] = [float(b.stop - b.start) for b in self.blocks]
+        self._scratch = np.empty((0, 0), dtype=np.float32)
+
+    def _buffer(self, rows: int, size: int) -> NDArray[np.float32]:
+        if self._scratch.shape != (rows, size):
+            self._scratch = np.empty((rows, size), dtype=np.float32)
+        return self._scratch
+
+    def __call__(self, state: AgentState) -> NDArray[np.float64]:
+        """Return the block sums of ``state``."""
+        images = state.attitudes[GROUP : INDIVIDUAL + 1]
+        size = images.shape[1]
+        if size < BLOCKWISE_FROM:
+            stack = self._buffer(len(SUM_ROWS), size)
+            np.copyto(stack[_GROUP : _INDIVIDUAL + 1], images)
+            np.square(images, out=stack[_GROUP_SQUARES : _INDIVIDUAL_SQUARES + 1])
+            np.copyto(stack[_IDEAS], state.ideas)
+            sums: NDArray[np.float64] = np.add.reduceat(
+                stack, self.starts, axis=1, dtype=np.float64
+            )
+            return sums
+        squares = self._buffer(2, size)
+        np.square(images, out=squares)
+        sums = np.empty((len(SUM_ROWS), len(self.blocks)), dtype=np.float64)
+        for column, block in enumerate(self.blocks):
+            sums[_GROUP : _INDIVIDUAL + 1, column] = images[:, block].sum(axis=1)
+            sums[_GROUP_SQUARES : _INDIVIDUAL_SQUARES + 1, column] = squares[:, block].sum(axis=1)
+            sums[_IDEAS, column] = state.ideas[block].sum()
+        return sums
 
 
-def _row(
-    count: float, individual: float, individual_squares: float, group: float, group_squares: float
-) -> list[float]:
-    if count == 0:
-        return [0.0, math.nan, math.nan, math.nan, math.nan]
-    row = [count]
-    for total, squares in ((individual, individual_squares), (group, group_squares)):
-        mean = total / count
-        row += [mean, math.sqrt(max(squares / count - mean * mean, 0.0))]
-    return row
+def _rows(
+    count: NDArray[np.float64],
+    individual: NDArray[np.float64],
+    individual_squares: NDArray[np.float64],
+    group: NDArray[np.float64],
+    group_squares: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Return count, individual mean and sd, group mean and sd (last axis), NaN where empty."""
+    count = np.asarray(count, dtype=np.float64)
+    columns = [count]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for total, squares in ((individual, individual_squares), (group, group_squares)):
+            mean = total / count
+            spread = np.sqrt(np.maximum(squares / count - mean * mean, 0.0))
+            columns += [mean, spread]
+    rows = np.stack(np.broadcast_arrays(*columns), axis=-1)
+    rows[count == 0, 1:] = math.nan
+    return rows
 
 
 class Recorder:
-    """Collect one row per society and role (images) and per society (the rest) per day."""
+    """Collect, per day, what the images and societies frames are later computed from."""
 
-    def __init__(self, population: Population) -> None:
+    def __init__(self, population: Population, ripeness: RipenessParameters) -> None:
         self.population = population
+        self.ripeness = ripeness
         self.steps: list[int] = []
-        self._images: list[list[list[float]]] = []
-        self._societies: list[list[list[float]]] = []
+        self._sums: list[NDArray[np.float64]] = []
+        self._histograms: list[NDArray[np.intp]] = []
+        self._scalars: list[list[float]] = []
+        self._participants: list[tuple[int, NDArray[np.float32], NDArray[np.float32]]] = []
+        self._counts = np.asarray(BlockSums(population).counts, dtype=np.float64)
         self._bin_offset = np.zeros(population.size, dtype=np.intp)
         self._bin_offset[population.members(1)] = BINS
         self._sizes = [population.members(s).stop - population.members(s).start for s in (0, 1)]
+        self._scaled = np.empty(population.size, dtype=np.float32)
+        self._bins = np.empty(population.size, dtype=np.intp)
+        self._chosen = np.empty(0, dtype=np.int64)
+        self._chosen_influence = np.empty(0, dtype=np.float32)
 
-    def _histograms(self, state: AgentState) -> list[NDArray[np.float64]]:
-        bins = ((state.group + np.float32(1.0)) * np.float32(BINS / 2)).astype(np.intp)
+    def _histogram(self, state: AgentState) -> NDArray[np.intp]:
+        scaled, bins = self._scaled, self._bins
+        np.add(state.group, np.float32(1.0), out=scaled)
+        scaled *= np.float32(BINS / 2)
+        np.copyto(bins, scaled, casting="unsafe")
         np.minimum(bins, BINS - 1, out=bins)
         bins += self._bin_offset
-        counts = np.bincount(bins, minlength=2 * BINS)
-        return [counts[:BINS] / self._sizes[0], counts[BINS:] / self._sizes[1]]
+        counts: NDArray[np.intp] = np.bincount(bins, minlength=2 * BINS)
+        return counts
 
     def record(
         self,
         step: int,
         state: AgentState,
-        statistics: DayStatistics,
+        sums: NDArray[np.float64],
         societies: SocietyState,
-        participants: tuple[NDArray[np.int64], NDArray[np.int64]],
+        participants: NDArray[np.int64],
+        split: int,
         negotiating: bool,
-        in_stalemate: tuple[bool, bool],
     ) -> None:
-        """Append the statistics of ``step``."""
-        population = self.population
-        image_rows: list[list[float]] = []
-        society_rows: list[list[float]] = []
-        histograms = self._histograms(state)
-        for society in (0, 1):
-            first = 3 * society
-            for block in range(first, first + 3):
-                image_rows.append(statistics.image_row(block, block + 1))
-            members = participants[society]
-            standing = math.nan
-            if members.size:
-                chosen = state.attitudes[GROUP : INDIVIDUAL + 1, members].astype(np.float64)
-                totals = chosen.sum(axis=1).tolist()
-                squares = np.square(chosen).sum(axis=1).tolist()
-                image_rows.append(
-                    _row(
-                        float(members.size),
-                        totals[INDIVIDUAL],
-                        squares[INDIVIDUAL],
-                        totals[GROUP],
-                        squares[GROUP],
-                    )
-                )
-                ratio = state.influence[members] / population.influence[members]
-                standing = float(ratio.sum()) / members.size
-            else:
-                image_rows.append(_row(0.0, 0.0, 0.0, 0.0, 0.0))
-            image_rows.append(statistics.image_row(first, first + 3))
-            shares = histograms[society]
-            society_rows.append(
-                [
-                    esteban_ray(shares),
-                    float(shares[0] + shares[1]),
-                    standing,
-                    statistics.mean_ideas(first, first + 3),
-                    statistics.mean_ideas(first + 2, first + 3),
-                    societies.costs[society],
-                    societies.pain[society],
-                    societies.belief[society],
-                    societies.hurting[society],
-                    float(in_stalemate[society]),
-                    societies.perception[society],
-                    societies.readiness[society],
-                    float(negotiating),
-                ]
-            )
+        """Keep the raw numbers of ``step``: ``sums`` from :class:`BlockSums`,
+        ``participants`` sorted, the first ``split`` of them in society 0."""
         self.steps.append(step)
-        self._images.append(image_rows)
-        self._societies.append(society_rows)
+        self._sums.append(sums)
+        self._histograms.append(self._histogram(state))
+        if participants is not self._chosen:
+            self._chosen = participants
+            self._chosen_influence = self.population.influence[participants]
+        images = np.take(state.attitudes[GROUP : INDIVIDUAL + 1], participants, axis=1)
+        standing = np.take(state.influence, participants)
+        standing /= self._chosen_influence
+        self._participants.append((split, images, standing))
+        self._scalars.append(
+            [
+                *societies.costs,
+                *societies.pain,
+                *societies.belief,
+                *societies.hurting,
+                *societies.perception,
+                *societies.readiness,
+                float(negotiating),
+            ]
+        )
+
+    def _participant_rows(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Return the participants' image rows (days, 2, 5) and standing (days, 2)."""
+        days = len(self.steps)
+        rows = np.empty((days, 2, len(IMAGE_FIELDS)), dtype=np.float64)
+        standing = np.full((days, 2), math.nan, dtype=np.float64)
+        first = 0
+        while first < days:
+            split, images, _ = self._participants[first]
+            last = first + 1
+            while last < days and (
+                self._participants[last][0] == split
+                and self._participants[last][1].shape == images.shape
+            ):
+                last += 1
+            run = self._participants[first:last]
+            chosen = np.stack([r[1] for r in run]).astype(np.float64)
+            ratios = np.stack([r[2] for r in run])
+            squared = np.square(chosen)
+            for society, members in enumerate((slice(0, split), slice(split, images.shape[1]))):
+                size = members.stop - members.start
+                if size == 0:
+                    rows[first:last, society] = [0.0, math.nan, math.nan, math.nan, math.nan]
+                    continue
+                totals = chosen[:, :, members].sum(axis=2)
+                squares = squared[:, :, members].sum(axis=2)
+                rows[first:last, society] = _rows(
+                    np.full(last - first, float(size)),
+                    totals[:, INDIVIDUAL],
+                    squares[:, INDIVIDUAL],
+                    totals[:, GROUP],
+                    squares[:, GROUP],
+                )
+                # one day at a time: a float32 sum of a row alone, as the day's own number
+                standing[first:last, society] = [
+                    float(ratio[members].sum()) / size for ratio in ratios
+                ]
+            first = last
+        return rows, standing
+
+    def _stacked_sums(self) -> NDArray[np.float64]:
+        if not self._sums:
+            return np.empty((0, len(SUM_ROWS), len(self._counts)), dtype=np.float64)
+        return np.stack(self._sums)
 
     def images_frame(self) -> pd.DataFrame:
         """Return step, society, role and the image fields, one row per society and role."""
-        data = np.asarray(self._images, dtype=np.float64).reshape(-1, len(IMAGE_FIELDS))
+        sums = self._stacked_sums()
+        counts = self._counts
+        participants, _ = self._participant_rows()
+        days = len(self.steps)
+        data = np.empty((days, 2, len(ROLES), len(IMAGE_FIELDS)), dtype=np.float64)
+        for society in (0, 1):
+            first = 3 * society
+            blocks = sums[:, :, first : first + 3]
+            data[:, society, :3] = _rows(
+                np.broadcast_to(counts[first : first + 3], (days, 3)),
+                blocks[:, _INDIVIDUAL],
+                blocks[:, _INDIVIDUAL_SQUARES],
+                blocks[:, _GROUP],
+                blocks[:, _GROUP_SQUARES],
+            )
+            data[:, society, 3] = participants[:, society]
+            whole = blocks[:, :, 0] + blocks[:, :, 1] + blocks[:, :, 2]
+            data[:, society, 4] = _rows(
+                np.full(days, counts[first] + counts[first + 1] + counts[first + 2]),
+                whole[:, _INDIVIDUAL],
+                whole[:, _INDIVIDUAL_SQUARES],
+                whole[:, _GROUP],
+                whole[:, _GROUP_SQUARES],
+            )
         steps = np.repeat(np.asarray(self.steps, dtype=np.int64), 2 * len(ROLES))
-        names = np.tile(np.repeat(np.asarray(self.population.names), len(ROLES)), len(self.steps))
-        roles = np.tile(np.asarray(ROLES), 2 * len(self.steps))
-        frame = pd.DataFrame(data, columns=list(IMAGE_FIELDS))
+        names = np.tile(np.repeat(np.asarray(self.population.names), len(ROLES)), days)
+        roles = np.tile(np.asarray(ROLES), 2 * days)
+        frame = pd.DataFrame(data.reshape(-1, len(IMAGE_FIELDS)), columns=list(IMAGE_FIELDS))
         frame.insert(0, "role", roles)
         frame.insert(0, "society", names)
         frame.insert(0, "step", steps)
@@ -231,9 +289,33 @@ class Recorder:
 
     def societies_frame(self) -> pd.DataFrame:
         """Return step, society and the society fields, one row per society per day."""
-        data = np.asarray(self._societies, dtype=np.float64).reshape(-1, len(SOCIETY_FIELDS))
-        frame = pd.DataFrame(data, columns=list(SOCIETY_FIELDS))
-        frame.insert(0, "society", np.tile(np.asarray(self.population.names), len(self.steps)))
+        days = len(self.steps)
+        sums = self._stacked_sums()
+        counts = self._counts
+        histograms = np.asarray(self._histograms, dtype=np.float64).reshape(days, 2, BINS)
+        shares = histograms / np.asarray(self._sizes, dtype=np.float64)[:, None]
+        scalars = np.asarray(self._scalars, dtype=np.float64).reshape(days, -1)
+        _, standing = self._participant_rows()
+        data = np.empty((days, 2, len(SOCIETY_FIELDS)), dtype=np.float64)
+        field = {name: i for i, name in enumerate(SOCIETY_FIELDS)}
+        data[..., field["polarisation"]] = esteban_ray_rows(shares)
+        data[..., field["hostile_share"]] = shares[..., 0] + shares[..., 1]
+        data[..., field["standing"]] = standing
+        for society in (0, 1):
+            first = 3 * society
+            ideas = sums[:, _IDEAS]
+            data[:, society, field["ideas_public"]] = (
+                ideas[:, first] + ideas[:, first + 1] + ideas[:, first + 2]
+            ) / (counts[first] + counts[first + 1] + counts[first + 2])
+            data[:, society, field["ideas_transferred"]] = ideas[:, first + 2] / counts[first + 2]
+            for k, name in enumerate(_SCALARS):
+                data[:, society, field[name]] = scalars[:, 2 * k + society]
+        data[..., field["in_stalemate"]] = stalemate_days(
+            data[..., field["belief"]], data[..., field["pain"]], self.ripeness
+        )
+        data[..., field["negotiating"]] = scalars[:, -1:]
+        frame = pd.DataFrame(data.reshape(-1, len(SOCIETY_FIELDS)), columns=list(SOCIETY_FIELDS))
+        frame.insert(0, "society", np.tile(np.asarray(self.population.names), days))
         frame.insert(0, "step", np.repeat(np.asarray(self.steps, dtype=np.int64), 2))
         for name in ("in_stalemate", "negotiating"):
             frame[name] = frame[name].astype(bool)

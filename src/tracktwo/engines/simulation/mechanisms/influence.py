@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+from scipy.sparse import _sparsetools
 
 from tracktwo.engines.simulation.parameters import ReentryParameters, SocialInfluenceParameters
 from tracktwo.engines.simulation.state import (
@@ -72,6 +73,11 @@ class NetworkProduct:
                 shape=within.shape,
             )
             self.buffer = np.empty(within.shape[0], dtype=np.complex64)
+            self.totals = np.empty(within.shape[0], dtype=np.complex64)
+            self._real = self.buffer.real
+            self._imag = self.buffer.imag
+            self._total_real = self.totals.real
+            self._total_imag = self.totals.imag
         self._group = np.empty(within.shape[0], dtype=np.float32)
         self._ideas = np.empty(within.shape[0], dtype=np.float32)
 
@@ -82,11 +88,17 @@ class NetworkProduct:
         """
         weight = state.weight_sum
         if self.packed:
-            np.multiply(state.influence, state.group, out=self.buffer.real)
-            np.multiply(state.influence, state.ideas, out=self.buffer.imag)
-            totals = self.complex @ self.buffer
-            np.divide(totals.real, weight, out=self._group)
-            np.divide(totals.imag, weight, out=self._ideas)
+            np.multiply(state.influence, state.group, out=self._real)
+            np.multiply(state.influence, state.ideas, out=self._imag)
+            self.totals.fill(0)
+            matrix = self.complex
+            rows, columns = matrix.shape
+            # scipy's own kernel behind ``matrix @ vector``, summing into a kept array
+            _sparsetools.csr_matvec(
+                rows, columns, matrix.indptr, matrix.indices, matrix.data, self.buffer, self.totals
+            )
+            np.divide(self._total_real, weight, out=self._group)
+            np.divide(self._total_imag, weight, out=self._ideas)
             return self._group, self._ideas
         ideas = _second_thread().submit(
             self._mean, state.influence, state.ideas, weight, self._ideas

@@ -50,3 +50,54 @@ def marginalise(
     state.influence[participants] = after
     nodes, rows = neighbours
     np.add.at(state.weight_sum, nodes, (after - before)[rows])
+
+
+class Marginalisation:
+    """:func:`marginalise` for one fixed set of participants, its per-participant terms kept.
+
+    The participants at home change only when a workshop opens or ends and their
+    protection only in a feedback round, so the model builds one of these per set and
+    applies it day after day; the arithmetic is :func:`marginalise`'s, operation for
+    operation.
+    """
+
+    def __init__(
+        self,
+        participants: NDArray[np.int64],
+        neighbours: tuple[NDArray[np.int64], NDArray[np.int64]],
+        consulted: NDArray[np.bool_],
+        home_identity: NDArray[np.float32],
+        starting_influence: NDArray[np.float32],
+        reentry: ReentryParameters,
+    ) -> None:
+        self.participants = participants
+        self.nodes, self.rows = neighbours
+        self.tolerance = np.float32(reentry.tolerance)
+        self.recovery = np.float32(reentry.recovery)
+        self.pressure = np.float32(reentry.marginalisation) * home_identity[participants]
+        self.protection = np.where(
+            consulted[participants], np.float32(1.0 - reentry.feedback_protection), 1.0
+        ).astype(np.float32)
+        self.starting = starting_influence[participants]
+
+    def apply(self, state: AgentState, network_group: NDArray[np.float32]) -> None:
+        """Lower the influence of participants warmer than their network; let it recover."""
+        participants = self.participants
+        if participants.size == 0:
+            return
+        excess = state.group[participants]
+        excess -= network_group[participants]
+        excess -= self.tolerance
+        np.maximum(excess, np.float32(0.0), out=excess)
+        loss = np.multiply(self.pressure, excess, out=excess)
+        loss *= self.protection
+        np.minimum(loss, np.float32(1.0), out=loss)
+        before = state.influence[participants]
+        after = np.subtract(np.float32(1.0), loss, out=loss)
+        after *= before
+        recovered = self.starting - after
+        recovered *= self.recovery
+        after += recovered
+        state.influence[participants] = after
+        np.subtract(after, before, out=recovered)
+        np.add.at(state.weight_sum, self.nodes, recovered[self.rows])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import NDArray
 
 from tracktwo.engines.simulation.parameters import RipenessParameters, SocietyParameters
 from tracktwo.engines.simulation.state import SocietyState
@@ -55,3 +56,11 @@ def in_stalemate(state: SocietyState, ripeness: RipenessParameters) -> tuple[boo
         state.belief[side] < 0.5 and state.pain[side] >= ripeness.pain_threshold for side in (0, 1)
     )
     return first, second
+
+
+def stalemate_days(
+    belief: NDArray[np.float64], pain: NDArray[np.float64], ripeness: RipenessParameters
+) -> NDArray[np.bool_]:
+    """Tell, for recorded arrays of belief and pain, where :func:`in_stalemate` holds."""
+    stalemated: NDArray[np.bool_] = (belief < 0.5) & (pain >= ripeness.pain_threshold)
+    return stalemated
