@@ -149,12 +149,24 @@ def fit_bridging(
 
     ``shape`` is (n_voters, n_statements). Deterministic for a given ``seed``.
     """
-    params = params or BridgingParameters()
+    seen = sp.csr_matrix((np.ones(len(ratings)), (rows, cols)), shape=shape)
+    rated = sp.csr_matrix((ratings, (rows, cols)), shape=shape)
+    return _fit(seen, rated, (rows, cols, ratings), params or BridgingParameters(), seed)
+
+
+def _fit(
+    seen: sp.csr_matrix,
+    rated: sp.csr_matrix,
+    entries: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray],
+    params: BridgingParameters,
+    seed: int,
+) -> BridgingModel:
+    """Run the ALS sweeps on the (voters, statements) ``seen`` mask and ``rated`` ratings."""
+    rows, cols, ratings = entries
+    shape = seen.shape
     n_voters, n_statements = shape
     n = max(len(ratings), 1)
     rng = np.random.default_rng(seed)
-    seen = sp.csr_matrix((np.ones(len(ratings)), (rows, cols)), shape=shape)
-    rated = sp.csr_matrix((ratings, (rows, cols)), shape=shape)
     seen_t, rated_t = seen.T.tocsr(), rated.T.tocsr()
     voter_count = np.asarray(seen.sum(axis=1)).ravel()
     statement_count = np.asarray(seen.sum(axis=0)).ravel()
@@ -223,6 +235,11 @@ def bridging(
     votes: VoteMatrix, params: BridgingParameters | None = None, seed: int = 0
 ) -> tuple[BridgingModel, pd.DataFrame]:
     """Fit the model to a vote matrix and return it with its statement table."""
-    rows, cols, ratings = ratings_from_votes(votes)
-    model = fit_bridging(rows, cols, ratings, votes.shape, params, seed)
+    entries = ratings_from_votes(votes)
+    values, seen = votes.values_csr(), votes.seen_csr()
+    if votes.moderated_out.any():
+        keep = sp.diags((~votes.moderated_out).astype(np.float64))
+        values, seen = (values @ keep).tocsr(), (seen @ keep).tocsr()
+    rated = ((values + seen) * 0.5).tocsr()
+    model = _fit(seen, rated, entries, params or BridgingParameters(), seed)
     return model, bridging_table(votes, model)

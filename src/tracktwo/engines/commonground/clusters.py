@@ -116,13 +116,18 @@ def _weighted_centers(
 ) -> tuple[FloatArray, FloatArray]:
     """Return (centres (k, d), member counts (k,)); a centre with no members is NaN."""
     members = labels >= 0
-    lab = labels[members]
+    everyone = bool(members.all())
+    lab = labels if everyone else labels[members]
+    inside = points if everyone else points[members]
+    dims = range(inside.shape[1])
     counts = np.bincount(lab, minlength=k).astype(np.float64)
-    w = np.ones(int(members.sum())) if weights is None else weights[members]
-    totals = np.bincount(lab, weights=w, minlength=k)
-    sums = np.column_stack(
-        [np.bincount(lab, weights=w * points[members, d], minlength=k) for d in range(2)]
-    )
+    if weights is None:
+        totals = counts
+        sums = np.column_stack([np.bincount(lab, inside[:, d], k) for d in dims])
+    else:
+        w = weights if everyone else weights[members]
+        totals = np.bincount(lab, weights=w, minlength=k).astype(np.float64)
+        sums = np.column_stack([np.bincount(lab, w * inside[:, d], k) for d in dims])
     with np.errstate(invalid="ignore", divide="ignore"):
         centers = sums / totals[:, None]
     return centers, counts

@@ -284,22 +284,21 @@ def snapshot(
     live = ~votes.moderated_out
     entry_live = live[votes.cols]
     shape = votes.shape
-    values = sp.csr_matrix(
-        (
-            votes.values[entry_live].astype(np.float64),
-            (votes.rows[entry_live], votes.cols[entry_live]),
-        ),
-        shape=shape,
-    )
-    seen = sp.csr_matrix(
-        (np.ones(int(entry_live.sum())), (votes.rows[entry_live], votes.cols[entry_live])),
-        shape=shape,
-    )
+    values, seen = live_columns(votes)
     voted_columns = np.bincount(votes.cols, minlength=shape[1]) > 0
     n_moderated = int((votes.moderated_out & voted_columns).sum())
     data = CenteredVotes.from_votes(values, seen)
     live_votes = np.bincount(votes.rows[entry_live], minlength=shape[0]).astype(np.int64)
     return update(PolisState(), data, live_votes, votes.votes_per_voter(), n_moderated, params, rng)
+
+
+def live_columns(votes: VoteMatrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Return (values, seen) CSR matrices with the moderated-out statements' columns zeroed."""
+    values, seen = votes.values_csr(), votes.seen_csr()
+    if not votes.moderated_out.any():
+        return values, seen
+    keep = sp.diags((~votes.moderated_out).astype(np.float64))
+    return (values @ keep).tocsr(), (seen @ keep).tocsr()
 
 
 def replay(

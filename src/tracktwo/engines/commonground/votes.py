@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -77,17 +78,28 @@ class VoteMatrix:
         """Return the number of stored votes."""
         return len(self.rows)
 
-    def values_csr(self) -> sp.csr_matrix:
-        """Return the votes as a CSR matrix of float64 (passes and missing both read 0)."""
-        return sp.csr_matrix(
-            (self.values.astype(np.float64), (self.rows, self.cols)), shape=self.shape
-        )
-
-    def seen_csr(self) -> sp.csr_matrix:
-        """Return the CSR mask with 1.0 wherever the voter voted (pass included)."""
-        return sp.csr_matrix(
+    @cached_property
+    def _csr(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Build (values, seen) once; both share one sparsity pattern."""
+        seen = sp.csr_matrix(
             (np.ones(self.n_votes, np.float64), (self.rows, self.cols)), shape=self.shape
         )
+        seen.sum_duplicates()
+        values = sp.csr_matrix(
+            (self.values.astype(np.float64), (self.rows, self.cols)), shape=self.shape
+        )
+        return values, seen
+
+    def values_csr(self) -> sp.csr_matrix:
+        """Return the votes as a CSR matrix of float64 (passes and missing both read 0).
+
+        Built once and shared: treat it as read-only.
+        """
+        return self._csr[0]
+
+    def seen_csr(self) -> sp.csr_matrix:
+        """Return the CSR mask with 1.0 wherever the voter voted (pass included); read-only."""
+        return self._csr[1]
 
     def votes_per_voter(self) -> IntArray:
         """Return the number of statements each voter voted on, shape (n_voters,)."""
