@@ -68,9 +68,12 @@ class SimulationResult:
 def _neighbours(
     matrix: Any, agents: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    rows = matrix[agents]
-    nodes = rows.indices.astype(np.int64)
-    owner = np.repeat(np.arange(agents.size, dtype=np.int64), np.diff(rows.indptr))
+    """Return the neighbours of ``agents`` (CSR rows, in order) and the position of each's agent."""
+    starts = matrix.indptr[agents].astype(np.int64)
+    degree = matrix.indptr[agents + 1].astype(np.int64) - starts
+    owner = np.repeat(np.arange(agents.size, dtype=np.int64), degree)
+    first = np.repeat(starts - np.concatenate(([0], np.cumsum(degree)[:-1])), degree)
+    nodes = matrix.indices[first + np.arange(owner.size, dtype=np.int64)].astype(np.int64)
     return nodes, owner
 
 
@@ -131,7 +134,7 @@ class Simulation:
         self.baseline_group = np.full(self.population.size, np.nan, dtype=np.float32)
         self._by_society: tuple[NDArray[np.int64], NDArray[np.int64]] = (_EMPTY, _EMPTY)
         self._at_home: dict[bool, _AtHome] = {}
-        self._network = NetworkProduct(self.population.within)
+        self._network = NetworkProduct(self.population.within, self.population.rings)
         self._sums = BlockSums(self.population)
         self._decision_makers = tuple(
             self.population.block(society, AgentRole.DECISION_MAKER) for society in (0, 1)

@@ -54,6 +54,9 @@ class Population:
     influence: NDArray[np.float32]
     group_image: NDArray[np.float32]
     individual_image: NDArray[np.float32]
+    rings: tuple[NDArray[np.int64], ...] = ()
+    """Each society's members (agent indices) in the order of its small world's ring, when
+    the network was built on one: lets the daily product take the ring's links as a band."""
 
     @property
     def size(self) -> int:
@@ -105,6 +108,7 @@ def build_population(parameters: ModelParameters, rng: np.random.Generator) -> P
     targets: list[NDArray[np.int64]] = []
     bounds: list[tuple[int, int, int, int]] = []
     traits: list[tuple[NDArray[np.float32], ...]] = []
+    rings: list[NDArray[np.int64]] = []
     offset = 0
     for society in parameters.societies:
         seats = ring_seats((society.ordinary, society.elites, society.decision_makers), rng)
@@ -118,6 +122,7 @@ def build_population(parameters: ModelParameters, rng: np.random.Generator) -> P
             )
             elites = rng.integers(elite_start, dm_start, dms.size)
             source, target = np.concatenate([source, dms]), np.concatenate([target, elites])
+        rings.append(seats + offset)
         sources.append(source + offset)
         targets.append(target + offset)
         bounds.append((offset, offset + elite_start, offset + dm_start, offset + society.members))
@@ -146,4 +151,5 @@ def build_population(parameters: ModelParameters, rng: np.random.Generator) -> P
         influence=influence,
         group_image=group,
         individual_image=individual,
+        rings=tuple(rings),
     )
