@@ -77,7 +77,8 @@ def block_starts(population: Population) -> NDArray[np.intp]:
 
 BLOCKWISE_FROM = 1 << 18
 """From this many agents on, sum block by block (pairwise float32, fast on long arrays);
-below it, one ``reduceat`` over all quantities in float64 (fewer calls on short arrays)."""
+below it, one float32 ``reduceat`` over all five quantities at once (fewer calls on short
+arrays). Either way the sums are float32's, to its rounding, and reported as float64."""
 
 
 class BlockSums:
@@ -109,8 +110,8 @@ class BlockSums:
             np.copyto(stack[_GROUP : _INDIVIDUAL + 1], images)
             np.square(images, out=stack[_GROUP_SQUARES : _INDIVIDUAL_SQUARES + 1])
             np.copyto(stack[_IDEAS], state.ideas)
-            sums: NDArray[np.float64] = np.add.reduceat(
-                stack, self.starts, axis=1, dtype=np.float64
+            sums: NDArray[np.float64] = np.add.reduceat(stack, self.starts, axis=1).astype(
+                np.float64
             )
             return sums
         squares = self._buffer(2, size)
