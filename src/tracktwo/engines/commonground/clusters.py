@@ -159,6 +159,35 @@ def cold_start(points: FloatArray, k: int) -> Clustering:
     )
 
 
+def _merge_identical(
+    ids: IntArray, centers: FloatArray, counts: FloatArray, labels: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Merge clusters with identical centres (``uniqify-clusters``); return (ids, labels).
+
+    The merged cluster keeps the id of the one with more members (on a tie, the later one)
+    and the position of the first.
+    """
+    id_list = list(ids)
+    member_counts = list(counts)
+    merged_into: dict[tuple[float, ...], int] = {}
+    keep: list[int] = []
+    remap = np.arange(len(id_list))
+    for index, center in enumerate(tuple(c) for c in centers):
+        target = merged_into.get(center)
+        if target is None:
+            merged_into[center] = index
+            keep.append(index)
+            continue
+        if member_counts[index] >= member_counts[target]:
+            id_list[target] = id_list[index]
+        member_counts[target] += member_counts[index]
+        remap[index] = target
+    position = {old: new for new, old in enumerate(keep)}
+    slot_of = np.array([position[remap[i]] for i in range(len(id_list))], dtype=np.int64)
+    merged_labels = np.where(labels >= 0, slot_of[np.maximum(labels, 0)], -1)
+    return np.array([id_list[i] for i in keep], dtype=np.int64), merged_labels
+
+
 def warm_start(
     points: FloatArray, k: int, previous: Clustering, weights: FloatArray | None = None
 ) -> Clustering:
@@ -171,29 +200,10 @@ def warm_start(
     if not alive.any():
         return cold_start(points, k)
     slot = np.cumsum(alive) - 1
-    ids = list(previous.ids[alive])
-    member_counts = list(counts[alive])
-    center_list = [tuple(c) for c in centers[alive]]
     labels = np.where(previous.labels >= 0, slot[np.maximum(previous.labels, 0)], -1)
-    labels = np.where(alive[np.maximum(previous.labels, 0)] | (previous.labels < 0), labels, -1)
-    # merge clusters whose centres are identical; the larger keeps its id (ties: the later)
-    merged_into: dict[tuple[float, ...], int] = {}
-    keep: list[int] = []
-    remap = np.arange(len(ids))
-    for index, center in enumerate(center_list):
-        target = merged_into.get(center)
-        if target is None:
-            merged_into[center] = index
-            keep.append(index)
-            continue
-        if member_counts[index] >= member_counts[target]:
-            ids[target] = ids[index]
-        member_counts[target] += member_counts[index]
-        remap[index] = target
-    position = {old: new for new, old in enumerate(keep)}
-    slot_of = np.array([position[remap[i]] for i in range(len(ids))], dtype=np.int64)
-    labels = np.where(labels >= 0, slot_of[np.maximum(labels, 0)], -1)
-    ids_array = np.array([ids[i] for i in keep], dtype=np.int64)
+    ids_array, alive_centers, alive_counts = previous.ids[alive], centers[alive], counts[alive]
+    if count_distinct_rows(alive_centers) < len(alive_centers):
+        ids_array, labels = _merge_identical(ids_array, alive_centers, alive_counts, labels)
     possible = k if len(ids_array) >= k else min(k, count_distinct_rows(points))
     while True:
         centers, counts = _weighted_centers(points, labels, len(ids_array), weights)

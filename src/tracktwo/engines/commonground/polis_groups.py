@@ -387,16 +387,22 @@ class _GrowingVotes:
         if not self.moments or len(r) == 0:
             return
         touched, position = np.unique(r, return_inverse=True)
+        used, slot = np.unique(c, return_inverse=True)
+        dv = np.zeros((len(touched), len(used)))
+        dm = np.zeros((len(touched), len(used)))
+        dv[position, slot] = delta_values
+        dm[position, slot] = delta_seen
         new_values, new_seen = self.values[touched], self.seen[touched]
-        shape = (n_columns, len(touched))
-        dv = sp.csr_matrix((delta_values, (c, position)), shape=shape)
-        dm = sp.csr_matrix((delta_seen, (c, position)), shape=shape)
-        # (V + D)'(V + D) - V'V = D'V_new + V_new'D - D'D, and likewise for the mixed terms
-        vv_part = np.asarray(dv @ new_values)
-        self.vv += vv_part + vv_part.T - (dv @ dv.T).toarray()
-        self.vm += np.asarray(dv @ new_seen) + np.asarray(dm @ new_values).T - (dv @ dm.T).toarray()
-        mm_part = np.asarray(dm @ new_seen)
-        self.mm += mm_part + mm_part.T - (dm @ dm.T).toarray()
+        block = np.ix_(used, used)
+        # (V + D)'(V + D) - V'V = D'V_new + V_new'D - D'D; D is nonzero in `used` columns only
+        for moment, left, right, left_rows, right_rows in (
+            (self.vv, dv, dv, new_values, new_values),
+            (self.vm, dv, dm, new_values, new_seen),
+            (self.mm, dm, dm, new_seen, new_seen),
+        ):
+            moment[used, :] += left.T @ right_rows
+            moment[:, used] += (right.T @ left_rows).T
+            moment[block] -= left.T @ right
 
     def view(
         self, n_voters: int, n_columns: int
