@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -91,3 +92,14 @@ def test_the_opinion_map_draws_voters_and_statements(result, tmp_path):
     assert len(figure.axes) == 1
     path = save_opinion_map(result, tmp_path / "map.png")
     assert path.stat().st_size > 1000
+
+
+def test_a_moderated_out_statement_appears_in_no_result(planted):
+    moderated = planted.votes.moderated_out.copy()
+    moderated[BRIDGE] = True
+    votes = dataclasses.replace(planted.votes, moderated_out=moderated)
+    result = analyze(votes, communities=planted.groups)
+    assert BRIDGE not in set(result.statements["statement"])
+    assert BRIDGE not in set(result.representative["statement"])
+    assert result.community_support is not None
+    assert BRIDGE not in set(result.community_support["statement"])

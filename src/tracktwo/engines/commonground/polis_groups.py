@@ -162,6 +162,7 @@ def update(
     rng: np.random.Generator,
     n_updates: int = 1,
     gram: GramVotes | None = None,
+    n_columns: int | None = None,
 ) -> PolisGroups:
     """Recompute Pol.is's groups for the votes so far and advance ``state``.
 
@@ -171,8 +172,11 @@ def update(
     moderated-out statements included, as Pol.is's ``user-vote-counts`` does;
     ``n_moderated_columns`` is how many of the columns are moderated-out statements.
     ``gram``, when given, is ``C.T @ C`` of the centred votes (a replay keeps it up to date).
+    ``n_columns`` is the number of statements anyone voted on (Pol.is's ``n-cmts``), if the
+    matrix also holds statements nobody voted on yet.
     """
-    n_voters, n_columns = data.shape
+    n_voters = data.shape[0]
+    n_columns = data.shape[1] if n_columns is None else n_columns
     source: CenteredVotes | GramVotes = data if gram is None else gram
     components = principal_components(
         source, params.pca, rng, start=state.components, n_rows=n_voters
@@ -281,15 +285,17 @@ def snapshot(
     """Compute Pol.is's groups from the final votes in one update (no history), all sparse."""
     params = params or PolisParameters()
     rng = np.random.default_rng(seed)
-    live = ~votes.moderated_out
-    entry_live = live[votes.cols]
-    shape = votes.shape
+    entry_live = ~votes.moderated_out[votes.cols]
     values, seen = live_columns(votes)
-    voted_columns = np.bincount(votes.cols, minlength=shape[1]) > 0
+    voted_columns = np.bincount(votes.cols, minlength=votes.shape[1]) > 0
     n_moderated = int((votes.moderated_out & voted_columns).sum())
     data = CenteredVotes.from_votes(values, seen)
-    live_votes = np.bincount(votes.rows[entry_live], minlength=shape[0]).astype(np.int64)
-    return update(PolisState(), data, live_votes, votes.votes_per_voter(), n_moderated, params, rng)
+    live_votes = np.bincount(votes.rows[entry_live], minlength=votes.shape[0]).astype(np.int64)
+    counts = votes.votes_per_voter()
+    return update(
+        PolisState(), data, live_votes, counts, n_moderated, params, rng,
+        n_columns=int(voted_columns.sum()),
+    )  # fmt: skip
 
 
 def live_columns(votes: VoteMatrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
