@@ -78,3 +78,17 @@ def test_the_matrix_holds_exactly_one_entry_per_voter_and_statement(events):
     expected = frame.groupby(["voter", "statement"])["vote"].last()
     got = votes.to_frame().set_index(["voter", "statement"])["vote"].sort_index()
     assert got.to_dict() == expected.sort_index().to_dict()
+
+
+def test_vote_times_may_be_datetimes_and_become_seconds():
+    frame = pd.DataFrame(
+        {
+            "voter": [1, 2],
+            "statement": [1, 1],
+            "vote": [1, -1],
+            "time": pd.to_datetime(["2024-01-01 10:00:00", "2024-01-01 10:00:30"], utc=True),
+        }
+    )
+    votes = VoteMatrix.from_frame(frame)
+    assert votes.times is not None
+    assert votes.times[1] - votes.times[0] == pytest.approx(30.0)

@@ -146,9 +146,10 @@ class VoteMatrix:
     ) -> VoteMatrix:
         """Build the matrix from a long frame of votes; a voter's latest vote on a statement wins.
 
-        With a ``time`` column, rows are ordered by time first (ties keep frame order), voters
-        and statements are numbered in the order they first appear, and each entry keeps the
-        time of its latest vote. ``statements`` adds statements nobody voted on yet.
+        With a ``time`` column (seconds, or datetimes), rows are ordered by time first (ties
+        keep frame order), voters and statements are numbered in the order they first appear,
+        and each entry keeps the time (in seconds) of its latest vote. ``statements`` adds
+        statements nobody voted on yet.
         """
         for column in (voter, statement, vote):
             if column not in votes.columns:
@@ -182,8 +183,16 @@ class VoteMatrix:
         last = np.sort(len(keys) - 1 - last_from_end)
         times = None
         if time_column is not None:
-            raw_times = pd.to_numeric(frame[time_column], errors="coerce")
-            times = np.asarray(raw_times, dtype=np.float64)[last]
+            stamps: Any = frame[time_column]
+            if pd.api.types.is_datetime64_any_dtype(stamps):
+                seconds = (stamps - pd.Timestamp(0, tz=stamps.dt.tz)).dt.total_seconds()
+            else:
+                seconds = pd.to_numeric(stamps, errors="coerce")
+            times = np.asarray(seconds, dtype=np.float64)[last]
+            if np.isnan(times).any():
+                raise ValidationError(
+                    f"a vote has no usable {time_column!r}; give seconds or dates"
+                )
         moderated = set(moderated_out)
         return cls(
             voter_ids=np.asarray(voter_ids, dtype=object),
