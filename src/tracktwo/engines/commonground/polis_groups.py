@@ -55,8 +55,8 @@ class PolisParameters:
     """Pol.is's own settings (``base-conv-update-graph`` defaults); not tuned per conversation.
 
     ``replay_gap_seconds``: during a replay, votes closer in time than this are taken in
-    one update (Pol.is's poller takes whatever arrived since its last pass).
-    ``replay_max_updates`` bounds the number of updates; wider gaps are used when needed.
+    one update (Pol.is's poller looks every second and takes whatever arrived since).
+    ``replay_max_updates`` bounds the cost: beyond it, updates start at the longest pauses.
     ``replay_max_cells``: above this many voter x statement cells a replay computes the final
     snapshot only (Pol.is too leaves its step-by-step path for large conversations, for a
     sampled one).
