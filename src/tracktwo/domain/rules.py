@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import TypeVar
 
 from tracktwo.errors import PartySizeError, ValidationError
 
@@ -12,6 +14,8 @@ MAX_PER_PARTY = 6
 PRELIMINARY_HOURS = (4.0, 5.0)
 SUPPORT_THRESHOLD = 3.5
 RATING_SCALE = (1, 5)
+
+Choice = TypeVar("Choice", bound=StrEnum)
 
 KELMAN_GROUND_RULES: dict[str, str] = {
     "privacy": "what is said stays in the room: no publicity, no record, no audience",
@@ -97,3 +101,12 @@ def supported_by_all(mean_by_party: Mapping[str, float], parties: Iterable[str])
     return all(
         party in mean_by_party and mean_by_party[party] >= SUPPORT_THRESHOLD for party in parties
     )
+
+
+def require_choice(kind: type[Choice], value: str, what: str) -> Choice:
+    """Return the member of ``kind`` named ``value``, or say which values are allowed."""
+    try:
+        return kind(value)
+    except ValueError:
+        options = ", ".join(item.value for item in kind)
+        raise ValidationError(f"{what} {value!r} is not one of: {options}") from None

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.rules import require_text, require_unit_interval
+from tracktwo.domain.rules import require_choice, require_text, require_unit_interval
 from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
 from tracktwo.engines.ripeness import PartyAssessment, RipenessTimeline, ripeness_timeline
 from tracktwo.errors import ValidationError
@@ -17,14 +17,6 @@ from tracktwo.services.access import require_operator
 from tracktwo.store.database import Store
 from tracktwo.store.models import ConflictRow, PartyRow, RipenessAssessmentRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
-
-
-def _enum(kind: type[Any], value: str, what: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        options = ", ".join(item.value for item in kind)
-        raise ValidationError(f"{what} {value!r} is not one of: {options}") from None
 
 
 def create_conflict(
@@ -54,8 +46,8 @@ def create_conflict(
         conflict = ConflictRow(
             name=require_text("conflict name", name, max_length=200),
             context=context.strip(),
-            stage=_enum(NegotiationStage, stage, "negotiation stage").value,
-            kind=_enum(ConflictKind, kind, "conflict kind").value,
+            stage=require_choice(NegotiationStage, stage, "negotiation stage").value,
+            kind=require_choice(ConflictKind, kind, "conflict kind").value,
             misperception_share=require_unit_interval("misperception share", misperception_share),
             diagnosis_note=diagnosis_note.strip(),
             created_at=now(),

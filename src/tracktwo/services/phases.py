@@ -13,7 +13,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from tracktwo.domain.actors import Actor, ActorKind
-from tracktwo.domain.rules import require_rating, require_text, supported_by_all
+from tracktwo.domain.rules import require_choice, require_rating, require_text, supported_by_all
 from tracktwo.domain.vocabulary import (
     BasicNeed,
     ConcernKind,
@@ -41,14 +41,6 @@ from tracktwo.store.unit_of_work import UnitOfWork, now
 SPACES = ("preliminary", "joint")
 
 
-def _choice(kind: type[Any], value: str, what: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        options = ", ".join(item.value for item in kind)
-        raise ValidationError(f"{what} {value!r} is not one of: {options}") from None
-
-
 def state_concern(
     store: Store,
     actor: Actor,
@@ -72,8 +64,10 @@ def state_concern(
             workshop_id=workshop_id,
             party_id=member.party_id,
             space=space,
-            kind=_choice(ConcernKind, kind, "concern kind").value,
-            basic_need=_choice(BasicNeed, basic_need, "basic need").value if basic_need else None,
+            kind=require_choice(ConcernKind, kind, "concern kind").value,
+            basic_need=require_choice(BasicNeed, basic_need, "basic need").value
+            if basic_need
+            else None,
             text_enc=b"",
             created_at=now(),
         )
@@ -203,7 +197,7 @@ def name_constraint(store: Store, actor: Actor, workshop_id: UUID, *, kind: str,
         row = ConstraintRow(
             workshop_id=workshop_id,
             party_id=member.party_id,
-            kind=_choice(ConstraintKind, kind, "constraint kind").value,
+            kind=require_choice(ConstraintKind, kind, "constraint kind").value,
             text_enc=b"",
             created_at=now(),
         )
@@ -268,8 +262,8 @@ def log_intervention(
         require_manager(uow, actor, workshop_id)
         row = InterventionRow(
             workshop_id=workshop_id,
-            phase=_choice(Phase, phase, "phase").value,
-            kind=_choice(InterventionKind, kind, "intervention kind").value,
+            phase=require_choice(Phase, phase, "phase").value,
+            kind=require_choice(InterventionKind, kind, "intervention kind").value,
             at=now(),
         )
         uow.add(row)

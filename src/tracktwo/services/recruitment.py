@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import (
     REQUIRED_BRIEFING_RULES,
+    require_choice,
     require_ground_rules,
     require_text,
     require_unit_interval,
@@ -80,11 +81,7 @@ def add_candidate(
     with UnitOfWork(store) as uow:
         workshop = require_manager(uow, actor, workshop_id)
         party_id = _party_by_name(uow, workshop, party)
-        try:
-            chosen_role = Role(role)
-        except ValueError:
-            roles = ", ".join(r.value for r in Role)
-            raise ValidationError(f"role {role!r} is not one of: {roles}") from None
+        chosen_role = require_choice(Role, role, "role")
         if key_person:
             existing = uow.all(
                 select(CandidateRow).where(
@@ -194,11 +191,7 @@ def record_briefing(
         candidate = uow.get(CandidateRow, candidate_id, "candidate")
         require_manager(uow, actor, candidate.workshop_id)
         rules = require_ground_rules(ground_rules)
-        try:
-            outcome = Commitment(commitment)
-        except ValueError:
-            options = ", ".join(c.value for c in Commitment)
-            raise ValidationError(f"commitment {commitment!r} is not one of: {options}") from None
+        outcome = require_choice(Commitment, commitment, "commitment")
         if outcome is Commitment.GIVEN:
             undiscussed = [
                 *(["purposes"] if not purposes else []),
