@@ -65,4 +65,3 @@ def session(request: Request) -> dict[str, Any]:
         "round": request.session.get("round"),
         "csrf": request.session.get("csrf"),
     }
-
