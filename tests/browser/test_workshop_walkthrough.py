@@ -62,6 +62,7 @@ def test_a_whole_workshop_in_the_browser(
     a.goto(link_a)
     b.goto(link_b)
     assert "/joint" in a.url and "/joint" in b.url
+    joint_a = a.url
 
     # Party A states a concern; party B restates it; A accepts the restatement.
     concern = "that our fishermen lose the northern bay"
@@ -94,6 +95,18 @@ def test_a_whole_workshop_in_the_browser(
         idea_card.get_by_role("button", name="Rate").click()
     b.reload()
     assert "supported by both" in b.locator("article", has_text=idea).inner_text()
+
+    # Each participant's own preliminary space and the survey pass the same checks.
+    a.get_by_role("link", name="Your party's preliminary space").click()
+    a.get_by_role("heading", name=re.compile("Preliminary space")).wait_for()
+    _shoot(a, screenshots, "03b-preliminary-space")
+    a.goto(joint_a)
+    a.get_by_role("link", name="Survey", exact=True).click()
+    a.fill("#m-thermometer-group", "55")
+    a.get_by_role("button", name="Save my answers").click()
+    a.get_by_text("your answers are saved without your name").wait_for()
+    _shoot(a, screenshots, "03c-survey")
+    a.goto(joint_a)
 
     # Live discussion between the two parties.
     a.get_by_role("link", name=re.compile("Live discussion")).first.click()
