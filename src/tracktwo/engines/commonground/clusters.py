@@ -75,9 +75,11 @@ _CHUNK_CELLS = 200_000
 _SINGLE_PRECISION_POINTS = 50_000
 
 
-def _nearest(points: FloatArray, centers: FloatArray) -> tuple[IntArray, FloatArray]:
+def _nearest(
+    points: FloatArray, centers: FloatArray, *, distances: bool = True
+) -> tuple[IntArray, FloatArray]:
     """Return each point's nearest centre (the last one on a tie, as Clojure's ``min-key``)
-    and the squared distance to it.
+    and the squared distance to it (left empty unless ``distances``).
 
     Only ``|c|^2 - 2 x.c`` varies with the centre, so the argmin skips ``|x|^2``; points go
     through a small reused buffer, so a million of them need no more memory than a few.
@@ -87,28 +89,30 @@ def _nearest(points: FloatArray, centers: FloatArray) -> tuple[IntArray, FloatAr
     n, k = len(points), len(centers)
     dtype: type[np.floating[Any]] = np.float32 if n >= _SINGLE_PRECISION_POINTS else np.float64
     nearest = np.empty(n, dtype=np.int64)
-    closest = np.empty(n, dtype=np.float64)
+    closest = np.empty(n if distances else 0, dtype=np.float64)
     backwards = np.ascontiguousarray(centers[::-1], dtype=dtype).T
     lengths = (backwards * backwards).sum(axis=0)
+    # x.(-2c) is exactly -2 (x.c): scaling by a power of two rounds the same
+    doubled = backwards * -2.0
     step = max(1, min(n, _CHUNK_CELLS // max(k, 1)))
     buffer = np.empty((step, k), dtype=dtype)
     compact = points.astype(dtype, copy=False)
     for start in range(0, n, step):
         chunk = compact[start : start + step]
         block = buffer[: len(chunk)]
-        np.matmul(chunk, backwards, out=block)
-        block *= -2.0
+        np.matmul(chunk, doubled, out=block)
         block += lengths
         first = np.argmin(block, axis=1)
         nearest[start : start + step] = k - 1 - first
-        best = block[np.arange(len(block)), first] + (chunk * chunk).sum(axis=1)
-        closest[start : start + step] = np.maximum(best, 0.0)
+        if distances:
+            best = block[np.arange(len(block)), first] + (chunk * chunk).sum(axis=1)
+            closest[start : start + step] = np.maximum(best, 0.0)
     return nearest, closest
 
 
 def _nearest_last(points: FloatArray, centers: FloatArray) -> IntArray:
     """Return each point's nearest centre, the last one on a tie (Clojure's ``min-key``)."""
-    return _nearest(points, centers)[0]
+    return _nearest(points, centers, distances=False)[0]
 
 
 def _weighted_centers(
@@ -119,17 +123,23 @@ def _weighted_centers(
     everyone = bool(members.all())
     lab = labels if everyone else labels[members]
     inside = points if everyone else points[members]
-    dims = range(inside.shape[1])
+    sums = np.empty((k, inside.shape[1]))
     counts = np.bincount(lab, minlength=k).astype(np.float64)
     if weights is None:
         totals = counts
-        sums = np.column_stack([np.bincount(lab, inside[:, d], k) for d in dims])
+        for d in range(sums.shape[1]):
+            sums[:, d] = np.bincount(lab, inside[:, d], k)
     else:
         w = weights if everyone else weights[members]
-        totals = np.bincount(lab, weights=w, minlength=k).astype(np.float64)
-        sums = np.column_stack([np.bincount(lab, w * inside[:, d], k) for d in dims])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centers = sums / totals[:, None]
+        totals = np.asarray(np.bincount(lab, w, k), dtype=np.float64)
+        for d in range(sums.shape[1]):
+            sums[:, d] = np.bincount(lab, w * inside[:, d], k)
+    empty = totals == 0
+    if not empty.any():
+        sums /= totals[:, None]
+        return sums, counts
+    centers = np.full(sums.shape, np.nan)
+    np.divide(sums, totals[:, None], out=centers, where=~empty[:, None])
     return centers, counts
 
 
@@ -137,8 +147,11 @@ def count_distinct_rows(points: FloatArray) -> int:
     """Return the number of distinct rows of ``points``."""
     if len(points) == 0:
         return 0
-    rows = np.ascontiguousarray(points, dtype=np.float64)
-    return len(np.unique(rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))))
+    # rows are the same when their bytes are (as a void view compares them): sort the bit
+    # patterns and count the changes
+    keys = np.ascontiguousarray(points, dtype=np.float64).view(np.int64)
+    ordered = keys[np.lexsort(keys.T[::-1])]
+    return 1 + int(np.count_nonzero((ordered[1:] != ordered[:-1]).any(axis=1)))
 
 
 def first_distinct_rows(points: FloatArray, k: int) -> IntArray:
@@ -197,16 +210,26 @@ def warm_start(
     """
     centers, counts = _weighted_centers(points, previous.labels, previous.k, weights)
     alive = counts > 0
-    if not alive.any():
-        return cold_start(points, k)
-    slot = np.cumsum(alive) - 1
-    labels = np.where(previous.labels >= 0, slot[np.maximum(previous.labels, 0)], -1)
-    ids_array, alive_centers, alive_counts = previous.ids[alive], centers[alive], counts[alive]
+    if alive.size and alive.all():
+        labels = previous.labels
+        ids_array, alive_centers, alive_counts = previous.ids, centers, counts
+    else:
+        if not alive.any():
+            return cold_start(points, k)
+        slot = np.cumsum(alive) - 1
+        labels = np.where(previous.labels >= 0, slot[np.maximum(previous.labels, 0)], -1)
+        ids_array, alive_centers, alive_counts = previous.ids[alive], centers[alive], counts[alive]
+    # without a merge, the recentred live clusters are what recentring on `labels` gives
+    centers = alive_centers
+    stale = False
     if count_distinct_rows(alive_centers) < len(alive_centers):
         ids_array, labels = _merge_identical(ids_array, alive_centers, alive_counts, labels)
+        stale = True
     possible = k if len(ids_array) >= k else min(k, count_distinct_rows(points))
     while True:
-        centers, counts = _weighted_centers(points, labels, len(ids_array), weights)
+        if stale:
+            centers = _weighted_centers(points, labels, len(ids_array), weights)[0]
+        stale = True
         if len(ids_array) >= possible:
             break
         live = ~np.isnan(centers).any(axis=1)
@@ -231,9 +254,9 @@ def _sorted_centers(centers: FloatArray) -> FloatArray:
     return centers[order]
 
 
-def _settled(old: FloatArray, new: FloatArray) -> bool:
-    """Pol.is's ``same-clustering?``: sorted centres all moved less than 0.01."""
-    before, after = _sorted_centers(old), _sorted_centers(new)
+def _settled_sorted(before: FloatArray, after: FloatArray) -> bool:
+    """Pol.is's ``same-clustering?``: the centres, each set sorted by :func:`_sorted_centers`,
+    all moved less than 0.01."""
     common = min(len(before), len(after))
     moved = np.sqrt(((before[:common] - after[:common]) ** 2).sum(axis=1))
     return bool(np.all(moved < SAME_CLUSTERING_DISTANCE))
@@ -244,19 +267,26 @@ def lloyd(
 ) -> Clustering:
     """Run Pol.is's ``cluster-step`` from ``start`` until the centres settle or iterations end."""
     ids, centers = start.ids, start.centers
-    labels = start.labels
+    # each step's sorted new centres are the next step's sorted old ones
+    sorted_old = _sorted_centers(centers)
     remaining = max_iters
     while True:
         nearest = _nearest_last(points, centers)
         new_centers, counts = _weighted_centers(points, nearest, len(ids), weights)
         alive = counts > 0
-        slot = np.cumsum(alive) - 1
-        labels = slot[nearest].astype(np.int64)
-        new_ids = ids[alive]
-        new_centers = new_centers[alive]
-        if remaining == 0 or _settled(centers, new_centers):
+        if alive.all():
+            labels, new_ids = nearest, ids
+        else:
+            slot = np.cumsum(alive) - 1
+            labels = slot[nearest].astype(np.int64)
+            new_ids = ids[alive]
+            new_centers = new_centers[alive]
+        if remaining == 0:
             return Clustering(ids=new_ids, centers=new_centers, labels=labels)
-        ids, centers = new_ids, new_centers
+        sorted_new = _sorted_centers(new_centers)
+        if _settled_sorted(sorted_old, sorted_new):
+            return Clustering(ids=new_ids, centers=new_centers, labels=labels)
+        ids, centers, sorted_old = new_ids, new_centers, sorted_new
         remaining -= 1
 
 
@@ -301,18 +331,21 @@ def silhouette(distances: FloatArray, labels: IntArray) -> float:
     k = int(labels.max()) + 1
     if k < 2:
         return 0.0
-    one_hot = np.zeros((n, k))
-    one_hot[np.arange(n), labels] = 1.0
-    sums = distances @ one_hot
-    sizes = one_hot.sum(axis=0)
     rows = np.arange(n)
+    one_hot = np.zeros((n, k))
+    one_hot[rows, labels] = 1.0
+    sums = distances @ one_hot
+    sizes = np.bincount(labels, minlength=k).astype(np.float64)
     own_size = sizes[labels] - 1.0
     alone = own_size == 0
     a = sums[rows, labels] / np.where(alone, 1.0, own_size)
-    means = sums / np.where(sizes == 0, 1.0, sizes)[None, :]
+    empty = sizes == 0
+    means = sums / np.where(empty, 1.0, sizes)
     means[rows, labels] = np.inf
-    means[:, sizes == 0] = np.inf
+    if empty.any():
+        means[:, empty] = np.inf
     b = means.min(axis=1)
     larger = np.maximum(a, b)
-    scores = np.where(alone | (larger == 0), 0.0, (b - a) / np.where(larger == 0, 1.0, larger))
+    zero = larger == 0
+    scores = np.where(alone | zero, 0.0, (b - a) / np.where(zero, 1.0, larger))
     return float(scores.mean())

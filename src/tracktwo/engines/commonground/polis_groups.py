@@ -131,6 +131,9 @@ def _in_conversation(
 
 
 def _sorted_by_id(clustering: Clustering) -> Clustering:
+    ids = clustering.ids
+    if bool((ids[1:] > ids[:-1]).all()):
+        return clustering
     order = np.argsort(clustering.ids, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
@@ -139,17 +142,33 @@ def _sorted_by_id(clustering: Clustering) -> Clustering:
 
 
 def _align_groups(
-    base_ids: IntArray, previous: tuple[IntArray, Clustering] | None
+    base_ids: IntArray,
+    previous: tuple[IntArray, Clustering] | None,
+    matching: tuple[IntArray, IntArray, BoolArray] | None = None,
 ) -> Clustering | None:
-    """Carry a group clustering over to the current base clusters, matched by base-cluster id."""
+    """Carry a group clustering over to the current base clusters, matched by base-cluster id.
+
+    ``matching`` may hold ``(old_ids, *_matching_ids(old_ids, base_ids))`` computed before;
+    it is used when ``old_ids`` is the very array the previous clustering was made over.
+    """
     if previous is None:
         return None
     old_ids, clustering = previous
+    if matching is not None and matching[0] is old_ids:
+        where, found = matching[1], matching[2]
+    else:
+        where, found = _matching_ids(old_ids, base_ids)
+    labels = np.where(found, clustering.labels[where], -1).astype(np.int64)
+    return Clustering(ids=clustering.ids, centers=clustering.centers, labels=labels)
+
+
+def _matching_ids(old_ids: IntArray, base_ids: IntArray) -> tuple[IntArray, BoolArray]:
+    """Return, for each of ``base_ids``, its position in the sorted ``old_ids`` and whether
+    it is there at all."""
     # old_ids are sorted (base clusters are kept in id order)
     where = np.minimum(np.searchsorted(old_ids, base_ids), max(len(old_ids) - 1, 0))
     found = (len(old_ids) > 0) & (old_ids[where] == base_ids)
-    labels = np.where(found, clustering.labels[where], -1).astype(np.int64)
-    return Clustering(ids=clustering.ids, centers=clustering.centers, labels=labels)
+    return where, found
 
 
 def update(
@@ -208,8 +227,14 @@ def update(
     base_distances = distance_matrix(base.centers)
     clusterings: dict[int, tuple[IntArray, Clustering]] = {}
     silhouettes: dict[int, float] = {}
+    # every group clustering of the last update was made over the same base clusters, so
+    # one matching of base-cluster ids carries them all over
+    matching: tuple[IntArray, IntArray, BoolArray] | None = None
     for k in range(2, max_k + 1):
-        previous = _align_groups(base.ids, state.group_clusterings.get(k))
+        last = state.group_clusterings.get(k)
+        if last is not None and (matching is None or matching[0] is not last[0]):
+            matching = (last[0], *_matching_ids(last[0], base.ids))
+        previous = _align_groups(base.ids, last, matching)
         grouping = _sorted_by_id(
             kmeans(
                 base.centers,
@@ -363,17 +388,22 @@ class _GrowingVotes:
     Column sums and seen counts give the means; with ``moments``, ``V.T V``, ``V.T M`` and
     ``M.T M`` (V votes, M seen mask) are updated from each batch's changed cells only, so the
     Gram matrix of the centred votes costs O(columns^2) per update, not O(voters columns^2).
+    V and M are kept side by side as ``W = [V M]`` and the three moments as the blocks of
+    ``W.T W``, so a batch updates them all with one product; their entries are sums of
+    products of -1, 0 and 1, hence exact whatever the order of the sums.
     """
 
     def __init__(self, n_voters: int, n_columns: int, *, moments: bool) -> None:
-        self.values = np.zeros((n_voters, n_columns))
-        self.seen = np.zeros((n_voters, n_columns))
+        self.n_columns = n_columns
+        self.both = np.zeros((n_voters, 2 * n_columns))
+        self.values = self.both[:, :n_columns]
+        self.seen = self.both[:, n_columns:]
         self.column_totals = np.zeros(n_columns)
         self.column_seen = np.zeros(n_columns)
         self.live_votes = np.zeros(n_voters, dtype=np.int64)
-        size = n_columns if moments else 0
+        size = 2 * n_columns if moments else 0
         self.moments = moments
-        self.vv, self.vm, self.mm = (np.zeros((size, size)) for _ in range(3))
+        self.cross = np.zeros((size, size))
 
     def apply(self, rows: IntArray, cols: IntArray, values: FloatArray) -> None:
         """Record a batch of votes; a later vote on the same cell replaces an earlier one."""
@@ -394,21 +424,16 @@ class _GrowingVotes:
             return
         touched, position = np.unique(r, return_inverse=True)
         used, slot = np.unique(c, return_inverse=True)
-        dv = np.zeros((len(touched), len(used)))
-        dm = np.zeros((len(touched), len(used)))
-        dv[position, slot] = delta_values
-        dm[position, slot] = delta_seen
-        new_values, new_seen = self.values[touched], self.seen[touched]
-        block = np.ix_(used, used)
-        # (V + D)'(V + D) - V'V = D'V_new + V_new'D - D'D; D is nonzero in `used` columns only
-        for moment, left, right, left_rows, right_rows in (
-            (self.vv, dv, dv, new_values, new_values),
-            (self.vm, dv, dm, new_values, new_seen),
-            (self.mm, dm, dm, new_seen, new_seen),
-        ):
-            moment[used, :] += left.T @ right_rows
-            moment[:, used] += (right.T @ left_rows).T
-            moment[block] -= left.T @ right
+        n_used = len(used)
+        delta = np.zeros((len(touched), 2 * n_used))
+        delta[position, slot] = delta_values
+        delta[position, n_used + slot] = delta_seen
+        both_used = np.concatenate([used, used + n_columns])
+        # (W + D)'(W + D) - W'W = D'W_new + W_new'D - D'D; D is nonzero in `used` columns only
+        product = delta.T @ self.both[touched]
+        self.cross[both_used, :] += product
+        self.cross[:, both_used] += product.T
+        self.cross[np.ix_(both_used, both_used)] -= delta.T @ delta
 
     def view(
         self, n_voters: int, n_columns: int
@@ -427,9 +452,10 @@ class _GrowingVotes:
         )
         gram = None
         if self.moments:
-            corner = slice(0, n_columns)
+            votes = slice(0, n_columns)
+            seen = slice(self.n_columns, self.n_columns + n_columns)
             gram = GramVotes.from_moments(
-                self.vv[corner, corner], self.vm[corner, corner], self.mm[corner, corner], means
+                self.cross[votes, votes], self.cross[votes, seen], self.cross[seen, seen], means
             )
         return data, self.live_votes[:n_voters], gram
 

@@ -14,6 +14,7 @@ carry no variance but still count as columns and as votes of every voter in that
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -84,7 +85,13 @@ class GramVotes:
     ) -> GramVotes:
         """Build ``C.T C`` for ``C = V - M diag(means)`` from ``V.T V``, ``V.T M``, ``M.T M``."""
         cross = vm * means[None, :]
-        return cls(vv - cross - cross.T + mm * np.outer(means, means))
+        # vv - cross - cross.T + mm * outer(means, means), evaluated in that order, in place
+        matrix = vv - cross
+        matrix -= cross.T
+        spread = np.multiply.outer(means, means)
+        spread *= mm
+        matrix += spread
+        return cls(matrix)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -119,21 +126,29 @@ def power_iteration(
     products or when the vector no longer moves (Pol.is stops on an unchanged eigenvalue).
     """
 
+    # each earlier component with its squared length, computed once rather than per product
+    removed = [(c, float(c @ c)) for c in deflate]
+    removed = [(c, norm2) for c, norm2 in removed if norm2 > 0.0]
+
     def project_out(vector: FloatArray) -> FloatArray:
-        for component in deflate:
-            norm2 = float(component @ component)
-            if norm2 > 0.0:
-                vector = vector - component * (float(component @ vector) / norm2)
+        for component, norm2 in removed:
+            vector = vector - component * (float(component @ vector) / norm2)
         return vector
 
+    # a Gram matrix is multiplied directly, skipping the method call in the hot loop
+    gram = data.matrix.__matmul__ if isinstance(data, GramVotes) else data.gram
+    tolerance = params.tolerance
     current = start
     for _ in range(params.iterations + 1):
-        product = project_out(data.gram(project_out(current)))
-        length = float(np.linalg.norm(product))
+        product = project_out(gram(project_out(current) if removed else current))
+        # what np.linalg.norm computes for a vector, without its dispatch
+        length = math.sqrt(float(product @ product))
         if length == 0.0:
             return product
         normed = product / length
-        if float(np.abs(normed - current).max()) < params.tolerance:
+        moved = normed - current
+        np.abs(moved, out=moved)
+        if float(moved.max()) < tolerance:
             return normed
         current = normed
     return current
