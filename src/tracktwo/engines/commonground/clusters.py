@@ -91,21 +91,27 @@ def _nearest(
     nearest = np.empty(n, dtype=np.int64)
     closest = np.empty(n if distances else 0, dtype=np.float64)
     backwards = np.ascontiguousarray(centers[::-1], dtype=dtype).T
-    lengths = (backwards * backwards).sum(axis=0)
-    # x.(-2c) is exactly -2 (x.c): scaling by a power of two rounds the same
-    doubled = backwards * -2.0
+    d = backwards.shape[0]
+    # one product gives |c|^2 - 2 x.c: each point gains a last coordinate 1 and each centre
+    # -2c followed by |c|^2 (x.(-2c) is exactly -2 x.c, and 1 * |c|^2 is added last, as
+    # adding |c|^2 after the product did)
+    scores = np.empty((d + 1, k), dtype=dtype)
+    np.multiply(backwards, -2.0, out=scores[:d])
+    (backwards * backwards).sum(axis=0, out=scores[d])
     step = max(1, min(n, _CHUNK_CELLS // max(k, 1)))
     buffer = np.empty((step, k), dtype=dtype)
-    compact = points.astype(dtype, copy=False)
+    extended = np.empty((n, d + 1), dtype=dtype)
+    extended[:, :d] = points
+    extended[:, d] = 1.0
     for start in range(0, n, step):
-        chunk = compact[start : start + step]
+        chunk = extended[start : start + step]
         block = buffer[: len(chunk)]
-        np.matmul(chunk, doubled, out=block)
-        block += lengths
+        np.matmul(chunk, scores, out=block)
         first = np.argmin(block, axis=1)
         nearest[start : start + step] = k - 1 - first
         if distances:
-            best = block[np.arange(len(block)), first] + (chunk * chunk).sum(axis=1)
+            coords = chunk[:, :d]
+            best = block[np.arange(len(block)), first] + (coords * coords).sum(axis=1)
             closest[start : start + step] = np.maximum(best, 0.0)
     return nearest, closest
 
