@@ -43,9 +43,11 @@ def test_a_whole_workshop_in_the_browser(
 
     # The facilitator composes the workshop, then makes the members' sign-in links.
     facilitator.fill("#gap", "0.05")
-    facilitator.get_by_role("button", name="Compose", exact=True).click()
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Compose", exact=True).click()
     facilitator.wait_for_url(re.compile(r".*/console.*"))
-    facilitator.get_by_role("button", name="Make sign-in links for the members").click()
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Make sign-in links for the members").click()
     facilitator.get_by_role("heading", name="Sign-in links").wait_for()
     _shoot(facilitator, screenshots, "02-invitations")
     rows = facilitator.locator("tbody tr")
@@ -68,16 +70,19 @@ def test_a_whole_workshop_in_the_browser(
     concern = "that our fishermen lose the northern bay"
     a.select_option("#concern-kind", "fear")
     a.fill("#concern-text", concern)
-    a.get_by_role("button", name="Put it on the table").click()
+    with a.expect_navigation():
+        a.get_by_role("button", name="Put it on the table").click()
     a.get_by_text(concern).first.wait_for()
     b.reload()
     card = b.locator("article", has_text=concern)
     card.locator("textarea").fill("You fear the northern bay will be closed to your boats")
-    card.get_by_role("button", name="Acknowledge").click()
+    with b.expect_navigation():
+        card.get_by_role("button", name="Acknowledge").click()
     a.reload()
-    a.locator("article", has_text=concern).get_by_role(
-        "button", name="Yes, that is our concern"
-    ).click()
+    with a.expect_navigation():
+        a.locator("article", has_text=concern).get_by_role(
+            "button", name="Yes, that is our concern"
+        ).click()
     assert a.locator("article", has_text=concern).get_by_text("acknowledged").count() >= 1
     _shoot(a, screenshots, "03-joint-space")
 
@@ -87,30 +92,37 @@ def test_a_whole_workshop_in_the_browser(
     a.locator("fieldset", has_text="The concerns it answers").get_by_label(
         re.compile(re.escape(concern))
     ).check()
-    a.get_by_role("button", name="Propose", exact=True).click()
+    with a.expect_navigation():
+        a.get_by_role("button", name="Propose", exact=True).click()
     for page in (a, b):
         page.reload()
         idea_card = page.locator("article", has_text=idea)
         idea_card.locator("select").select_option("5")
-        idea_card.get_by_role("button", name="Rate").click()
+        with page.expect_navigation():
+            idea_card.get_by_role("button", name="Rate").click()
     b.reload()
     assert "supported by both" in b.locator("article", has_text=idea).inner_text()
 
     # Each participant's own preliminary space and the survey pass the same checks.
-    a.get_by_role("link", name="Your party's preliminary space").click()
+    with a.expect_navigation():
+        a.get_by_role("link", name="Your party's preliminary space").click()
     a.get_by_role("heading", name=re.compile("Preliminary space")).wait_for()
     _shoot(a, screenshots, "03b-preliminary-space")
     a.goto(joint_a)
-    a.get_by_role("link", name="Survey", exact=True).click()
+    with a.expect_navigation():
+        a.get_by_role("link", name="Survey", exact=True).click()
     a.fill("#m-thermometer-group", "55")
-    a.get_by_role("button", name="Save my answers").click()
+    with a.expect_navigation():
+        a.get_by_role("button", name="Save my answers").click()
     a.get_by_text("your answers are saved without your name").wait_for()
     _shoot(a, screenshots, "03c-survey")
     a.goto(joint_a)
 
     # Live discussion between the two parties.
-    a.get_by_role("link", name=re.compile("Live discussion")).first.click()
-    b.get_by_role("link", name=re.compile("Live discussion")).first.click()
+    with a.expect_navigation():
+        a.get_by_role("link", name=re.compile("Live discussion")).first.click()
+    with b.expect_navigation():
+        b.get_by_role("link", name=re.compile("Live discussion")).first.click()
     b.locator("body[data-live=open]").wait_for()
     a.locator("body[data-live=open]").wait_for()
     a.locator("#present li").nth(1).wait_for()
@@ -127,7 +139,8 @@ def test_a_whole_workshop_in_the_browser(
     for box in release.locator("input[type=checkbox]").all():
         box.uncheck()
     release.get_by_label(re.compile(re.escape(idea))).check()
-    release.get_by_role("button", name="Release", exact=True).click()
+    with facilitator.expect_navigation():
+        release.get_by_role("button", name="Release", exact=True).click()
     facilitator.get_by_role("heading", name="Ideas released").wait_for()
     community_links = [code.inner_text() for code in facilitator.locator("code.link").all()]
     assert len(community_links) == 2
@@ -142,9 +155,11 @@ def test_a_whole_workshop_in_the_browser(
         respondent.get_by_role("button", name="Agree", exact=True).click()
         respondent.get_by_text("You have reacted to every statement").wait_for()
         respondent.close()
-    facilitator.get_by_role("link", name="Open the round").click()
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("link", name="Open the round").click()
     assert "2 votes" in facilitator.content()
-    facilitator.get_by_role("button", name="Analyse the votes").click()
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Analyse the votes").click()
     facilitator.get_by_role("heading", name="What both communities support").wait_for()
     assert idea in facilitator.locator("ol", has_text=idea).first.inner_text()
     _shoot(facilitator, screenshots, "06-round")

@@ -36,10 +36,21 @@ def console(request: Request, workshop: str) -> Response:
     actor, workshop_id = facilitator(request, workshop)
     store = store_of(request)
     report = reports.workshop_report(store, actor, workshop_id)
+    names = {
+        member["candidate_id"]: member["name"]
+        for people in report["members"].values()
+        for member in people
+    }
+    explanation = []
+    for line in (report["composition"] or {}).get("explanation", []):
+        for candidate_id, name in names.items():
+            line = line.replace(candidate_id, name)
+        explanation.append(line)
     return render(
         request,
         "console.html",
         report=report,
+        explanation=explanation,
         candidates=recruitment.candidates(store, actor, workshop_id),
         rounds=feedback.rounds(store, actor, workshop_id),
         ripeness_chart=ripeness_svg(report["ripeness"]),
