@@ -124,3 +124,23 @@ def test_survey_figures_for_a_group_smaller_than_three_are_suppressed(demo: Any)
     assert per_party["suppressed"].all()
     assert per_party["cohen_d"].isna().all()
     assert not change[change["party"] == "all"]["suppressed"].any()
+
+
+def test_a_partys_preliminary_space_is_open_to_that_party_and_the_third_party_only(
+    demo: Any,
+) -> None:
+    store, ids, by_party = demo
+    party_a, party_b = sorted(by_party)
+    a = _participant(by_party[party_a][0], ids.first_workshop)
+    b = _participant(by_party[party_b][0], ids.first_workshop)
+    phases.state_concern(
+        store, a, ids.first_workshop, kind="fear", text="only for us", space="preliminary"
+    )
+    space = phases.party_space(store, a, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
+    assert space["party"] == party_a
+    assert [d["text"] for d in space["drafts"]] == ["only for us"]
+    with pytest.raises(AccessDenied):
+        phases.party_space(store, b, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
+    lead = third_party(store, OPERATOR, ids.first_workshop)[0]
+    facilitator = Actor.facilitator(UUID(lead["id"]), ids.first_workshop)
+    assert phases.party_space(store, facilitator, ids.first_workshop, a.party_id)["drafts"]  # type: ignore[arg-type]

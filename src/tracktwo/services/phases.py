@@ -21,8 +21,13 @@ from tracktwo.domain.vocabulary import (
     InterventionKind,
     Phase,
 )
-from tracktwo.errors import AccessDenied, ValidationError
-from tracktwo.services.access import require_contributor, require_manager, require_reader
+from tracktwo.errors import AccessDenied, NotFoundError, ValidationError
+from tracktwo.services.access import (
+    require_contributor,
+    require_manager,
+    require_party_space,
+    require_reader,
+)
 from tracktwo.store.database import Store
 from tracktwo.store.models import (
     AcknowledgementRow,
@@ -414,4 +419,37 @@ def board(store: Store, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
                 for v in visions
             ],
             "interventions": dict(sorted(counts.items())),
+        }
+
+
+def party_space(store: Store, actor: Actor, workshop_id: UUID, party_id: UUID) -> dict[str, Any]:
+    """Return a party's preliminary space: its name and the concerns it is still drafting.
+
+    Only that party's members and the workshop's managers reach it.
+    """
+    with UnitOfWork(store) as uow:
+        workshop = require_party_space(uow, actor, workshop_id, party_id)
+        parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+        if party_id not in parties:
+            raise NotFoundError(f"no party {party_id} in this workshop")
+        drafts = uow.all(
+            select(ConcernRow)
+            .where(
+                ConcernRow.workshop_id == workshop_id,
+                ConcernRow.party_id == party_id,
+                ConcernRow.space == "preliminary",
+            )
+            .order_by(ConcernRow.created_at)
+        )
+        return {
+            "party": parties[party_id],
+            "drafts": [
+                {
+                    "id": str(row.id),
+                    "kind": row.kind,
+                    "basic_need": row.basic_need,
+                    "text": uow.open(workshop_id, row.text_enc, f"concerns.text:{row.id}"),
+                }
+                for row in drafts
+            ],
         }

@@ -77,28 +77,17 @@ def joint_space(request: Request, workshop: str) -> Response:
 def party_space(request: Request, workshop: str, party: str) -> Response:
     """A party's preliminary space: its own drafts, seen by that party and the third party."""
     actor, workshop_id = member(request, workshop)
-    party_id = parse_id(party, "party")
-    if actor.kind is ActorKind.PARTICIPANT and actor.party_id != party_id:
-        raise HTTPException(status_code=403, detail="this is another party's space")
     store = store_of(request)
+    space = phases.party_space(store, actor, workshop_id, parse_id(party, "party"))
     summary = workshops.workshop_summary(store, actor, workshop_id)
-    names = {p["id"]: p["name"] for p in summary["parties"]}
-    if str(party_id) not in names:
-        raise HTTPException(status_code=404, detail="no such party in this workshop")
-    board = phases.board(store, actor, workshop_id)
-    drafts = [
-        c
-        for c in board["concerns"]
-        if c["space"] == "preliminary" and c["party"] == names[str(party_id)]
-    ]
     return render(
         request,
         "space.html",
         summary=summary,
-        party=names[str(party_id)],
-        drafts=drafts,
+        party=space["party"],
+        drafts=space["drafts"],
         workshop_id=str(workshop_id),
-        party_id=str(party_id),
+        party_id=party,
     )
 
 
