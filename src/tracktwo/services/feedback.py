@@ -34,6 +34,7 @@ from tracktwo.store.models import (
     RoundLinkRow,
     RoundStatementRow,
     RoundVoteRow,
+    WorkshopRow,
 )
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -307,7 +308,8 @@ def votes_frame(store: Store, actor: Actor, round_id: UUID) -> pd.DataFrame:
                 raise AccessDenied("the results of this round are not open to respondents")
         else:
             require_manager(uow, actor, feedback.workshop_id)
-        parties = {p.id: p.name for p in uow.get(ConflictRow, _conflict_of(uow, feedback)).parties}
+        conflict_id = uow.get(WorkshopRow, feedback.workshop_id).conflict_id
+        parties = {p.id: p.name for p in uow.get(ConflictRow, conflict_id).parties}
         result = uow.session.execute(
             select(
                 RespondentRow.number,
@@ -322,12 +324,6 @@ def votes_frame(store: Store, actor: Actor, round_id: UUID) -> pd.DataFrame:
         frame = pd.DataFrame(result, columns=["voter", "statement", "vote", "party_id"])
         frame["community"] = frame["party_id"].map(parties)
         return frame.drop(columns=["party_id"])
-
-
-def _conflict_of(uow: UnitOfWork, feedback: FeedbackRoundRow) -> UUID:
-    from tracktwo.store.models import WorkshopRow
-
-    return uow.get(WorkshopRow, feedback.workshop_id).conflict_id
 
 
 def round_of(store: Store, round_id: UUID) -> dict[str, Any]:
@@ -397,15 +393,12 @@ def next_statement(store: Store, actor: Actor, round_id: UUID) -> dict[str, Any]
                 select(RoundVoteRow.statement_id).where(RoundVoteRow.respondent_id == respondent.id)
             )
         )
-        for row in _visible_statements(uow, round_id):
-            if row.id not in voted:
-                return {
-                    "id": str(row.id),
-                    "text": uow.open(
-                        feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"
-                    ),
-                    "remaining": sum(
-                        1 for s in _visible_statements(uow, round_id) if s.id not in voted
-                    ),
-                }
-        return None
+        unvoted = [row for row in _visible_statements(uow, round_id) if row.id not in voted]
+        if not unvoted:
+            return None
+        row = unvoted[0]
+        return {
+            "id": str(row.id),
+            "text": uow.open(feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"),
+            "remaining": len(unvoted),
+        }
