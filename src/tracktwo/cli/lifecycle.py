@@ -23,6 +23,7 @@ from tracktwo.cli.common import (
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
+from tracktwo.engines.frames import records
 from tracktwo.services import (
     conditions,
     conflicts,
@@ -451,7 +452,7 @@ def survey_effects(
             store, OPERATOR, parse_uuid(workshop_id, "workshop"), after=after, min_group=min_group
         )
         if as_json:
-            print_json({k: reports.frame_records(v) for k, v in effects.items()})
+            print_json({k: records(v) for k, v in effects.items()})
             return
         console.print(effects["change"].to_string(index=False))
         console.print(effects["individual_group_gap"].to_string(index=False))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 from uuid import UUID
 
-import pandas as pd
 from sqlalchemy import select
 
 from tracktwo.domain.actors import Actor
+from tracktwo.engines.frames import records
 from tracktwo.errors import ValidationError
 from tracktwo.services import conditions, phases, recruitment, schedule, surveys, transfers
 from tracktwo.services.access import require_manager
@@ -18,22 +17,6 @@ from tracktwo.services.workshops import third_party
 from tracktwo.store.database import Store
 from tracktwo.store.models import CompositionRow, WorkshopRow
 from tracktwo.store.unit_of_work import UnitOfWork
-
-
-def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return a frame's rows as JSON-ready dicts, NaN as None."""
-    records = []
-    for row in frame.to_dict(orient="records"):
-        clean: dict[str, Any] = {}
-        for key, value in row.items():
-            if isinstance(value, float) and math.isnan(value):
-                clean[str(key)] = None
-            elif hasattr(value, "item"):
-                clean[str(key)] = value.item()
-            else:
-                clean[str(key)] = value
-        records.append(clean)
-    return records
 
 
 def workshop_report(
@@ -66,7 +49,7 @@ def workshop_report(
         by_party.setdefault(member["party"], []).append(member)
     report: dict[str, Any] = {
         "conflict": conflict_profile(store, actor, conflict_id),
-        "ripeness": frame_records(ripeness(store, conflict_id).to_frame().astype({"on": str})),
+        "ripeness": records(ripeness(store, conflict_id).to_frame().astype({"on": str})),
         "workshop": info,
         "third_party": third_party(store, actor, workshop_id) if reveal_names else None,
         "members": by_party,
@@ -90,10 +73,10 @@ def workshop_report(
         effects = surveys.survey_effects(store, actor, workshop_id, after="post")
         follow_up = surveys.survey_effects(store, actor, workshop_id, after="follow-up")
         report["survey_effects"] = {
-            "pre_to_post": frame_records(effects["change"]),
-            "pre_to_follow_up": frame_records(follow_up["change"]),
-            "individual_group_gap": frame_records(effects["individual_group_gap"]),
-            "individual_group_gap_follow_up": frame_records(follow_up["individual_group_gap"]),
+            "pre_to_post": records(effects["change"]),
+            "pre_to_follow_up": records(follow_up["change"]),
+            "individual_group_gap": records(effects["individual_group_gap"]),
+            "individual_group_gap_follow_up": records(follow_up["individual_group_gap"]),
         }
     except ValidationError as error:
         report["survey_effects"] = {"unavailable": str(error)}

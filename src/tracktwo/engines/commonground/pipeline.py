@@ -35,6 +35,7 @@ from tracktwo.engines.commonground.polis_groups import (
 )
 from tracktwo.engines.commonground.repness import count_group_votes, representative_statements
 from tracktwo.engines.commonground.votes import VoteMatrix
+from tracktwo.engines.frames import jsonable, records
 from tracktwo.errors import ValidationError
 
 ENGINE_VERSION = "commonground/1.0"
@@ -120,37 +121,16 @@ class CommonGroundResult:
             "seed": self.seed,
             "parameters": dataclasses.asdict(self.parameters),
             "summary": summary,
-            "groups": _records(self.groups),
-            "representative": _records(self.representative),
-            "statements": _records(self.statements),
-            "voters": _records(self.voters),
+            "groups": records(self.groups),
+            "representative": records(self.representative),
+            "statements": records(self.statements),
+            "voters": records(self.voters),
             "community_support": None
             if self.community_support is None
-            else _records(self.community_support),
+            else records(self.community_support),
             "bridging_loss": self.bridging_loss,
         }
-        return _jsonable(data)  # type: ignore[no-any-return]
-
-
-def _jsonable(value: Any) -> Any:
-    """Convert numpy scalars, arrays and NaN into plain JSON values, recursively."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {str(k): _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
-    ]
+        return jsonable(data)  # type: ignore[no-any-return]
 
 
 def _community_labels(
