@@ -5,9 +5,13 @@ Baseline, run in the same process: the same analysis without the replay (one Pol
 on the final votes, as most ports compute it), so the ratio prices following the
 conversation's path. Needs ../shared/data/polis (skipped with a message otherwise).
 
+The participant-metadata statements of each conversation (Pol.is's ``is_meta``, which its
+exports do not carry) are named in ``tests/data/polis_metadata.toml`` by one rule for all.
+
 Prints a table, then one line of JSON: the median time of ``REPEATS`` runs of each, their
 ratio, the adjusted Rand index of our groups against Pol.is's ``group-id`` on every
-conversation (with and without the replay) and their median, and the peak memory.
+conversation (with the metadata flags, without them, and without the replay) and their
+medians, and the peak memory.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import resource
 import statistics
 import time
+import tomllib
 import tracemalloc
 from pathlib import Path
 
@@ -27,6 +32,14 @@ from tracktwo.engines.commonground.polis_export import read_export
 
 REPEATS = 7
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polis"
+METADATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "polis_metadata.toml"
+
+
+def metadata_statements() -> dict[str, list[int]]:
+    """Return the participant-metadata statement ids of each shared conversation."""
+    with METADATA.open("rb") as handle:
+        table = tomllib.load(handle)["conversations"]
+    return {name: list(entry["meta"]) for name, entry in table.items()}
 
 
 def median_time(votes: object, params: AnalysisParameters) -> float:
@@ -58,21 +71,29 @@ def main() -> None:
         f"vtaiwan.uberx ({votes.n_votes} votes): analysis {replayed:.3f} s with replay, "
         f"{snapshot:.3f} s without ({replayed / snapshot:.1f}x)"
     )
-    aris: dict[str, float] = {}
-    snapshot_aris: dict[str, float] = {}
+    meta = metadata_statements()
+    variants = {
+        "ari": (True, AnalysisParameters()),
+        "ari_without_metadata_flags": (False, AnalysisParameters()),
+        "ari_no_replay": (True, AnalysisParameters(replay=False)),
+    }
+    scores: dict[str, dict[str, float]] = {key: {} for key in variants}
     for folder in sorted(p for p in SHARED.iterdir() if (p / "participants-votes.csv").is_file()):
-        export = read_export(folder)
-        if export.polis_groups is None or not export.polis_groups.notna().any():
-            continue
-        for params, scores in (
-            (AnalysisParameters(), aris),
-            (AnalysisParameters(replay=False), snapshot_aris),
-        ):
+        for key, (flagged, params) in variants.items():
+            export = read_export(folder, meta=meta.get(folder.name, []) if flagged else None)
+            if export.polis_groups is None or not export.polis_groups.notna().any():
+                break
             result = analyze(export.votes, params=params)
             ours = dict(zip(result.voters["voter"], result.voters["group"], strict=True))
-            scores[folder.name] = round(agreement_with_polis(ours, export.polis_groups)[0], 3)
-        name = folder.name
-        print(f"{name:32s} ARI {aris[name]:.3f} (no replay {snapshot_aris[name]:.3f})")
+            scores[key][folder.name] = round(agreement_with_polis(ours, export.polis_groups)[0], 3)
+        else:
+            name = folder.name
+            print(
+                f"{name:32s} ARI {scores['ari'][name]:.3f} (without metadata flags "
+                f"{scores['ari_without_metadata_flags'][name]:.3f}, no replay "
+                f"{scores['ari_no_replay'][name]:.3f})"
+            )
+    aris = scores["ari"]
     values = np.array(list(aris.values()))
     report.update(
         {
@@ -83,8 +104,13 @@ def main() -> None:
             "ari": aris,
             "ari_median": round(float(np.median(values)), 3),
             "ari_min": round(float(values.min()), 3),
-            "ari_no_replay": snapshot_aris,
-            "ari_no_replay_median": round(float(np.median(list(snapshot_aris.values()))), 3),
+            **{
+                f"{key}_median": round(float(np.median(list(table.values()))), 3)
+                for key, table in scores.items()
+                if key != "ari"
+            },
+            "ari_without_metadata_flags": scores["ari_without_metadata_flags"],
+            "ari_no_replay": scores["ari_no_replay"],
             "peak_traced_mb": round(peak / 1e6, 1),
             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3, 1),
         }

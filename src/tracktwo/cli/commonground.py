@@ -19,7 +19,7 @@ from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.opinion_map import save_opinion_map
 from tracktwo.engines.commonground.pipeline import CommonGroundResult, analyze
 from tracktwo.engines.commonground.polis_export import PolisExport, read_export, write_export
-from tracktwo.errors import TrackTwoError
+from tracktwo.errors import TrackTwoError, ValidationError
 
 console = Console()
 errors = Console(stderr=True)
@@ -113,6 +113,23 @@ def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> 
     console.print(bridging)
 
 
+def parse_id_ranges(text: str) -> list[int]:
+    """Parse comment ids such as ``1,4-14`` into a list; raise ValidationError naming a bad part."""
+    ids: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        try:
+            first, last = int(low), int(high) if dash else int(low)
+        except ValueError:
+            raise ValidationError(f"--meta part {part!r} is not a comment id or a range") from None
+        if last < first:
+            raise ValidationError(f"--meta range {part!r} runs backwards")
+        ids.extend(range(first, last + 1))
+    return ids
+
+
 @app.command("analyze")
 def analyze_command(
     export_dir: Annotated[Path, typer.Argument(help="Folder of a Pol.is export.")],
@@ -128,10 +145,18 @@ def analyze_command(
     statements: Annotated[
         bool, typer.Option("--statements", help="Also place the statements on the map.")
     ] = False,
+    meta: Annotated[
+        str | None,
+        typer.Option(
+            "--meta",
+            help="Comment ids of participant-metadata statements (Pol.is's is_meta), "
+            "e.g. 1,4-14; they are left out of the map and the groups.",
+        ),
+    ] = None,
 ) -> None:
     """Find opinion groups, representative statements, consensus and bridging statements."""
     try:
-        export = read_export(export_dir)
+        export = read_export(export_dir, meta=None if meta is None else parse_id_ranges(meta))
         result = analyze(export.votes, seed=seed)
         if map_path is not None:
             save_opinion_map(result, map_path, statements=statements)

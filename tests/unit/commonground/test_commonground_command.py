@@ -75,3 +75,18 @@ def test_a_bad_header_exits_with_status_2_naming_the_column(export_dir, tmp_path
     result = runner.invoke(app, ["analyze", str(broken)])
     assert result.exit_code == 2
     assert "comment-id" in result.output
+
+
+def test_meta_names_metadata_statements_by_ids_and_ranges(export_dir):
+    result = runner.invoke(app, ["analyze", str(export_dir), "--json", "--meta", "0,2-3"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["summary"]["metadata_statements"] == 3
+    assert not {0, 2, 3} & {row["statement"] for row in document["statements"]}
+
+
+def test_a_bad_meta_option_is_named_and_exits_2(export_dir):
+    for bad, message in (("1,x", "'x'"), ("5-2", "runs backwards"), ("99", "[99]")):
+        result = runner.invoke(app, ["analyze", str(export_dir), "--meta", bad])
+        assert result.exit_code == 2, result.output
+        assert message in result.output

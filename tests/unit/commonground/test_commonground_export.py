@@ -129,3 +129,38 @@ def test_columns_are_found_by_name_in_any_order_and_without_timestamps(export_fo
     export = read_export(export_folder)
     assert export.votes.times is None
     assert export.votes.n_votes == 2
+
+
+def test_metadata_statements_are_read_from_an_is_meta_column_or_named(export_folder):
+    comments = pd.read_csv(export_folder / "comments.csv")
+    comments["is-meta"] = [1, 0, 0]
+    comments.to_csv(export_folder / "comments.csv", index=False)
+    export = read_export(export_folder)
+    assert dict(zip(export.votes.statement_ids, export.votes.meta, strict=True)) == {
+        0: True, 1: False, 2: False,
+    }  # fmt: skip
+    both = read_export(export_folder, meta=[2])
+    assert dict(zip(both.votes.statement_ids, both.votes.meta, strict=True)) == {
+        0: True, 1: False, 2: True,
+    }  # fmt: skip
+
+
+def test_a_bad_is_meta_value_and_an_unknown_metadata_id_are_named(export_folder):
+    comments = pd.read_csv(export_folder / "comments.csv")
+    comments["is_meta"] = ["yes", "0", "0"]
+    comments.to_csv(export_folder / "comments.csv", index=False)
+    with pytest.raises(ValidationError, match="row 2: is_meta 'yes'"):
+        read_export(export_folder)
+    comments["is_meta"] = ["0", "0", "0"]
+    comments.to_csv(export_folder / "comments.csv", index=False)
+    with pytest.raises(ValidationError, match=r"metadata statement\(s\) \[7\]"):
+        read_export(export_folder, meta=[7])
+
+
+def test_metadata_flags_survive_a_written_export(export_folder, tmp_path):
+    export = read_export(export_folder, meta=[2])
+    folder = write_export(tmp_path / "out", export.votes, groups={10: 0, 11: 1})
+    again = read_export(folder)
+    assert dict(zip(again.votes.statement_ids, again.votes.meta, strict=True)) == {
+        0: False, 1: False, 2: True,
+    }  # fmt: skip

@@ -6,6 +6,7 @@ import dataclasses
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tracktwo.engines.commonground import AnalysisParameters, VoteMatrix, analyze
@@ -103,3 +104,37 @@ def test_a_moderated_out_statement_appears_in_no_result(planted):
     assert BRIDGE not in set(result.representative["statement"])
     assert result.community_support is not None
     assert BRIDGE not in set(result.community_support["statement"])
+
+
+def test_metadata_statements_are_left_out_of_the_groups_and_every_ranking(planted):
+    # ten "demographic" statements split the voters across the planted opinion groups; as
+    # ordinary statements they pull the map their way, flagged as metadata (Pol.is's
+    # is_meta) they are zeroed out and the planted opinion groups come back
+    rng = np.random.default_rng(5)
+    n_voters, n_statements = planted.votes.shape
+    trait = rng.integers(0, 2, n_voters)
+    extra = np.where(trait[:, None] == 1, 1, -1) * np.ones((1, 10), dtype=np.int64)
+    frame = planted.votes.to_frame()
+    demographic = pd.DataFrame(
+        {
+            "voter": np.repeat(planted.votes.voter_ids, 10),
+            "statement": np.tile(np.arange(n_statements, n_statements + 10), n_voters),
+            "vote": extra.ravel(),
+        }
+    )
+    opinions = frame.drop(columns="time", errors="ignore")
+    votes = VoteMatrix.from_frame(pd.concat([demographic, opinions]))
+    unflagged = analyze(votes, communities=planted.groups)
+    flagged_votes = votes.with_meta(list(range(n_statements, n_statements + 10)))
+    flagged = analyze(flagged_votes, communities=planted.groups)
+    assert adjusted_rand_index(planted.groups, flagged.voters["group"]) > 0.95
+    assert adjusted_rand_index(planted.groups, unflagged.voters["group"]) < 0.5
+    for table in (flagged.statements, flagged.representative, flagged.community_support):
+        assert table is not None
+        assert not set(table["statement"]) & set(range(n_statements, n_statements + 10))
+    assert flagged.to_dict()["summary"]["metadata_statements"] == 10
+
+
+def test_naming_an_unknown_metadata_statement_is_refused(planted):
+    with pytest.raises(ValidationError, match="metadata statement"):
+        planted.votes.with_meta(["no such statement"])

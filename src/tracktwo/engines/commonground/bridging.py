@@ -62,7 +62,7 @@ def ratings_from_votes(
     votes: VoteMatrix,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
     """Return (rows, cols, ratings) of the live statements, ratings on a 0..1 helpfulness scale."""
-    live = ~votes.moderated_out[votes.cols]
+    live = ~votes.left_out[votes.cols]
     ratings = (votes.values[live].astype(np.float64) + 1.0) / 2.0
     return votes.rows[live], votes.cols[live], ratings
 
@@ -218,7 +218,7 @@ def _fit(
 def bridging_table(votes: VoteMatrix, model: BridgingModel) -> pd.DataFrame:
     """Return one row per live statement: ``statement``, ``bridging`` (intercept), ``polarity``
     (factor), ``n_votes``, sorted by bridging score, highest first."""
-    live = ~votes.moderated_out
+    live = ~votes.left_out
     n_votes = np.bincount(votes.cols, minlength=votes.shape[1])
     frame = pd.DataFrame(
         {
@@ -237,8 +237,8 @@ def bridging(
     """Fit the model to a vote matrix and return it with its statement table."""
     entries = ratings_from_votes(votes)
     values, seen = votes.values_csr(), votes.seen_csr()
-    if votes.moderated_out.any():
-        keep = sp.diags((~votes.moderated_out).astype(np.float64))
+    if votes.left_out.any():
+        keep = sp.diags((~votes.left_out).astype(np.float64))
         values, seen = (values @ keep).tocsr(), (seen @ keep).tocsr()
     rated = ((values + seen) * 0.5).tocsr()
     model = _fit(seen, rated, entries, params or BridgingParameters(), seed)

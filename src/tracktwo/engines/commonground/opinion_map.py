@@ -50,7 +50,7 @@ def opinion_map(
             alpha=0.8,
         )
     if statements:
-        live = ~result.votes.moderated_out
+        live = ~result.votes.left_out
         n_columns = result.votes.shape[1]
         data = CenteredVotes(
             values=np.zeros((0, n_columns)),

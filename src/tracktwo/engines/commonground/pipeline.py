@@ -109,6 +109,7 @@ class CommonGroundResult:
         summary = {
             "voters": int(self.votes.shape[0]),
             "statements": int((~self.votes.moderated_out).sum()),
+            "metadata_statements": int((self.votes.meta & ~self.votes.moderated_out).sum()),
             "votes": int(self.votes.n_votes),
             "clustered": int((self.voters["group"] >= 0).sum()),
             "groups": int(self.polis.k),
@@ -171,7 +172,7 @@ def analyze(
     if votes.shape[0] == 0 or votes.n_votes == 0:
         raise ValidationError("there are no votes to analyse; record some votes first")
     labels = _community_labels(votes, communities)
-    live = ~votes.moderated_out
+    live = ~votes.left_out
 
     use_replay = params.replay and votes.times is not None
     polis = replay(votes, params.polis, seed) if use_replay else snapshot(votes, params.polis, seed)

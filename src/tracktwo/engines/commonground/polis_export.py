@@ -24,6 +24,7 @@ from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import ValidationError
 
 COMMENT_COLUMNS = ("comment-id", "moderated", "comment-body")
+META_COLUMNS = ("is-meta", "is_meta")
 VOTE_COLUMNS = ("comment-id", "voter-id", "vote")
 MODERATED_OUT = -1
 
@@ -76,8 +77,14 @@ def _integers(frame: pd.DataFrame, column: str, path: Path) -> npt.NDArray[np.in
     return numbers.to_numpy().astype(np.int64)
 
 
-def read_export(folder: str | Path) -> PolisExport:
-    """Read a Pol.is export folder; raise ValidationError naming what is missing or malformed."""
+def read_export(folder: str | Path, meta: Sequence[int] | None = None) -> PolisExport:
+    """Read a Pol.is export folder; raise ValidationError naming what is missing or malformed.
+
+    Participant-metadata statements (Pol.is's ``is_meta``) are read from an ``is-meta`` or
+    ``is_meta`` column of ``comments.csv`` when it has one; Pol.is's own exports do not carry
+    the flag, so ``meta`` (comment ids) lets the analyst name them, as the conversation's
+    moderator did. Either way they are zeroed out of the map and the groups, as in Pol.is.
+    """
     root = Path(folder)
     if not root.is_dir():
         raise ValidationError(f"{root} is not a folder; give the folder of a Pol.is export")
@@ -109,12 +116,32 @@ def read_export(folder: str | Path) -> PolisExport:
             f"votes.csv has votes on comment-id(s) {unknown[:5]} that comments.csv does not list"
         )
     moderated_out = comment_ids[moderated == MODERATED_OUT].tolist()
+    flagged: list[int] = []
+    meta_column = next((c for c in META_COLUMNS if c in comments.columns), None)
+    if meta_column is not None:
+        marks = comments[meta_column].str.strip().str.lower()
+        bad_mark = ~marks.isin(("", "0", "1", "true", "false", "t", "f"))
+        if bad_mark.any():
+            row = int(np.flatnonzero(bad_mark.to_numpy())[0])
+            raise ValidationError(
+                f"comments.csv row {row + 2}: {meta_column} {comments[meta_column].iloc[row]!r}"
+                " is not 1, 0, true or false"
+            )
+        flagged = comment_ids[marks.isin(("1", "true", "t")).to_numpy()].tolist()
+    if meta is not None:
+        unknown_meta = sorted(set(meta) - set(comment_ids.tolist()))
+        if unknown_meta:
+            raise ValidationError(
+                f"metadata statement(s) {unknown_meta[:5]} are not in comments.csv"
+            )
+        flagged = sorted(set(flagged) | set(meta))
     order = np.argsort(comment_ids, kind="stable")
     votes = VoteMatrix.from_frame(
         vote_frame,
         time="time" if "time" in vote_frame.columns else None,
         moderated_out=moderated_out,
         statements=comment_ids[order].tolist(),
+        meta=flagged,
     )
     by_id = comments.assign(_id=comment_ids, _mod=moderated).set_index("_id")
     rows = by_id.loc[list(votes.statement_ids)]
@@ -176,8 +203,9 @@ def write_export(
     ``groups`` maps voter id to our opinion group (voters not clustered are left blank);
     ``statements`` (``statement``, ``author``, ``moderated``, ``text``, optionally
     ``created`` in ms) supplies the comment rows; ``group_informed_consensus`` fills the
-    column of that name that newer Pol.is exports carry. Votes are written once each (the
-    latest), agree = 1.
+    column of that name that newer Pol.is exports carry, and an ``is-meta`` column keeps the
+    participant-metadata flags (read back by :func:`read_export`). Votes are written once
+    each (the latest), agree = 1.
     """
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
@@ -232,6 +260,7 @@ def write_export(
                 int(str(row.moderated)),
                 row.text,
                 "" if gic is None else f"{gic:.6f}",
+                "" if index is None else int(votes.meta[index]),
             )
         )
     _write_rows(
@@ -246,6 +275,7 @@ def write_export(
             "moderated",
             "comment-body",
             "group-informed-consensus",
+            "is-meta",
         ),
         comment_rows,
     )

@@ -310,10 +310,10 @@ def snapshot(
     """Compute Pol.is's groups from the final votes in one update (no history), all sparse."""
     params = params or PolisParameters()
     rng = np.random.default_rng(seed)
-    entry_live = ~votes.moderated_out[votes.cols]
+    entry_live = ~votes.left_out[votes.cols]
     values, seen = live_columns(votes)
     voted_columns = np.bincount(votes.cols, minlength=votes.shape[1]) > 0
-    n_moderated = int((votes.moderated_out & voted_columns).sum())
+    n_moderated = int((votes.left_out & voted_columns).sum())
     data = CenteredVotes.from_votes(values, seen)
     live_votes = np.bincount(votes.rows[entry_live], minlength=votes.shape[0]).astype(np.int64)
     counts = votes.votes_per_voter()
@@ -324,11 +324,12 @@ def snapshot(
 
 
 def live_columns(votes: VoteMatrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Return (values, seen) CSR matrices with the moderated-out statements' columns zeroed."""
+    """Return (values, seen) CSR matrices with the columns of moderated-out and metadata
+    statements zeroed (Pol.is's ``mod-out`` holds both)."""
     values, seen = votes.values_csr(), votes.seen_csr()
-    if not votes.moderated_out.any():
+    if not votes.left_out.any():
         return values, seen
-    keep = sp.diags((~votes.moderated_out).astype(np.float64))
+    keep = sp.diags((~votes.left_out).astype(np.float64))
     return (values @ keep).tocsr(), (seen @ keep).tocsr()
 
 
@@ -356,7 +357,7 @@ def replay(
     column_rank = _first_appearance(cols, votes.shape[1])
     rows, cols = voter_rank[rows], column_rank[cols]
     moderated = np.zeros(votes.shape[1], dtype=bool)
-    moderated[column_rank] = votes.moderated_out
+    moderated[column_rank] = votes.left_out
     live = ~moderated[cols]
     ends = update_boundaries(votes.times[order], params)
     n_voters_at = np.maximum.accumulate(rows) + 1

@@ -9,6 +9,7 @@ replay uses to follow the conversation as it grew.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,7 +40,10 @@ class VoteMatrix:
     the labels of rows and columns; their order matters to Pol.is, which seeds k-means with
     the first distinct voters in the order they arrived. ``moderated_out`` marks statements a
     moderator removed: they never appear in any result, but Pol.is's map still counts their
-    columns (see :mod:`tracktwo.engines.commonground.polis_pca`).
+    columns (see :mod:`tracktwo.engines.commonground.polis_pca`). ``meta`` marks participant
+    metadata statements (Pol.is's ``is_meta``: "I am under 30", "I live in a rural area"):
+    people vote on them, but like moderated-out statements they are zeroed out of the map
+    and the groups and ranked nowhere; they describe the voters, they are not ideas.
     """
 
     voter_ids: npt.NDArray[Any]
@@ -49,6 +53,7 @@ class VoteMatrix:
     values: npt.NDArray[np.int8]
     times: FloatArray | None = None
     moderated_out: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    meta: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def __post_init__(self) -> None:
         n_entries = len(self.rows)
@@ -67,6 +72,30 @@ class VoteMatrix:
             object.__setattr__(self, "moderated_out", np.zeros(len(self.statement_ids), bool))
         if len(self.moderated_out) != len(self.statement_ids):
             raise ValidationError("moderated_out must have one flag per statement")
+        if len(self.meta) == 0 and len(self.statement_ids):
+            object.__setattr__(self, "meta", np.zeros(len(self.statement_ids), bool))
+        if len(self.meta) != len(self.statement_ids):
+            raise ValidationError("meta must have one flag per statement")
+
+    @property
+    def left_out(self) -> BoolArray:
+        """Return the statements Pol.is zeroes out of its map: moderated out or metadata."""
+        return self.moderated_out | self.meta
+
+    def with_meta(self, statements: Sequence[Any]) -> VoteMatrix:
+        """Return the matrix with ``statements`` (ids) marked as participant metadata.
+
+        Raise ValidationError naming any id the matrix does not hold.
+        """
+        index = {s: i for i, s in enumerate(self.statement_ids.tolist())}
+        unknown = [s for s in statements if s not in index]
+        if unknown:
+            raise ValidationError(
+                f"metadata statement(s) {unknown[:5]} are not statements of these votes"
+            )
+        meta = self.meta.copy()
+        meta[[index[s] for s in statements]] = True
+        return dataclasses.replace(self, meta=meta)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -130,6 +159,7 @@ class VoteMatrix:
             values=self.values[entry],
             times=None if self.times is None else self.times[entry],
             moderated_out=self.moderated_out[keep],
+            meta=self.meta[keep],
         )
 
     @classmethod
@@ -143,13 +173,14 @@ class VoteMatrix:
         time: str | None = "time",
         moderated_out: Sequence[Any] = (),
         statements: Sequence[Any] | None = None,
+        meta: Sequence[Any] = (),
     ) -> VoteMatrix:
         """Build the matrix from a long frame of votes; a voter's latest vote on a statement wins.
 
         With a ``time`` column (seconds, or datetimes), rows are ordered by time first (ties
         keep frame order), voters and statements are numbered in the order they first appear,
         and each entry keeps the time (in seconds) of its latest vote. ``statements`` adds
-        statements nobody voted on yet.
+        statements nobody voted on yet; ``meta`` names participant-metadata statements.
         """
         for column in (voter, statement, vote):
             if column not in votes.columns:
@@ -194,6 +225,7 @@ class VoteMatrix:
                     f"a vote has no usable {time_column!r}; give seconds or dates"
                 )
         moderated = set(moderated_out)
+        metadata = set(meta)
         return cls(
             voter_ids=np.asarray(voter_ids, dtype=object),
             statement_ids=statement_ids,
@@ -202,6 +234,7 @@ class VoteMatrix:
             values=values.to_numpy().astype(np.int8)[last],
             times=times,
             moderated_out=np.array([s in moderated for s in statement_ids], dtype=bool),
+            meta=np.array([s in metadata for s in statement_ids], dtype=bool),
         )
 
     @classmethod
