@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from tracktwo.engines.commonground.agreement import adjusted_rand_index
 from tracktwo.engines.commonground.clusters import (
     Clustering,
+    count_distinct_rows,
     distance_matrix,
     first_distinct_rows,
     kmeans,
@@ -93,3 +94,14 @@ def test_the_adjusted_rand_index_ignores_label_names(labels, rnd):
     rnd.shuffle(names)
     renamed = [names[x] for x in labels]
     assert adjusted_rand_index(labels, renamed) == pytest.approx(1.0)
+
+
+def test_distinct_rows_compare_their_bits_for_few_rows_and_many():
+    few = np.array([[0.0, 1.0], [0.0, 1.0], [-0.0, 1.0], [2.0, 3.0]])
+    assert count_distinct_rows(few) == 3  # -0.0 and 0.0 differ, as in a void view
+    many = np.vstack([few] * 10)
+    assert count_distinct_rows(many) == 3
+    rng = np.random.default_rng(0)
+    for n in (1, 5, 16, 17, 40):
+        points = rng.integers(0, 3, size=(n, 2)).astype(float)
+        assert count_distinct_rows(points) == len(np.unique(points, axis=0))

@@ -12,6 +12,7 @@ from tracktwo.engines.commonground.clusters import Clustering
 from tracktwo.engines.commonground.polis_groups import (
     PolisParameters,
     PolisState,
+    _GrowingVotes,
     _in_conversation,
     replay,
     snapshot,
@@ -127,3 +128,15 @@ def test_a_clustering_reports_sizes_per_cluster():
         ids=np.array([4, 9]), centers=np.zeros((2, 2)), labels=np.array([0, 1, 1, -1])
     )
     assert clustering.sizes().tolist() == [1.0, 2.0]
+
+
+def test_the_growing_votes_keep_their_moments_equal_to_a_recount():
+    rng = np.random.default_rng(3)
+    store = _GrowingVotes(30, 8, moments=True)
+    for size in (200, 1, 17, 60, 5):
+        # repeated cells within and across batches: a later vote replaces an earlier one
+        rows, cols = rng.integers(0, 30, size), rng.integers(0, 8, size)
+        store.apply(rows, cols, rng.choice([-1.0, 0.0, 1.0], size))
+        assert np.array_equal(store.cross, store.both.T @ store.both)
+        assert np.array_equal(store.column_seen, store.seen.sum(axis=0))
+        assert np.array_equal(store.live_votes, store.seen.sum(axis=1))

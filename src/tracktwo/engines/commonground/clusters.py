@@ -73,10 +73,25 @@ def _squared_distances(points: FloatArray, centers: FloatArray) -> FloatArray:
 
 _CHUNK_CELLS = 200_000
 _SINGLE_PRECISION_POINTS = 50_000
+_FEW_ROWS = 16
+
+
+def _extended(points: FloatArray) -> FloatArray:
+    """Return ``points`` with a last coordinate 1, in the precision :func:`_nearest` uses."""
+    n, d = points.shape
+    dtype: type[np.floating[Any]] = np.float32 if n >= _SINGLE_PRECISION_POINTS else np.float64
+    extended = np.empty((n, d + 1), dtype=dtype)
+    extended[:, :d] = points
+    extended[:, d] = 1.0
+    return extended
 
 
 def _nearest(
-    points: FloatArray, centers: FloatArray, *, distances: bool = True
+    points: FloatArray,
+    centers: FloatArray,
+    *,
+    distances: bool = True,
+    extended: FloatArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """Return each point's nearest centre (the last one on a tie, as Clojure's ``min-key``)
     and the squared distance to it (left empty unless ``distances``).
@@ -84,10 +99,13 @@ def _nearest(
     Only ``|c|^2 - 2 x.c`` varies with the centre, so the argmin skips ``|x|^2``; points go
     through a small reused buffer, so a million of them need no more memory than a few.
     From ``_SINGLE_PRECISION_POINTS`` points on, the comparison runs in single precision
-    (a third faster; it can only swap near-ties).
+    (a third faster; it can only swap near-ties). ``extended`` may hold
+    ``_extended(points)`` made before (Lloyd steps reuse it).
     """
+    if extended is None:
+        extended = _extended(points)
     n, k = len(points), len(centers)
-    dtype: type[np.floating[Any]] = np.float32 if n >= _SINGLE_PRECISION_POINTS else np.float64
+    dtype = extended.dtype
     nearest = np.empty(n, dtype=np.int64)
     closest = np.empty(n if distances else 0, dtype=np.float64)
     backwards = np.ascontiguousarray(centers[::-1], dtype=dtype).T
@@ -100,9 +118,6 @@ def _nearest(
     (backwards * backwards).sum(axis=0, out=scores[d])
     step = max(1, min(n, _CHUNK_CELLS // max(k, 1)))
     buffer = np.empty((step, k), dtype=dtype)
-    extended = np.empty((n, d + 1), dtype=dtype)
-    extended[:, :d] = points
-    extended[:, d] = 1.0
     for start in range(0, n, step):
         chunk = extended[start : start + step]
         block = buffer[: len(chunk)]
@@ -116,9 +131,11 @@ def _nearest(
     return nearest, closest
 
 
-def _nearest_last(points: FloatArray, centers: FloatArray) -> IntArray:
+def _nearest_last(
+    points: FloatArray, centers: FloatArray, extended: FloatArray | None = None
+) -> IntArray:
     """Return each point's nearest centre, the last one on a tie (Clojure's ``min-key``)."""
-    return _nearest(points, centers, distances=False)[0]
+    return _nearest(points, centers, distances=False, extended=extended)[0]
 
 
 def _weighted_centers(
@@ -153,6 +170,10 @@ def count_distinct_rows(points: FloatArray) -> int:
     """Return the number of distinct rows of ``points``."""
     if len(points) == 0:
         return 0
+    if len(points) <= _FEW_ROWS:
+        # a handful of rows (group centres): a set of their bytes is quicker than a sort
+        rows = np.ascontiguousarray(points, dtype=np.float64)
+        return len({row.tobytes() for row in rows})
     # rows are the same when their bytes are (as a void view compares them): sort the bit
     # patterns and count the changes
     keys = np.ascontiguousarray(points, dtype=np.float64).view(np.int64)
@@ -276,8 +297,9 @@ def lloyd(
     # each step's sorted new centres are the next step's sorted old ones
     sorted_old = _sorted_centers(centers)
     remaining = max_iters
+    extended = _extended(points)
     while True:
-        nearest = _nearest_last(points, centers)
+        nearest = _nearest_last(points, centers, extended)
         new_centers, counts = _weighted_centers(points, nearest, len(ids), weights)
         alive = counts > 0
         if alive.all():

@@ -38,6 +38,7 @@ from tracktwo.engines.commonground.polis_pca import (
     CenteredVotes,
     GramVotes,
     PcaParameters,
+    one_thread_matmul,
     principal_components,
     project_voters,
 )
@@ -430,11 +431,14 @@ class _GrowingVotes:
         delta[position, slot] = delta_values
         delta[position, n_used + slot] = delta_seen
         both_used = np.concatenate([used, used + n_columns])
-        # (W + D)'(W + D) - W'W = D'W_new + W_new'D - D'D; D is nonzero in `used` columns only
-        product = delta.T @ self.both[touched]
+        # (W + D)'(W + D) - W'W = D'W_new + W_new'D - D'D; D is nonzero in `used` columns only,
+        # so only their rows change, and their columns mirror them (W'W stays symmetric)
+        shifts = np.ascontiguousarray(delta.T)
+        product = one_thread_matmul(shifts, self.both[touched])
+        product[:, both_used] += product[:, both_used].T
+        product[:, both_used] -= one_thread_matmul(shifts, delta)
         self.cross[both_used, :] += product
-        self.cross[:, both_used] += product.T
-        self.cross[np.ix_(both_used, both_used)] -= delta.T @ delta
+        self.cross[:, both_used] = self.cross[both_used, :].T
 
     def view(
         self, n_voters: int, n_columns: int

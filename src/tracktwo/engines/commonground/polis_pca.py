@@ -25,6 +25,30 @@ import scipy.sparse as sp
 FloatArray = npt.NDArray[np.float64]
 Matrix: TypeAlias = sp.csr_matrix | FloatArray
 
+# OpenBLAS multiplies on one thread below 65536 * 4 multiply-adds; blocks stay under that
+_ONE_THREAD_PRODUCT = 200_000
+_MIN_BLOCK_ROWS = 32
+
+
+def one_thread_matmul(left: FloatArray, right: FloatArray) -> FloatArray:
+    """Return ``left @ right`` (2-D), in blocks of rows small enough for BLAS to use one thread.
+
+    The products of a replay are mostly too small to gain from threads, and lose a lot to
+    them when another process holds a core (each threaded call then waits for a time slice).
+    Rows are independent, so every entry is the sum, in the same order, that one product
+    computes. A product whose blocks would be thinner than ``_MIN_BLOCK_ROWS`` is large
+    enough to pay for its threads and goes in one call.
+    """
+    n_rows = left.shape[0]
+    step = _ONE_THREAD_PRODUCT // max(right.size, 1)
+    if n_rows <= step or step < _MIN_BLOCK_ROWS:
+        return np.asarray(left @ right, dtype=np.float64)
+    result = np.empty((n_rows, right.shape[1]))
+    for start in range(0, n_rows, step):
+        rows = slice(start, start + step)
+        np.matmul(left[rows], right, out=result[rows])
+    return result
+
 
 @dataclass(frozen=True, eq=False)
 class CenteredVotes:
@@ -57,8 +81,17 @@ class CenteredVotes:
         return np.asarray(self.values @ vector - self.seen @ (self.means * vector)).ravel()
 
     def matmat(self, matrix: FloatArray) -> FloatArray:
-        """Return ``C @ matrix`` for a (n_columns, j) ``matrix``, shape (n_voters, j)."""
-        return np.asarray(self.values @ matrix - self.seen @ (self.means[:, None] * matrix))
+        """Return ``C @ matrix`` for a (n_columns, j) ``matrix``, shape (n_voters, j).
+
+        Dense votes go through :func:`one_thread_matmul`: each entry is the same sum, in the
+        same order, as in one BLAS product.
+        """
+        weighted = self.means[:, None] * matrix
+        if sp.issparse(self.values) or sp.issparse(self.seen):
+            return np.asarray(self.values @ matrix - self.seen @ weighted)
+        result = one_thread_matmul(np.asarray(self.values), matrix)
+        result -= one_thread_matmul(np.asarray(self.seen), weighted)
+        return result
 
     def gram(self, vector: FloatArray) -> FloatArray:
         """Return ``C.T @ C @ vector``, shape (n_columns,)."""
