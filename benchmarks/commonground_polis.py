@@ -10,8 +10,8 @@ exports do not carry) are named in ``tests/data/polis_metadata.toml`` by one rul
 
 Prints a table, then one line of JSON: the median time of ``REPEATS`` runs of each, their
 ratio, the adjusted Rand index of our groups against Pol.is's ``group-id`` on every
-conversation (with the metadata flags, without them, and without the replay) and their
-medians, and the peak memory.
+conversation (with the metadata flags and the Pol.is math of the export's date, without
+either, and without the replay) and their medians, and the peak memory.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import numpy as np
 from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.pipeline import AnalysisParameters, analyze
 from tracktwo.engines.commonground.polis_export import read_export
+from tracktwo.engines.commonground.polis_groups import PolisParameters
 
 REPEATS = 7
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polis"
@@ -72,25 +73,33 @@ def main() -> None:
         f"{snapshot:.3f} s without ({replayed / snapshot:.1f}x)"
     )
     meta = metadata_statements()
+    # (metadata flagged, Pol.is math of the export's date, replay)
     variants = {
-        "ari": (True, AnalysisParameters()),
-        "ari_without_metadata_flags": (False, AnalysisParameters()),
-        "ari_no_replay": (True, AnalysisParameters(replay=False)),
+        "ari": (True, True, True),
+        "ari_without_metadata_flags": (False, True, True),
+        "ari_todays_math_only": (True, False, True),
+        "ari_without_either": (False, False, True),
+        "ari_no_replay": (True, True, False),
     }
     scores: dict[str, dict[str, float]] = {key: {} for key in variants}
     for folder in sorted(p for p in SHARED.iterdir() if (p / "participants-votes.csv").is_file()):
-        for key, (flagged, params) in variants.items():
+        for key, (flagged, dated, follow) in variants.items():
             export = read_export(folder, meta=meta.get(folder.name, []) if flagged else None)
             if export.polis_groups is None or not export.polis_groups.notna().any():
                 break
+            code = export.polis_code if dated else "current"
+            params = AnalysisParameters(polis=PolisParameters(code=code), replay=follow)
             result = analyze(export.votes, params=params)
             ours = dict(zip(result.voters["voter"], result.voters["group"], strict=True))
             scores[key][folder.name] = round(agreement_with_polis(ours, export.polis_groups)[0], 3)
         else:
             name = folder.name
             print(
-                f"{name:32s} ARI {scores['ari'][name]:.3f} (without metadata flags "
-                f"{scores['ari_without_metadata_flags'][name]:.3f}, no replay "
+                f"{name:30s} ARI {scores['ari'][name]:.3f} (Pol.is math of "
+                f"{export.polis_code}; without metadata flags "
+                f"{scores['ari_without_metadata_flags'][name]:.3f}, with today's math only "
+                f"{scores['ari_todays_math_only'][name]:.3f}, without either "
+                f"{scores['ari_without_either'][name]:.3f}, no replay "
                 f"{scores['ari_no_replay'][name]:.3f})"
             )
     aris = scores["ari"]
@@ -109,8 +118,7 @@ def main() -> None:
                 for key, table in scores.items()
                 if key != "ari"
             },
-            "ari_without_metadata_flags": scores["ari_without_metadata_flags"],
-            "ari_no_replay": scores["ari_no_replay"],
+            **{key: table for key, table in scores.items() if key != "ari"},
             "peak_traced_mb": round(peak / 1e6, 1),
             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3, 1),
         }

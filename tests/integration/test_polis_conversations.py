@@ -19,11 +19,11 @@ import pytest
 from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.pipeline import analyze
 from tracktwo.engines.commonground.polis_export import PolisExport, read_export
-from tracktwo.engines.commonground.polis_groups import PolisGroups, replay
+from tracktwo.engines.commonground.polis_groups import PolisGroups, PolisParameters, replay
 
-# The level reached (2026-11-25: median 0.896, min 0.708); the goal is a median of 0.9 and
-# nothing below 0.7. Without the metadata flags: median 0.884, min 0.105.
-MEDIAN_AT_LEAST = 0.89
+# The goal: a median of 0.9 and nothing below 0.7 (reached 2026-11-25: median 0.901, min
+# 0.867). Without the metadata flags and Pol.is's 2017 math: median 0.884, min 0.105.
+MEDIAN_AT_LEAST = 0.90
 EACH_AT_LEAST = 0.70
 METADATA = Path(__file__).resolve().parents[1] / "data" / "polis_metadata.toml"
 
@@ -46,7 +46,8 @@ def replays(polis_data_dir: Path) -> dict[str, tuple[PolisExport, PolisGroups]]:
     for folder in conversations(polis_data_dir):
         export = read_export(folder, meta=meta.get(folder.name, []))
         if export.polis_groups is not None and export.polis_groups.notna().any():
-            found[folder.name] = (export, replay(export.votes))
+            params = PolisParameters(code=export.polis_code)
+            found[folder.name] = (export, replay(export.votes, params))
     return found
 
 
@@ -90,6 +91,31 @@ def test_every_shared_conversation_has_its_metadata_statements_named(polis_data_
     assert names <= set(meta), f"name the metadata statements of {sorted(names - set(meta))}"
 
 
+def test_the_2017_conversations_are_followed_with_pol_is_2017_math(replays, agreements):
+    # freshwater and brexit ended in summer 2017, before Pol.is filled missing votes with
+    # column means and counted votes on the raw matrix: its 2017 math clustered voters with
+    # fewer than 7 votes, and so do we when we follow it (today's math cannot); freshwater
+    # falls to 0.71 with today's math
+    for name in ("brexit-consensus", "scoop-hivemind.freshwater"):
+        if name in replays:
+            export, result = replays[name]
+            assert export.polis_code == "2017"
+            assert export.polis_groups is not None
+            ours = dict(zip(export.votes.voter_ids, result.groups, strict=True))
+            theirs = export.polis_groups.dropna().index
+            assert all(ours.get(p, -1) >= 0 for p in theirs), f"{name}: missed some"
+    if "scoop-hivemind.freshwater" in replays:
+        export, _ = replays["scoop-hivemind.freshwater"]
+        today = replay(export.votes)
+        ours = dict(zip(export.votes.voter_ids, today.groups, strict=True))
+        assert export.polis_groups is not None
+        today_ari = agreement_with_polis(ours, export.polis_groups)[0]
+        assert agreements["scoop-hivemind.freshwater"][0] >= today_ari + 0.2
+    for name, (export, _) in replays.items():
+        if name not in ("brexit-consensus", "scoop-hivemind.freshwater"):
+            assert export.polis_code == "current"
+
+
 def test_the_metadata_flags_are_what_brings_london_and_freshwater_within_reach(
     polis_data_dir, agreements
 ):
@@ -98,7 +124,7 @@ def test_the_metadata_flags_are_what_brings_london_and_freshwater_within_reach(
     for name in ("london.youth.policing", "scoop-hivemind.freshwater"):
         if (polis_data_dir / name).is_dir():
             export = read_export(polis_data_dir / name)
-            plain = replay(export.votes)
+            plain = replay(export.votes, PolisParameters(code=export.polis_code))
             ours = dict(zip(export.votes.voter_ids, plain.groups, strict=True))
             assert export.polis_groups is not None
             without = agreement_with_polis(ours, export.polis_groups)[0]

@@ -17,8 +17,13 @@ from rich.table import Table
 
 from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.opinion_map import save_opinion_map
-from tracktwo.engines.commonground.pipeline import CommonGroundResult, analyze
+from tracktwo.engines.commonground.pipeline import (
+    AnalysisParameters,
+    CommonGroundResult,
+    analyze,
+)
 from tracktwo.engines.commonground.polis_export import PolisExport, read_export, write_export
+from tracktwo.engines.commonground.polis_groups import PolisParameters
 from tracktwo.errors import TrackTwoError, ValidationError
 
 console = Console()
@@ -63,7 +68,10 @@ def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> 
     if export.polis_groups is not None and export.polis_groups.notna().any():
         ours = dict(zip(result.voters["voter"], result.voters["group"], strict=True))
         ari, n = agreement_with_polis(ours, export.polis_groups)
-        console.print(f"agreement with Pol.is's own groups: ARI {ari:.3f} over {n} voters")
+        console.print(
+            f"agreement with Pol.is's own groups: ARI {ari:.3f} over {n} voters "
+            f"(following Pol.is's {export.polis_code} math)"
+        )
 
     groups = Table(title="Opinion groups")
     groups.add_column("group", justify="right")
@@ -157,7 +165,9 @@ def analyze_command(
     """Find opinion groups, representative statements, consensus and bridging statements."""
     try:
         export = read_export(export_dir, meta=None if meta is None else parse_id_ranges(meta))
-        result = analyze(export.votes, seed=seed)
+        # follow the Pol.is math that computed the export (by the date of its last vote)
+        params = AnalysisParameters(polis=PolisParameters(code=export.polis_code))
+        result = analyze(export.votes, seed=seed, params=params)
         if map_path is not None:
             save_opinion_map(result, map_path, statements=statements)
         if export_path is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -10,10 +11,12 @@ import pytest
 from tracktwo.engines.commonground.agreement import adjusted_rand_index
 from tracktwo.engines.commonground.clusters import Clustering
 from tracktwo.engines.commonground.polis_groups import (
+    POLIS_2017_CHANGE,
     PolisParameters,
     PolisState,
     _GrowingVotes,
     _in_conversation,
+    polis_code_for,
     replay,
     snapshot,
     update,
@@ -22,6 +25,7 @@ from tracktwo.engines.commonground.polis_groups import (
 from tracktwo.engines.commonground.polis_pca import CenteredVotes
 from tracktwo.engines.commonground.synthetic import planted_round
 from tracktwo.engines.commonground.votes import VoteMatrix
+from tracktwo.errors import ValidationError
 
 
 @pytest.mark.parametrize("n_groups", [2, 3])
@@ -140,3 +144,48 @@ def test_the_growing_votes_keep_their_moments_equal_to_a_recount():
         assert np.array_equal(store.cross, store.both.T @ store.both)
         assert np.array_equal(store.column_seen, store.seen.sum(axis=0))
         assert np.array_equal(store.live_votes, store.seen.sum(axis=1))
+
+
+def test_an_unknown_pol_is_code_is_refused_by_name():
+    with pytest.raises(ValidationError, match="'1999' is unknown"):
+        PolisParameters(code="1999")
+
+
+def test_the_pol_is_code_follows_the_date_of_the_last_vote():
+    summer_2017 = datetime(2017, 8, 4, tzinfo=UTC).timestamp()
+    assert polis_code_for(summer_2017) == "2017"
+    assert polis_code_for(POLIS_2017_CHANGE) == "current"
+    assert polis_code_for(datetime(2022, 7, 27, tzinfo=UTC).timestamp()) == "current"
+    assert polis_code_for(0.0) == "current"  # no date at all
+
+
+def _round_with_moderated_columns() -> VoteMatrix:
+    rng = np.random.default_rng(4)
+    dense = rng.choice([-1.0, 0.0, 1.0], size=(20, 10))
+    dense[19, 4:] = np.nan  # one voter saw only four live statements
+    moderated = np.zeros(10, dtype=bool)
+    moderated[7:] = True  # three statements everyone else voted on were moderated out
+    votes = VoteMatrix.from_dense(dense)
+    return dataclasses.replace(votes, moderated_out=moderated)
+
+
+def test_pol_is_2017_math_counts_every_zeroed_column_as_a_vote_of_everyone():
+    votes = _round_with_moderated_columns()
+    today = snapshot(votes)
+    old = snapshot(votes, PolisParameters(code="2017"))
+    # four votes: not enough today; four plus three zeroed columns is seven in 2017
+    assert not today.in_conv[19]
+    assert old.in_conv[19]
+
+
+def test_pol_is_2017_math_is_the_same_in_a_replay_and_in_one_update():
+    votes = _round_with_moderated_columns()
+    frame = votes.to_frame()
+    frame["time"] = 1_500_000_000.0  # every vote at once: the replay makes a single update
+    timed = VoteMatrix.from_frame(frame, moderated_out=[7, 8, 9])
+    params = PolisParameters(code="2017")
+    once = snapshot(timed, params)
+    replayed = replay(timed, params)
+    assert replayed.n_updates == 1
+    np.testing.assert_allclose(np.abs(replayed.projection), np.abs(once.projection), atol=1e-9)
+    np.testing.assert_array_equal(replayed.in_conv, once.in_conv)

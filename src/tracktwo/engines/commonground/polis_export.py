@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tracktwo.engines.commonground.polis_groups import CURRENT_CODE, polis_code_for
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import ValidationError
 
@@ -38,7 +39,10 @@ class PolisExport:
     ``votes.moderated_out`` (and dropped from every result). ``statements`` has one row per
     statement of ``votes`` (``statement``, ``author``, ``moderated``, ``text``, ``created``);
     ``polis_groups`` is Pol.is's own ``group-id`` per participant when the folder has a
-    ``participants-votes.csv`` (NaN where Pol.is left the participant out).
+    ``participants-votes.csv`` (NaN where Pol.is left the participant out). ``polis_code``
+    names the Pol.is math that computed those groups, from the date of the last vote
+    (``"2017"`` or ``"current"``, see :func:`~.polis_groups.polis_code_for`); pass it as
+    ``PolisParameters(code=...)`` to follow the same math.
     """
 
     folder: Path
@@ -46,6 +50,7 @@ class PolisExport:
     statements: pd.DataFrame
     polis_groups: pd.Series | None
     summary: dict[str, str]
+    polis_code: str = CURRENT_CODE
 
 
 def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:
@@ -154,12 +159,16 @@ def read_export(folder: str | Path, meta: Sequence[int] | None = None) -> PolisE
             "created": rows["timestamp"].tolist() if "timestamp" in rows.columns else "",
         }
     )
+    code = CURRENT_CODE
+    if votes.times is not None and len(votes.times):
+        code = polis_code_for(float(votes.times.max()))
     return PolisExport(
         folder=root,
         votes=votes,
         statements=statements,
         polis_groups=_read_groups(root / "participants-votes.csv"),
         summary=_read_summary(root / "summary.csv"),
+        polis_code=code,
     )
 
 

@@ -23,6 +23,7 @@ reproduces Pol.is's own groups).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -43,12 +44,31 @@ from tracktwo.engines.commonground.polis_pca import (
     project_voters,
 )
 from tracktwo.engines.commonground.votes import VoteMatrix
+from tracktwo.errors import ValidationError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 _GRAM_COLUMNS = 2_000
+
+CURRENT_CODE = "current"
+CODE_2017 = "2017"
+POLIS_CODES = (CURRENT_CODE, CODE_2017)
+# Pol.is commit 90b5b9e62 (2017-10-21): missing votes filled with the column mean, not 0, and
+# vote counts taken from the raw matrix (compdemocracy/polis, delphi/docs/MATH_ALGORITHM_HISTORY.md)
+POLIS_2017_CHANGE = datetime(2017, 10, 21, tzinfo=UTC).timestamp()
+# before Pol.is existed a vote time is no date (an export written without times reads 0)
+POLIS_BEGINNING = datetime(2012, 1, 1, tzinfo=UTC).timestamp()
+
+
+def polis_code_for(last_vote: float) -> str:
+    """Return which Pol.is math computed a conversation whose last vote was at ``last_vote``
+    (seconds since 1970): Pol.is keeps the result of its last recomputation, made by the
+    code deployed then. Times before Pol.is existed are taken as no date: today's math."""
+    if POLIS_BEGINNING <= last_vote < POLIS_2017_CHANGE:
+        return CODE_2017
+    return CURRENT_CODE
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,13 @@ class PolisParameters:
     ``replay_max_cells``: above this many voter x statement cells a replay computes the final
     snapshot only (Pol.is too leaves its step-by-step path for large conversations, for a
     sampled one).
+
+    ``code`` says which Pol.is math to follow: ``"current"`` (since 2017-10-21) or
+    ``"2017"``, the code that ran from 2017-02-27 (moderated-out and metadata columns zeroed)
+    to 2017-10-21: missing votes filled with 0 instead of the column mean, and each voter's
+    vote count, which decides who is clustered, taken from the matrix with those columns
+    zeroed, so that every zeroed column counts as a vote of everyone.
+    :func:`polis_code_for` tells which one computed an exported conversation.
     """
 
     min_votes: int = 7
@@ -74,6 +101,13 @@ class PolisParameters:
     replay_gap_seconds: float = 1.0
     replay_max_updates: int = 200
     replay_max_cells: int = 4_000_000
+    code: str = CURRENT_CODE
+
+    def __post_init__(self) -> None:
+        if self.code not in POLIS_CODES:
+            raise ValidationError(
+                f"Pol.is code {self.code!r} is unknown; give one of {', '.join(POLIS_CODES)}"
+            )
 
 
 @dataclass
@@ -318,9 +352,13 @@ def snapshot(
     data = CenteredVotes.from_votes(values, seen)
     live_votes = np.bincount(votes.rows[entry_live], minlength=votes.shape[0]).astype(np.int64)
     counts = votes.votes_per_voter()
+    gram = None
+    if params.code == CODE_2017:
+        data, gram = _zero_filled(values, seen, params)
+        counts = counts + n_moderated
     return update(
         PolisState(), data, live_votes, counts, n_moderated, params, rng,
-        n_columns=int(voted_columns.sum()),
+        gram=gram, n_columns=int(voted_columns.sum()),
     )  # fmt: skip
 
 
@@ -376,9 +414,11 @@ def replay(
         nv, nc = int(n_voters_at[end - 1]), int(n_columns_at[end - 1])
         data, live_votes, gram = store.view(nv, nc)
         n_moderated = int(moderated[:nc].sum())
-        result = update(
-            state, data, live_votes, counts[:nv], n_moderated, params, rng, number, gram
-        )
+        counted = counts[:nv]
+        if params.code == CODE_2017:
+            data, gram = store.zero_filled(nv, nc)
+            counted = counted + n_moderated
+        result = update(state, data, live_votes, counted, n_moderated, params, rng, number, gram)
         start = int(end)
     assert result is not None
     return _back_to_voter_order(result, voter_rank, column_rank)
@@ -463,6 +503,38 @@ class _GrowingVotes:
                 self.cross[votes, votes], self.cross[votes, seen], self.cross[seen, seen], means
             )
         return data, self.live_votes[:n_voters], gram
+
+    def zero_filled(self, n_voters: int, n_columns: int) -> tuple[CenteredVotes, GramVotes]:
+        """Return the votes as Pol.is's 2017 code saw them: missing votes are 0, columns are
+        centred on their mean over every voter, and the Gram matrix of that dense matrix.
+
+        With ``C = V - 1 m'`` and ``m = V'1 / n``, ``C'C = V'V - n m m'``.
+        """
+        means = self.column_totals[:n_columns] / max(n_voters, 1)
+        data = CenteredVotes(
+            self.values[:n_voters, :n_columns], self.seen[:n_voters, :n_columns], means
+        )
+        if self.moments:
+            gram = self.cross[:n_columns, :n_columns] - n_voters * np.multiply.outer(means, means)
+            return data, GramVotes(gram)
+        centred = self.values[:n_voters, :n_columns] - means
+        return data, GramVotes(centred.T @ centred)
+
+
+def _zero_filled(
+    values: sp.csr_matrix, seen: sp.csr_matrix, params: PolisParameters
+) -> tuple[CenteredVotes, GramVotes]:
+    """Return the votes of a final snapshot as Pol.is's 2017 code saw them (see
+    :meth:`_GrowingVotes.zero_filled`); refuse a matrix too large to hold dense."""
+    n_voters, n_columns = values.shape
+    if n_voters * n_columns > params.replay_max_cells:
+        raise ValidationError(
+            f"Pol.is's 2017 math fills every missing vote: {n_voters} voters x {n_columns} "
+            f"statements is more than the {params.replay_max_cells} cells it is emulated for"
+        )
+    means = np.asarray(values.sum(axis=0)).ravel() / max(n_voters, 1)
+    centred = values.toarray() - means
+    return CenteredVotes(values, seen, means), GramVotes(centred.T @ centred)
 
 
 def _first_appearance(index: IntArray, size: int) -> IntArray:
