@@ -412,12 +412,14 @@ def replay(
         keep = live[batch]
         store.apply(rows[batch][keep], cols[batch][keep], values[batch][keep])
         nv, nc = int(n_voters_at[end - 1]), int(n_columns_at[end - 1])
-        data, live_votes, gram = store.view(nv, nc)
         n_moderated = int(moderated[:nc].sum())
-        counted = counts[:nv]
+        gram: GramVotes | None
         if params.code == CODE_2017:
             data, gram = store.zero_filled(nv, nc)
-            counted = counted + n_moderated
+            live_votes, counted = store.live_votes[:nv], counts[:nv] + n_moderated
+        else:
+            data, live_votes, gram = store.view(nv, nc)
+            counted = counts[:nv]
         result = update(state, data, live_votes, counted, n_moderated, params, rng, number, gram)
         start = int(end)
     assert result is not None
