@@ -19,7 +19,7 @@ import pytest
 from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.pipeline import analyze
 from tracktwo.engines.commonground.polis_export import PolisExport, read_export
-from tracktwo.engines.commonground.polis_groups import PolisGroups, PolisParameters, replay
+from tracktwo.engines.commonground.polis_groups import PolisGroups, replay
 
 # The goal: a median of 0.9 and nothing below 0.7 (reached 2026-11-25: median 0.901, min
 # 0.867). Without the metadata flags and Pol.is's 2017 math: median 0.884, min 0.105.
@@ -46,8 +46,7 @@ def replays(polis_data_dir: Path) -> dict[str, tuple[PolisExport, PolisGroups]]:
     for folder in conversations(polis_data_dir):
         export = read_export(folder, meta=meta.get(folder.name, []))
         if export.polis_groups is not None and export.polis_groups.notna().any():
-            params = PolisParameters(code=export.polis_code)
-            found[folder.name] = (export, replay(export.votes, params))
+            found[folder.name] = (export, replay(export.votes, export.polis_parameters()))
     return found
 
 
@@ -124,7 +123,7 @@ def test_the_metadata_flags_are_what_brings_london_and_freshwater_within_reach(
     for name in ("london.youth.policing", "scoop-hivemind.freshwater"):
         if (polis_data_dir / name).is_dir():
             export = read_export(polis_data_dir / name)
-            plain = replay(export.votes, PolisParameters(code=export.polis_code))
+            plain = replay(export.votes, export.polis_parameters())
             ours = dict(zip(export.votes.voter_ids, plain.groups, strict=True))
             assert export.polis_groups is not None
             without = agreement_with_polis(ours, export.polis_groups)[0]

@@ -23,7 +23,6 @@ from tracktwo.engines.commonground.pipeline import (
     analyze,
 )
 from tracktwo.engines.commonground.polis_export import PolisExport, read_export, write_export
-from tracktwo.engines.commonground.polis_groups import PolisParameters
 from tracktwo.errors import TrackTwoError, ValidationError
 
 console = Console()
@@ -166,7 +165,7 @@ def analyze_command(
     try:
         export = read_export(export_dir, meta=None if meta is None else parse_id_ranges(meta))
         # follow the Pol.is math that computed the export (by the date of its last vote)
-        params = AnalysisParameters(polis=PolisParameters(code=export.polis_code))
+        params = AnalysisParameters(polis=export.polis_parameters())
         result = analyze(export.votes, seed=seed, params=params)
         if map_path is not None:
             save_opinion_map(result, map_path, statements=statements)

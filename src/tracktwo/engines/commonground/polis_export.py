@@ -20,7 +20,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tracktwo.engines.commonground.polis_groups import CURRENT_CODE, polis_code_for
+from tracktwo.engines.commonground.polis_groups import (
+    CURRENT_CODE,
+    PolisParameters,
+    polis_code_for,
+)
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import ValidationError
 
@@ -41,8 +45,8 @@ class PolisExport:
     ``polis_groups`` is Pol.is's own ``group-id`` per participant when the folder has a
     ``participants-votes.csv`` (NaN where Pol.is left the participant out). ``polis_code``
     names the Pol.is math that computed those groups, from the date of the last vote
-    (``"2017"`` or ``"current"``, see :func:`~.polis_groups.polis_code_for`); pass it as
-    ``PolisParameters(code=...)`` to follow the same math.
+    (``"2017"`` or ``"current"``, see :func:`~.polis_groups.polis_code_for`);
+    :meth:`polis_parameters` gives the parameters that follow the same math.
     """
 
     folder: Path
@@ -51,6 +55,10 @@ class PolisExport:
     polis_groups: pd.Series | None
     summary: dict[str, str]
     polis_code: str = CURRENT_CODE
+
+    def polis_parameters(self) -> PolisParameters:
+        """Return Pol.is's parameters with the math that computed this export."""
+        return PolisParameters(code=self.polis_code)
 
 
 def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:

@@ -349,13 +349,14 @@ def snapshot(
     values, seen = live_columns(votes)
     voted_columns = np.bincount(votes.cols, minlength=votes.shape[1]) > 0
     n_moderated = int((votes.left_out & voted_columns).sum())
-    data = CenteredVotes.from_votes(values, seen)
     live_votes = np.bincount(votes.rows[entry_live], minlength=votes.shape[0]).astype(np.int64)
     counts = votes.votes_per_voter()
-    gram = None
+    gram: GramVotes | None = None
     if params.code == CODE_2017:
         data, gram = _zero_filled(values, seen, params)
         counts = counts + n_moderated
+    else:
+        data = CenteredVotes.from_votes(values, seen)
     return update(
         PolisState(), data, live_votes, counts, n_moderated, params, rng,
         gram=gram, n_columns=int(voted_columns.sum()),
