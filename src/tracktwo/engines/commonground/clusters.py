@@ -14,20 +14,27 @@ Follows ``math/src/polismath/math/clusters.clj`` of compdemocracy/polis:
 
 Cluster ids are stable from one update to the next, which is what lets a clustering follow
 a conversation's path. Where Clojure breaks ties by the last candidate, so does this port.
+
+The loops are compiled (:mod:`.compiled`): a replay runs a thousand small clusterings, and
+each sum is taken in index order, so the clusters are the same on every machine.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+import numba
 import numpy as np
 import numpy.typing as npt
+
+from tracktwo.engines.commonground.compiled import compiled, compiled_parallel
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 SAME_CLUSTERING_DISTANCE = 0.01
+# from this many points on, the nearest-centre pass is spread over the cores
+_PARALLEL_POINTS = 50_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,265 +64,380 @@ class Clustering:
         ).astype(np.float64)
 
 
-def _squared_distances(points: FloatArray, centers: FloatArray) -> FloatArray:
-    """Return (n, k) squared Euclidean distances as |a|^2 + |b|^2 - 2ab, floored at 0.
+def _nearest_body(
+    points: FloatArray, centers: FloatArray, labels: IntArray, distances: FloatArray
+) -> None:
+    """Write each 2-D point's nearest centre (the last on a tie, as Clojure's ``min-key``) into
+    ``labels`` and, if ``distances`` is not empty, the squared distance to it.
 
-    The same expansion as vectorz's ``distance`` on the rows Pol.is passes, whose
-    cancellation makes near-coincident points tie at exactly 0 (delphi's quirk Q11).
+    Squared distances are ``|x|^2 + |c|^2 - 2 x.c``, floored at 0: the expansion vectorz's
+    ``distance`` uses on the rows Pol.is passes, whose cancellation makes near-coincident
+    points tie at exactly 0 (delphi's quirk Q11). Only ``|c|^2 - 2 x.c`` is compared, in
+    four interleaved running minima (which the compiler can keep in vector registers)
+    merged by the same rule, so the choice is the one a single scan makes.
     """
-    squared = (
-        (points * points).sum(axis=1)[:, None]
-        + (centers * centers).sum(axis=1)[None, :]
-        - 2.0 * (points @ centers.T)
-    )
-    return np.asarray(np.maximum(squared, 0.0), dtype=np.float64)
+    k = centers.shape[0]
+    width = (k + 3) // 4 * 4
+    # padding centres score +inf: never strictly nearer than a real one
+    first = np.zeros(width)
+    second = np.zeros(width)
+    lengths = np.full(width, np.inf)
+    for j in range(k):
+        first[j] = centers[j, 0] * -2.0
+        second[j] = centers[j, 1] * -2.0
+        lengths[j] = centers[j, 0] * centers[j, 0] + centers[j, 1] * centers[j, 1]
+    want = distances.shape[0] > 0
+    for i in numba.prange(points.shape[0]):
+        x, y = points[i, 0], points[i, 1]
+        b0 = b1 = b2 = b3 = np.inf
+        n0 = n1 = n2 = n3 = -1
+        for j in range(0, width, 4):
+            c0 = (x * first[j] + y * second[j]) + lengths[j]
+            c1 = (x * first[j + 1] + y * second[j + 1]) + lengths[j + 1]
+            c2 = (x * first[j + 2] + y * second[j + 2]) + lengths[j + 2]
+            c3 = (x * first[j + 3] + y * second[j + 3]) + lengths[j + 3]
+            if c0 <= b0:
+                b0, n0 = c0, j
+            if c1 <= b1:
+                b1, n1 = c1, j + 1
+            if c2 <= b2:
+                b2, n2 = c2, j + 2
+            if c3 <= b3:
+                b3, n3 = c3, j + 3
+        lowest, chosen = b0, n0
+        if b1 < lowest or (b1 == lowest and n1 > chosen):
+            lowest, chosen = b1, n1
+        if b2 < lowest or (b2 == lowest and n2 > chosen):
+            lowest, chosen = b2, n2
+        if b3 < lowest or (b3 == lowest and n3 > chosen):
+            lowest, chosen = b3, n3
+        labels[i] = chosen
+        if want:
+            distances[i] = max(lowest + (x * x + y * y), 0.0)
 
 
-_CHUNK_CELLS = 200_000
-_SINGLE_PRECISION_POINTS = 50_000
-_FEW_ROWS = 16
+_nearest_serial = compiled(_nearest_body)
+_nearest_parallel = compiled_parallel(_nearest_body)
 
 
-def _extended(points: FloatArray) -> FloatArray:
-    """Return ``points`` with a last coordinate 1, in the precision :func:`_nearest` uses."""
+@compiled
+def _nearest_any(
+    points: FloatArray, centers: FloatArray, labels: IntArray, distances: FloatArray
+) -> None:
+    """What :func:`_nearest_body` does, for points of any dimension, in one plain scan."""
     n, d = points.shape
-    dtype: type[np.floating[Any]] = np.float32 if n >= _SINGLE_PRECISION_POINTS else np.float64
-    extended = np.empty((n, d + 1), dtype=dtype)
-    extended[:, :d] = points
-    extended[:, d] = 1.0
-    return extended
+    k = centers.shape[0]
+    lengths = np.zeros(k)
+    for j in range(k):
+        for t in range(d):
+            lengths[j] += centers[j, t] * centers[j, t]
+    for i in range(n):
+        lowest = np.inf
+        chosen = -1
+        for j in range(k):
+            score = 0.0
+            for t in range(d):
+                score += points[i, t] * (centers[j, t] * -2.0)
+            score += lengths[j]
+            if score <= lowest:
+                lowest, chosen = score, j
+        labels[i] = chosen
+        if distances.shape[0] > 0:
+            own = 0.0
+            for t in range(d):
+                own += points[i, t] * points[i, t]
+            distances[i] = max(lowest + own, 0.0)
 
 
+@compiled
 def _nearest(
-    points: FloatArray,
-    centers: FloatArray,
-    *,
-    distances: bool = True,
-    extended: FloatArray | None = None,
+    points: FloatArray, centers: FloatArray, with_distances: bool
 ) -> tuple[IntArray, FloatArray]:
-    """Return each point's nearest centre (the last one on a tie, as Clojure's ``min-key``)
-    and the squared distance to it (left empty unless ``distances``).
-
-    Only ``|c|^2 - 2 x.c`` varies with the centre, so the argmin skips ``|x|^2``; points go
-    through a small reused buffer, so a million of them need no more memory than a few.
-    From ``_SINGLE_PRECISION_POINTS`` points on, the comparison runs in single precision
-    (a third faster; it can only swap near-ties). ``extended`` may hold
-    ``_extended(points)`` made before (Lloyd steps reuse it).
-    """
-    if extended is None:
-        extended = _extended(points)
-    n, k = len(points), len(centers)
-    dtype = extended.dtype
-    nearest = np.empty(n, dtype=np.int64)
-    closest = np.empty(n if distances else 0, dtype=np.float64)
-    backwards = np.ascontiguousarray(centers[::-1], dtype=dtype).T
-    d = backwards.shape[0]
-    # one product gives |c|^2 - 2 x.c: each point gains a last coordinate 1 and each centre
-    # -2c followed by |c|^2 (x.(-2c) is exactly -2 x.c, and 1 * |c|^2 is added last, as
-    # adding |c|^2 after the product did)
-    scores = np.empty((d + 1, k), dtype=dtype)
-    np.multiply(backwards, -2.0, out=scores[:d])
-    (backwards * backwards).sum(axis=0, out=scores[d])
-    step = max(1, min(n, _CHUNK_CELLS // max(k, 1)))
-    buffer = np.empty((step, k), dtype=dtype)
-    for start in range(0, n, step):
-        chunk = extended[start : start + step]
-        block = buffer[: len(chunk)]
-        np.matmul(chunk, scores, out=block)
-        first = np.argmin(block, axis=1)
-        nearest[start : start + step] = k - 1 - first
-        if distances:
-            coords = chunk[:, :d]
-            best = block[np.arange(len(block)), first] + (coords * coords).sum(axis=1)
-            closest[start : start + step] = np.maximum(best, 0.0)
-    return nearest, closest
-
-
-def _nearest_last(
-    points: FloatArray, centers: FloatArray, extended: FloatArray | None = None
-) -> IntArray:
-    """Return each point's nearest centre, the last one on a tie (Clojure's ``min-key``)."""
-    return _nearest(points, centers, distances=False, extended=extended)[0]
-
-
-def _weighted_centers(
-    points: FloatArray, labels: IntArray, k: int, weights: FloatArray | None
-) -> tuple[FloatArray, FloatArray]:
-    """Return (centres (k, d), member counts (k,)); a centre with no members is NaN."""
-    members = labels >= 0
-    everyone = bool(members.all())
-    lab = labels if everyone else labels[members]
-    inside = points if everyone else points[members]
-    sums = np.empty((k, inside.shape[1]))
-    counts = np.bincount(lab, minlength=k).astype(np.float64)
-    if weights is None:
-        totals = counts
-        for d in range(sums.shape[1]):
-            sums[:, d] = np.bincount(lab, inside[:, d], k)
+    """Return each point's nearest centre and (if asked) the squared distance to it."""
+    n = points.shape[0]
+    labels = np.empty(n, dtype=np.int64)
+    distances = np.empty(n if with_distances else 0)
+    if points.shape[1] != 2:
+        _nearest_any(points, centers, labels, distances)
+    elif n >= _PARALLEL_POINTS:
+        _nearest_parallel(points, centers, labels, distances)
     else:
-        w = weights if everyone else weights[members]
-        totals = np.asarray(np.bincount(lab, w, k), dtype=np.float64)
-        for d in range(sums.shape[1]):
-            sums[:, d] = np.bincount(lab, w * inside[:, d], k)
-    empty = totals == 0
-    if not empty.any():
-        sums /= totals[:, None]
-        return sums, counts
-    centers = np.full(sums.shape, np.nan)
-    np.divide(sums, totals[:, None], out=centers, where=~empty[:, None])
+        _nearest_serial(points, centers, labels, distances)
+    return labels, distances
+
+
+@compiled
+def _weighted_centers(
+    points: FloatArray, labels: IntArray, k: int, weights: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Return (centres (k, d), member counts (k,)); a centre with no members is NaN.
+
+    An empty ``weights`` weighs every point 1.
+    """
+    n, d = points.shape
+    weighted = weights.shape[0] > 0
+    sums = np.zeros((k, d))
+    totals = np.zeros(k)
+    counts = np.zeros(k)
+    for i in range(n):
+        label = labels[i]
+        if label < 0:
+            continue
+        counts[label] += 1.0
+        if weighted:
+            w = weights[i]
+            totals[label] += w
+            for t in range(d):
+                sums[label, t] += w * points[i, t]
+        else:
+            for t in range(d):
+                sums[label, t] += points[i, t]
+    if not weighted:
+        totals = counts
+    centers = np.empty((k, d))
+    for j in range(k):
+        for t in range(d):
+            centers[j, t] = sums[j, t] / totals[j] if totals[j] != 0.0 else np.nan
     return centers, counts
 
 
+@compiled
+def _same_bits(keys: IntArray, a: int, b: int) -> bool:
+    for t in range(keys.shape[1]):
+        if keys[a, t] != keys[b, t]:
+            return False
+    return True
+
+
+@compiled
+def _first_distinct(keys: IntArray, limit: int) -> IntArray:
+    """Return the indices of the first ``limit`` rows of distinct bits, in data order."""
+    chosen = np.empty(min(limit, keys.shape[0]), dtype=np.int64)
+    found = 0
+    for i in range(keys.shape[0]):
+        if found == limit:
+            break
+        new = True
+        for j in range(found):
+            if _same_bits(keys, chosen[j], i):
+                new = False
+                break
+        if new:
+            chosen[found] = i
+            found += 1
+    return chosen[:found]
+
+
+def _bits(points: FloatArray) -> IntArray:
+    """Return the bit patterns of ``points``'s entries (rows compare as a void view does)."""
+    return np.ascontiguousarray(points, dtype=np.float64).view(np.int64)
+
+
 def count_distinct_rows(points: FloatArray) -> int:
-    """Return the number of distinct rows of ``points``."""
+    """Return the number of distinct rows of ``points`` (compared bit for bit)."""
     if len(points) == 0:
         return 0
-    if len(points) <= _FEW_ROWS:
-        # a handful of rows (group centres): a set of their bytes is quicker than a sort
-        rows = np.ascontiguousarray(points, dtype=np.float64)
-        return len({row.tobytes() for row in rows})
-    # rows are the same when their bytes are (as a void view compares them): sort the bit
-    # patterns and count the changes
-    keys = np.ascontiguousarray(points, dtype=np.float64).view(np.int64)
+    keys = _bits(points)
     ordered = keys[np.lexsort(keys.T[::-1])]
     return 1 + int(np.count_nonzero((ordered[1:] != ordered[:-1]).any(axis=1)))
 
 
 def first_distinct_rows(points: FloatArray, k: int) -> IntArray:
     """Return the indices of the first ``k`` distinct rows, in data order (``init-clusters``)."""
-    rows = np.ascontiguousarray(points, dtype=np.float64)
-    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-    _, first = np.unique(keys, return_index=True)
-    return np.sort(first)[:k].astype(np.int64)
+    return np.asarray(_first_distinct(_bits(points), k), dtype=np.int64)
 
 
-def cold_start(points: FloatArray, k: int) -> Clustering:
-    """Start from the first ``k`` distinct points as centres, ids 0..k-1, no members yet."""
-    first = first_distinct_rows(points, k)
-    return Clustering(
-        ids=np.arange(len(first), dtype=np.int64),
-        centers=points[first].copy(),
-        labels=np.full(len(points), -1, dtype=np.int64),
-    )
+@compiled
+def _drop_empty(
+    ids: IntArray, centers: FloatArray, labels: IntArray, alive: npt.NDArray[np.bool_]
+) -> tuple[IntArray, FloatArray, IntArray]:
+    """Keep the clusters marked ``alive``, renumbering the labels of their members."""
+    slot = np.cumsum(alive) - 1
+    new_labels = np.empty_like(labels)
+    for i in range(labels.shape[0]):
+        new_labels[i] = slot[labels[i]] if labels[i] >= 0 else -1
+    return ids[alive].copy(), centers[alive].copy(), new_labels
 
 
+@compiled
 def _merge_identical(
     ids: IntArray, centers: FloatArray, counts: FloatArray, labels: IntArray
 ) -> tuple[IntArray, IntArray]:
-    """Merge clusters with identical centres (``uniqify-clusters``); return (ids, labels).
+    """Merge clusters with equal centres (``uniqify-clusters``); return (ids, labels).
 
     The merged cluster keeps the id of the one with more members (on a tie, the later one)
     and the position of the first.
     """
-    id_list = list(ids)
-    member_counts = list(counts)
-    merged_into: dict[tuple[float, ...], int] = {}
-    keep: list[int] = []
-    remap = np.arange(len(id_list))
-    for index, center in enumerate(tuple(c) for c in centers):
-        target = merged_into.get(center)
-        if target is None:
-            merged_into[center] = index
-            keep.append(index)
-            continue
-        if member_counts[index] >= member_counts[target]:
-            id_list[target] = id_list[index]
-        member_counts[target] += member_counts[index]
-        remap[index] = target
-    position = {old: new for new, old in enumerate(keep)}
-    slot_of = np.array([position[remap[i]] for i in range(len(id_list))], dtype=np.int64)
-    merged_labels = np.where(labels >= 0, slot_of[np.maximum(labels, 0)], -1)
-    return np.array([id_list[i] for i in keep], dtype=np.int64), merged_labels
+    k, d = centers.shape
+    new_ids = ids.copy()
+    members = counts.copy()
+    target = np.arange(k)
+    for index in range(k):
+        for earlier in range(index):
+            if target[earlier] != earlier:
+                continue
+            equal = True
+            for t in range(d):
+                if centers[index, t] != centers[earlier, t]:
+                    equal = False
+                    break
+            if equal:
+                if members[index] >= members[earlier]:
+                    new_ids[earlier] = new_ids[index]
+                members[earlier] += members[index]
+                target[index] = earlier
+                break
+    keep = target == np.arange(k)
+    slot = np.cumsum(keep) - 1
+    merged = np.empty_like(labels)
+    for i in range(labels.shape[0]):
+        merged[i] = slot[target[labels[i]]] if labels[i] >= 0 else -1
+    return new_ids[keep].copy(), merged
 
 
-def warm_start(
-    points: FloatArray, k: int, previous: Clustering, weights: FloatArray | None = None
-) -> Clustering:
-    """Prepare the previous clustering for new data as Pol.is's ``clean-start-clusters`` does.
-
-    ``previous.labels`` must already be aligned with ``points`` (-1 for newcomers).
-    """
-    centers, counts = _weighted_centers(points, previous.labels, previous.k, weights)
+@compiled
+def _warm_start(
+    points: FloatArray,
+    k: int,
+    ids: IntArray,
+    labels: IntArray,
+    weights: FloatArray,
+) -> tuple[IntArray, FloatArray, IntArray]:
+    """Prepare the previous clustering (``ids``, ``labels`` aligned with ``points``) for new
+    data as Pol.is's ``clean-start-clusters`` does; return (ids, centres, labels)."""
+    centers, counts = _weighted_centers(points, labels, ids.shape[0], weights)
     alive = counts > 0
-    if alive.size and alive.all():
-        labels = previous.labels
-        ids_array, alive_centers, alive_counts = previous.ids, centers, counts
-    else:
-        if not alive.any():
-            return cold_start(points, k)
-        slot = np.cumsum(alive) - 1
-        labels = np.where(previous.labels >= 0, slot[np.maximum(previous.labels, 0)], -1)
-        ids_array, alive_centers, alive_counts = previous.ids[alive], centers[alive], counts[alive]
-    # without a merge, the recentred live clusters are what recentring on `labels` gives
-    centers = alive_centers
+    if not alive.any():
+        first = _first_distinct(_bits_of(points), k)
+        return np.arange(first.shape[0]), points[first].copy(), np.full(points.shape[0], -1)
+    if not alive.all():
+        ids, centers, labels = _drop_empty(ids, centers, labels, alive)
+        counts = counts[alive].copy()
     stale = False
-    if count_distinct_rows(alive_centers) < len(alive_centers):
-        ids_array, labels = _merge_identical(ids_array, alive_centers, alive_counts, labels)
+    n_clusters = ids.shape[0]
+    if _first_distinct(_bits_of(centers), n_clusters).shape[0] < n_clusters:
+        ids, labels = _merge_identical(ids, centers, counts, labels)
         stale = True
-    possible = k if len(ids_array) >= k else min(k, count_distinct_rows(points))
+    possible = k if ids.shape[0] >= k else _first_distinct(_bits_of(points), k).shape[0]
     while True:
         if stale:
-            centers = _weighted_centers(points, labels, len(ids_array), weights)[0]
+            centers = _weighted_centers(points, labels, ids.shape[0], weights)[0]
         stale = True
-        if len(ids_array) >= possible:
+        if ids.shape[0] >= possible:
             break
-        live = ~np.isnan(centers).any(axis=1)
-        distances = np.sqrt(_nearest(points, centers[live])[1])
-        farthest = len(distances) - 1 - int(np.argmax(distances[::-1]))
-        if distances[farthest] <= 0.0:
+        live = np.ones(centers.shape[0], dtype=np.bool_)
+        for j in range(centers.shape[0]):
+            for t in range(centers.shape[1]):
+                if np.isnan(centers[j, t]):
+                    live[j] = False
+        squared = _nearest(points, centers[live].copy(), True)[1]
+        farthest = -1
+        widest = -np.inf
+        for i in range(squared.shape[0]):
+            if np.sqrt(squared[i]) >= widest:
+                widest = np.sqrt(squared[i])
+                farthest = i
+        if widest <= 0.0:
             break
         labels = labels.copy()
-        labels[farthest] = len(ids_array)
-        ids_array = np.append(ids_array, ids_array.max() + 1)
-    live = ~np.isnan(centers).any(axis=1)
+        labels[farthest] = ids.shape[0]
+        grown = np.empty(ids.shape[0] + 1, dtype=np.int64)
+        grown[:-1] = ids
+        grown[-1] = ids.max() + 1
+        ids = grown
+    live = np.ones(centers.shape[0], dtype=np.bool_)
+    for j in range(centers.shape[0]):
+        for t in range(centers.shape[1]):
+            if np.isnan(centers[j, t]):
+                live[j] = False
     if not live.all():
         # a cluster whose only member was split off has no centre left; Pol.is drops it
-        slot = np.cumsum(live) - 1
-        labels = np.where(labels >= 0, slot[np.maximum(labels, 0)], -1)
-        ids_array, centers = ids_array[live], centers[live]
-    return Clustering(ids=ids_array, centers=centers, labels=labels)
+        ids, centers, labels = _drop_empty(ids, centers, labels, live)
+    return ids, centers, labels
 
 
+@compiled
+def _bits_of(points: FloatArray) -> IntArray:
+    return np.ascontiguousarray(points).view(np.int64)
+
+
+@compiled
 def _sorted_centers(centers: FloatArray) -> FloatArray:
-    order = np.lexsort(centers.T[::-1])
-    return centers[order]
+    """Return the centres sorted by their first coordinate, then the next, and so on."""
+    k, d = centers.shape
+    ordered = centers.copy()
+    for i in range(1, k):
+        row = ordered[i].copy()
+        j = i - 1
+        while j >= 0:
+            greater = False
+            for t in range(d):
+                if ordered[j, t] != row[t]:
+                    greater = ordered[j, t] > row[t]
+                    break
+            if not greater:
+                break
+            ordered[j + 1] = ordered[j]
+            j -= 1
+        ordered[j + 1] = row
+    return ordered
 
 
-def _settled_sorted(before: FloatArray, after: FloatArray) -> bool:
-    """Pol.is's ``same-clustering?``: the centres, each set sorted by :func:`_sorted_centers`,
-    all moved less than 0.01."""
-    common = min(len(before), len(after))
-    moved = np.sqrt(((before[:common] - after[:common]) ** 2).sum(axis=1))
-    return bool(np.all(moved < SAME_CLUSTERING_DISTANCE))
+@compiled
+def _settled(before: FloatArray, after: FloatArray) -> bool:
+    """Pol.is's ``same-clustering?``: the sorted centres all moved less than 0.01."""
+    for j in range(min(before.shape[0], after.shape[0])):
+        total = 0.0
+        for t in range(before.shape[1]):
+            step = before[j, t] - after[j, t]
+            total += step * step
+        if not np.sqrt(total) < SAME_CLUSTERING_DISTANCE:
+            return False
+    return True
 
 
-def lloyd(
-    points: FloatArray, start: Clustering, max_iters: int, weights: FloatArray | None = None
-) -> Clustering:
-    """Run Pol.is's ``cluster-step`` from ``start`` until the centres settle or iterations end."""
-    ids, centers = start.ids, start.centers
-    # each step's sorted new centres are the next step's sorted old ones
+@compiled
+def _lloyd(
+    points: FloatArray,
+    ids: IntArray,
+    centers: FloatArray,
+    max_iters: int,
+    weights: FloatArray,
+) -> tuple[IntArray, FloatArray, IntArray]:
+    """Run Pol.is's ``cluster-step`` until the centres settle or the steps run out."""
     sorted_old = _sorted_centers(centers)
     remaining = max_iters
-    extended = _extended(points)
     while True:
-        nearest = _nearest_last(points, centers, extended)
-        new_centers, counts = _weighted_centers(points, nearest, len(ids), weights)
+        labels = _nearest(points, centers, False)[0]
+        new_centers, counts = _weighted_centers(points, labels, ids.shape[0], weights)
+        new_ids = ids
         alive = counts > 0
-        if alive.all():
-            labels, new_ids = nearest, ids
-        else:
-            slot = np.cumsum(alive) - 1
-            labels = slot[nearest].astype(np.int64)
-            new_ids = ids[alive]
-            new_centers = new_centers[alive]
+        if not alive.all():
+            new_ids, new_centers, labels = _drop_empty(ids, new_centers, labels, alive)
         if remaining == 0:
-            return Clustering(ids=new_ids, centers=new_centers, labels=labels)
+            return new_ids, new_centers, labels
         sorted_new = _sorted_centers(new_centers)
-        if _settled_sorted(sorted_old, sorted_new):
-            return Clustering(ids=new_ids, centers=new_centers, labels=labels)
+        if _settled(sorted_old, sorted_new):
+            return new_ids, new_centers, labels
         ids, centers, sorted_old = new_ids, new_centers, sorted_new
         remaining -= 1
+
+
+@compiled
+def _kmeans(
+    points: FloatArray,
+    k: int,
+    ids: IntArray,
+    labels: IntArray,
+    weights: FloatArray,
+    max_iters: int,
+) -> tuple[IntArray, FloatArray, IntArray]:
+    if ids.shape[0] == 0:
+        first = _first_distinct(_bits_of(points), k)
+        start_ids, centers = np.arange(first.shape[0]), points[first].copy()
+    else:
+        start_ids, centers, _ = _warm_start(points, k, ids, labels, weights)
+    return _lloyd(points, start_ids, centers, max_iters, weights)
 
 
 def kmeans(
@@ -335,17 +457,75 @@ def kmeans(
         return Clustering(
             ids=np.zeros(0, np.int64), centers=np.zeros((0, 2)), labels=np.zeros(0, np.int64)
         )
-    start = (
-        cold_start(points, k)
-        if previous is None or previous.k == 0
-        else warm_start(points, k, previous, weights)
+    data = np.ascontiguousarray(points, dtype=np.float64)
+    none = np.zeros(0, dtype=np.int64)
+    ids, centers, labels = _kmeans(
+        data,
+        k,
+        none if previous is None else np.ascontiguousarray(previous.ids, dtype=np.int64),
+        none if previous is None else np.ascontiguousarray(previous.labels, dtype=np.int64),
+        np.zeros(0) if weights is None else np.ascontiguousarray(weights, dtype=np.float64),
+        max_iters,
     )
-    return lloyd(points, start, max_iters, weights)
+    return Clustering(ids=ids, centers=centers, labels=labels)
+
+
+@compiled
+def _distances(points: FloatArray) -> FloatArray:
+    n, d = points.shape
+    lengths = np.zeros(n)
+    for i in range(n):
+        total = 0.0
+        for t in range(d):
+            total += points[i, t] * points[i, t]
+        lengths[i] = total
+    result = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            dot = 0.0
+            for t in range(d):
+                dot += points[i, t] * points[j, t]
+            result[i, j] = np.sqrt(max(lengths[i] + lengths[j] - 2.0 * dot, 0.0))
+    return result
 
 
 def distance_matrix(points: FloatArray) -> FloatArray:
-    """Return the (n, n) Euclidean distances between the rows of ``points``."""
-    return np.sqrt(_squared_distances(points, points))
+    """Return the (n, n) Euclidean distances between the rows of ``points``.
+
+    By the same expansion as the nearest-centre search, ``|a|^2 + |b|^2 - 2 a.b``.
+    """
+    return np.asarray(_distances(np.ascontiguousarray(points, dtype=np.float64)))
+
+
+@compiled
+def _silhouette(distances: FloatArray, labels: IntArray) -> float:
+    n = labels.shape[0]
+    if n == 0:
+        return 0.0
+    k = labels.max() + 1
+    if k < 2:
+        return 0.0
+    sizes = np.zeros(k)
+    for i in range(n):
+        sizes[labels[i]] += 1.0
+    sums = np.zeros(k)
+    total = 0.0
+    for i in range(n):
+        sums[:] = 0.0
+        for j in range(n):
+            sums[labels[j]] += distances[i, j]
+        own = labels[i]
+        if sizes[own] - 1.0 == 0.0:
+            continue
+        a = sums[own] / (sizes[own] - 1.0)
+        b = np.inf
+        for g in range(k):
+            if g != own and sizes[g] > 0.0:
+                b = min(b, sums[g] / sizes[g])
+        larger = max(a, b)
+        if larger != 0.0:
+            total += (b - a) / larger
+    return total / n
 
 
 def silhouette(distances: FloatArray, labels: IntArray) -> float:
@@ -353,27 +533,9 @@ def silhouette(distances: FloatArray, labels: IntArray) -> float:
 
     Pol.is computes it over base-cluster centres, unweighted (``clusters/silhouette``).
     """
-    n = len(labels)
-    if n == 0:
-        return 0.0
-    k = int(labels.max()) + 1
-    if k < 2:
-        return 0.0
-    rows = np.arange(n)
-    one_hot = np.zeros((n, k))
-    one_hot[rows, labels] = 1.0
-    sums = distances @ one_hot
-    sizes = np.bincount(labels, minlength=k).astype(np.float64)
-    own_size = sizes[labels] - 1.0
-    alone = own_size == 0
-    a = sums[rows, labels] / np.where(alone, 1.0, own_size)
-    empty = sizes == 0
-    means = sums / np.where(empty, 1.0, sizes)
-    means[rows, labels] = np.inf
-    if empty.any():
-        means[:, empty] = np.inf
-    b = means.min(axis=1)
-    larger = np.maximum(a, b)
-    zero = larger == 0
-    scores = np.where(alone | zero, 0.0, (b - a) / np.where(zero, 1.0, larger))
-    return float(scores.mean())
+    return float(
+        _silhouette(
+            np.ascontiguousarray(distances, dtype=np.float64),
+            np.ascontiguousarray(labels, dtype=np.int64),
+        )
+    )
