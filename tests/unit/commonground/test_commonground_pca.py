@@ -12,7 +12,6 @@ from tracktwo.engines.commonground.polis_pca import (
     CenteredVotes,
     GramVotes,
     PcaParameters,
-    one_thread_matmul,
     principal_components,
     project_voters,
 )
@@ -84,19 +83,6 @@ def test_a_warm_start_from_the_answer_stays_on_the_answer():
     first = principal_components(data, PcaParameters(iterations=3_000), np.random.default_rng(1))
     again = principal_components(data, PcaParameters(), np.random.default_rng(2), start=first)
     assert again == pytest.approx(first, abs=1e-6)
-
-
-@pytest.mark.parametrize("shape", [(5, 4, 2), (1500, 197, 2), (3000, 40, 3), (40, 1300, 394)])
-def test_a_product_in_blocks_of_rows_is_the_one_product_bit_for_bit(shape):
-    rows, inner, columns = shape
-    rng = np.random.default_rng(rows)
-    left = rng.choice([-1.0, 0.0, 1.0], size=(rows, inner))
-    right = rng.normal(size=(inner, columns))
-    assert np.array_equal(one_thread_matmul(left, right), left @ right)
-    # a strided view (the replay's votes are one half of a wider array) goes through too
-    wide = np.zeros((rows, 2 * inner))
-    wide[:, :inner] = left
-    assert np.array_equal(one_thread_matmul(wide[:, :inner], right), left @ right)
 
 
 def test_dense_and_sparse_votes_project_alike():

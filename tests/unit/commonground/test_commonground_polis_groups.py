@@ -14,7 +14,6 @@ from tracktwo.engines.commonground.polis_groups import (
     POLIS_2017_CHANGE,
     PolisParameters,
     PolisState,
-    _GrowingVotes,
     _in_conversation,
     polis_code_for,
     replay,
@@ -23,6 +22,7 @@ from tracktwo.engines.commonground.polis_groups import (
     update_boundaries,
 )
 from tracktwo.engines.commonground.polis_pca import CenteredVotes
+from tracktwo.engines.commonground.replay_votes import ReplayVotes
 from tracktwo.engines.commonground.synthetic import planted_round
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import ValidationError
@@ -134,16 +134,44 @@ def test_a_clustering_reports_sizes_per_cluster():
     assert clustering.sizes().tolist() == [1.0, 2.0]
 
 
-def test_the_growing_votes_keep_their_moments_equal_to_a_recount():
+def test_the_replay_votes_keep_their_moments_equal_to_a_recount():
     rng = np.random.default_rng(3)
-    store = _GrowingVotes(30, 8, moments=True)
+    batches = []
     for size in (200, 1, 17, 60, 5):
         # repeated cells within and across batches: a later vote replaces an earlier one
         rows, cols = rng.integers(0, 30, size), rng.integers(0, 8, size)
-        store.apply(rows, cols, rng.choice([-1.0, 0.0, 1.0], size))
-        assert np.array_equal(store.cross, store.both.T @ store.both)
-        assert np.array_equal(store.column_seen, store.seen.sum(axis=0))
-        assert np.array_equal(store.live_votes, store.seen.sum(axis=1))
+        batches.append((rows, cols, rng.choice([-1.0, 0.0, 1.0], size)))
+    every_row = np.concatenate([b[0] for b in batches])
+    every_col = np.concatenate([b[1] for b in batches])
+    store = ReplayVotes(every_row, every_col, 30, 8, moments=True)
+    recount = np.zeros((30, 8))
+    seen = np.zeros((30, 8))
+    for rows, cols, values in batches:
+        store.apply(rows, cols, values)
+        for r, c, v in zip(rows, cols, values, strict=True):
+            recount[r, c], seen[r, c] = v, 1.0
+        both = np.hstack([recount, seen])
+        assert np.array_equal(store.dense()[0], recount)
+        assert np.array_equal(store.cross, both.T @ both)
+        assert np.array_equal(store.column_seen, seen.sum(axis=0))
+        assert np.array_equal(store.live_votes, seen.sum(axis=1))
+
+
+def test_the_replay_votes_multiply_as_their_dense_matrices_do():
+    rng = np.random.default_rng(8)
+    rows, cols = rng.integers(0, 40, 300), rng.integers(0, 12, 300)
+    store = ReplayVotes(rows, cols, 40, 12, moments=False)
+    store.apply(rows[:250], cols[:250], rng.choice([-1.0, 0.0, 1.0], 250))
+    values, seen = store.dense()
+    means = rng.normal(size=9)
+    data = CenteredVotes(values[:35, :9], seen[:35, :9], means)
+    view = store.view(35, 9)[0]
+    view.means[:] = means
+    matrix = rng.normal(size=(9, 2))
+    assert view.matmat(matrix) == pytest.approx(data.matmat(matrix), abs=1e-12)
+    vector = rng.normal(size=35)
+    assert view.rmatvec(vector) == pytest.approx(data.rmatvec(vector), abs=1e-12)
+    assert store.votes_gram(35, 9) == pytest.approx(values[:35, :9].T @ values[:35, :9])
 
 
 def test_an_unknown_pol_is_code_is_refused_by_name():

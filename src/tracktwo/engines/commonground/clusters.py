@@ -203,7 +203,8 @@ def _weighted_centers(
 
 @compiled
 def _same_bits(keys: IntArray, a: int, b: int) -> bool:
-    for t in range(keys.shape[1]):
+    # a plain loop: compiled code takes no generator expressions
+    for t in range(keys.shape[1]):  # noqa: SIM110
         if keys[a, t] != keys[b, t]:
             return False
     return True
@@ -525,7 +526,7 @@ def _silhouette(distances: FloatArray, labels: IntArray) -> float:
         larger = max(a, b)
         if larger != 0.0:
             total += (b - a) / larger
-    return total / n
+    return float(total / n)
 
 
 def silhouette(distances: FloatArray, labels: IntArray) -> float:

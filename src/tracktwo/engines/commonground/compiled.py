@@ -22,7 +22,7 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 
 def compiled(function: Function) -> Function:
     """Compile ``function`` in nopython mode, cached; its Python original stays on ``py_func``."""
-    return numba.njit(cache=True, nogil=True)(function)  # type: ignore[no-any-return]
+    return numba.njit(cache=True, nogil=True)(function)  # type: ignore[return-value]
 
 
 def compiled_parallel(function: Function) -> Function:
@@ -31,4 +31,4 @@ def compiled_parallel(function: Function) -> Function:
     Only for loops whose iterations are independent: each result is then the same as
     :func:`compiled` gives, whatever the number of threads.
     """
-    return numba.njit(cache=True, nogil=True, parallel=True)(function)  # type: ignore[no-any-return]
+    return numba.njit(cache=True, nogil=True, parallel=True)(function)  # type: ignore[return-value]

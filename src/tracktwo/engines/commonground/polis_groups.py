@@ -37,12 +37,13 @@ from tracktwo.engines.commonground.clusters import (
 )
 from tracktwo.engines.commonground.polis_pca import (
     CenteredVotes,
+    CentredOperator,
     GramVotes,
     PcaParameters,
-    one_thread_matmul,
     principal_components,
     project_voters,
 )
+from tracktwo.engines.commonground.replay_votes import ReplayView, ReplayVotes
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import ValidationError
 
@@ -208,7 +209,7 @@ def _matching_ids(old_ids: IntArray, base_ids: IntArray) -> tuple[IntArray, Bool
 
 def update(
     state: PolisState,
-    data: CenteredVotes,
+    data: CentredOperator,
     live_votes: IntArray,
     counts: IntArray,
     n_moderated_columns: int,
@@ -231,7 +232,7 @@ def update(
     """
     n_voters = data.shape[0]
     n_columns = data.shape[1] if n_columns is None else n_columns
-    source: CenteredVotes | GramVotes = data if gram is None else gram
+    source: CentredOperator | GramVotes = data if gram is None else gram
     components = principal_components(
         source, params.pca, rng, start=state.components, n_rows=n_voters
     )
@@ -402,7 +403,9 @@ def replay(
     ends = update_boundaries(votes.times[order], params)
     n_voters_at = np.maximum.accumulate(rows) + 1
     n_columns_at = np.maximum.accumulate(cols) + 1
-    store = _GrowingVotes(*votes.shape, moments=votes.shape[1] <= _GRAM_COLUMNS)
+    store = ReplayVotes(
+        rows[live], cols[live], *votes.shape, moments=votes.shape[1] <= _GRAM_COLUMNS
+    )
     counts = np.zeros(votes.shape[0], dtype=np.int64)
     state = PolisState()
     start = 0
@@ -415,6 +418,7 @@ def replay(
         nv, nc = int(n_voters_at[end - 1]), int(n_columns_at[end - 1])
         n_moderated = int(moderated[:nc].sum())
         gram: GramVotes | None
+        data: ReplayView
         if params.code == CODE_2017:
             data, gram = store.zero_filled(nv, nc)
             live_votes, counted = store.live_votes[:nv], counts[:nv] + n_moderated
@@ -427,108 +431,11 @@ def replay(
     return _back_to_voter_order(result, voter_rank, column_rank)
 
 
-class _GrowingVotes:
-    """The votes of a replay so far, dense, with what each update needs kept current.
-
-    Column sums and seen counts give the means; with ``moments``, ``V.T V``, ``V.T M`` and
-    ``M.T M`` (V votes, M seen mask) are updated from each batch's changed cells only, so the
-    Gram matrix of the centred votes costs O(columns^2) per update, not O(voters columns^2).
-    V and M are kept side by side as ``W = [V M]`` and the three moments as the blocks of
-    ``W.T W``, so a batch updates them all with one product; their entries are sums of
-    products of -1, 0 and 1, hence exact whatever the order of the sums.
-    """
-
-    def __init__(self, n_voters: int, n_columns: int, *, moments: bool) -> None:
-        self.n_columns = n_columns
-        self.both = np.zeros((n_voters, 2 * n_columns))
-        self.values = self.both[:, :n_columns]
-        self.seen = self.both[:, n_columns:]
-        self.column_totals = np.zeros(n_columns)
-        self.column_seen = np.zeros(n_columns)
-        self.live_votes = np.zeros(n_voters, dtype=np.int64)
-        size = 2 * n_columns if moments else 0
-        self.moments = moments
-        self.cross = np.zeros((size, size))
-
-    def apply(self, rows: IntArray, cols: IntArray, values: FloatArray) -> None:
-        """Record a batch of votes; a later vote on the same cell replaces an earlier one."""
-        n_voters, n_columns = self.values.shape
-        old_values = self.values[rows, cols]
-        was_seen = self.seen[rows, cols]
-        self.values[rows, cols] = values
-        self.seen[rows, cols] = 1.0
-        # a cell voted twice in the batch counts once: from its state before to its final one
-        _, first = np.unique(rows * n_columns + cols, return_index=True)
-        r, c = rows[first], cols[first]
-        delta_values = self.values[r, c] - old_values[first]
-        delta_seen = 1.0 - was_seen[first]
-        self.column_totals += np.bincount(c, weights=delta_values, minlength=n_columns)
-        self.column_seen += np.bincount(c, weights=delta_seen, minlength=n_columns)
-        self.live_votes += np.bincount(r, weights=delta_seen, minlength=n_voters).astype(np.int64)
-        if not self.moments or len(r) == 0:
-            return
-        touched, position = np.unique(r, return_inverse=True)
-        used, slot = np.unique(c, return_inverse=True)
-        n_used = len(used)
-        delta = np.zeros((len(touched), 2 * n_used))
-        delta[position, slot] = delta_values
-        delta[position, n_used + slot] = delta_seen
-        both_used = np.concatenate([used, used + n_columns])
-        # (W + D)'(W + D) - W'W = D'W_new + W_new'D - D'D; D is nonzero in `used` columns only,
-        # so only their rows change, and their columns mirror them (W'W stays symmetric)
-        shifts = np.ascontiguousarray(delta.T)
-        product = one_thread_matmul(shifts, self.both[touched])
-        product[:, both_used] += product[:, both_used].T
-        product[:, both_used] -= one_thread_matmul(shifts, delta)
-        self.cross[both_used, :] += product
-        self.cross[:, both_used] = self.cross[both_used, :].T
-
-    def view(
-        self, n_voters: int, n_columns: int
-    ) -> tuple[CenteredVotes, IntArray, GramVotes | None]:
-        """Return the centred votes of the first voters and columns, their live vote counts and,
-        with moments, the Gram matrix."""
-        seen_counts = self.column_seen[:n_columns]
-        means = np.divide(
-            self.column_totals[:n_columns],
-            seen_counts,
-            out=np.zeros(n_columns),
-            where=seen_counts > 0,
-        )
-        data = CenteredVotes(
-            self.values[:n_voters, :n_columns], self.seen[:n_voters, :n_columns], means
-        )
-        gram = None
-        if self.moments:
-            votes = slice(0, n_columns)
-            seen = slice(self.n_columns, self.n_columns + n_columns)
-            gram = GramVotes.from_moments(
-                self.cross[votes, votes], self.cross[votes, seen], self.cross[seen, seen], means
-            )
-        return data, self.live_votes[:n_voters], gram
-
-    def zero_filled(self, n_voters: int, n_columns: int) -> tuple[CenteredVotes, GramVotes]:
-        """Return the votes as Pol.is's 2017 code saw them: missing votes are 0, columns are
-        centred on their mean over every voter, and the Gram matrix of that dense matrix.
-
-        With ``C = V - 1 m'`` and ``m = V'1 / n``, ``C'C = V'V - n m m'``.
-        """
-        means = self.column_totals[:n_columns] / max(n_voters, 1)
-        data = CenteredVotes(
-            self.values[:n_voters, :n_columns], self.seen[:n_voters, :n_columns], means
-        )
-        if self.moments:
-            gram = self.cross[:n_columns, :n_columns] - n_voters * np.multiply.outer(means, means)
-            return data, GramVotes(gram)
-        centred = self.values[:n_voters, :n_columns] - means
-        return data, GramVotes(centred.T @ centred)
-
-
 def _zero_filled(
     values: sp.csr_matrix, seen: sp.csr_matrix, params: PolisParameters
 ) -> tuple[CenteredVotes, GramVotes]:
     """Return the votes of a final snapshot as Pol.is's 2017 code saw them (see
-    :meth:`_GrowingVotes.zero_filled`); refuse a matrix too large to hold dense."""
+    :meth:`.ReplayVotes.zero_filled`); refuse a matrix too large to hold dense."""
     n_voters, n_columns = values.shape
     if n_voters * n_columns > params.replay_max_cells:
         raise ValidationError(

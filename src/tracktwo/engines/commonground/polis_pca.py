@@ -16,38 +16,38 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from tracktwo.engines.commonground.compiled import compiled
+
 FloatArray = npt.NDArray[np.float64]
 Matrix: TypeAlias = sp.csr_matrix | FloatArray
 
-# OpenBLAS multiplies on one thread below 65536 * 4 multiply-adds; blocks stay under that
-_ONE_THREAD_PRODUCT = 200_000
-_MIN_BLOCK_ROWS = 32
 
+class CentredOperator(Protocol):
+    """Centred votes ``C`` (n_voters, n_columns) that can be multiplied, sparse or dense."""
 
-def one_thread_matmul(left: FloatArray, right: FloatArray) -> FloatArray:
-    """Return ``left @ right`` (2-D), in blocks of rows small enough for BLAS to use one thread.
+    @property
+    def means(self) -> FloatArray:
+        """The column means that were subtracted at seen entries, (n_columns,)."""
+        ...
 
-    The products of a replay are mostly too small to gain from threads, and lose a lot to
-    them when another process holds a core (each threaded call then waits for a time slice).
-    Rows are independent, so every entry is the sum, in the same order, that one product
-    computes. A product whose blocks would be thinner than ``_MIN_BLOCK_ROWS`` is large
-    enough to pay for its threads and goes in one call.
-    """
-    n_rows = left.shape[0]
-    step = _ONE_THREAD_PRODUCT // max(right.size, 1)
-    if n_rows <= step or step < _MIN_BLOCK_ROWS:
-        return np.asarray(left @ right, dtype=np.float64)
-    result = np.empty((n_rows, right.shape[1]))
-    for start in range(0, n_rows, step):
-        rows = slice(start, start + step)
-        np.matmul(left[rows], right, out=result[rows])
-    return result
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Return (voters, columns)."""
+        ...
+
+    def matmat(self, matrix: FloatArray) -> FloatArray:
+        """Return ``C @ matrix``."""
+        ...
+
+    def gram(self, vector: FloatArray) -> FloatArray:
+        """Return ``C.T @ C @ vector``."""
+        ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,17 +81,9 @@ class CenteredVotes:
         return np.asarray(self.values @ vector - self.seen @ (self.means * vector)).ravel()
 
     def matmat(self, matrix: FloatArray) -> FloatArray:
-        """Return ``C @ matrix`` for a (n_columns, j) ``matrix``, shape (n_voters, j).
-
-        Dense votes go through :func:`one_thread_matmul`: each entry is the same sum, in the
-        same order, as in one BLAS product.
-        """
+        """Return ``C @ matrix`` for a (n_columns, j) ``matrix``, shape (n_voters, j)."""
         weighted = self.means[:, None] * matrix
-        if sp.issparse(self.values) or sp.issparse(self.seen):
-            return np.asarray(self.values @ matrix - self.seen @ weighted)
-        result = one_thread_matmul(np.asarray(self.values), matrix)
-        result -= one_thread_matmul(np.asarray(self.seen), weighted)
-        return result
+        return np.asarray(self.values @ matrix - self.seen @ weighted)
 
     def gram(self, vector: FloatArray) -> FloatArray:
         """Return ``C.T @ C @ vector``, shape (n_columns,)."""
@@ -117,14 +109,7 @@ class GramVotes:
         cls, vv: FloatArray, vm: FloatArray, mm: FloatArray, means: FloatArray
     ) -> GramVotes:
         """Build ``C.T C`` for ``C = V - M diag(means)`` from ``V.T V``, ``V.T M``, ``M.T M``."""
-        cross = vm * means[None, :]
-        # vv - cross - cross.T + mm * outer(means, means), evaluated in that order, in place
-        matrix = vv - cross
-        matrix -= cross.T
-        spread = np.multiply.outer(means, means)
-        spread *= mm
-        matrix += spread
-        return cls(matrix)
+        return cls(_gram_from_moments(vv, vm, mm, np.ascontiguousarray(means)))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -134,7 +119,87 @@ class GramVotes:
 
     def gram(self, vector: FloatArray) -> FloatArray:
         """Return ``C.T @ C @ vector``."""
-        return np.asarray(self.matrix @ vector)
+        return np.asarray(_symmetric_product(self.matrix, np.ascontiguousarray(vector)))
+
+
+@compiled
+def _gram_from_moments(
+    vv: FloatArray, vm: FloatArray, mm: FloatArray, means: FloatArray
+) -> FloatArray:
+    """Return ``vv - vm diag(m) - diag(m) vm.T + diag(m) mm diag(m)``, exactly symmetric
+    (each entry above the diagonal is computed once and mirrored)."""
+    n = means.shape[0]
+    gram = np.empty((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            value = vv[i, j] - vm[i, j] * means[j]
+            value -= vm[j, i] * means[i]
+            value += means[i] * means[j] * mm[i, j]
+            gram[i, j] = value
+            gram[j, i] = value
+    return gram
+
+
+@compiled
+def _symmetric_product(matrix: FloatArray, vector: FloatArray) -> FloatArray:
+    """Return ``matrix @ vector`` for a symmetric ``matrix``: row j times ``vector[j]``
+    added in order of j, which vectorises without changing any sum's order."""
+    n = vector.shape[0]
+    result = np.zeros(n)
+    for j in range(n):
+        weight = vector[j]
+        for i in range(n):
+            result[i] += matrix[j, i] * weight
+    return result
+
+
+@compiled
+def _dot(left: FloatArray, right: FloatArray) -> float:
+    total = 0.0
+    for i in range(left.shape[0]):
+        total += left[i] * right[i]
+    return total
+
+
+@compiled
+def _remove(vector: FloatArray, components: FloatArray, lengths: FloatArray) -> FloatArray:
+    """Return ``vector`` minus its projection on each row of ``components`` in turn."""
+    for c in range(components.shape[0]):
+        if lengths[c] > 0.0:
+            vector = vector - components[c] * (_dot(components[c], vector) / lengths[c])
+    return vector
+
+
+@compiled
+def _power_iteration_gram(
+    matrix: FloatArray,
+    start: FloatArray,
+    deflate: FloatArray,
+    iterations: int,
+    tolerance: float,
+) -> FloatArray:
+    """:func:`power_iteration` on a symmetric Gram ``matrix``, compiled."""
+    lengths = np.empty(deflate.shape[0])
+    for c in range(deflate.shape[0]):
+        lengths[c] = _dot(deflate[c], deflate[c])
+    removing = (lengths > 0.0).any()
+    current = start
+    for _ in range(iterations + 1):
+        product = _symmetric_product(
+            matrix, _remove(current, deflate, lengths) if removing else current
+        )
+        product = _remove(product, deflate, lengths)
+        length = math.sqrt(_dot(product, product))
+        if length == 0.0:
+            return product
+        normed = product / length
+        moved = 0.0
+        for i in range(normed.shape[0]):
+            moved = max(moved, abs(normed[i] - current[i]))
+        if moved < tolerance:
+            return normed
+        current = normed
+    return current
 
 
 @dataclass(frozen=True)
@@ -147,7 +212,7 @@ class PcaParameters:
 
 
 def power_iteration(
-    data: CenteredVotes | GramVotes,
+    data: CentredOperator | GramVotes,
     start: FloatArray,
     deflate: list[FloatArray],
     params: PcaParameters,
@@ -159,36 +224,39 @@ def power_iteration(
     products or when the vector no longer moves (Pol.is stops on an unchanged eigenvalue).
     """
 
-    # each earlier component with its squared length, computed once rather than per product
-    removed = [(c, float(c @ c)) for c in deflate]
-    removed = [(c, norm2) for c, norm2 in removed if norm2 > 0.0]
-
-    def project_out(vector: FloatArray) -> FloatArray:
-        for component, norm2 in removed:
-            vector = vector - component * (float(component @ vector) / norm2)
-        return vector
-
-    # a Gram matrix is multiplied directly, skipping the method call in the hot loop
-    gram = data.matrix.__matmul__ if isinstance(data, GramVotes) else data.gram
-    tolerance = params.tolerance
-    current = start
+    deflated = np.array(deflate, dtype=np.float64).reshape(len(deflate), len(start))
+    current = np.ascontiguousarray(start, dtype=np.float64)
+    if isinstance(data, GramVotes):
+        return np.asarray(
+            _power_iteration_gram(
+                np.ascontiguousarray(data.matrix),
+                current,
+                deflated,
+                params.iterations,
+                params.tolerance,
+            )
+        )
+    lengths = np.array([_dot(c, c) for c in deflated])
+    removing = bool((lengths > 0.0).any())
     for _ in range(params.iterations + 1):
-        product = project_out(gram(project_out(current) if removed else current))
-        # what np.linalg.norm computes for a vector, without its dispatch
-        length = math.sqrt(float(product @ product))
+        product = np.ascontiguousarray(
+            data.gram(_remove(current, deflated, lengths) if removing else current)
+        )
+        product = _remove(product, deflated, lengths)
+        length = math.sqrt(_dot(product, product))
         if length == 0.0:
-            return product
+            return np.asarray(product)
         normed = product / length
         moved = normed - current
         np.abs(moved, out=moved)
-        if float(moved.max()) < tolerance:
-            return normed
+        if float(moved.max()) < params.tolerance:
+            return np.asarray(normed)
         current = normed
     return current
 
 
 def principal_components(
-    data: CenteredVotes | GramVotes,
+    data: CentredOperator | GramVotes,
     params: PcaParameters,
     rng: np.random.Generator,
     start: FloatArray | None = None,
@@ -221,7 +289,7 @@ def principal_components(
 
 
 def project_voters(
-    data: CenteredVotes,
+    data: CentredOperator,
     components: FloatArray,
     votes_per_voter: npt.NDArray[np.int64],
     n_columns: int,

@@ -1,0 +1,127 @@
+"""The compiled loops give the very bits their Python reading gives: sums in index order, no
+fused multiply-add, whatever the processor (see ``tracktwo.engines.commonground.compiled``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tracktwo.engines.commonground import clusters, polis_pca, replay_votes
+
+
+def _same(left: object, right: object) -> bool:
+    if isinstance(left, tuple):
+        return all(_same(a, b) for a, b in zip(left, right, strict=True))  # type: ignore[arg-type]
+    return bool(np.array_equal(np.asarray(left), np.asarray(right), equal_nan=True))
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(17)
+
+
+def test_the_nearest_centre_pass_is_its_python_reading_bit_for_bit(rng):
+    points = rng.normal(size=(300, 2)) * 3
+    points[::7] = points[1::7][: len(points[::7])]  # repeated points tie
+    centers = np.vstack([points[:9], rng.normal(size=(8, 2))])
+    for body in (clusters._nearest_serial, clusters._nearest_parallel, clusters._nearest_any):
+        compiled_out = (np.empty(300, dtype=np.int64), np.empty(300))
+        python_out = (np.empty(300, dtype=np.int64), np.empty(300))
+        body(points, centers, *compiled_out)
+        body.py_func(points, centers, *python_out)
+        assert _same(compiled_out, python_out)
+    wide = rng.normal(size=(50, 3))
+    assert _same(
+        clusters._nearest(wide, wide[:4], True), clusters._nearest.py_func(wide, wide[:4], True)
+    )
+
+
+def test_the_nearest_centre_is_the_last_of_equally_near_ones(rng):
+    points = np.array([[0.0, 0.0], [1.0, 1.0]])
+    centers = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [5.0, 5.0], [0.0, -1.0]])
+    labels, distances = clusters._nearest(points, centers, True)
+    assert labels.tolist() == [4, 1]  # four centres tie for the origin: the last one wins
+    assert distances[0] == 1.0
+
+
+def test_the_clusterings_are_their_python_reading_bit_for_bit(rng):
+    points = np.vstack([rng.normal(c, 0.4, size=(40, 2)) for c in ((0, 0), (3, 0), (0, 3))])
+    weights = rng.integers(1, 9, len(points)).astype(float)
+    none = np.zeros(0, dtype=np.int64)
+    cold = clusters._kmeans(points, 5, none, none, weights, 20)
+    assert _same(cold, clusters._kmeans.py_func(points, 5, none, none, weights, 20))
+    labels = cold[2].copy()
+    labels[::5] = -1  # newcomers
+    warm = clusters._kmeans(points, 6, cold[0], labels, np.zeros(0), 20)
+    assert _same(warm, clusters._kmeans.py_func(points, 6, cold[0], labels, np.zeros(0), 20))
+    assert _same(
+        clusters._warm_start(points, 6, cold[0], labels, weights),
+        clusters._warm_start.py_func(points, 6, cold[0], labels, weights),
+    )
+    assert _same(clusters._lloyd(points, *cold[:2], 3, weights),
+                 clusters._lloyd.py_func(points, *cold[:2], 3, weights))  # fmt: skip
+    distances = clusters._distances(points)
+    assert _same(distances, clusters._distances.py_func(points))
+    assert clusters._silhouette(distances, warm[2]) == clusters._silhouette.py_func(
+        distances, warm[2]
+    )
+
+
+def test_identical_centres_merge_keeping_the_larger_clusters_id(rng):
+    centers = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    ids, labels = clusters._merge_identical(
+        np.array([3, 5, 8]), centers, np.array([1.0, 4.0, 2.0]), np.array([0, 1, 2, -1])
+    )
+    assert ids.tolist() == [8, 5]  # the third has more members than the first: its id stays
+    assert labels.tolist() == [0, 1, 0, -1]
+
+
+def test_the_pca_loops_are_their_python_reading_bit_for_bit(rng):
+    votes = rng.choice([-1.0, 0.0, 1.0], size=(60, 12))
+    seen = (rng.random((60, 12)) < 0.7).astype(float)
+    votes *= seen
+    means = votes.sum(axis=0) / np.maximum(seen.sum(axis=0), 1)
+    moments = (votes.T @ votes, votes.T @ seen, seen.T @ seen, means)
+    gram = polis_pca._gram_from_moments(*moments)
+    assert _same(gram, polis_pca._gram_from_moments.py_func(*moments))
+    assert np.array_equal(gram, gram.T)
+    start = rng.random(12)
+    first = polis_pca._power_iteration_gram(gram, start, np.zeros((0, 12)), 100, 1e-9)
+    assert _same(
+        first, polis_pca._power_iteration_gram.py_func(gram, start, np.zeros((0, 12)), 100, 1e-9)
+    )
+    deflate = first[None, :]
+    second = polis_pca._power_iteration_gram(gram, start, deflate, 100, 1e-9)
+    assert _same(second, polis_pca._power_iteration_gram.py_func(gram, start, deflate, 100, 1e-9))
+    assert abs(float(first @ second)) < 1e-8
+
+
+def test_the_replay_loops_are_their_python_reading_bit_for_bit(rng):
+    rows, cols = rng.integers(0, 25, 400), rng.integers(0, 9, 400)
+    values = rng.choice([-1.0, 0.0, 1.0], 400)
+    compiled_store = replay_votes.ReplayVotes(rows, cols, 25, 9, moments=True)
+    python_store = replay_votes.ReplayVotes(rows, cols, 25, 9, moments=True)
+    compiled_store.apply(rows, cols, values)
+    cells = np.searchsorted(python_store._cells, rows * 9 + cols)
+    replay_votes._record.py_func(
+        cells, rows, cols, values, python_store.indptr, python_store.indices,
+        python_store.cell_values, python_store.cell_seen, python_store.column_totals,
+        python_store.column_seen, python_store.live_votes, python_store.cross, True,
+    )  # fmt: skip
+    assert np.array_equal(compiled_store.cross, python_store.cross)
+    store = compiled_store
+    by_votes, by_seen = rng.normal(size=(7, 2)), rng.normal(size=(7, 2))
+    pattern = (store.indptr, store.indices, store.cell_values, store.cell_seen)
+    assert _same(
+        replay_votes._product(*pattern, 20, by_votes, by_seen),
+        replay_votes._product.py_func(*pattern, 20, by_votes, by_seen),
+    )
+    vector = rng.normal(size=20)
+    assert _same(
+        replay_votes._transposed_product(*pattern, vector, 7),
+        replay_votes._transposed_product.py_func(*pattern, vector, 7),
+    )
+    assert _same(
+        replay_votes._votes_gram(*pattern[:3], 20, 7),
+        replay_votes._votes_gram.py_func(*pattern[:3], 20, 7),
+    )
