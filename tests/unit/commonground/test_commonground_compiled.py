@@ -24,7 +24,7 @@ def test_the_nearest_centre_pass_is_its_python_reading_bit_for_bit(rng):
     points = rng.normal(size=(300, 2)) * 3
     points[::7] = points[1::7][: len(points[::7])]  # repeated points tie
     centers = np.vstack([points[:9], rng.normal(size=(8, 2))])
-    for body in (clusters._nearest_serial, clusters._nearest_parallel, clusters._nearest_any):
+    for body in (clusters._nearest_planar, clusters._nearest_any):
         compiled_out = (np.empty(300, dtype=np.int64), np.empty(300))
         python_out = (np.empty(300, dtype=np.int64), np.empty(300))
         body(points, centers, *compiled_out)

@@ -23,18 +23,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
-from tracktwo.engines.commonground.compiled import compiled, compiled_parallel
+from tracktwo.engines.commonground.compiled import compiled
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 SAME_CLUSTERING_DISTANCE = 0.01
-# from this many points on, the nearest-centre pass is spread over the cores
-_PARALLEL_POINTS = 50_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +61,8 @@ class Clustering:
         ).astype(np.float64)
 
 
-def _nearest_body(
+@compiled
+def _nearest_planar(
     points: FloatArray, centers: FloatArray, labels: IntArray, distances: FloatArray
 ) -> None:
     """Write each 2-D point's nearest centre (the last on a tie, as Clojure's ``min-key``) into
@@ -87,7 +85,7 @@ def _nearest_body(
         second[j] = centers[j, 1] * -2.0
         lengths[j] = centers[j, 0] * centers[j, 0] + centers[j, 1] * centers[j, 1]
     want = distances.shape[0] > 0
-    for i in numba.prange(points.shape[0]):
+    for i in range(points.shape[0]):
         x, y = points[i, 0], points[i, 1]
         b0 = b1 = b2 = b3 = np.inf
         n0 = n1 = n2 = n3 = -1
@@ -116,15 +114,11 @@ def _nearest_body(
             distances[i] = max(lowest + (x * x + y * y), 0.0)
 
 
-_nearest_serial = compiled(_nearest_body)
-_nearest_parallel = compiled_parallel(_nearest_body)
-
-
 @compiled
 def _nearest_any(
     points: FloatArray, centers: FloatArray, labels: IntArray, distances: FloatArray
 ) -> None:
-    """What :func:`_nearest_body` does, for points of any dimension, in one plain scan."""
+    """What :func:`_nearest_planar` does, for points of any dimension, in one plain scan."""
     n, d = points.shape
     k = centers.shape[0]
     lengths = np.zeros(k)
@@ -157,12 +151,10 @@ def _nearest(
     n = points.shape[0]
     labels = np.empty(n, dtype=np.int64)
     distances = np.empty(n if with_distances else 0)
-    if points.shape[1] != 2:
-        _nearest_any(points, centers, labels, distances)
-    elif n >= _PARALLEL_POINTS:
-        _nearest_parallel(points, centers, labels, distances)
+    if points.shape[1] == 2:
+        _nearest_planar(points, centers, labels, distances)
     else:
-        _nearest_serial(points, centers, labels, distances)
+        _nearest_any(points, centers, labels, distances)
     return labels, distances
 
 

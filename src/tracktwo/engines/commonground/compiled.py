@@ -23,12 +23,3 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 def compiled(function: Function) -> Function:
     """Compile ``function`` in nopython mode, cached; its Python original stays on ``py_func``."""
     return numba.njit(cache=True, nogil=True)(function)  # type: ignore[return-value]
-
-
-def compiled_parallel(function: Function) -> Function:
-    """Compile ``function`` with its ``numba.prange`` loops spread over the machine's cores.
-
-    Only for loops whose iterations are independent: each result is then the same as
-    :func:`compiled` gives, whatever the number of threads.
-    """
-    return numba.njit(cache=True, nogil=True, parallel=True)(function)  # type: ignore[return-value]
