@@ -110,12 +110,13 @@ def test_the_replay_loops_are_their_python_reading_bit_for_bit(rng):
     )  # fmt: skip
     assert np.array_equal(compiled_store.cross, python_store.cross)
     store = compiled_store
-    by_votes, by_seen = rng.normal(size=(7, 2)), rng.normal(size=(7, 2))
     pattern = (store.indptr, store.indices, store.cell_values, store.cell_seen)
-    assert _same(
-        replay_votes._product(*pattern, 20, by_votes, by_seen),
-        replay_votes._product.py_func(*pattern, 20, by_votes, by_seen),
-    )
+    for width in (2, 3):  # the map's two components have their own loop
+        by_votes, by_seen = rng.normal(size=(7, width)), rng.normal(size=(7, width))
+        assert _same(
+            replay_votes._product(*pattern, 20, by_votes, by_seen),
+            replay_votes._product.py_func(*pattern, 20, by_votes, by_seen),
+        )
     vector = rng.normal(size=20)
     assert _same(
         replay_votes._transposed_product(*pattern, vector, 7),
@@ -125,3 +126,41 @@ def test_the_replay_loops_are_their_python_reading_bit_for_bit(rng):
         replay_votes._votes_gram(*pattern[:3], 20, 7),
         replay_votes._votes_gram.py_func(*pattern[:3], 20, 7),
     )
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_the_gridded_nearest_centre_pass_chooses_as_the_full_scan_does(case):
+    rng = np.random.default_rng(case)
+    n, k = 3000, int(rng.integers(2, 120))
+    points = rng.normal(size=(n, 2)) * rng.uniform(1e-3, 50) + rng.normal(size=2) * 100
+    if case % 2:
+        points = np.round(points, 1)  # many repeated points and equally near centres
+    if case == 3:
+        points[:, 1] = 7.0  # a grid one cell high
+    centers = np.ascontiguousarray(points[rng.integers(0, n, k)])
+    if case % 3 == 0:
+        centers[::4] = centers[0]  # identical centres: the last one wins
+    gridded = (np.empty(n, dtype=np.int64), np.empty(n))
+    scanned = (np.empty(n, dtype=np.int64), np.empty(n))
+    clusters._nearest_gridded(points, centers, *gridded)
+    clusters._nearest_planar(points, centers, *scanned)
+    assert _same(gridded, scanned)
+
+
+def test_the_gridded_pass_is_its_python_reading_bit_for_bit(rng):
+    points = rng.normal(size=(200, 2))
+    centers = np.ascontiguousarray(points[:3])
+    compiled_out = (np.empty(200, dtype=np.int64), np.empty(200))
+    python_out = (np.empty(200, dtype=np.int64), np.empty(200))
+    clusters._nearest_gridded(points, centers, *compiled_out)
+    clusters._nearest_gridded.py_func(points, centers, *python_out)
+    assert _same(compiled_out, python_out)
+
+
+def test_a_large_clustering_goes_through_the_grid_and_agrees_with_the_scan(rng):
+    points = np.vstack([rng.normal(c, 1.0, size=(12_000, 2)) for c in ((0, 0), (4, 1))])
+    assert len(points) >= clusters._GRIDDED_POINTS
+    centers = np.ascontiguousarray(points[:50])
+    scanned = (np.empty(len(points), dtype=np.int64), np.empty(len(points)))
+    clusters._nearest_planar(points, centers, *scanned)
+    assert _same(clusters._nearest(points, centers, True), scanned)

@@ -32,6 +32,11 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 SAME_CLUSTERING_DISTANCE = 0.01
+# from this many 2-D points on, the nearest-centre pass looks only at the centres that can
+# be nearest somewhere in the point's cell of a grid
+_GRIDDED_POINTS = 20_000
+_GRID_CELLS = 128
+_GRIDDED_CENTRES = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,6 +120,89 @@ def _nearest_planar(
 
 
 @compiled
+def _nearest_gridded(
+    points: FloatArray, centers: FloatArray, labels: IntArray, distances: FloatArray
+) -> None:
+    """What :func:`_nearest_planar` does, scoring only the centres that can be nearest.
+
+    The points' bounding box is cut into a grid. For each cell, ``D`` is the smallest over
+    centres of their farthest distance from the cell; a centre whose nearest distance from
+    the cell exceeds ``D`` (in squares, by a slack of 1e-9 of the squared coordinate scale)
+    is farther than some other centre from every point of the cell, by far more than
+    rounding can move a computed score (about 1e-15 of the squared scale), so a full scan
+    would never choose it. The candidates are scored in index order, the last of equal
+    scores winning: the full scan's choice.
+    """
+    n, k = points.shape[0], centers.shape[0]
+    cells = _GRID_CELLS
+    low_x = high_x = points[0, 0]
+    low_y = high_y = points[0, 1]
+    for i in range(n):
+        low_x, high_x = min(low_x, points[i, 0]), max(high_x, points[i, 0])
+        low_y, high_y = min(low_y, points[i, 1]), max(high_y, points[i, 1])
+    reach = 0.0
+    for j in range(k):
+        reach = max(reach, abs(centers[j, 0]) + abs(centers[j, 1]))
+    scale = max(abs(low_x), abs(high_x)) + max(abs(low_y), abs(high_y)) + reach
+    slack = 1e-9 * scale * scale
+    pad = 1e-9 * scale
+    width_x = (high_x - low_x) / cells
+    width_y = (high_y - low_y) / cells
+    # a point's cell by one multiplication; where rounding misplaces it by an ulp, the
+    # padding of the boxes still holds it
+    per_x = 1.0 / width_x if width_x > 0 else 0.0
+    per_y = 1.0 / width_y if width_y > 0 else 0.0
+    # candidates of every cell, in index order: starts[c] .. starts[c + 1] in `members`
+    starts = np.zeros(cells * cells + 1, dtype=np.int64)
+    members = np.empty(cells * cells * k, dtype=np.int64)
+    nearest_sq = np.empty(k)
+    used = 0
+    for cx in range(cells):
+        box_x0 = low_x + cx * width_x - pad
+        box_x1 = low_x + (cx + 1) * width_x + pad
+        for cy in range(cells):
+            box_y0 = low_y + cy * width_y - pad
+            box_y1 = low_y + (cy + 1) * width_y + pad
+            bound = np.inf
+            for j in range(k):
+                x, y = centers[j, 0], centers[j, 1]
+                gap_x = max(box_x0 - x, x - box_x1, 0.0)
+                gap_y = max(box_y0 - y, y - box_y1, 0.0)
+                nearest_sq[j] = gap_x * gap_x + gap_y * gap_y
+                far_x = max(abs(x - box_x0), abs(x - box_x1))
+                far_y = max(abs(y - box_y0), abs(y - box_y1))
+                bound = min(bound, far_x * far_x + far_y * far_y)
+            for j in range(k):
+                if nearest_sq[j] <= bound + slack:
+                    members[used] = j
+                    used += 1
+            starts[cx * cells + cy + 1] = used
+    first = np.empty(k)
+    second = np.empty(k)
+    lengths = np.empty(k)
+    for j in range(k):
+        first[j] = centers[j, 0] * -2.0
+        second[j] = centers[j, 1] * -2.0
+        lengths[j] = centers[j, 0] * centers[j, 0] + centers[j, 1] * centers[j, 1]
+    want = distances.shape[0] > 0
+    for i in range(n):
+        x, y = points[i, 0], points[i, 1]
+        cx = min(max(int((x - low_x) * per_x), 0), cells - 1)
+        cy = min(max(int((y - low_y) * per_y), 0), cells - 1)
+        cell = cx * cells + cy
+        lowest = np.inf
+        chosen = -1
+        for m in range(starts[cell], starts[cell + 1]):
+            j = members[m]
+            score = (x * first[j] + y * second[j]) + lengths[j]
+            if score <= lowest:
+                lowest, chosen = score, j
+        labels[i] = chosen
+        if want:
+            distances[i] = max(lowest + (x * x + y * y), 0.0)
+
+
+@compiled
 def _nearest_any(
     points: FloatArray, centers: FloatArray, labels: IntArray, distances: FloatArray
 ) -> None:
@@ -148,10 +236,12 @@ def _nearest(
     points: FloatArray, centers: FloatArray, with_distances: bool
 ) -> tuple[IntArray, FloatArray]:
     """Return each point's nearest centre and (if asked) the squared distance to it."""
-    n = points.shape[0]
+    n, k = points.shape[0], centers.shape[0]
     labels = np.empty(n, dtype=np.int64)
     distances = np.empty(n if with_distances else 0)
-    if points.shape[1] == 2:
+    if points.shape[1] == 2 and n >= _GRIDDED_POINTS and 1 < k <= _GRIDDED_CENTRES:
+        _nearest_gridded(points, centers, labels, distances)
+    elif points.shape[1] == 2:
         _nearest_planar(points, centers, labels, distances)
     else:
         _nearest_any(points, centers, labels, distances)
