@@ -12,6 +12,7 @@ $(BIN)/tracktwo: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m tracktwo.engines.commonground.warm
 	touch $(BIN)/tracktwo
 
 venv: $(BIN)/tracktwo

@@ -164,3 +164,17 @@ def test_a_large_clustering_goes_through_the_grid_and_agrees_with_the_scan(rng):
     scanned = (np.empty(len(points), dtype=np.int64), np.empty(len(points)))
     clusters._nearest_planar(points, centers, *scanned)
     assert _same(clusters._nearest(points, centers, True), scanned)
+
+
+def test_warming_up_readies_every_loop_the_engine_calls_from_python():
+    from tracktwo.engines.commonground.warm import warm_up
+
+    assert warm_up() > 0.0
+    called_from_python = [
+        clusters._kmeans, clusters._first_distinct, clusters._distances, clusters._silhouette,
+        polis_pca._gram_from_moments, polis_pca._symmetric_product,
+        polis_pca._power_iteration_gram, polis_pca._remove, polis_pca._dot,
+        replay_votes._record, replay_votes._product, replay_votes._transposed_product,
+        replay_votes._votes_gram,
+    ]  # fmt: skip
+    assert [loop for loop in called_from_python if not loop.signatures] == []
