@@ -21,6 +21,7 @@ each sum is taken in index order, so the clusters are the same on every machine.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,7 @@ SAME_CLUSTERING_DISTANCE = 0.01
 # from this many 2-D points on, the nearest-centre pass looks only at the centres that can
 # be nearest somewhere in the point's cell of a grid
 _GRIDDED_POINTS = 20_000
-_GRID_CELLS = 128
+_GRID_CELLS = 128  # per side, at most
 _GRIDDED_CENTRES = 256
 
 
@@ -134,7 +135,8 @@ def _nearest_gridded(
     scores winning: the full scan's choice.
     """
     n, k = points.shape[0], centers.shape[0]
-    cells = _GRID_CELLS
+    # about four points per cell, from 8 x 8 up to 128 x 128 cells
+    cells = min(max(int(math.sqrt(n / 4.0)), 8), _GRID_CELLS)
     low_x = high_x = points[0, 0]
     low_y = high_y = points[0, 1]
     for i in range(n):
