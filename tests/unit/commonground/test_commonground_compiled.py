@@ -3,6 +3,11 @@ fused multiply-add, whatever the processor (see ``tracktwo.engines.commonground.
 
 from __future__ import annotations
 
+import os
+import platform
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -178,3 +183,26 @@ def test_warming_up_readies_every_loop_the_engine_calls_from_python():
         replay_votes._votes_gram,
     ]  # fmt: skip
     assert [loop for loop in called_from_python if not loop.signatures] == []
+
+
+_REPLAY_DIGEST = """
+import hashlib
+from tracktwo.engines.commonground.polis_groups import replay
+from tracktwo.engines.commonground.synthetic import planted_round
+result = replay(planted_round(400, 40, 12, n_groups=3, seed=5).votes)
+digest = hashlib.sha256(result.projection.tobytes() + result.groups.tobytes())
+print(digest.hexdigest())
+"""
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="OpenBLAS kernel names are x86's")
+def test_a_replay_gives_the_same_bits_whichever_blas_kernel_the_processor_gets():
+    digests = set()
+    for kernel in ("", "Prescott", "Sandybridge", "Haswell"):
+        environment = {**os.environ, "OPENBLAS_CORETYPE": kernel}
+        run = subprocess.run(
+            [sys.executable, "-c", _REPLAY_DIGEST],
+            env=environment, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
