@@ -68,6 +68,20 @@ class Clustering:
 
 
 @compiled
+def _score_terms(centers: FloatArray, width: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return ``-2 c_x``, ``-2 c_y`` and ``|c|^2`` of each 2-D centre, padded to ``width``
+    with centres that score +inf."""
+    first = np.zeros(width)
+    second = np.zeros(width)
+    lengths = np.full(width, np.inf)
+    for j in range(centers.shape[0]):
+        first[j] = centers[j, 0] * -2.0
+        second[j] = centers[j, 1] * -2.0
+        lengths[j] = centers[j, 0] * centers[j, 0] + centers[j, 1] * centers[j, 1]
+    return first, second, lengths
+
+
+@compiled
 def _nearest_planar(
     points: FloatArray, centers: FloatArray, labels: IntArray, distances: FloatArray
 ) -> None:
@@ -80,16 +94,9 @@ def _nearest_planar(
     four interleaved running minima (which the compiler can keep in vector registers)
     merged by the same rule, so the choice is the one a single scan makes.
     """
-    k = centers.shape[0]
-    width = (k + 3) // 4 * 4
     # padding centres score +inf: never strictly nearer than a real one
-    first = np.zeros(width)
-    second = np.zeros(width)
-    lengths = np.full(width, np.inf)
-    for j in range(k):
-        first[j] = centers[j, 0] * -2.0
-        second[j] = centers[j, 1] * -2.0
-        lengths[j] = centers[j, 0] * centers[j, 0] + centers[j, 1] * centers[j, 1]
+    first, second, lengths = _score_terms(centers, (centers.shape[0] + 3) // 4 * 4)
+    width = lengths.shape[0]
     want = distances.shape[0] > 0
     for i in range(points.shape[0]):
         x, y = points[i, 0], points[i, 1]
@@ -179,13 +186,7 @@ def _nearest_gridded(
                     members[used] = j
                     used += 1
             starts[cx * cells + cy + 1] = used
-    first = np.empty(k)
-    second = np.empty(k)
-    lengths = np.empty(k)
-    for j in range(k):
-        first[j] = centers[j, 0] * -2.0
-        second[j] = centers[j, 1] * -2.0
-        lengths[j] = centers[j, 0] * centers[j, 0] + centers[j, 1] * centers[j, 1]
+    first, second, lengths = _score_terms(centers, k)
     want = distances.shape[0] > 0
     for i in range(n):
         x, y = points[i, 0], points[i, 1]
