@@ -17,6 +17,7 @@ from tracktwo.engines.commonground.clusters import (
     kmeans,
     silhouette,
 )
+from tracktwo.errors import ValidationError
 
 
 def blobs(seed: int = 0) -> np.ndarray:
@@ -105,3 +106,19 @@ def test_distinct_rows_compare_their_bits_for_few_rows_and_many():
     for n in (1, 5, 16, 17, 40):
         points = rng.integers(0, 3, size=(n, 2)).astype(float)
         assert count_distinct_rows(points) == len(np.unique(points, axis=0))
+
+
+def test_k_means_refuses_what_its_compiled_loops_cannot_index():
+    points = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    with pytest.raises(ValidationError, match="finite points"):
+        kmeans(np.array([[0.0, np.nan], [1.0, 1.0]]), 2)
+    with pytest.raises(ValidationError, match="k of at least 1"):
+        kmeans(points, 0)
+    with pytest.raises(ValidationError, match="one non-negative number per point"):
+        kmeans(points, 2, weights=np.array([1.0, -1.0, 1.0]))
+    stale = Clustering(ids=np.array([0, 1]), centers=np.zeros((2, 2)), labels=np.array([0, 2, 1]))
+    with pytest.raises(ValidationError, match="one label per point"):
+        kmeans(points, 2, previous=stale)
+    short = Clustering(ids=np.array([0, 1]), centers=np.zeros((2, 2)), labels=np.array([0, 1]))
+    with pytest.raises(ValidationError, match="one label per point"):
+        kmeans(points, 2, previous=short)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tracktwo.engines.commonground import clusters, polis_pca, replay_votes
+from tracktwo.errors import ValidationError
 
 
 def _same(left: object, right: object) -> bool:
@@ -162,13 +163,64 @@ def test_the_gridded_pass_is_its_python_reading_bit_for_bit(rng):
     assert _same(compiled_out, python_out)
 
 
-def test_a_large_clustering_goes_through_the_grid_and_agrees_with_the_scan(rng):
-    points = np.vstack([rng.normal(c, 1.0, size=(12_000, 2)) for c in ((0, 0), (4, 1))])
-    assert len(points) >= clusters._GRIDDED_POINTS
-    centers = np.ascontiguousarray(points[:50])
-    scanned = (np.empty(len(points), dtype=np.int64), np.empty(len(points)))
+@pytest.mark.parametrize("scale", [1e-160, 1e-30, 1e30, 1e154])
+def test_the_gridded_pass_agrees_with_the_scan_at_extreme_scales(scale):
+    rng = np.random.default_rng(11)
+    points = np.round(rng.normal(size=(2000, 2)), 1) * scale
+    centers = np.ascontiguousarray(points[:40])
+    gridded = (np.empty(2000, dtype=np.int64), np.empty(2000))
+    scanned = (np.empty(2000, dtype=np.int64), np.empty(2000))
+    clusters._nearest_gridded(points, centers, *gridded)
     clusters._nearest_planar(points, centers, *scanned)
-    assert _same(clusters._nearest(points, centers, True), scanned)
+    assert _same(gridded, scanned)
+    assert ((gridded[0] >= 0) & (gridded[0] < 40)).all()
+
+
+def test_a_score_that_overflows_never_points_past_the_centres():
+    # -2 x.c is -inf and |c|^2 +inf: the score is NaN and no centre is chosen (-1), where
+    # the padding's index would have been written before
+    labels, _ = clusters._nearest(np.array([[1e155, 0.0]]), np.array([[1e155, 0.0]]), True)
+    assert labels.tolist() == [-1]
+    with pytest.raises(ValidationError, match="overflow squared distances"):
+        clusters.kmeans(np.array([[1e155, 0.0], [0.0, 0.0]]), 2)
+
+
+def test_the_leaf_loops_are_their_python_reading_bit_for_bit(rng):
+    points = np.round(rng.normal(size=(80, 2)), 2)
+    labels = rng.integers(-1, 6, 80)
+    weights = rng.random(80)
+    for weighing in (weights, np.zeros(0)):
+        assert _same(
+            clusters._weighted_centers(points, labels, 6, weighing),
+            clusters._weighted_centers.py_func(points, labels, 6, weighing),
+        )
+    centers = np.vstack([points[:7], points[:2]])
+    assert _same(clusters._sorted_centers(centers), clusters._sorted_centers.py_func(centers))
+    moved = centers + 0.004
+    assert clusters._settled(centers, moved) == clusters._settled.py_func(centers, moved)
+    assert _same(clusters._score_terms(centers, 12), clusters._score_terms.py_func(centers, 12))
+    alive = np.array([True, False, True, True, False, True])
+    ids = np.arange(6) * 10
+    assert _same(
+        clusters._drop_empty(ids, points[:6].copy(), labels, alive),
+        clusters._drop_empty.py_func(ids, points[:6].copy(), labels, alive),
+    )
+    keys = clusters._bits(points)
+    assert _same(clusters._first_distinct(keys, 30), clusters._first_distinct.py_func(keys, 30))
+    matrix = rng.normal(size=(9, 9))
+    matrix = matrix + matrix.T
+    vector = rng.normal(size=9)
+    assert _same(
+        polis_pca._symmetric_product(matrix, vector),
+        polis_pca._symmetric_product.py_func(matrix, vector),
+    )
+    components = rng.normal(size=(2, 9))
+    lengths = np.array([polis_pca._dot(c, c) for c in components])
+    assert polis_pca._dot(vector, matrix[0]) == polis_pca._dot.py_func(vector, matrix[0])
+    assert _same(
+        polis_pca._remove(vector, components, lengths),
+        polis_pca._remove.py_func(vector, components, lengths),
+    )
 
 
 def test_warming_up_readies_every_loop_the_engine_calls_from_python():

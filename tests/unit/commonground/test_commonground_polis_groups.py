@@ -157,6 +157,13 @@ def test_the_replay_votes_keep_their_moments_equal_to_a_recount():
         assert np.array_equal(store.live_votes, seen.sum(axis=1))
 
 
+def test_the_replay_votes_refuse_a_vote_on_a_cell_they_were_not_built_with():
+    store = ReplayVotes(np.array([0, 1]), np.array([0, 1]), 2, 2, moments=True)
+    with pytest.raises(ValueError, match="cells the replay was not built with"):
+        store.apply(np.array([0]), np.array([1]), np.array([1.0]))
+    assert not store.cell_seen.any()
+
+
 def test_the_replay_votes_multiply_as_their_dense_matrices_do():
     rng = np.random.default_rng(8)
     rows, cols = rng.integers(0, 40, 300), rng.integers(0, 12, 300)

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tracktwo.engines.commonground.compiled import compiled
+from tracktwo.errors import ValidationError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -38,6 +39,7 @@ SAME_CLUSTERING_DISTANCE = 0.01
 _GRIDDED_POINTS = 20_000
 _GRID_CELLS = 128  # per side, at most
 _GRIDDED_CENTRES = 256
+_LARGEST_COORDINATE = 1e150
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,10 +72,11 @@ class Clustering:
 @compiled
 def _score_terms(centers: FloatArray, width: int) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Return ``-2 c_x``, ``-2 c_y`` and ``|c|^2`` of each 2-D centre, padded to ``width``
-    with centres that score +inf."""
+    with centres that score NaN, which no comparison ever prefers (not even to a real
+    centre whose score overflowed to +inf)."""
     first = np.zeros(width)
     second = np.zeros(width)
-    lengths = np.full(width, np.inf)
+    lengths = np.full(width, np.nan)
     for j in range(centers.shape[0]):
         first[j] = centers[j, 0] * -2.0
         second[j] = centers[j, 1] * -2.0
@@ -94,7 +97,6 @@ def _nearest_planar(
     four interleaved running minima (which the compiler can keep in vector registers)
     merged by the same rule, so the choice is the one a single scan makes.
     """
-    # padding centres score +inf: never strictly nearer than a real one
     first, second, lengths = _score_terms(centers, (centers.shape[0] + 3) // 4 * 4)
     width = lengths.shape[0]
     want = distances.shape[0] > 0
@@ -153,6 +155,10 @@ def _nearest_gridded(
     for j in range(k):
         reach = max(reach, abs(centers[j, 0]) + abs(centers[j, 1]))
     scale = max(abs(low_x), abs(high_x)) + max(abs(low_y), abs(high_y)) + reach
+    if not 1e-100 < scale < 1e100:
+        # the slack would underflow, or the squares overflow: scan every centre
+        _nearest_planar(points, centers, labels, distances)
+        return
     slack = 1e-9 * scale * scale
     pad = 1e-9 * scale
     width_x = (high_x - low_x) / cells
@@ -544,16 +550,28 @@ def kmeans(
             ids=np.zeros(0, np.int64), centers=np.zeros((0, 2)), labels=np.zeros(0, np.int64)
         )
     data = np.ascontiguousarray(points, dtype=np.float64)
-    none = np.zeros(0, dtype=np.int64)
-    ids, centers, labels = _kmeans(
-        data,
-        k,
-        none if previous is None else np.ascontiguousarray(previous.ids, dtype=np.int64),
-        none if previous is None else np.ascontiguousarray(previous.labels, dtype=np.int64),
-        np.zeros(0) if weights is None else np.ascontiguousarray(weights, dtype=np.float64),
-        max_iters,
-    )
-    return Clustering(ids=ids, centers=centers, labels=labels)
+    ids = labels = np.zeros(0, dtype=np.int64)
+    weighing = np.zeros(0) if weights is None else np.ascontiguousarray(weights, np.float64)
+    # the compiled loops index without checking: refuse what would make them read astray
+    if data.ndim != 2 or not np.isfinite(data).all():
+        raise ValidationError("k-means needs a 2-D array of finite points")
+    if data.size and float(np.abs(data).max()) > _LARGEST_COORDINATE:
+        raise ValidationError(
+            f"k-means coordinates beyond {_LARGEST_COORDINATE:g} overflow squared distances"
+        )
+    if k < 1:
+        raise ValidationError(f"k-means needs k of at least 1, not {k}")
+    if weights is not None and (weighing.shape != (len(data),) or not (weighing >= 0).all()):
+        raise ValidationError("k-means weights must be one non-negative number per point")
+    if previous is not None:
+        ids = np.ascontiguousarray(previous.ids, dtype=np.int64)
+        labels = np.ascontiguousarray(previous.labels, dtype=np.int64)
+        if labels.shape != (len(data),) or labels.max(initial=-1) >= len(ids):
+            raise ValidationError(
+                "a warm start needs one label per point, each -1 or a previous cluster"
+            )
+    found_ids, centers, found_labels = _kmeans(data, k, ids, labels, weighing, max_iters)
+    return Clustering(ids=found_ids, centers=centers, labels=found_labels)
 
 
 @compiled

@@ -193,7 +193,13 @@ class ReplayVotes:
         """Record a batch of votes on cells given at construction, in order."""
         rows = np.ascontiguousarray(rows, dtype=np.int64)
         cols = np.ascontiguousarray(cols, dtype=np.int64)
-        cells = np.searchsorted(self._cells, rows * self.n_columns + cols)
+        keys = rows * self.n_columns + cols
+        cells = np.searchsorted(self._cells, keys)
+        # the compiled loop indexes without checking: a cell not given at construction
+        # would be written somewhere else
+        known = cells < len(self._cells)
+        if not (known.all() and np.array_equal(self._cells[cells], keys)):
+            raise ValueError("votes on cells the replay was not built with")
         _record(
             cells, rows, cols, np.ascontiguousarray(values, dtype=np.float64),
             self.indptr, self.indices, self.cell_values, self.cell_seen,

@@ -2,15 +2,16 @@
 
 numba compiles on first use and caches the result beside the sources; on a new machine the
 first analysis would otherwise spend about 15 seconds compiling. ``make`` runs this module
-after installing (``python -m tracktwo.engines.commonground.warm``), on small synthetic
-rounds that take every path: the replay under today's and the 2017 math, one update on
-the final votes, wide rounds without a Gram matrix, and a clustering large enough for the
-gridded nearest-centre pass.
+after installing (``python -m tracktwo.engines.commonground.warm``, which first deletes
+the old cache: see :func:`clear_cache`). It analyses small synthetic rounds along every
+path: the replay under today's and the 2017 math, one update on the final votes, wide
+rounds without a Gram matrix, and a clustering large enough for the gridded search.
 """
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -43,5 +44,19 @@ def warm_up() -> float:
     return time.perf_counter() - started
 
 
+def clear_cache() -> int:
+    """Delete the engine's cached compiled code; return how many files went.
+
+    numba invalidates a cached function only when its own source file changes, not when
+    :mod:`.compiled`'s options do, so a fresh build starts from nothing.
+    """
+    folder = Path(__file__).resolve().parent / "__pycache__"
+    stale = [*folder.glob("*.nbi"), *folder.glob("*.nbc")]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
 if __name__ == "__main__":
-    print(f"common-ground engine compiled in {warm_up():.1f} s")
+    cleared = clear_cache()
+    print(f"common-ground engine compiled in {warm_up():.1f} s ({cleared} old cache files gone)")
