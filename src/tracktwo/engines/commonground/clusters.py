@@ -325,15 +325,6 @@ def _bits(points: FloatArray) -> IntArray:
     return np.ascontiguousarray(points, dtype=np.float64).view(np.int64)
 
 
-def count_distinct_rows(points: FloatArray) -> int:
-    """Return the number of distinct rows of ``points`` (compared bit for bit)."""
-    if len(points) == 0:
-        return 0
-    keys = _bits(points)
-    ordered = keys[np.lexsort(keys.T[::-1])]
-    return 1 + int(np.count_nonzero((ordered[1:] != ordered[:-1]).any(axis=1)))
-
-
 def first_distinct_rows(points: FloatArray, k: int) -> IntArray:
     """Return the indices of the first ``k`` distinct rows, in data order (``init-clusters``)."""
     return np.asarray(_first_distinct(_bits(points), k), dtype=np.int64)
