@@ -205,7 +205,7 @@ def test_the_leaf_loops_are_their_python_reading_bit_for_bit(rng):
         clusters._drop_empty(ids, points[:6].copy(), labels, alive),
         clusters._drop_empty.py_func(ids, points[:6].copy(), labels, alive),
     )
-    keys = clusters._bits(points)
+    keys = clusters._bits(np.ascontiguousarray(points))
     assert _same(clusters._first_distinct(keys, 30), clusters._first_distinct.py_func(keys, 30))
     matrix = rng.normal(size=(9, 9))
     matrix = matrix + matrix.T

@@ -320,14 +320,23 @@ def _first_distinct(keys: IntArray, limit: int) -> IntArray:
     return chosen[:found]
 
 
+@compiled
 def _bits(points: FloatArray) -> IntArray:
     """Return the bit patterns of ``points``'s entries (rows compare as a void view does)."""
-    return np.ascontiguousarray(points, dtype=np.float64).view(np.int64)
+    return np.ascontiguousarray(points).view(np.int64)
+
+
+@compiled
+def _cold_start(points: FloatArray, k: int) -> tuple[IntArray, FloatArray]:
+    """Return ids 0.. and centres of the first ``k`` distinct points (``init-clusters``)."""
+    first = _first_distinct(_bits(points), k)
+    return np.arange(first.shape[0]), points[first].copy()
 
 
 def first_distinct_rows(points: FloatArray, k: int) -> IntArray:
     """Return the indices of the first ``k`` distinct rows, in data order (``init-clusters``)."""
-    return np.asarray(_first_distinct(_bits(points), k), dtype=np.int64)
+    rows = np.ascontiguousarray(points, dtype=np.float64)
+    return np.asarray(_first_distinct(_bits(rows), k), dtype=np.int64)
 
 
 @compiled
@@ -391,17 +400,17 @@ def _warm_start(
     centers, counts = _weighted_centers(points, labels, ids.shape[0], weights)
     alive = counts > 0
     if not alive.any():
-        first = _first_distinct(_bits_of(points), k)
-        return np.arange(first.shape[0]), points[first].copy(), np.full(points.shape[0], -1)
+        start_ids, start_centers = _cold_start(points, k)
+        return start_ids, start_centers, np.full(points.shape[0], -1)
     if not alive.all():
         ids, centers, labels = _drop_empty(ids, centers, labels, alive)
         counts = counts[alive].copy()
     stale = False
     n_clusters = ids.shape[0]
-    if _first_distinct(_bits_of(centers), n_clusters).shape[0] < n_clusters:
+    if _first_distinct(_bits(centers), n_clusters).shape[0] < n_clusters:
         ids, labels = _merge_identical(ids, centers, counts, labels)
         stale = True
-    possible = k if ids.shape[0] >= k else _first_distinct(_bits_of(points), k).shape[0]
+    possible = k if ids.shape[0] >= k else _first_distinct(_bits(points), k).shape[0]
     while True:
         if stale:
             centers = _weighted_centers(points, labels, ids.shape[0], weights)[0]
@@ -437,11 +446,6 @@ def _warm_start(
         # a cluster whose only member was split off has no centre left; Pol.is drops it
         ids, centers, labels = _drop_empty(ids, centers, labels, live)
     return ids, centers, labels
-
-
-@compiled
-def _bits_of(points: FloatArray) -> IntArray:
-    return np.ascontiguousarray(points).view(np.int64)
 
 
 @compiled
@@ -516,8 +520,7 @@ def _kmeans(
     max_iters: int,
 ) -> tuple[IntArray, FloatArray, IntArray]:
     if ids.shape[0] == 0:
-        first = _first_distinct(_bits_of(points), k)
-        start_ids, centers = np.arange(first.shape[0]), points[first].copy()
+        start_ids, centers = _cold_start(points, k)
     else:
         start_ids, centers, _ = _warm_start(points, k, ids, labels, weights)
     return _lloyd(points, start_ids, centers, max_iters, weights)
