@@ -1,13 +1,19 @@
 """Community feedback rounds: release, anonymous voting, moderation (element 18).
 
 Released ideas carry no party and no person. Respondents reach a round only through their
-community's link; they are numbered, never named. Votes arrive in batches, one transaction
-each; a bad row rejects its whole batch with a message naming the row.
+community's link; they are known by a random id, never named or numbered. Votes arrive in
+batches; a bad row rejects its whole batch with a message naming the row.
+
+Batches arriving together are written in one transaction (group commit), in chunks of rows
+well below every database's limit on bound parameters. If that transaction fails, each
+batch is retried in a transaction of its own, so that only a batch the database refuses
+fails, with a message naming its first refused row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,11 +24,12 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.feedback import Moderation, StatementOrigin, parse_ballot
 from tracktwo.domain.rules import require_text
-from tracktwo.errors import AccessDenied, TrackTwoError, ValidationError
+from tracktwo.errors import AccessDenied, TrackTwoError, ValidationError, VoteBatchError
 from tracktwo.services.access import require_manager
 from tracktwo.store.database import Store
 from tracktwo.store.models import (
@@ -37,6 +44,13 @@ from tracktwo.store.models import (
     WorkshopRow,
 )
 from tracktwo.store.unit_of_work import UnitOfWork, now
+
+log = logging.getLogger(__name__)
+
+# Rows per INSERT of votes. Each row binds 5 parameters, so a chunk binds 5,000: far below
+# PostgreSQL's 65,535 and SQLite's 32,766 (and the 999 of SQLite builds before 3.32, since
+# the driver's executemany binds one row at a time there).
+VOTE_CHUNK = 1000
 
 
 def _hash(secret: str) -> str:
@@ -109,17 +123,7 @@ def join_round(store: Store, link_secret: str) -> Actor:
         feedback = uow.get(FeedbackRoundRow, link.round_id)
         if feedback.closed_at is not None:
             raise AccessDenied("this feedback round is closed")
-        count = (
-            uow.session.scalar(
-                select(func.count())
-                .select_from(RespondentRow)
-                .where(RespondentRow.round_id == link.round_id)
-            )
-            or 0
-        )
-        respondent = RespondentRow(
-            round_id=link.round_id, party_id=link.party_id, number=count + 1, created_at=now()
-        )
+        respondent = RespondentRow(round_id=link.round_id, party_id=link.party_id, created_at=now())
         uow.add(respondent)
         return Actor(ActorKind.RESPONDENT, str(respondent.id), None, link.party_id)
 
@@ -183,8 +187,32 @@ def cast_vote_group(
 
     Each batch is checked on its own: a bad batch gets its error in the returned list and
     none of its votes are written, while the others are. The answer for each batch is the
-    number of votes stored, or the error that rejected it.
+    number of votes stored, or the error that rejected it. Should the database refuse the
+    shared transaction, every batch is retried alone, so one refused batch fails alone.
     """
+    try:
+        return _write_vote_group(store, ballots)
+    except DBAPIError as error:
+        if len(ballots) == 1:
+            return [_refused_batch(store, ballots[0], error)]
+        # Say what failed, never which respondent voted how: rows stay out of the log.
+        log.warning(
+            "a group of %d vote batches failed (%s); retrying each batch alone",
+            len(ballots),
+            type(error.orig).__name__,
+        )
+    outcomes: list[int | TrackTwoError] = []
+    for ballot in ballots:
+        try:
+            outcomes.extend(_write_vote_group(store, [ballot]))
+        except DBAPIError as error:
+            outcomes.append(_refused_batch(store, ballot, error))
+    return outcomes
+
+
+def _write_vote_group(
+    store: Store, ballots: Sequence[tuple[Actor, UUID, Sequence[Sequence[object]]]]
+) -> list[int | TrackTwoError]:
     outcomes: list[int | TrackTwoError] = []
     with UnitOfWork(store) as uow:
         known: dict[UUID, set[UUID]] = {}
@@ -208,16 +236,67 @@ def cast_vote_group(
                     "at": stamp,
                 }
             outcomes.append(len(lines))
-        if latest:
-            dialect = uow.session.bind.dialect.name if uow.session.bind else "sqlite"
-            insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-            statement = insert(RoundVoteRow).values(list(latest.values()))
-            statement = statement.on_conflict_do_update(
-                index_elements=["respondent_id", "statement_id"],
-                set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
-            )
-            uow.session.execute(statement)
+        rows = list(latest.values())
+        for start in range(0, len(rows), VOTE_CHUNK):
+            _upsert_votes(uow, rows[start : start + VOTE_CHUNK])
     return outcomes
+
+
+def _upsert_votes(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
+    """Insert votes, replacing a respondent's earlier vote on the same statement."""
+    dialect = uow.session.bind.dialect.name if uow.session.bind else "sqlite"
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RoundVoteRow)
+    statement = statement.on_conflict_do_update(
+        index_elements=["respondent_id", "statement_id"],
+        set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
+    )
+    uow.session.execute(statement, rows)
+
+
+class _TryOnly(Exception):
+    """Raised to roll back a transaction that only tried whether a row would be accepted."""
+
+
+def _refused_batch(
+    store: Store, ballot: tuple[Actor, UUID, Sequence[Sequence[object]]], error: DBAPIError
+) -> VoteBatchError:
+    """Find the first row of a refused batch that the database refuses on its own.
+
+    Each row is tried in a transaction that is always rolled back: nothing of the batch
+    is kept, and the message names the row so that the respondent's page can say which.
+    """
+    actor, round_id, lines = ballot
+    try:
+        with UnitOfWork(store) as uow:
+            respondent = _respondent(uow, actor, round_id)
+            parsed = parse_ballot(lines, {row.id for row in _visible_statements(uow, round_id)})
+    except TrackTwoError as changed:  # the round changed under the batch
+        return VoteBatchError(str(changed))
+    stamp = now()
+    for index, line in enumerate(parsed, start=1):
+        row = {
+            "round_id": round_id,
+            "respondent_id": respondent.id,
+            "statement_id": line.statement,
+            "vote": int(line.vote),
+            "at": stamp,
+        }
+        try:
+            with UnitOfWork(store) as uow:
+                _upsert_votes(uow, [row])
+                raise _TryOnly
+        except _TryOnly:
+            continue
+        except DBAPIError as refused:
+            return VoteBatchError(
+                f"row {index}: the database refused this vote "
+                f"({type(refused.orig).__name__}); none of this batch was stored"
+            )
+    return VoteBatchError(
+        f"the database refused this batch ({type(error.orig).__name__}) though it accepts "
+        "each row alone; none of it was stored, send it again"
+    )
 
 
 def submit_statement(store: Store, actor: Actor, round_id: UUID, *, text: str) -> UUID:
@@ -299,7 +378,8 @@ def close_round(store: Store, actor: Actor, round_id: UUID) -> None:
 
 
 def votes_frame(store: Store, actor: Actor, round_id: UUID) -> pd.DataFrame:
-    """Return the round's latest votes: voter number, statement position, vote, community."""
+    """Return the round's latest votes: voter (the respondent's id), statement position,
+    vote, community; in the order respondents joined."""
     with UnitOfWork(store) as uow:
         feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
         if actor.kind is ActorKind.RESPONDENT:
@@ -312,7 +392,7 @@ def votes_frame(store: Store, actor: Actor, round_id: UUID) -> pd.DataFrame:
         parties = {p.id: p.name for p in uow.get(ConflictRow, conflict_id).parties}
         result = uow.session.execute(
             select(
-                RespondentRow.number,
+                RespondentRow.id,
                 RoundStatementRow.position,
                 RoundVoteRow.vote,
                 RespondentRow.party_id,
@@ -320,8 +400,10 @@ def votes_frame(store: Store, actor: Actor, round_id: UUID) -> pd.DataFrame:
             .join(RespondentRow, RespondentRow.id == RoundVoteRow.respondent_id)
             .join(RoundStatementRow, RoundStatementRow.id == RoundVoteRow.statement_id)
             .where(RoundVoteRow.round_id == round_id)
+            .order_by(RespondentRow.created_at, RespondentRow.id, RoundStatementRow.position)
         ).all()
         frame = pd.DataFrame(result, columns=["voter", "statement", "vote", "party_id"])
+        frame["voter"] = frame["voter"].astype(str)
         frame["community"] = frame["party_id"].map(parties)
         return frame.drop(columns=["party_id"])
 

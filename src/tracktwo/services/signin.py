@@ -2,6 +2,11 @@
 
 A link is ``<link id>.<secret>``; the store keeps only an argon2 hash of the secret, marks
 the link used on first sign-in, and refuses it afterwards or once it has expired.
+
+Redemption is decided by one conditional update (``used_at`` still empty, not yet expired):
+the database lets exactly one of any number of concurrent redemptions change the row, on
+SQLite (one writer at a time) and PostgreSQL (the row lock, then the condition re-checked)
+alike. A row lock taken by ``SELECT ... FOR UPDATE`` would not do: SQLite ignores it.
 """
 
 from __future__ import annotations
@@ -81,14 +86,15 @@ def redeem(store: Store, token: str) -> Actor:
     except ValueError:
         raise refused from None
     with UnitOfWork(store) as uow:
-        row = uow.session.get(SignInLinkRow, key, with_for_update=True)
+        row = uow.session.get(SignInLinkRow, key)
         if row is None or row.used_at is not None or row.expires_at < now():
             raise refused
         try:
             _HASHER.verify(row.secret_hash, secret)
         except (VerificationError, InvalidHashError):
             raise refused from None
-        row.used_at = now()
+        if not uow.claim(SignInLinkRow, key, SignInLinkRow.used_at, now()):
+            raise refused
         if row.kind == ActorKind.FACILITATOR.value:
             return Actor.facilitator(row.subject_id, row.workshop_id)
         member = uow.get(MemberRow, row.subject_id, "workshop member")

@@ -346,6 +346,9 @@ class FeedbackRoundRow(Base):
     opened_at: Mapped[datetime] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     results_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Share of a community's votes that must agree (lower end of the 95% interval) for a
+    # statement to count as supported by that community.
+    support_threshold: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
 
 
 class RoundLinkRow(Base):
@@ -388,7 +391,6 @@ class RespondentRow(Base):
         ForeignKey("feedback_rounds.id", ondelete="CASCADE")
     )
     party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
-    number: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracktwo.errors import NotFoundError
@@ -68,6 +68,22 @@ class UnitOfWork:
     def all(self, statement: Any) -> list[Any]:
         """Return every scalar the ``select`` statement yields."""
         return list(self.session.scalars(statement))
+
+    def claim(self, row_type: type[Row], row_id: UUID, stamp: Any, at: datetime) -> bool:
+        """Set the empty column ``stamp`` of one row to ``at``; say whether this call did it.
+
+        One conditional update whose row count decides: of any number of concurrent claims on
+        one row, on SQLite or PostgreSQL, exactly one returns True. The row is not refreshed
+        in this session; read what you need before claiming.
+        """
+        primary = row_type.__mapper__.primary_key[0]
+        result = self.session.execute(
+            update(row_type)
+            .where(primary == row_id, stamp.is_(None))
+            .values({stamp.key: at})
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def add(self, row: Base) -> None:
         self.session.add(row)
