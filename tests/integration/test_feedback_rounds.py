@@ -141,8 +141,8 @@ def test_the_analysis_of_a_round_finds_what_both_communities_support_and_is_stor
             )
     summary = analyse_round(store, OPERATOR, opened.round_id, seed=3)
     assert summary["engine_version"].startswith("commonground/")
-    assert summary["common_ground"][0]["text"] == shown[0]["text"]
-    assert summary["divisive"][0]["text"] == shown[1]["text"]
+    assert [s["text"] for s in summary["both_support"]] == [shown[0]["text"]]
+    assert [s["text"] for s in summary["divides"]] == [shown[1]["text"]]
     actions = {item["text"]: item["action"] for item in summary["next_workshop"]}
     assert actions[shown[0]["text"]] == "strengthen"
     assert actions[shown[1]["text"]] == "modify"

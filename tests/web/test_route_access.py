@@ -126,6 +126,7 @@ def world(served: Served) -> dict[str, Any]:
         "/w/{workshop}/release": {"title": "T", "ideas": [idea]},
         "/w/{workshop}/rounds/{round_id}/moderate/{statement_id}": {"accept": "no"},
         "/w/{workshop}/rounds/{round_id}/results": {"show": "yes"},
+        "/w/{workshop}/rounds/{round_id}/threshold": {"percent": "50"},
         "/w/{workshop}/concerns": {"kind": "need", "text": "x"},
         "/w/{workshop}/concerns/{concern}/acknowledge": {"restatement": "x"},
         "/w/{workshop}/acknowledgements/{ack}/confirm": {"satisfied": "yes"},

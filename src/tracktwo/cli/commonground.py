@@ -1,6 +1,7 @@
 """``tracktwo commonground``: analyse a feedback round exported in Pol.is's format.
 
     tracktwo commonground analyze EXPORT_DIR [--json] [--map map.png] [--export OUT_DIR] [--seed S]
+                                             [--communities FILE [--threshold 0.5]]
 
 Pure computation on a folder of CSV files: no data folder, no database.
 """
@@ -16,13 +17,19 @@ from rich.console import Console
 from rich.table import Table
 
 from tracktwo.engines.commonground.agreement import agreement_with_polis
+from tracktwo.engines.commonground.community import CommunityParameters
 from tracktwo.engines.commonground.opinion_map import save_opinion_map
 from tracktwo.engines.commonground.pipeline import (
     AnalysisParameters,
     CommonGroundResult,
     analyze,
 )
-from tracktwo.engines.commonground.polis_export import PolisExport, read_export, write_export
+from tracktwo.engines.commonground.polis_export import (
+    PolisExport,
+    read_communities,
+    read_export,
+    write_export,
+)
 from tracktwo.errors import TrackTwoError, ValidationError
 
 console = Console()
@@ -118,6 +125,45 @@ def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> 
         )
     console.print(consensus)
     console.print(bridging)
+    _print_common_ground(result, texts)
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _print_common_ground(result: CommonGroundResult, texts: dict[Any, str]) -> None:
+    """Print what both communities support, what divides them, and what lacks votes."""
+    lists = result.common_ground()
+    if lists is None:
+        return
+    console.print(f"[bold]Communities[/] ({lists['rule']}): {lists['statement_of_rule']}")
+    for key, title in (
+        ("both_support", "What both communities support"),
+        ("divides", "What divides them"),
+        ("not_enough_votes", "Not enough votes yet"),
+    ):
+        table = Table(title=title)
+        table.add_column("id", justify="right")
+        table.add_column("statement")
+        table.add_column("agree per community (votes, 95% interval)")
+        if key == "divides":
+            table.add_column("difference (95% interval)", justify="right")
+        for item in lists[key]:
+            figures = "; ".join(
+                f"{name}: {_share(f['share'])} of {f['n_votes']}"
+                + (f" ({_share(f['low'])}–{_share(f['high'])})" if f["n_votes"] else "")
+                for name, f in item["communities"].items()
+            )
+            cells = [str(item["statement"]), _short(texts.get(item["statement"], "")), figures]
+            if key == "divides":
+                cells.append(
+                    f"{item['support_gap']:.0%} ({item['gap_low']:.0%}–{item['gap_high']:.0%})"
+                )
+            table.add_row(*cells)
+        if not lists[key]:
+            table.add_row("", "none", "", *([""] if key == "divides" else []))
+        console.print(table)
 
 
 def parse_id_ranges(text: str) -> list[int]:
@@ -152,6 +198,22 @@ def analyze_command(
     statements: Annotated[
         bool, typer.Option("--statements", help="Also place the statements on the map.")
     ] = False,
+    communities_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--communities",
+            help="CSV of voter id, community (header optional): adds what both communities "
+            "support, what divides them and what has not enough votes yet.",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            help="Share of agreement (lower end of its 95% interval) each community must "
+            "show for a statement to count as supported by both; from 0 to 1.",
+        ),
+    ] = 0.5,
     meta: Annotated[
         str | None,
         typer.Option(
@@ -165,8 +227,16 @@ def analyze_command(
     try:
         export = read_export(export_dir, meta=None if meta is None else parse_id_ranges(meta))
         # follow the Pol.is math that computed the export (by the date of its last vote)
-        params = AnalysisParameters(polis=export.polis_parameters())
-        result = analyze(export.votes, seed=seed, params=params)
+        params = AnalysisParameters(
+            polis=export.polis_parameters(),
+            community=CommunityParameters(support_threshold=threshold),
+        )
+        communities = (
+            None
+            if communities_path is None
+            else read_communities(communities_path, list(export.votes.voter_ids))
+        )
+        result = analyze(export.votes, communities=communities, seed=seed, params=params)
         if map_path is not None:
             save_opinion_map(result, map_path, statements=statements)
         if export_path is not None:
@@ -195,6 +265,10 @@ def analyze_command(
         texts = _texts(export)
         for row in document["statements"]:
             row["text"] = texts.get(row["statement"], "")
+        if document["common_ground"] is not None:
+            for key in ("both_support", "divides", "not_enough_votes"):
+                for item in document["common_ground"][key]:
+                    item["text"] = texts.get(item["statement"], "")
         document["source"] = str(export_dir)
         typer.echo(json.dumps(document, ensure_ascii=False))
         return

@@ -13,7 +13,12 @@ from uuid import UUID
 from sqlalchemy import select
 
 from tracktwo.domain.actors import Actor, ActorKind
-from tracktwo.engines.commonground.pipeline import CommonGroundResult, analyze
+from tracktwo.engines.commonground.community import CommunityParameters
+from tracktwo.engines.commonground.pipeline import (
+    AnalysisParameters,
+    CommonGroundResult,
+    analyze,
+)
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services import feedback
@@ -29,8 +34,6 @@ from tracktwo.store.unit_of_work import UnitOfWork, now
 
 TOP = 5
 MAP_POINTS = 2000
-STRENGTHEN_AT = 0.5
-MODIFY_AT = 0.3
 
 
 def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) -> dict[str, Any]:
@@ -39,6 +42,7 @@ def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) 
     if frame.empty:
         raise ValidationError("nobody has voted in this round yet")
     texts = {s["position"]: s["text"] for s in feedback.statements(store, actor, round_id)}
+    threshold = feedback.round_of(store, round_id)["support_threshold"]
     matrix = VoteMatrix.from_frame(frame, time=None, statements=sorted(texts))
     communities = (
         frame.drop_duplicates("voter")
@@ -46,7 +50,8 @@ def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) 
         .reindex(matrix.voter_ids)
         .to_numpy()
     )
-    result = analyze(matrix, communities=communities, seed=seed)
+    params = AnalysisParameters(community=CommunityParameters(support_threshold=threshold))
+    result = analyze(matrix, communities=communities, seed=seed, params=params)
     summary = summarise(result, texts)
     with UnitOfWork(store) as uow:
         feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
@@ -66,63 +71,81 @@ def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) 
 def summarise(result: CommonGroundResult, texts: dict[int, str]) -> dict[str, Any]:
     """Reduce the engine's result to what facilitators and respondents are shown.
 
-    Statements both communities support (the lower bound of support is at least one half in
-    every community) are to be strengthened; those whose support differs by 30 points or
-    more between communities are to be modified; the rest may be expanded.
+    The three lists follow the rule of :mod:`tracktwo.engines.commonground.community`
+    (stated in ``rule``). For the next workshop (the seed's "strengthen, expand, or
+    modify"): what both communities support is strengthened, what divides them and is not
+    supported by both is modified, the rest with enough votes is expanded; a statement
+    with not enough votes yet gets no suggestion.
     """
-    support = result.community_support
-    by_statement: dict[int, dict[str, float]] = {}
-    if support is not None:
-        for record in support.to_dict(orient="records"):
-            if record["n_seen"]:
-                by_statement.setdefault(int(record["statement"]), {})[str(record["community"])] = (
-                    float(record["support"])
-                )
-    statements = result.statements
+    lists = result.common_ground()
+    if lists is None:
+        raise ValidationError("a round's analysis needs each respondent's community")
+    statements = {int(row["statement"]): row for row in result.statements.to_dict("records")}
 
-    def entry(row: dict[Any, Any]) -> dict[str, Any]:
-        position = int(row["statement"])
+    def entry(item: dict[str, Any]) -> dict[str, Any]:
+        position = int(item["statement"])
+        row = statements.get(position, {})
         return {
             "position": position,
             "text": texts.get(position, ""),
-            "support": by_statement.get(position, {}),
-            "cross_community": _number(row.get("cross_community")),
-            "support_gap": _number(row.get("support_gap")),
+            "communities": item["communities"],
+            "cross_community": item["cross_community"],
+            "support_gap": item["support_gap"],
+            "gap_low": item["gap_low"],
+            "gap_high": item["gap_high"],
+            "fewest_votes": item["fewest_votes"],
             "bridging": _number(row.get("bridging")),
             "group_informed_consensus": _number(row.get("group_informed_consensus")),
         }
 
-    rows = [entry(row) for row in statements.to_dict(orient="records")]
-
-    def action(item: dict[str, Any]) -> str:
-        if (item["cross_community"] or 0.0) >= STRENGTHEN_AT:
-            return "strengthen"
-        if (item["support_gap"] or 0.0) >= MODIFY_AT:
-            return "modify"
-        return "expand"
-
-    common = sorted(rows, key=lambda r: -(r["cross_community"] or 0.0))
-    divisive = sorted(rows, key=lambda r: -(r["support_gap"] or 0.0))
+    both = [entry(item) for item in lists["both_support"]]
+    divides = [entry(item) for item in lists["divides"]]
+    waiting = [entry(item) for item in lists["not_enough_votes"]]
+    verdict = {item["position"]: "both_support" for item in both}
+    for item in divides:
+        verdict.setdefault(item["position"], "divides")
+    for item in waiting:
+        verdict[item["position"]] = "not_enough_votes"
+    action = {"both_support": "strengthen", "divides": "modify", "not_enough_votes": None}
     voters = result.voters
     clustered = voters[voters["in_conv"]]
     step = max(1, len(clustered) // MAP_POINTS)
+    bridging = sorted(
+        (row for row in statements.values() if _number(row.get("bridging")) is not None),
+        key=lambda row: -float(row["bridging"]),
+    )
     return {
         "engine_version": result.engine_version,
         "engine_versions": dict(result.engine_versions),
         "respondents": len(voters),
+        "rule": {key: value for key, value in lists.items() if not isinstance(value, list)},
         "groups": [
             {"label": chr(ord("A") + int(g["group"])), "size": int(g["size"])}
             for g in result.groups.to_dict(orient="records")
         ],
-        "common_ground": [r for r in common if (r["cross_community"] or 0.0) > 0][:TOP],
-        "divisive": [r for r in divisive if (r["support_gap"] or 0.0) > 0][:TOP],
-        "bridging": sorted(rows, key=lambda r: -(r["bridging"] or 0.0))[:TOP],
+        "both_support": both,
+        "divides": divides,
+        "not_enough_votes": waiting,
+        "bridging": [
+            {
+                "position": int(row["statement"]),
+                "text": texts.get(int(row["statement"]), ""),
+                "bridging": _number(row.get("bridging")),
+            }
+            for row in bridging[:TOP]
+        ],
         "map": [
             (float(v["x"]), float(v["y"]), int(v["group"]))
             for v in clustered.iloc[::step].to_dict(orient="records")
         ],
         "next_workshop": [
-            {"position": r["position"], "text": r["text"], "action": action(r)} for r in rows
+            {
+                "position": position,
+                "text": texts.get(position, ""),
+                "verdict": verdict.get(position, "neither"),
+                "action": action.get(verdict.get(position, ""), "expand"),
+            }
+            for position in sorted(statements)
         ],
     }
 
@@ -160,6 +183,11 @@ def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
         for row in uow.all(select(RoundStatementRow).where(RoundStatementRow.round_id == round_id))
     }
     stored = rows[0].result
+    if "rule" not in stored:
+        # made before the rule of community-2.0: its lists ranked every statement
+        return {"outdated": True, "engine_version": rows[0].engine_version, "map": []} | {
+            "votes_counted": rows[0].votes_counted
+        }
     return {
         key: [
             {**item, "text": texts.get(item["position"], "")} if "position" in item else item
@@ -216,5 +244,5 @@ def carry_actions(store: Store, actor: Actor, round_id: UUID) -> dict[UUID, str]
         return {
             ideas[item["position"]]: item["action"]
             for item in analysis["next_workshop"]
-            if item.get("position") in ideas
+            if item.get("position") in ideas and item.get("action")
         }

@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.feedback import Moderation, StatementOrigin, parse_ballot
 from tracktwo.domain.rules import require_text
+from tracktwo.engines.commonground.community import CommunityParameters
 from tracktwo.errors import AccessDenied, TrackTwoError, ValidationError, VoteBatchError
 from tracktwo.services.access import require_manager
 from tracktwo.store.database import Store
@@ -66,16 +67,30 @@ class RoundOpened:
 
 
 def release_ideas(
-    store: Store, actor: Actor, workshop_id: UUID, idea_ids: Sequence[UUID], *, title: str
+    store: Store,
+    actor: Actor,
+    workshop_id: UUID,
+    idea_ids: Sequence[UUID],
+    *,
+    title: str,
+    support_threshold: float = 0.5,
 ) -> RoundOpened:
-    """Release chosen ideas to both communities, identity stripped; the release is logged."""
+    """Release chosen ideas to both communities, identity stripped; the release is logged.
+
+    ``support_threshold`` is the share of its votes that must agree (the lower end of the
+    95% interval) for a community to count as supporting a statement.
+    """
     if not idea_ids:
         raise ValidationError("choose at least one idea to release")
+    threshold = CommunityParameters(support_threshold=support_threshold).support_threshold
     with UnitOfWork(store) as uow:
         workshop = require_manager(uow, actor, workshop_id)
         parties = uow.get(ConflictRow, workshop.conflict_id).parties
         feedback = FeedbackRoundRow(
-            workshop_id=workshop_id, title=require_text("round title", title), opened_at=now()
+            workshop_id=workshop_id,
+            title=require_text("round title", title),
+            opened_at=now(),
+            support_threshold=threshold,
         )
         uow.add(feedback)
         for position, idea_id in enumerate(dict.fromkeys(idea_ids)):
@@ -369,6 +384,17 @@ def set_results_open(store: Store, actor: Actor, round_id: UUID, *, open_: bool)
         feedback.results_open = open_
 
 
+def set_support_threshold(store: Store, actor: Actor, round_id: UUID, threshold: float) -> None:
+    """Change the share of agreement a community must show to count as supporting a
+    statement; the next analysis applies it."""
+    checked = CommunityParameters(support_threshold=threshold).support_threshold
+    with UnitOfWork(store) as uow:
+        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+        require_manager(uow, actor, feedback.workshop_id)
+        feedback.support_threshold = checked
+        uow.audit(actor.label, "set-support-threshold", "feedback-round", round_id)
+
+
 def close_round(store: Store, actor: Actor, round_id: UUID) -> None:
     """Close a round to new votes."""
     with UnitOfWork(store) as uow:
@@ -418,6 +444,7 @@ def round_of(store: Store, round_id: UUID) -> dict[str, Any]:
             "title": feedback.title,
             "closed": feedback.closed_at is not None,
             "results_open": feedback.results_open,
+            "support_threshold": feedback.support_threshold,
         }
 
 
@@ -448,6 +475,7 @@ def rounds(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]
                     "title": row.title,
                     "closed": row.closed_at is not None,
                     "results_open": row.results_open,
+                    "support_threshold": row.support_threshold,
                     "votes": votes or 0,
                     "respondents": respondents or 0,
                 }

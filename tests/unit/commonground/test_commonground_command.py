@@ -90,3 +90,83 @@ def test_a_bad_meta_option_is_named_and_exits_2(export_dir):
         result = runner.invoke(app, ["analyze", str(export_dir), "--meta", bad])
         assert result.exit_code == 2, result.output
         assert message in result.output
+
+
+@pytest.fixture(scope="module")
+def two_communities(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """An export where statement 0 stands at 17% / 80%, 1 at 80% / 82%, 2 has 3 votes;
+    and the communities file beside it (a byte-order mark and a header, as spreadsheets
+    write)."""
+    from tracktwo.engines.commonground.votes import VoteMatrix
+
+    rows = []
+    for community, shares in (("north", (17, 80)), ("south", (80, 82))):
+        for index in range(100):
+            voter = index if community == "north" else 100 + index
+            for statement, agree in enumerate(shares):
+                rows.append((voter, statement, 1 if index < agree else -1))
+    rows += [(0, 2, 1), (1, 2, 1), (100, 2, 1)]
+    votes = VoteMatrix.from_frame(
+        pd.DataFrame(rows, columns=["voter", "statement", "vote"]), time=None
+    )
+    statements = pd.DataFrame(
+        {
+            "statement": [0, 1, 2],
+            "author": 0,
+            "moderated": 1,
+            "text": ["port licences", "a water board", "a rarely seen idea"],
+        }
+    )
+    folder = tmp_path_factory.mktemp("communities")
+    export = write_export(folder / "export", votes, groups={}, statements=statements)
+    table = folder / "communities.csv"
+    lines = ["voter id,community"] + [f"{v},{'north' if v < 100 else 'south'}" for v in range(200)]
+    table.write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode())
+    return export, table
+
+
+def test_communities_give_what_both_support_what_divides_and_what_lacks_votes(
+    two_communities,
+):
+    export, table = two_communities
+    result = runner.invoke(app, ["analyze", str(export), "--communities", str(table), "--json"])
+    assert result.exit_code == 0, result.output
+    lists = json.loads(result.stdout)["common_ground"]
+    assert [i["text"] for i in lists["both_support"]] == ["a water board"]
+    assert [i["text"] for i in lists["divides"]] == ["port licences"]
+    assert [i["text"] for i in lists["not_enough_votes"]] == ["a rarely seen idea"]
+    assert lists["divides"][0]["communities"]["north"]["share"] == pytest.approx(0.17)
+    printed = runner.invoke(app, ["analyze", str(export), "--communities", str(table)])
+    assert printed.exit_code == 0, printed.output
+    for heading in ("What both communities support", "What divides them", "Not enough votes"):
+        assert heading in printed.output
+    assert "at least 50%" in printed.output
+
+
+def test_a_higher_threshold_leaves_nothing_supported_by_both(two_communities):
+    export, table = two_communities
+    result = runner.invoke(
+        app,
+        ["analyze", str(export), "--communities", str(table), "--threshold", "0.8", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["common_ground"]["both_support"] == []
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("1,north\n2\n", "row 2: give two values"),
+        ("1,north\n1,south\n", "row 2: voter 1 is already in community 'north'"),
+        ("9999,north\n", "names none of the export's voters"),
+    ],
+)
+def test_a_bad_communities_file_is_refused_naming_the_row(
+    two_communities, tmp_path, content, message
+):
+    export, _ = two_communities
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content)
+    result = runner.invoke(app, ["analyze", str(export), "--communities", str(bad)])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())

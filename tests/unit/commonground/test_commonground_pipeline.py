@@ -49,7 +49,9 @@ def test_the_result_is_json_ready_and_tagged_with_engine_versions(result):
     assert json.loads(text)["engine_version"] == "commonground/1.0"
     assert data["engine_versions"]["polis"] == "commonground/polis-1.0"
     assert data["engine_versions"]["bridging"] == "commonground/bridging-1.0"
-    assert data["engine_versions"]["community"] == "commonground/community-1.0"
+    assert data["engine_versions"]["community"] == "commonground/community-2.0"
+    assert data["common_ground"]["rule"] == "community-verdict/2"
+    assert "at least 50%" in data["common_ground"]["statement_of_rule"]
     assert data["summary"]["groups"] == 2
     assert {"statement", "group_informed_consensus", "bridging", "cross_community"} <= set(
         data["statements"][0]

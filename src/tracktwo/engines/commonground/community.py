@@ -2,16 +2,29 @@
 
 Pol.is finds opinion groups from the votes alone; a feedback round also knows which
 community each respondent belongs to. For each statement and community, support is the
-share of agrees among the community's voters who saw it, with a Wilson score interval
-(Wilson 1927), which stays inside [0, 1] and behaves with few votes. A statement is common
-ground only when every community supports it, so the cross-community score is the smallest
-lower bound over communities: high only when each community's support is both high and
-well measured. The gap between the most and least supportive communities says how much a
-statement divides them.
+share of agrees among all the votes the community cast on it (passes included), with a
+Wilson score interval (Wilson 1927), which stays inside [0, 1] and behaves with few votes.
+
+The rule that the pages, the command line and the JSON all state (``RULE_ID``):
+
+* *supported by both communities*: in every community, the lower end of the interval of
+  the agreement share is at least ``support_threshold`` (default one half);
+* *divides them*: the interval of the difference between the most and the least
+  supportive community excludes 0 (Newcombe's hybrid score interval, method 10 of
+  Newcombe 1998, built from the two Wilson intervals) and the difference is at least
+  ``divide_gap`` (default 20 points);
+* *not enough votes yet*: fewer than two communities voted on it, or some community cast
+  fewer votes on it than unanimous agreement would need to clear the threshold
+  (``n / (n + z^2) >= threshold``: 4 votes at one half and 95%). Below that count no
+  outcome of the votes could show the statement as supported by that community.
+
+The two tests are separate: a statement every community supports can still divide them
+(95% against 70%), and is then in both lists.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -21,16 +34,57 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
+from tracktwo.errors import ValidationError
+
 FloatArray = npt.NDArray[np.float64]
+RULE_ID = "community-verdict/2"
 
 
 @dataclass(frozen=True)
 class CommunityParameters:
-    """``confidence`` of the Wilson interval; ``min_seen`` votes below which a community's
-    support on a statement counts as unknown (lower bound 0)."""
+    """``confidence`` of every interval; ``support_threshold`` that the lower end of each
+    community's agreement share must reach; ``divide_gap`` the smallest difference in
+    agreement between communities that counts as dividing them (both shares in [0, 1])."""
 
     confidence: float = 0.95
-    min_seen: int = 1
+    support_threshold: float = 0.5
+    divide_gap: float = 0.2
+
+    def __post_init__(self) -> None:
+        for name, value, low_open in (
+            ("confidence", self.confidence, True),
+            ("support_threshold", self.support_threshold, True),
+            ("divide_gap", self.divide_gap, False),
+        ):
+            if not isinstance(value, int | float) or not (
+                (0.0 < value < 1.0) if low_open else (0.0 <= value < 1.0)
+            ):
+                bounds = "between 0 and 1 (both excluded)" if low_open else "from 0 to below 1"
+                raise ValidationError(f"{name} is {value!r}; give a share {bounds}")
+
+    @property
+    def z(self) -> float:
+        """Return the normal quantile of the two-sided ``confidence``."""
+        return NormalDist().inv_cdf(0.5 + self.confidence / 2.0)
+
+    @property
+    def min_votes(self) -> int:
+        """Return the fewest votes with which unanimous agreement clears the threshold."""
+        t = self.support_threshold
+        return max(1, math.ceil(t * self.z**2 / (1.0 - t) - 1e-9))
+
+    def describe(self) -> str:
+        """Return the rule in one sentence, as the pages and the command line state it."""
+        return (
+            f"Supported by both communities: in each community the lower end of the "
+            f"{self.confidence:.0%} interval of its agreement share (agree votes over all "
+            f"votes cast on it, passes included) is at least {self.support_threshold:.0%}. "
+            f"Divides them: the {self.confidence:.0%} interval of the difference between "
+            f"communities excludes 0 and the difference is at least {self.divide_gap * 100:.0f} "
+            "percentage points. "
+            f"Not enough votes yet: a community has cast fewer than {self.min_votes} votes "
+            "on it."
+        )
 
 
 def wilson_interval(
@@ -62,8 +116,11 @@ def community_support(
     ``values``/``seen`` are (n_voters, n_statements), CSR or dense; ``communities`` gives
     each voter's community (None/NaN: unknown, left out). The first frame has columns
     ``statement``, ``community``, ``n_agree``, ``n_seen``, ``support``, ``low``, ``high``;
-    the second one row per statement: ``statement``, ``cross_community`` (min of ``low``),
-    ``weakest_community``, ``support_gap`` (max - min support), sorted best first.
+    the second one row per statement: ``statement``, ``cross_community`` (smallest lower
+    bound over communities, 0 for a community with too few votes), ``weakest_community``,
+    ``support_gap`` (most minus least supportive community) with its interval ``gap_low``
+    to ``gap_high``, ``fewest_votes``, and the rule's verdicts ``enough_votes``,
+    ``both_support`` and ``divides`` (the module docstring); sorted best first.
     """
     params = params or CommunityParameters()
     labels = pd.Series(communities, dtype=object)
@@ -82,8 +139,6 @@ def community_support(
     agree = per_community((values > 0).astype(np.float64))
     n_seen = per_community(seen)
     low, high = wilson_interval(agree, n_seen, params.confidence)
-    enough = n_seen >= params.min_seen
-    low = np.where(enough, low, 0.0)
     support = np.divide(agree, n_seen, out=np.full_like(agree, np.nan), where=n_seen > 0)
     columns = np.flatnonzero(live)
     long = pd.DataFrame(
@@ -97,23 +152,133 @@ def community_support(
             "high": high[:, columns].ravel(),
         }
     )
-    if not names:
-        ranking = pd.DataFrame(
-            {"statement": statement_ids[columns], "cross_community": 0.0,
-             "weakest_community": "", "support_gap": np.nan}
-        )  # fmt: skip
-        return long, ranking
-    weakest = np.argmin(low[:, columns], axis=0)
-    filled = np.where(np.isnan(support), 0.0, support)[:, columns]
-    ranking = pd.DataFrame(
-        {
-            "statement": statement_ids[columns],
-            "cross_community": low[:, columns].min(axis=0),
-            "weakest_community": np.asarray(names, dtype=object)[weakest],
-            "support_gap": filled.max(axis=0) - filled.min(axis=0),
-        }
+    ranking = _verdicts(
+        statement_ids[columns],
+        names,
+        n_seen[:, columns],
+        support[:, columns],
+        low[:, columns],
+        high[:, columns],
+        params,
     )
     ranking = ranking.sort_values(
         ["cross_community", "support_gap"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
     return long, ranking
+
+
+def _verdicts(
+    statements: npt.NDArray[Any],
+    names: list[str],
+    n_seen: FloatArray,
+    support: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+    params: CommunityParameters,
+) -> pd.DataFrame:
+    """Apply the rule of the module docstring to each statement; arrays are (community,
+    statement)."""
+    n_statements = len(statements)
+    if len(names) == 0:
+        fewest = np.zeros(n_statements, dtype=np.int64)
+    else:
+        fewest = n_seen.min(axis=0).astype(np.int64)
+    enough = (fewest >= params.min_votes) & (len(names) >= 2)
+    if len(names) == 0:
+        empty = np.full(n_statements, np.nan)
+        return pd.DataFrame(
+            {
+                "statement": statements,
+                "cross_community": 0.0,
+                "weakest_community": "",
+                "support_gap": empty,
+                "gap_low": empty,
+                "gap_high": empty,
+                "fewest_votes": fewest,
+                "enough_votes": enough,
+                "both_support": False,
+                "divides": False,
+            }
+        )
+    bounded = np.where(n_seen >= params.min_votes, low, 0.0)
+    weakest = np.argmin(bounded, axis=0)
+    cross = bounded.min(axis=0)
+    filled = np.where(np.isnan(support), -1.0, support)
+    most = np.argmax(filled, axis=0)
+    least = np.argmin(np.where(np.isnan(support), 2.0, support), axis=0)
+    take = np.arange(n_statements)
+    p_hi, p_lo = support[most, take], support[least, take]
+    gap = p_hi - p_lo
+    # Newcombe (1998), method 10: the difference's interval from the two Wilson intervals.
+    gap_low = gap - np.sqrt((p_hi - low[most, take]) ** 2 + (high[least, take] - p_lo) ** 2)
+    gap_high = gap + np.sqrt((high[most, take] - p_hi) ** 2 + (p_lo - low[least, take]) ** 2)
+    valid = enough & ~np.isnan(gap)
+    return pd.DataFrame(
+        {
+            "statement": statements,
+            "cross_community": cross,
+            "weakest_community": np.asarray(names, dtype=object)[weakest],
+            "support_gap": np.where(valid, gap, np.nan),
+            "gap_low": np.where(valid, gap_low, np.nan),
+            "gap_high": np.where(valid, gap_high, np.nan),
+            "fewest_votes": fewest,
+            "enough_votes": enough,
+            "both_support": enough & (cross >= params.support_threshold),
+            "divides": valid & (gap_low > 0.0) & (gap >= params.divide_gap - 1e-12),
+        }
+    )
+
+
+def verdict_lists(
+    ranking: pd.DataFrame, support: pd.DataFrame, params: CommunityParameters
+) -> dict[str, Any]:
+    """Return the rule and its three lists, each statement with its figures per community.
+
+    ``ranking`` and ``support`` are the two frames of :func:`community_support`. Each list
+    holds dicts: ``statement``, ``communities`` ({name: n_votes, n_agree, share, low,
+    high}), ``cross_community``, ``support_gap``, ``gap_low``, ``gap_high``. "Both support"
+    is ordered by the weakest community's lower bound, "divides" by the lower end of the
+    difference, "not enough votes" by the fewest votes a community cast.
+    """
+
+    def number(value: Any) -> float | None:
+        return None if value is None or math.isnan(float(value)) else float(value)
+
+    per: dict[Any, dict[str, dict[str, Any]]] = {}
+    for record in support.to_dict("records"):
+        seen = int(record["n_seen"])
+        per.setdefault(record["statement"], {})[str(record["community"])] = {
+            "n_votes": seen,
+            "n_agree": int(record["n_agree"]),
+            "share": number(record["support"]),
+            "low": number(record["low"]) if seen else None,
+            "high": number(record["high"]) if seen else None,
+        }
+
+    def entry(row: Any) -> dict[str, Any]:
+        return {
+            "statement": row.statement.item() if hasattr(row.statement, "item") else row.statement,
+            "communities": per.get(row.statement, {}),
+            "cross_community": number(row.cross_community),
+            "support_gap": number(row.support_gap),
+            "gap_low": number(row.gap_low),
+            "gap_high": number(row.gap_high),
+            "fewest_votes": int(row.fewest_votes),
+        }
+
+    both = ranking[ranking["both_support"]].sort_values(
+        "cross_community", ascending=False, kind="stable"
+    )
+    divides = ranking[ranking["divides"]].sort_values("gap_low", ascending=False, kind="stable")
+    waiting = ranking[~ranking["enough_votes"]].sort_values("fewest_votes", kind="stable")
+    return {
+        "rule": RULE_ID,
+        "statement_of_rule": params.describe(),
+        "confidence": params.confidence,
+        "support_threshold": params.support_threshold,
+        "divide_gap": params.divide_gap,
+        "min_votes": params.min_votes,
+        "both_support": [entry(r) for r in both.itertuples(index=False)],
+        "divides": [entry(r) for r in divides.itertuples(index=False)],
+        "not_enough_votes": [entry(r) for r in waiting.itertuples(index=False)],
+    }

@@ -25,7 +25,11 @@ from tracktwo.engines.commonground.bridging import (
     BridgingParameters,
     bridging,
 )
-from tracktwo.engines.commonground.community import CommunityParameters, community_support
+from tracktwo.engines.commonground.community import (
+    CommunityParameters,
+    community_support,
+    verdict_lists,
+)
 from tracktwo.engines.commonground.consensus import consensus_table
 from tracktwo.engines.commonground.polis_groups import (
     PolisGroups,
@@ -40,7 +44,7 @@ from tracktwo.errors import ValidationError
 
 ENGINE_VERSION = "commonground/1.0"
 POLIS_VERSION = "commonground/polis-1.0"
-COMMUNITY_VERSION = "commonground/community-1.0"
+COMMUNITY_VERSION = "commonground/community-2.0"
 
 Communities = Sequence[Any] | npt.NDArray[Any] | Mapping[Any, Any] | pd.Series
 
@@ -65,6 +69,7 @@ class CommonGroundResult:
     ``statements``: one row per live statement with its consensus, group-informed consensus,
     bridging score and polarity, and cross-community score when communities are known.
     ``community_support``: support per statement and community (None without communities).
+    :meth:`common_ground` applies the rule of :mod:`~tracktwo.engines.commonground.community`.
     """
 
     votes: VoteMatrix
@@ -104,6 +109,13 @@ class CommonGroundResult:
             ["cross_community", "support_gap"], ascending=[False, True], kind="stable"
         ).reset_index(drop=True)
 
+    def common_ground(self) -> dict[str, Any] | None:
+        """Return the rule and the statements both communities support, those that divide
+        them and those with not enough votes yet; None without communities."""
+        if self.community_support is None:
+            return None
+        return verdict_lists(self.statements, self.community_support, self.parameters.community)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data (no numpy types, NaN as None)."""
         summary = {
@@ -129,6 +141,7 @@ class CommonGroundResult:
             "community_support": None
             if self.community_support is None
             else records(self.community_support),
+            "common_ground": self.common_ground(),
             "bridging_loss": self.bridging_loss,
         }
         return jsonable(data)  # type: ignore[no-any-return]

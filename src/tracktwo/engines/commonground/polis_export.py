@@ -11,6 +11,7 @@ out). Columns are found by header name, since exports of different Pol.is versio
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,55 @@ def _integers(frame: pd.DataFrame, column: str, path: Path) -> npt.NDArray[np.in
             f"{path.name} row {row + 2}: {column} {frame[column].iloc[row]!r} is not an integer"
         )
     return numbers.to_numpy().astype(np.int64)
+
+
+COMMUNITY_HEADERS = {"voter", "voter-id", "voter_id", "voter id", "participant", "pid"}
+
+
+def read_communities(path: str | Path, voter_ids: Sequence[Any]) -> dict[Any, str]:
+    """Read a CSV of ``voter id, community`` (header optional); return community per voter.
+
+    Raise ValidationError naming the row of a malformed line, a voter given two
+    communities, or a file that names none of ``voter_ids``. Voters of the file who never
+    voted are ignored; voters left out of it count in no community.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ValidationError(f"cannot read the communities file {path}: {error}") from error
+    try:
+        content = raw.decode("utf-8-sig")  # spreadsheet programs write a byte-order mark
+    except UnicodeDecodeError:
+        raise ValidationError(f"{path} is not UTF-8 text; save it as a CSV file in UTF-8") from None
+    known = {str(voter): voter for voter in voter_ids}
+    found: dict[Any, str] = {}
+    rows = list(csv.reader(io.StringIO(content)))
+    for number, row in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0].lower() in COMMUNITY_HEADERS:
+            continue
+        if len(cells) != 2 or not cells[0] or not cells[1]:
+            raise ValidationError(
+                f"{path.name} row {number}: give two values, a voter id and a community; "
+                f"found {len(cells)}"
+            )
+        voter = known.get(cells[0])
+        if voter is None:
+            continue
+        if found.get(voter, cells[1]) != cells[1]:
+            raise ValidationError(
+                f"{path.name} row {number}: voter {cells[0]} is already in community "
+                f"{found[voter]!r}"
+            )
+        found[voter] = cells[1]
+    if not found:
+        raise ValidationError(
+            f"{path} names none of the export's voters; its first column must hold voter ids"
+        )
+    return found
 
 
 def read_export(folder: str | Path, meta: Sequence[int] | None = None) -> PolisExport:

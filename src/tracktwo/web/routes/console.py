@@ -184,6 +184,20 @@ def analyse(request: Request, workshop: str, round_id: str) -> Response:
     return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
 
 
+@router.post("/rounds/{round_id}/threshold", openapi_extra=FACILITATOR, dependencies=CSRF)
+def support_threshold(
+    request: Request, workshop: str, round_id: str, percent: str = Form()
+) -> Response:
+    """Set the agreement a community must show for a statement to count as supported."""
+    actor, workshop_id = facilitator(request, workshop)
+    try:
+        share = float(percent) / 100.0
+    except ValueError:
+        raise HTTPException(status_code=400, detail=f"{percent!r} is not a number") from None
+    feedback.set_support_threshold(store_of(request), actor, parse_id(round_id, "round"), share)
+    return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
+
+
 @router.post("/rounds/{round_id}/results", openapi_extra=FACILITATOR, dependencies=CSRF)
 def open_results(request: Request, workshop: str, round_id: str, show: str = Form()) -> Response:
     """Open the results to respondents, or hide them again."""

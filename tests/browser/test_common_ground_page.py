@@ -1,0 +1,53 @@
+"""The rendered round pages say what both communities support, what divides them, and what
+has not enough votes yet, for the planted round whose answer is known (tests/planted.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer
+from tests.browser.test_workshop_walkthrough import _shoot
+from tests.planted import OPERATOR, plant_round
+from tracktwo.services import demo, feedback
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_round_pages_sort_the_planted_statements_by_the_stated_rule(
+    live_server: LiveServer, browser: Any, screenshots: Path
+) -> None:
+    store, workshop = live_server.store, live_server.ids.first_workshop
+    planted = plant_round(store, workshop)
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}/signin/{demo.facilitator_link(store, workshop)}")
+    page.goto(f"{live_server.url}/w/{workshop}/rounds/{planted.round_id}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Analyse the votes").click()
+    both, divides, few = (
+        page.locator("#both-support"),
+        page.locator("#divides"),
+        page.locator("#not-enough-votes"),
+    )
+    assert planted.shared in both.inner_text()
+    assert planted.divisive not in both.inner_text()
+    assert planted.divisive in divides.inner_text()
+    assert "17% agree, 17 of 100 votes" in divides.inner_text()
+    assert planted.few_votes in few.inner_text()
+    assert re.search(r"lower end of the 95% interval .* at least 50%", page.inner_text("#rule"))
+    _shoot(page, screenshots, "10-round-common-ground")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open results to respondents").click()
+    respondent = browser.new_context().new_page()
+    respondent.goto(f"{live_server.url}/r/{planted.links['Ilvan community']}")
+    respondent.goto(f"{live_server.url}/rounds/{planted.round_id}/results")
+    assert planted.shared in respondent.inner_text("#both-support")
+    assert planted.divisive in respondent.inner_text("#divides")
+    assert planted.divisive not in respondent.inner_text("#both-support")
+    assert planted.few_votes in respondent.inner_text("#not-enough-votes")
+    _shoot(respondent, screenshots, "11-respondent-results")
+    feedback.set_results_open(store, OPERATOR, planted.round_id, open_=False)
