@@ -21,7 +21,7 @@ def invoke(*args: str) -> Any:
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("cli") / "data"
-    result = invoke("demo", "--json", "--data-dir", str(folder))
+    result = invoke("demo", "--json", "--reveal", "--data-dir", str(folder))
     assert result.exit_code == 0, result.output
     return folder, json.loads(result.stdout)
 
@@ -103,12 +103,67 @@ def test_bad_input_gets_a_clear_message_and_exit_status_2(
     assert message in result.output
 
 
-def test_run_prepares_the_data_folder_once(tmp_path: Path) -> None:
+def demo_names() -> list[str]:
+    """Every person's name the demo invents: candidates and facilitators."""
+    from tracktwo.services.demo_island import FAMILY_NAMES, FIRST_NAMES
+
+    names = ["Maren Holloway", "Tobias Wren"]
+    for party, firsts in FIRST_NAMES.items():
+        families = FAMILY_NAMES[party]
+        names += [f"{first} {families[i % len(families)]}" for i, first in enumerate(firsts)]
+    return names
+
+
+def files_holding(folder: Path, names: list[str]) -> dict[str, list[str]]:
+    """Return, per file anywhere in ``folder``, the names (or family names) it holds."""
+    found: dict[str, list[str]] = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            hits = [n for n in names if n.encode() in raw or n.split()[-1].encode() in raw]
+            if hits:
+                found[str(path.relative_to(folder))] = hits
+    return found
+
+
+def test_run_prepares_the_data_folder_once_and_writes_no_name_beside_the_database(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "demo-report.json").write_text('{"members": "left by an earlier version"}')
     first = invoke("run", "--no-serve", "--data-dir", str(folder))
-    assert first.exit_code == 0 and (folder / "demo-report.json").exists()
+    assert first.exit_code == 0, first.output
+    assert not (folder / "demo-report.json").exists(), "the old plain-text report is removed"
+    assert "(sealed)" in first.stdout
+    names = demo_names()
+    assert len(names) >= 10
+    printed = " ".join(first.stdout.split())
+    assert not any(name.split()[-1] in printed for name in names), "names only with --reveal"
+    assert files_holding(folder, names) == {}
     second = invoke("run", "--no-serve", "--data-dir", str(folder))
-    assert second.exit_code == 0 and "already" in second.stdout
+    assert second.exit_code == 0
+    assert "already holds a workshop" in " ".join(second.stdout.split())
+    assert files_holding(folder, names) == {}
+
+
+def test_workshop_report_shows_names_only_with_reveal_and_audits_each(
+    demo_dir: tuple[Path, dict[str, Any]],
+) -> None:
+    folder, report = demo_dir
+    workshop = report["workshop"]["id"]
+    names = demo_names()
+    hidden = invoke("workshop", "report", workshop, "--data-dir", str(folder))
+    assert hidden.exit_code == 0, hidden.output
+    assert not any(name in hidden.stdout for name in names)
+    assert all("name" not in f for f in json.loads(hidden.stdout)["third_party"])
+    before = len(json.loads(invoke("audit", workshop, "--data-dir", str(folder)).stdout))
+    shown = invoke("workshop", "report", workshop, "--reveal", "--data-dir", str(folder))
+    members = [m for people in json.loads(shown.stdout)["members"].values() for m in people]
+    assert all(m["name"] in names for m in members)
+    trail = json.loads(invoke("audit", workshop, "--data-dir", str(folder)).stdout)
+    reads = [e for e in trail[before:] if e["action"] == "read-identity"]
+    assert len(reads) == len(members) + len(json.loads(shown.stdout)["third_party"])
 
 
 def test_a_lifecycle_can_be_driven_step_by_step_from_the_command_line(tmp_path: Path) -> None:

@@ -122,7 +122,10 @@ def test_a_thousand_concurrent_full_ballots_on_a_hundred_statements_are_all_coun
             )
         )
 
-    assert asyncio.run(crowd()) == [100] * 1000
+    # on a thread of its own: Playwright's sync API may hold this thread's event loop
+    with ThreadPoolExecutor(max_workers=1) as loop_thread:
+        stored = loop_thread.submit(lambda: asyncio.run(crowd())).result()
+    assert stored == [100] * 1000
     frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
     assert len(frame) == 100_000
     assert frame["voter"].nunique() == 1000

@@ -17,7 +17,7 @@ def report(
 ) -> Iterator[dict[str, Any]]:
     """The demo's report, built once per backend for this module."""
     with open_test_store(request.param, tmp_path_factory.mktemp("demo") / "data") as store:
-        yield demo_report(store, build_demo(store, seed=7))
+        yield demo_report(store, build_demo(store, seed=7), reveal_names=True)
 
 
 def test_the_stalemate_starts_with_one_side_and_is_completed_by_the_other(
@@ -116,8 +116,10 @@ def test_the_feedback_round_shows_common_ground_and_what_divides_the_communities
     analysis = report["feedback_round"]
     assert analysis["respondents"] == 120
     assert analysis["engine_version"].startswith("commonground/")
-    assert "port licences" in analysis["divisive"][0]["text"]
-    assert all("port licences" not in item["text"] for item in analysis["common_ground"][:3])
+    assert ["port licences" in item["text"] for item in analysis["divides"]] == [True]
+    assert len(analysis["both_support"]) == 3
+    assert all("port licences" not in item["text"] for item in analysis["both_support"])
+    assert analysis["not_enough_votes"] == []
     assert 2 <= len(analysis["groups"]) <= 5
 
 

@@ -61,7 +61,17 @@ def init(data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None) -> None:
         store.dispose()
 
 
-def _build_demo(data_dir: Path, database_url: str | None, *, quiet: bool) -> dict[str, object]:
+Reveal = Annotated[
+    bool,
+    typer.Option(
+        "--reveal", help="Show the people's names (each read is written to the audit trail)."
+    ),
+]
+
+
+def _build_demo(
+    data_dir: Path, database_url: str | None, *, quiet: bool, reveal: bool
+) -> dict[str, object]:
     with guarded():
         store = setup.initialise(data_dir, database_url)
         try:
@@ -76,7 +86,7 @@ def _build_demo(data_dir: Path, database_url: str | None, *, quiet: bool) -> dic
                 ids = demo.build_demo(
                     store, progress=lambda message: progress.update(task, description=message)
                 )
-            return demo.demo_report(store, ids)
+            return demo.demo_report(store, ids, reveal_names=reveal)
         finally:
             store.dispose()
     raise AssertionError("unreachable")
@@ -88,7 +98,9 @@ def _summary(report: dict[str, object]) -> None:
     table = Table("party", "member", "role", title="Composed workshop")
     for party, people in members.items():
         for person in people:
-            table.add_row(party, person.get("name", "(sealed)"), person["role"])
+            table.add_row(
+                party, person.get("name", f"(sealed) {person['member_id']}"), person["role"]
+            )
     console.print(table)
     ripeness = report["ripeness"]
     assert isinstance(ripeness, list)
@@ -108,11 +120,15 @@ def _summary(report: dict[str, object]) -> None:
 @app.command("demo")
 def demo_command(
     as_json: JsonFlag = False,
+    reveal: Reveal = False,
     data_dir: DataDir = DEFAULT,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Build the island demo and run the whole lifecycle; --json prints the full report."""
-    report = _build_demo(data_dir, database_url, quiet=as_json)
+    """Build the island demo and run the whole lifecycle; --json prints the full report.
+
+    People appear by id and role; their names only with --reveal (audited).
+    """
+    report = _build_demo(data_dir, database_url, quiet=as_json, reveal=reveal)
     if as_json:
         print_json(report)
     else:
@@ -126,23 +142,36 @@ def run_command(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app.")] = True,
+    reveal: Reveal = False,
 ) -> None:
-    """The main job: prepare the data folder with the demo conflict (once) and serve the app."""
-    marker = data_dir / "demo-report.json"
-    if marker.exists():
-        console.print(f"the demo is already in {data_dir}; its report is {marker}")
+    """The main job: prepare the data folder with the demo conflict (once) and serve the app.
+
+    Nothing but the sealed database and the keys is written to the data folder: whether
+    the demo is loaded is read from the database, and the summary is only printed.
+    """
+    _remove_plain_report(data_dir)
+    with guarded():
+        store = setup.initialise(data_dir, database_url)
+        try:
+            loaded = demo.is_loaded(store)
+        finally:
+            store.dispose()
+    if loaded:
+        console.print(f"the data folder {data_dir} already holds a workshop; not loading the demo")
     else:
-        report = _build_demo(data_dir, database_url, quiet=False)
-        import json
-
-        from tracktwo.cli.common import to_json_ready
-
-        marker.write_text(json.dumps(to_json_ready(report), ensure_ascii=False, indent=2))
-        marker.chmod(0o600)
-        _summary(report)
-        console.print(f"full report written to {marker}")
+        _summary(_build_demo(data_dir, database_url, quiet=False, reveal=reveal))
     if serve:
         _serve(data_dir, database_url, host, port)
+
+
+def _remove_plain_report(data_dir: Path) -> None:
+    """Delete the plain-text report that earlier versions wrote beside the database."""
+    old = data_dir / "demo-report.json"
+    if old.exists():
+        old.unlink()
+        console.print(
+            f"removed {old}: earlier versions wrote names and contributions there in plain text"
+        )
 
 
 def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> None:

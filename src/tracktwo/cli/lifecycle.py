@@ -217,11 +217,20 @@ def workshop_members(
 
 @workshop_app.command("report")
 def workshop_report(
-    workshop_id: str, data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None
+    workshop_id: str,
+    reveal: Annotated[
+        bool, typer.Option(help="Show the people's names (each read is audited).")
+    ] = False,
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
 ) -> None:
-    """Print every element's result for a workshop as JSON (names revealed are audited)."""
+    """Print every element's result for a workshop as JSON; names only with --reveal."""
     with opened(data_dir, database_url) as store:
-        print_json(reports.workshop_report(store, OPERATOR, parse_uuid(workshop_id, "workshop")))
+        print_json(
+            reports.workshop_report(
+                store, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
+            )
+        )
 
 
 @workshop_app.command("conditions")

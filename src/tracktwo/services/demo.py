@@ -585,11 +585,14 @@ def build_demo(
     return DemoIds(conflict_id, series_id, first, second, round_id)
 
 
-def demo_report(store: Store, ids: DemoIds) -> dict[str, Any]:
-    """Return the JSON report of a demo run: the first workshop whole, the next one's start."""
+def demo_report(store: Store, ids: DemoIds, *, reveal_names: bool = False) -> dict[str, Any]:
+    """Return the JSON report of a demo run: the first workshop whole, the next one's start.
+
+    Names only with ``reveal_names`` (each read audited).
+    """
     operator = Actor.operator("demo")
-    first = workshop_report(store, operator, ids.first_workshop)
-    second = workshop_report(store, operator, ids.next_workshop)
+    first = workshop_report(store, operator, ids.first_workshop, reveal_names=reveal_names)
+    second = workshop_report(store, operator, ids.next_workshop, reveal_names=reveal_names)
     return {
         **first,
         "feedback_round": commonground_rounds.latest_analysis(store, operator, ids.feedback_round),
@@ -600,6 +603,14 @@ def demo_report(store: Store, ids: DemoIds) -> dict[str, Any]:
             "schedule": second["schedule"],
         },
     }
+
+
+def is_loaded(store: Store) -> bool:
+    """Say whether the data folder already holds a composed workshop (the demo or real work),
+    so that ``tracktwo run`` loads the demo only into an empty folder."""
+    from tracktwo.services.reports import composed_workshops
+
+    return bool(composed_workshops(store))
 
 
 def latest_composed_workshop(store: Store) -> UUID:

@@ -20,9 +20,13 @@ from tracktwo.store.unit_of_work import UnitOfWork
 
 
 def workshop_report(
-    store: Store, actor: Actor, workshop_id: UUID, *, reveal_names: bool = True
+    store: Store, actor: Actor, workshop_id: UUID, *, reveal_names: bool = False
 ) -> dict[str, Any]:
-    """Gather every element's result for one workshop (names revealed are audited)."""
+    """Gather every element's result for one workshop.
+
+    People appear by id, role and party; their names only with ``reveal_names``, and then
+    every name read is written to the audit trail.
+    """
     with UnitOfWork(store) as uow:
         workshop = require_manager(uow, actor, workshop_id)
         latest = uow.all(
@@ -51,7 +55,7 @@ def workshop_report(
         "conflict": conflict_profile(store, actor, conflict_id),
         "ripeness": records(ripeness(store, conflict_id).to_frame().astype({"on": str})),
         "workshop": info,
-        "third_party": third_party(store, actor, workshop_id) if reveal_names else None,
+        "third_party": third_party(store, actor, workshop_id, reveal=reveal_names),
         "members": by_party,
         "composition": composition,
         "schedule": schedule.schedule(store, actor, workshop_id),

@@ -131,18 +131,23 @@ def add_facilitator(
         return row.id
 
 
-def third_party(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
-    """Return the team with names (each read is written to the audit trail)."""
+def third_party(
+    store: Store, actor: Actor, workshop_id: UUID, *, reveal: bool = True
+) -> list[dict[str, Any]]:
+    """Return the team, with names when ``reveal`` (each read is written to the audit trail)."""
     with UnitOfWork(store) as uow:
         require_manager(uow, actor, workshop_id)
         rows = uow.all(select(FacilitatorRow).where(FacilitatorRow.workshop_id == workshop_id))
         team = []
         for row in rows:
-            uow.audit(actor.label, "read-identity", "facilitator", row.id, workshop_id)
+            named: dict[str, Any] = {}
+            if reveal:
+                uow.audit(actor.label, "read-identity", "facilitator", row.id, workshop_id)
+                named["name"] = uow.open(workshop_id, row.name_enc, f"facilitators.name:{row.id}")
             team.append(
                 {
                     "id": str(row.id),
-                    "name": uow.open(workshop_id, row.name_enc, f"facilitators.name:{row.id}"),
+                    **named,
                     "lead": row.is_lead,
                     "impartiality": row.impartiality,
                     "communication": row.communication,

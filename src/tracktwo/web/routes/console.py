@@ -35,7 +35,7 @@ def console(request: Request, workshop: str) -> Response:
     """The whole workshop on one page: profile to transfers."""
     actor, workshop_id = facilitator(request, workshop)
     store = store_of(request)
-    report = reports.workshop_report(store, actor, workshop_id)
+    report = reports.workshop_report(store, actor, workshop_id, reveal_names=True)
     names = {
         member["candidate_id"]: member["name"]
         for people in report["members"].values()
