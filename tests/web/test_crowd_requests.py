@@ -1,0 +1,82 @@
+"""A crowd over real HTTP: parallel requests on one sign-in link and one community link.
+
+The app is served by uvicorn on a loopback port; each request comes from a client of its
+own (no shared cookies), all sent at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import uvicorn
+
+from tests.web.conftest import OPERATOR, Served, facilitator_token
+from tracktwo.services import feedback
+
+
+@pytest.fixture(scope="module")
+def base_url(served: Served) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(served.app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the app did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def get_all_at_once(base_url: str, path: str, count: int) -> list[httpx.Response]:
+    """GET ``path`` from ``count`` separate clients at once (on a thread of its own, so that
+    no event loop of another test is in the way)."""
+
+    async def crowd() -> list[httpx.Response]:
+        clients = [httpx.AsyncClient(base_url=base_url, timeout=60) for _ in range(count)]
+        try:
+            return list(await asyncio.gather(*(c.get(path) for c in clients)))
+        finally:
+            await asyncio.gather(*(c.aclose() for c in clients))
+
+    with ThreadPoolExecutor(max_workers=1) as loop_thread:
+        return loop_thread.submit(lambda: asyncio.run(crowd())).result()
+
+
+def test_twenty_parallel_requests_on_one_sign_in_link_open_one_session(
+    served: Served, base_url: str
+) -> None:
+    for _ in range(3):
+        token = facilitator_token(served, served.ids.first_workshop)
+        answers = get_all_at_once(base_url, f"/signin/{token}", 20)
+        statuses = sorted(a.status_code for a in answers)
+        assert statuses == [303] + [403] * 19
+        opened = [a for a in answers if a.status_code == 303]
+        assert "tracktwo_session" in opened[0].cookies
+
+
+def test_fifty_parallel_first_visits_to_a_round_link_give_fifty_respondents(
+    served: Served, base_url: str
+) -> None:
+    def respondents() -> int:
+        listed = feedback.rounds(served.store, OPERATOR, served.ids.first_workshop)
+        return next(r["respondents"] for r in listed if r["id"] == str(served.round_id))
+
+    before = respondents()
+    answers = get_all_at_once(base_url, f"/r/{served.round_links['Sorai community']}", 50)
+    assert [a.status_code for a in answers] == [303] * 50
+    assert len({a.cookies["tracktwo_session"] for a in answers}) == 50
+    assert respondents() == before + 50
