@@ -392,3 +392,18 @@ def test_a_lifecycle_can_be_driven_step_by_step_from_the_command_line(tmp_path: 
         ],
     )
     assert refused.exit_code == 2
+
+
+def test_the_demo_report_is_the_one_recorded_before_the_service_layer_refactoring(
+    tmp_path: Path,
+) -> None:
+    from tests.demo_snapshot import masked
+
+    result = invoke("demo", "--json", "--data-dir", str(tmp_path / "data"))
+    assert result.exit_code == 0, result.output
+    recorded = json.loads(
+        (Path(__file__).parents[1] / "data" / "demo-report.masked.json").read_text()
+    )
+    now = masked(result.stdout)
+    differing = [key for key in recorded if recorded[key] != now.get(key)]
+    assert not differing and set(now) == set(recorded), differing

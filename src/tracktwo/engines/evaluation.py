@@ -111,8 +111,11 @@ def _bootstrap(
 ) -> tuple[float, float]:
     """Return the percentile interval of the mean or of d_z over resampled respondents.
 
-    Resamples with no variation give no d_z and are left out of its interval.
+    Resamples with no variation give no d_z and are left out of its interval. The values
+    are sorted first, so that the draws depend on the answers alone, not on the order of
+    the respondents' pseudonyms (random per data folder).
     """
+    values = np.sort(np.asarray(values, dtype=np.float64))
     n = len(values)
     chunk = max(1, _CHUNK_CELLS // max(n, 1))
     draws: list[np.ndarray] = []

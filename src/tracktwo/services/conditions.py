@@ -31,7 +31,12 @@ def workshop_evidence(store: Store, actor: Actor, workshop_id: UUID) -> Workshop
         workshop = require_manager(uow, actor, workshop_id)
         conflict = uow.get(ConflictRow, workshop.conflict_id)
         names = {p.id: p.name for p in conflict.parties}
-        member_rows = uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
+        member_rows = uow.all(
+            select(MemberRow)
+            .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
+            .where(MemberRow.workshop_id == workshop_id)
+            .order_by(CandidateRow.created_at, CandidateRow.id)
+        )
         statuses: dict[str, list[float]] = {name: [] for name in names.values()}
         approvals = []
         for member in member_rows:

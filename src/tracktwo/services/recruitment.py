@@ -155,14 +155,23 @@ def snowball(store: Store, actor: Actor, workshop_id: UUID) -> SnowballGraph:
     with UnitOfWork(store) as uow:
         workshop = require_manager(uow, actor, workshop_id)
         names = _party_names(uow, workshop)
-        candidates = uow.all(select(CandidateRow).where(CandidateRow.workshop_id == workshop_id))
+        candidates = uow.all(
+            select(CandidateRow)
+            .where(CandidateRow.workshop_id == workshop_id)
+            .order_by(CandidateRow.created_at, CandidateRow.id)
+        )
         keys = {names[c.party_id]: str(c.id) for c in candidates if c.is_key_person}
         missing = set(names.values()) - set(keys)
         if missing:
             raise ValidationError(
                 f"choose one key person for {', '.join(sorted(missing))} before the snowball"
             )
-        referrals = uow.all(select(ReferralRow).where(ReferralRow.workshop_id == workshop_id))
+        referrals = uow.all(
+            select(ReferralRow)
+            .join(CandidateRow, CandidateRow.id == ReferralRow.referred_id)
+            .where(ReferralRow.workshop_id == workshop_id)
+            .order_by(ReferralRow.referred_on, CandidateRow.created_at, CandidateRow.id)
+        )
         return snowball_graph(
             keys,
             [Referral(str(r.referrer_id), str(r.referred_id)) for r in referrals],
@@ -305,7 +314,11 @@ def compose_workshop(
             )
         names = _party_names(uow, workshop)
         commitments = _commitments(uow, workshop_id)
-        rows = uow.all(select(CandidateRow).where(CandidateRow.workshop_id == workshop_id))
+        rows = uow.all(
+            select(CandidateRow)
+            .where(CandidateRow.workshop_id == workshop_id)
+            .order_by(CandidateRow.created_at, CandidateRow.id)
+        )
         pool = [
             CompositionCandidate(
                 id=str(row.id),
@@ -380,7 +393,12 @@ def members(
     with UnitOfWork(store) as uow:
         workshop = require_manager(uow, actor, workshop_id)
         names = _party_names(uow, workshop)
-        rows = uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
+        rows = uow.all(
+            select(MemberRow)
+            .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
+            .where(MemberRow.workshop_id == workshop_id)
+            .order_by(CandidateRow.created_at, CandidateRow.id)
+        )
         listed = []
         for row in rows:
             candidate = uow.get(CandidateRow, row.candidate_id)

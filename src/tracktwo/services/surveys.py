@@ -117,7 +117,9 @@ def responses_frame(store: Store, actor: Actor, workshop_id: UUID) -> pd.DataFra
         workshop = require_manager(uow, actor, workshop_id)
         names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
         rows = uow.all(
-            select(SurveyResponseRow).where(SurveyResponseRow.workshop_id == workshop_id)
+            select(SurveyResponseRow)
+            .where(SurveyResponseRow.workshop_id == workshop_id)
+            .order_by(SurveyResponseRow.respondent_token, SurveyResponseRow.taken_on)
         )
         return pd.DataFrame(
             {
