@@ -67,17 +67,18 @@ def _round(store: Any, workshop_id: UUID) -> tuple[UUID, list[str], list[Any]]:
     """Open a round of STATEMENTS statements and let BALLOTS respondents in."""
     from tracktwo.domain.actors import Actor
     from tracktwo.services import feedback, phases
+    from tracktwo.services.transaction import run
 
     operator = Actor.operator()
-    ideas = [UUID(i["id"]) for i in phases.board(store, operator, workshop_id)["ideas"]]
-    opened = feedback.release_ideas(store, operator, workshop_id, ideas, title="Bench")
-    writer = feedback.join_round(store, opened.links[sorted(opened.links)[0]])
+    ideas = [UUID(i["id"]) for i in run(store, phases.board, operator, workshop_id)["ideas"]]
+    opened = run(store, feedback.release_ideas, operator, workshop_id, ideas, title="Bench")
+    writer = run(store, feedback.join_round, opened.links[sorted(opened.links)[0]])
     for number in range(STATEMENTS - len(ideas)):
-        added = feedback.submit_statement(store, writer, opened.round_id, text=f"s{number}")
-        feedback.moderate(store, operator, added, accept=True)
-    shown = [s["id"] for s in feedback.statements(store, operator, opened.round_id)]
+        added = run(store, feedback.submit_statement, writer, opened.round_id, text=f"s{number}")
+        run(store, feedback.moderate, operator, added, accept=True)
+    shown = [s["id"] for s in run(store, feedback.statements, operator, opened.round_id)]
     links = list(opened.links.values())
-    voters = [feedback.join_round(store, links[n % 2]) for n in range(BALLOTS)]
+    voters = [run(store, feedback.join_round, links[n % 2]) for n in range(BALLOTS)]
     return opened.round_id, shown, voters
 
 
@@ -108,10 +109,11 @@ def _group_commit(store: Any, round_id: UUID, statements: list[str], voters: lis
 
 def _one_by_one(store: Any, round_id: UUID, statements: list[str], voters: list[Any]) -> float:
     from tracktwo.services import feedback
+    from tracktwo.services.transaction import run
 
     started = time.perf_counter()
     for n, voter in enumerate(voters):
-        feedback.cast_votes(store, voter, round_id, _ballot(n, statements))
+        run(store, feedback.cast_votes, voter, round_id, _ballot(n, statements))
     return time.perf_counter() - started
 
 

@@ -34,13 +34,14 @@ def _prepare(folder: Path) -> tuple[str, list[str], list[str]]:
     from tracktwo.services import feedback, phases
     from tracktwo.services.demo import build_demo
     from tracktwo.services.setup import initialise
+    from tracktwo.services.transaction import run
 
     store = initialise(folder)
     ids = build_demo(store, seed=7)
     operator = Actor.operator()
-    ideas = [UUID(i["id"]) for i in phases.board(store, operator, ids.first_workshop)["ideas"]]
-    opened = feedback.release_ideas(store, operator, ids.first_workshop, ideas, title="Bench")
-    statements = [s["id"] for s in feedback.statements(store, operator, opened.round_id)]
+    ideas = [UUID(i["id"]) for i in run(store, phases.board, operator, ids.first_workshop)["ideas"]]
+    opened = run(store, feedback.release_ideas, operator, ids.first_workshop, ideas, title="Bench")
+    statements = [s["id"] for s in run(store, feedback.statements, operator, opened.round_id)]
     store.dispose()
     return str(opened.round_id), list(opened.links.values()), statements
 
@@ -160,19 +161,22 @@ def _baseline(folder: Path, count: int) -> float:
     from tracktwo.services import feedback, phases
     from tracktwo.services.demo import build_demo
     from tracktwo.services.setup import initialise
+    from tracktwo.services.transaction import run
 
     store = initialise(folder)
     ids = build_demo(store, seed=7)
     operator = Actor.operator()
-    ideas = [UUID(i["id"]) for i in phases.board(store, operator, ids.first_workshop)["ideas"]]
-    opened = feedback.release_ideas(store, operator, ids.first_workshop, ideas, title="Bench")
-    statements = [s["id"] for s in feedback.statements(store, operator, opened.round_id)]
+    ideas = [UUID(i["id"]) for i in run(store, phases.board, operator, ids.first_workshop)["ideas"]]
+    opened = run(store, feedback.release_ideas, operator, ids.first_workshop, ideas, title="Bench")
+    statements = [s["id"] for s in run(store, feedback.statements, operator, opened.round_id)]
     links = list(opened.links.values())
-    voters = [feedback.join_round(store, links[n % 2]) for n in range(count // len(statements))]
+    voters = [
+        run(store, feedback.join_round, links[n % 2]) for n in range(count // len(statements))
+    ]
     started = time.perf_counter()
     for voter in voters:
         for statement in statements:
-            feedback.cast_votes(store, voter, opened.round_id, [(statement, 1)])
+            run(store, feedback.cast_votes, voter, opened.round_id, [(statement, 1)])
     elapsed = time.perf_counter() - started
     store.dispose()
     return len(voters) * len(statements) / elapsed

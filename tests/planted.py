@@ -12,6 +12,7 @@ from uuid import UUID
 
 from tracktwo.domain.actors import Actor
 from tracktwo.services import feedback, phases
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
 OPERATOR = Actor.operator()
@@ -32,13 +33,15 @@ class PlantedRound:
 
 def plant_round(store: Store, workshop_id: UUID) -> PlantedRound:
     """Release three ideas of the workshop and cast the planted votes on them."""
-    ideas = [UUID(i["id"]) for i in phases.board(store, OPERATOR, workshop_id)["ideas"]]
-    opened = feedback.release_ideas(store, OPERATOR, workshop_id, ideas[:3], title="Planted round")
-    shown = feedback.statements(store, OPERATOR, opened.round_id)
+    ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, workshop_id)["ideas"]]
+    opened = run(
+        store, feedback.release_ideas, OPERATOR, workshop_id, ideas[:3], title="Planted round"
+    )
+    shown = run(store, feedback.statements, OPERATOR, opened.round_id)
     ballots = []
     for community, shares in AGREE.items():
         for index in range(100):
-            voter = feedback.join_round(store, opened.links[community])
+            voter = run(store, feedback.join_round, opened.links[community])
             ballot = [
                 (s["id"], 1 if index < share else -1)
                 for s, share in zip(shown[:2], shares, strict=True)
@@ -46,7 +49,7 @@ def plant_round(store: Store, workshop_id: UUID) -> PlantedRound:
             if index < FEW[community]:
                 ballot.append((shown[2]["id"], 1))
             ballots.append((voter, opened.round_id, ballot))
-    outcomes = feedback.cast_vote_group(store, ballots)
+    outcomes = run(store, feedback.cast_vote_group, ballots)
     assert all(isinstance(o, int) for o in outcomes), outcomes
     return PlantedRound(
         opened.round_id, opened.links, shown[0]["text"], shown[1]["text"], shown[2]["text"]

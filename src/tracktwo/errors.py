@@ -14,6 +14,7 @@ has changed. The command line turns each into a message and exit status 2.
     │   └── FacilitativeRoleError  a facilitator acting as if they were a participant
     ├── CompositionInfeasible      the constraints of a composition cannot all be met
     ├── AccessDenied               the actor may not reach this workshop, party or record
+    ├── StoreRefusal               the database refused a write (a constraint, a trigger)
     ├── ConfidentialityError       keys missing or wrong; data cannot be decrypted
     └── ConfigurationError         a data folder, database URL or key that is not usable
 """
@@ -75,3 +76,11 @@ class ConfidentialityError(TrackTwoError):
 
 class ConfigurationError(TrackTwoError):
     """A data folder, database URL or key setting is not usable."""
+
+
+class StoreRefusal(TrackTwoError):
+    """The database refused a write; ``reason`` names the kind of refusal, never the data."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the database refused the write ({reason})")
+        self.reason = reason

@@ -13,6 +13,7 @@ from tests.browser.conftest import LiveServer
 from tests.browser.test_workshop_walkthrough import _shoot
 from tests.planted import OPERATOR, plant_round
 from tracktwo.services import demo, feedback
+from tracktwo.services.transaction import run
 
 pytestmark = pytest.mark.browser
 
@@ -50,4 +51,4 @@ def test_the_round_pages_sort_the_planted_statements_by_the_stated_rule(
     assert planted.divisive not in respondent.inner_text("#both-support")
     assert planted.few_votes in respondent.inner_text("#not-enough-votes")
     _shoot(respondent, screenshots, "11-respondent-results")
-    feedback.set_results_open(store, OPERATOR, planted.round_id, open_=False)
+    run(store, feedback.set_results_open, OPERATOR, planted.round_id, open_=False)

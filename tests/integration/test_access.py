@@ -11,6 +11,7 @@ from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, FacilitativeRoleError, ValidationError
 from tracktwo.services import phases, recruitment, schedule, surveys
 from tracktwo.services.demo import DemoIds, build_demo
+from tracktwo.services.transaction import run
 from tracktwo.services.workshops import third_party
 from tracktwo.store.database import Store
 
@@ -21,7 +22,7 @@ OPERATOR = Actor.operator()
 def demo(sqlite_store: Store) -> tuple[Store, DemoIds, dict[str, list[dict[str, Any]]]]:
     ids = build_demo(sqlite_store, seed=7)
     by_party: dict[str, list[dict[str, Any]]] = {}
-    for member in recruitment.members(sqlite_store, OPERATOR, ids.first_workshop):
+    for member in run(sqlite_store, recruitment.members, OPERATOR, ids.first_workshop):
         by_party.setdefault(member["party"], []).append(member)
     return sqlite_store, ids, by_party
 
@@ -33,27 +34,35 @@ def _participant(member: dict[str, Any], workshop: UUID) -> Actor:
 def test_a_participant_never_sees_the_other_partys_preliminary_space(demo: Any) -> None:
     store, ids, by_party = demo
     north, south = (_participant(by_party[p][0], ids.first_workshop) for p in sorted(by_party))
-    draft = phases.state_concern(
+    draft = run(
         store,
+        phases.state_concern,
         north,
         ids.first_workshop,
         kind="fear",
         text="a draft only our side should see",
         space="preliminary",
     )
-    seen_by_north = {c["id"] for c in phases.board(store, north, ids.first_workshop)["concerns"]}
-    seen_by_south = {c["id"] for c in phases.board(store, south, ids.first_workshop)["concerns"]}
+    seen_by_north = {
+        c["id"] for c in run(store, phases.board, north, ids.first_workshop)["concerns"]
+    }
+    seen_by_south = {
+        c["id"] for c in run(store, phases.board, south, ids.first_workshop)["concerns"]
+    }
     assert str(draft) in seen_by_north
     assert str(draft) not in seen_by_south
     with pytest.raises(AccessDenied, match="preliminary space"):
-        phases.acknowledge_concern(store, south, draft, restatement="peeking")
+        run(store, phases.acknowledge_concern, south, draft, restatement="peeking")
 
 
 def test_a_participant_sees_only_joint_sessions_and_their_own_preliminary_one(demo: Any) -> None:
     store, ids, by_party = demo
     party = sorted(by_party)[0]
-    sessions = schedule.schedule(
-        store, _participant(by_party[party][0], ids.first_workshop), ids.first_workshop
+    sessions = run(
+        store,
+        schedule.schedule,
+        _participant(by_party[party][0], ids.first_workshop),
+        ids.first_workshop,
     )
     assert {s["party"] for s in sessions if s["kind"] == "preliminary"} == {party}
     assert len(sessions) == 4
@@ -64,37 +73,47 @@ def test_a_participant_cannot_reach_another_workshop(demo: Any) -> None:
     member = _participant(by_party[sorted(by_party)[0]][0], ids.first_workshop)
     stray = Actor(ActorKind.PARTICIPANT, member.id, ids.next_workshop, member.party_id)
     with pytest.raises(AccessDenied):
-        phases.board(store, stray, ids.next_workshop)
+        run(store, phases.board, stray, ids.next_workshop)
     with pytest.raises(AccessDenied):
-        recruitment.members(store, member, ids.first_workshop)
+        run(store, recruitment.members, member, ids.first_workshop)
 
 
 def test_the_third_party_cannot_author_ideas_or_concerns(demo: Any) -> None:
     store, ids, _ = demo
-    lead = third_party(store, OPERATOR, ids.first_workshop)[0]
+    lead = run(store, third_party, OPERATOR, ids.first_workshop)[0]
     facilitator = Actor.facilitator(UUID(lead["id"]), ids.first_workshop)
     with pytest.raises(FacilitativeRoleError, match="strictly facilitative"):
-        phases.state_concern(store, facilitator, ids.first_workshop, kind="need", text="x")
-    concern = phases.board(store, facilitator, ids.first_workshop)["concerns"][0]["id"]
+        run(store, phases.state_concern, facilitator, ids.first_workshop, kind="need", text="x")
+    concern = run(store, phases.board, facilitator, ids.first_workshop)["concerns"][0]["id"]
     with pytest.raises(FacilitativeRoleError):
-        phases.propose_idea(
-            store, facilitator, ids.first_workshop, text="my solution", answers=[UUID(concern)]
+        run(
+            store,
+            phases.propose_idea,
+            facilitator,
+            ids.first_workshop,
+            text="my solution",
+            answers=[UUID(concern)],
         )
     with pytest.raises(FacilitativeRoleError):
-        phases.state_concern(store, OPERATOR, ids.first_workshop, kind="need", text="x")
-    phases.log_intervention(
-        store, facilitator, ids.first_workshop, phase="analysis", kind="clarify"
+        run(store, phases.state_concern, OPERATOR, ids.first_workshop, kind="need", text="x")
+    run(
+        store,
+        phases.log_intervention,
+        facilitator,
+        ids.first_workshop,
+        phase="analysis",
+        kind="clarify",
     )
 
 
 def test_a_facilitator_of_one_workshop_cannot_manage_another(demo: Any) -> None:
     store, ids, _ = demo
-    lead = third_party(store, OPERATOR, ids.first_workshop)[0]
+    lead = run(store, third_party, OPERATOR, ids.first_workshop)[0]
     facilitator = Actor.facilitator(UUID(lead["id"]), ids.first_workshop)
-    assert recruitment.members(store, facilitator, ids.first_workshop)
+    assert run(store, recruitment.members, facilitator, ids.first_workshop)
     elsewhere = Actor.facilitator(UUID(lead["id"]), ids.next_workshop)
     with pytest.raises(AccessDenied):
-        recruitment.members(store, elsewhere, ids.next_workshop)
+        run(store, recruitment.members, elsewhere, ids.next_workshop)
 
 
 def test_a_party_rates_an_idea_once_and_its_own_concern_is_not_acknowledged_by_itself(
@@ -102,23 +121,23 @@ def test_a_party_rates_an_idea_once_and_its_own_concern_is_not_acknowledged_by_i
 ) -> None:
     store, ids, by_party = demo
     member = _participant(by_party[sorted(by_party)[0]][0], ids.first_workshop)
-    board = phases.board(store, member, ids.first_workshop)
+    board = run(store, phases.board, member, ids.first_workshop)
     idea = board["ideas"][0]
     party = sorted(by_party)[0]
     count = idea["support"][party]["ratings"]
-    phases.rate_idea(store, member, UUID(idea["id"]), value=1)
-    phases.rate_idea(store, member, UUID(idea["id"]), value=2)
-    after = phases.board(store, member, ids.first_workshop)
+    run(store, phases.rate_idea, member, UUID(idea["id"]), value=1)
+    run(store, phases.rate_idea, member, UUID(idea["id"]), value=2)
+    after = run(store, phases.board, member, ids.first_workshop)
     again = next(i for i in after["ideas"] if i["id"] == idea["id"])
     assert again["support"][party]["ratings"] == count
     own = next(c for c in board["concerns"] if c["party"] == party)
     with pytest.raises(ValidationError, match="other side"):
-        phases.acknowledge_concern(store, member, UUID(own["id"]), restatement="ours")
+        run(store, phases.acknowledge_concern, member, UUID(own["id"]), restatement="ours")
 
 
 def test_survey_figures_for_a_group_smaller_than_three_are_suppressed(demo: Any) -> None:
     store, ids, _ = demo
-    effects = surveys.survey_effects(store, OPERATOR, ids.first_workshop, min_group=5)
+    effects = run(store, surveys.survey_effects, OPERATOR, ids.first_workshop, min_group=5)
     change = effects["change"]
     per_party = change[change["party"] != "all"]
     assert per_party["suppressed"].all()
@@ -133,14 +152,20 @@ def test_a_partys_preliminary_space_is_open_to_that_party_and_the_third_party_on
     party_a, party_b = sorted(by_party)
     a = _participant(by_party[party_a][0], ids.first_workshop)
     b = _participant(by_party[party_b][0], ids.first_workshop)
-    phases.state_concern(
-        store, a, ids.first_workshop, kind="fear", text="only for us", space="preliminary"
+    run(
+        store,
+        phases.state_concern,
+        a,
+        ids.first_workshop,
+        kind="fear",
+        text="only for us",
+        space="preliminary",
     )
-    space = phases.party_space(store, a, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
+    space = run(store, phases.party_space, a, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
     assert space["party"] == party_a
     assert [d["text"] for d in space["drafts"]] == ["only for us"]
     with pytest.raises(AccessDenied):
-        phases.party_space(store, b, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
-    lead = third_party(store, OPERATOR, ids.first_workshop)[0]
+        run(store, phases.party_space, b, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
+    lead = run(store, third_party, OPERATOR, ids.first_workshop)[0]
     facilitator = Actor.facilitator(UUID(lead["id"]), ids.first_workshop)
-    assert phases.party_space(store, facilitator, ids.first_workshop, a.party_id)["drafts"]  # type: ignore[arg-type]
+    assert run(store, phases.party_space, facilitator, ids.first_workshop, a.party_id)["drafts"]  # type: ignore[arg-type]

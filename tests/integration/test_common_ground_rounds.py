@@ -19,6 +19,7 @@ from tracktwo.services.commonground_rounds import (
     respondent_results,
 )
 from tracktwo.services.demo import build_demo
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.models import RoundAnalysisRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
@@ -33,7 +34,7 @@ def texts(items: list[dict]) -> list[str]:
 def test_a_divisive_idea_is_never_common_ground_and_few_votes_say_so(store: Store) -> None:
     ids = build_demo(store, seed=7)
     planted = plant_round(store, ids.first_workshop)
-    summary = analyse_round(store, OPERATOR, planted.round_id)
+    summary = run(store, analyse_round, OPERATOR, planted.round_id)
     assert texts(summary["both_support"]) == [planted.shared]
     assert texts(summary["divides"]) == [planted.divisive]
     assert texts(summary["not_enough_votes"]) == [planted.few_votes]
@@ -48,15 +49,15 @@ def test_a_divisive_idea_is_never_common_ground_and_few_votes_say_so(store: Stor
     assert verdicts[planted.divisive]["action"] == "modify"
     assert verdicts[planted.few_votes]["action"] is None
     # what is stored is what the facilitator and, once open, the respondents see
-    stored = latest_analysis(store, OPERATOR, planted.round_id)
+    stored = run(store, latest_analysis, OPERATOR, planted.round_id)
     assert stored is not None
     assert texts(stored["both_support"]) == [planted.shared]
-    feedback.set_results_open(store, OPERATOR, planted.round_id, open_=True)
-    respondent = feedback.join_round(store, planted.links["Sorai community"])
-    seen = respondent_results(store, respondent, planted.round_id)
+    run(store, feedback.set_results_open, OPERATOR, planted.round_id, open_=True)
+    respondent = run(store, feedback.join_round, planted.links["Sorai community"])
+    seen = run(store, respondent_results, respondent, planted.round_id)
     assert seen is not None and texts(seen["divides"]) == [planted.divisive]
     # no suggestion is carried for an idea with too few votes
-    assert sorted(carry_actions(store, OPERATOR, planted.round_id).values()) == [
+    assert sorted(run(store, carry_actions, OPERATOR, planted.round_id).values()) == [
         "modify",
         "strengthen",
     ]
@@ -65,14 +66,14 @@ def test_a_divisive_idea_is_never_common_ground_and_few_votes_say_so(store: Stor
 def test_the_support_threshold_is_kept_per_round(store: Store) -> None:
     ids = build_demo(store, seed=7)
     planted = plant_round(store, ids.first_workshop)
-    feedback.set_support_threshold(store, OPERATOR, planted.round_id, 0.75)
-    assert feedback.round_of(store, planted.round_id)["support_threshold"] == 0.75
-    summary = analyse_round(store, OPERATOR, planted.round_id)
+    run(store, feedback.set_support_threshold, OPERATOR, planted.round_id, 0.75)
+    assert run(store, feedback.round_of, planted.round_id)["support_threshold"] == 0.75
+    summary = run(store, analyse_round, OPERATOR, planted.round_id)
     assert summary["both_support"] == []
     assert summary["rule"]["support_threshold"] == 0.75
     with pytest.raises(ValidationError, match="support_threshold"):
-        feedback.set_support_threshold(store, OPERATOR, planted.round_id, 1.2)
-    assert feedback.round_of(store, planted.round_id)["support_threshold"] == 0.75
+        run(store, feedback.set_support_threshold, OPERATOR, planted.round_id, 1.2)
+    assert run(store, feedback.round_of, planted.round_id)["support_threshold"] == 0.75
 
 
 def test_an_analysis_under_the_earlier_rule_is_marked_outdated(store: Store) -> None:
@@ -88,6 +89,6 @@ def test_an_analysis_under_the_earlier_rule_is_marked_outdated(store: Store) -> 
                 created_at=now(),
             )
         )
-    stored = latest_analysis(store, OPERATOR, planted.round_id)
+    stored = run(store, latest_analysis, OPERATOR, planted.round_id)
     assert stored is not None and stored["outdated"] is True
     assert "both_support" not in stored

@@ -14,6 +14,7 @@ from tracktwo.services import audit, recruitment, workshops
 from tracktwo.services.demo import build_demo
 from tracktwo.services.demo_island import FAMILY_NAMES, FIRST_NAMES
 from tracktwo.services.setup import open_data
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
 OPERATOR = Actor.operator()
@@ -57,12 +58,12 @@ def test_reading_an_identity_is_written_to_the_audit_trail_without_the_data(
     sqlite_store: Store,
 ) -> None:
     ids = build_demo(sqlite_store, seed=7)
-    before = len(audit.trail(sqlite_store, ids.first_workshop))
-    listed = recruitment.candidates(sqlite_store, OPERATOR, ids.first_workshop)
+    before = len(run(sqlite_store, audit.trail, ids.first_workshop))
+    listed = run(sqlite_store, recruitment.candidates, OPERATOR, ids.first_workshop)
     assert "name" not in listed[0]
-    assert len(audit.trail(sqlite_store, ids.first_workshop)) == before
-    revealed = recruitment.reveal_identity(sqlite_store, OPERATOR, listed[0]["id"])
-    trail = audit.trail(sqlite_store, ids.first_workshop)
+    assert len(run(sqlite_store, audit.trail, ids.first_workshop)) == before
+    revealed = run(sqlite_store, recruitment.reveal_identity, OPERATOR, listed[0]["id"])
+    trail = run(sqlite_store, audit.trail, ids.first_workshop)
     assert len(trail) == before + 1
     entry = trail[-1]
     assert entry["record_id"] == listed[0]["id"]
@@ -74,22 +75,22 @@ def test_destroying_a_workshop_makes_a_backup_of_its_identities_unreadable(
     sqlite_store: Store, tmp_path: Path
 ) -> None:
     ids = build_demo(sqlite_store, seed=7)
-    candidate = recruitment.candidates(sqlite_store, OPERATOR, ids.next_workshop)[0]["id"]
+    candidate = run(sqlite_store, recruitment.candidates, OPERATOR, ids.next_workshop)[0]["id"]
     backup = tmp_path / "backup"
     backup.mkdir()
     connection = sqlite3.connect(sqlite_store.data_dir / "tracktwo.db")
     connection.execute(f"VACUUM INTO '{backup / 'tracktwo.db'}'")
     connection.close()
-    workshops.destroy_workshop(sqlite_store, OPERATOR, ids.next_workshop)
+    run(sqlite_store, workshops.destroy_workshop, OPERATOR, ids.next_workshop)
     assert not (sqlite_store.data_dir / "keys" / "workshops" / f"{ids.next_workshop}.key").exists()
     # Restore the backup beside the surviving keys: the destroyed workshop cannot be read.
     shutil.copytree(sqlite_store.data_dir / "keys", backup / "keys")
     restored = open_data(backup)
     try:
         with pytest.raises(ConfidentialityError, match="does not exist"):
-            recruitment.reveal_identity(restored, OPERATOR, candidate)
-        first = recruitment.candidates(restored, OPERATOR, ids.first_workshop)[0]["id"]
-        assert recruitment.reveal_identity(restored, OPERATOR, first)["name"]
+            run(restored, recruitment.reveal_identity, OPERATOR, candidate)
+        first = run(restored, recruitment.candidates, OPERATOR, ids.first_workshop)[0]["id"]
+        assert run(restored, recruitment.reveal_identity, OPERATOR, first)["name"]
     finally:
         restored.dispose()
 
@@ -111,6 +112,6 @@ def test_a_wrong_master_key_does_not_open_a_workshop(
     other = open_data(sqlite_store.data_dir)
     try:
         with pytest.raises(ConfidentialityError, match="does not open"):
-            recruitment.members(other, OPERATOR, ids.first_workshop, reveal=True)
+            run(other, recruitment.members, OPERATOR, ids.first_workshop, reveal=True)
     finally:
         other.dispose()

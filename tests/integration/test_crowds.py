@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from threading import Barrier
 from typing import Any
 from uuid import UUID
@@ -22,6 +23,7 @@ from tracktwo.errors import AccessDenied, TrackTwoError, VoteBatchError
 from tracktwo.services import feedback, phases, signin, workshops
 from tracktwo.services.commonground_rounds import analyse_round
 from tracktwo.services.demo import build_demo
+from tracktwo.services.transaction import run, transaction
 from tracktwo.store.database import Store
 from tracktwo.web.votes import VoteStream
 
@@ -50,51 +52,64 @@ def demo(store: Store) -> tuple[Store, Any]:
 
 def open_round(store: Store, workshop_id: UUID, statements: int) -> feedback.RoundOpened:
     """Open a round of the workshop's ideas, topped up to ``statements`` with accepted ones."""
-    ideas = [UUID(i["id"]) for i in phases.board(store, OPERATOR, workshop_id)["ideas"]]
-    opened = feedback.release_ideas(store, OPERATOR, workshop_id, ideas, title="A crowd")
-    writer = feedback.join_round(store, opened.links["Ilvan community"])
+    ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, workshop_id)["ideas"]]
+    opened = run(store, feedback.release_ideas, OPERATOR, workshop_id, ideas, title="A crowd")
+    writer = run(store, feedback.join_round, opened.links["Ilvan community"])
     for number in range(statements - len(ideas)):
-        added = feedback.submit_statement(
-            store, writer, opened.round_id, text=f"Suggested statement number {number}"
+        added = run(
+            store,
+            feedback.submit_statement,
+            writer,
+            opened.round_id,
+            text=f"Suggested statement number {number}",
         )
-        feedback.moderate(store, OPERATOR, added, accept=True)
+        run(store, feedback.moderate, OPERATOR, added, accept=True)
     return opened
 
 
 def test_twenty_parallel_redemptions_of_one_sign_in_link_give_one_session(demo: tuple) -> None:
     store, ids = demo
-    lead = workshops.facilitators_of(store, OPERATOR, ids.first_workshop)[0]
+    lead = run(store, workshops.facilitators_of, OPERATOR, ids.first_workshop)[0]
     for _ in range(5):
-        link = signin.create_link(
-            store, OPERATOR, ids.first_workshop, kind=ActorKind.FACILITATOR, subject_id=lead
+        link = run(
+            store,
+            signin.create_link,
+            OPERATOR,
+            ids.first_workshop,
+            kind=ActorKind.FACILITATOR,
+            subject_id=lead,
         )
-        outcomes = all_at_once(20, lambda token=link.token: signin.redeem(store, token))
+        outcomes = all_at_once(20, lambda token=link.token: run(store, signin.redeem, token))
         sessions = [o for o in outcomes if isinstance(o, Actor)]
         refused = [o for o in outcomes if isinstance(o, AccessDenied)]
         assert len(sessions) == 1, outcomes
         assert len(refused) == 19
         with pytest.raises(AccessDenied, match="already used"):
-            signin.redeem(store, link.token)
+            run(store, signin.redeem, link.token)
 
 
 def test_fifty_parallel_first_visits_give_fifty_respondents_all_counted(demo: tuple) -> None:
     store, ids = demo
     opened = open_round(store, ids.first_workshop, statements=4)
     link = opened.links["Sorai community"]
-    respondents = all_at_once(50, lambda: feedback.join_round(store, link))
+    respondents = all_at_once(50, lambda: run(store, feedback.join_round, link))
     assert all(isinstance(r, Actor) for r in respondents), respondents
     assert len({r.id for r in respondents}) == 50
-    shown = feedback.statements(store, OPERATOR, opened.round_id)
+    shown = run(store, feedback.statements, OPERATOR, opened.round_id)
     voted = all_at_once(
         50,
-        lambda it=iter(respondents): feedback.cast_votes(
-            store, next(it), opened.round_id, [(shown[0]["id"], 1), (shown[1]["id"], -1)]
+        lambda it=iter(respondents): run(
+            store,
+            feedback.cast_votes,
+            next(it),
+            opened.round_id,
+            [(shown[0]["id"], 1), (shown[1]["id"], -1)],
         ),
     )
     assert voted == [2] * 50
-    frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
+    frame = run(store, feedback.votes_frame, OPERATOR, opened.round_id)
     assert frame["voter"].nunique() == 50
-    summary = analyse_round(store, OPERATOR, opened.round_id)
+    summary = run(store, analyse_round, OPERATOR, opened.round_id)
     # the writer of the suggested statements is a respondent too, but did not vote
     assert summary["respondents"] == 50
 
@@ -104,10 +119,10 @@ def test_a_thousand_concurrent_full_ballots_on_a_hundred_statements_are_all_coun
 ) -> None:
     store, ids = demo
     opened = open_round(store, ids.first_workshop, statements=100)
-    shown = [s["id"] for s in feedback.statements(store, OPERATOR, opened.round_id)]
+    shown = [s["id"] for s in run(store, feedback.statements, OPERATOR, opened.round_id)]
     assert len(shown) == 100
     links = list(opened.links.values())
-    voters = [feedback.join_round(store, links[n % 2]) for n in range(1000)]
+    voters = [run(store, feedback.join_round, links[n % 2]) for n in range(1000)]
     stream = VoteStream(store)
 
     async def crowd() -> list[int]:
@@ -126,7 +141,7 @@ def test_a_thousand_concurrent_full_ballots_on_a_hundred_statements_are_all_coun
     with ThreadPoolExecutor(max_workers=1) as loop_thread:
         stored = loop_thread.submit(lambda: asyncio.run(crowd())).result()
     assert stored == [100] * 1000
-    frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
+    frame = run(store, feedback.votes_frame, OPERATOR, opened.round_id)
     assert len(frame) == 100_000
     assert frame["voter"].nunique() == 1000
     assert (frame.groupby("voter").size() == 100).all()
@@ -163,11 +178,11 @@ def refuse_votes_on(store: Store, statement: UUID) -> None:
 def test_a_batch_the_database_refuses_fails_alone_naming_its_row(demo: tuple) -> None:
     store, ids = demo
     opened = open_round(store, ids.first_workshop, statements=4)
-    shown = [s["id"] for s in feedback.statements(store, OPERATOR, opened.round_id)]
+    shown = [s["id"] for s in run(store, feedback.statements, OPERATOR, opened.round_id)]
     refuse_votes_on(store, UUID(shown[3]))
-    voters = [feedback.join_round(store, opened.links["Ilvan community"]) for _ in range(3)]
-    outcomes = feedback.cast_vote_group(
-        store,
+    voters = [run(store, feedback.join_round, opened.links["Ilvan community"]) for _ in range(3)]
+    outcomes = feedback.write_ballots(
+        partial(transaction, store),
         [
             (voters[0], opened.round_id, [(shown[0], 1), (shown[1], 1)]),
             (voters[1], opened.round_id, [(shown[0], -1), (shown[3], 1), (shown[2], 0)]),
@@ -177,6 +192,6 @@ def test_a_batch_the_database_refuses_fails_alone_naming_its_row(demo: tuple) ->
     assert outcomes[0] == 2 and outcomes[2] == 1
     assert isinstance(outcomes[1], VoteBatchError)
     assert str(outcomes[1]).startswith("row 2: the database refused this vote")
-    frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
+    frame = run(store, feedback.votes_frame, OPERATOR, opened.round_id)
     assert sorted(frame["voter"].unique()) == sorted([voters[0].id, voters[2].id])
     assert len(frame) == 3

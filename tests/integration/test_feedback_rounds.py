@@ -10,6 +10,7 @@ from tracktwo.domain.actors import Actor
 from tracktwo.errors import AccessDenied, VoteBatchError
 from tracktwo.services import feedback, phases
 from tracktwo.services.demo import DemoIds, build_demo
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
 OPERATOR = Actor.operator()
@@ -18,9 +19,14 @@ OPERATOR = Actor.operator()
 @pytest.fixture
 def opened_round(store: Store) -> tuple[Store, DemoIds, feedback.RoundOpened]:
     ids = build_demo(store, seed=7)
-    ideas = [UUID(i["id"]) for i in phases.board(store, OPERATOR, ids.first_workshop)["ideas"]]
-    opened = feedback.release_ideas(
-        store, OPERATOR, ids.first_workshop, ideas[:3], title="What do you make of these ideas?"
+    ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"]]
+    opened = run(
+        store,
+        feedback.release_ideas,
+        OPERATOR,
+        ids.first_workshop,
+        ideas[:3],
+        title="What do you make of these ideas?",
     )
     return store, ids, opened
 
@@ -28,19 +34,21 @@ def opened_round(store: Store) -> tuple[Store, DemoIds, feedback.RoundOpened]:
 def test_released_ideas_reach_respondents_without_party_or_person(opened_round: tuple) -> None:
     store, _, opened = opened_round
     assert set(opened.links) == {"Ilvan community", "Sorai community"}
-    respondent = feedback.join_round(store, opened.links["Ilvan community"])
-    shown = feedback.statements(store, respondent, opened.round_id)
+    respondent = run(store, feedback.join_round, opened.links["Ilvan community"])
+    shown = run(store, feedback.statements, respondent, opened.round_id)
     assert len(shown) == 3
     assert set(shown[0]) == {"id", "position", "origin", "text"}
 
 
 def test_a_batch_of_votes_is_stored_and_the_latest_vote_wins(opened_round: tuple) -> None:
     store, _, opened = opened_round
-    voter = feedback.join_round(store, opened.links["Sorai community"])
-    shown = feedback.statements(store, voter, opened.round_id)
-    assert feedback.cast_votes(store, voter, opened.round_id, [(s["id"], 1) for s in shown]) == 3
-    feedback.cast_votes(store, voter, opened.round_id, [(shown[0]["id"], -1)])
-    frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
+    voter = run(store, feedback.join_round, opened.links["Sorai community"])
+    shown = run(store, feedback.statements, voter, opened.round_id)
+    assert (
+        run(store, feedback.cast_votes, voter, opened.round_id, [(s["id"], 1) for s in shown]) == 3
+    )
+    run(store, feedback.cast_votes, voter, opened.round_id, [(shown[0]["id"], -1)])
+    frame = run(store, feedback.votes_frame, OPERATOR, opened.round_id)
     assert len(frame) == 3
     assert sorted(frame["vote"]) == [-1, 1, 1]
     assert set(frame["community"]) == {"Sorai community"}
@@ -48,8 +56,8 @@ def test_a_batch_of_votes_is_stored_and_the_latest_vote_wins(opened_round: tuple
 
 def test_a_bad_row_rejects_the_whole_batch_naming_the_row(opened_round: tuple) -> None:
     store, _, opened = opened_round
-    voter = feedback.join_round(store, opened.links["Sorai community"])
-    shown = feedback.statements(store, voter, opened.round_id)
+    voter = run(store, feedback.join_round, opened.links["Sorai community"])
+    shown = run(store, feedback.statements, voter, opened.round_id)
     for bad, message in (
         ([(shown[0]["id"], 1), (shown[1]["id"], 2)], "row 2: vote must be"),
         ([(shown[0]["id"], 1), (str(uuid4()), 1)], "row 2: statement"),
@@ -57,58 +65,64 @@ def test_a_bad_row_rejects_the_whole_batch_naming_the_row(opened_round: tuple) -
         ([], "no votes"),
     ):
         with pytest.raises(VoteBatchError, match=message):
-            feedback.cast_votes(store, voter, opened.round_id, bad)
-    assert feedback.votes_frame(store, OPERATOR, opened.round_id).empty
+            run(store, feedback.cast_votes, voter, opened.round_id, bad)
+    assert run(store, feedback.votes_frame, OPERATOR, opened.round_id).empty
 
 
 def test_a_respondents_statement_waits_for_moderation(opened_round: tuple) -> None:
     store, _, opened = opened_round
-    voter = feedback.join_round(store, opened.links["Ilvan community"])
-    added = feedback.submit_statement(
-        store, voter, opened.round_id, text="Start with the water board, it touches everyone"
+    voter = run(store, feedback.join_round, opened.links["Ilvan community"])
+    added = run(
+        store,
+        feedback.submit_statement,
+        voter,
+        opened.round_id,
+        text="Start with the water board, it touches everyone",
     )
-    assert len(feedback.statements(store, voter, opened.round_id)) == 3
-    assert [q["id"] for q in feedback.moderation_queue(store, OPERATOR, opened.round_id)] == [
+    assert len(run(store, feedback.statements, voter, opened.round_id)) == 3
+    assert [q["id"] for q in run(store, feedback.moderation_queue, OPERATOR, opened.round_id)] == [
         str(added)
     ]
-    feedback.moderate(store, OPERATOR, added, accept=True)
-    assert len(feedback.statements(store, voter, opened.round_id)) == 4
+    run(store, feedback.moderate, OPERATOR, added, accept=True)
+    assert len(run(store, feedback.statements, voter, opened.round_id)) == 4
 
 
 def test_respondents_reach_only_their_round_and_only_open_results(opened_round: tuple) -> None:
     store, ids, opened = opened_round
     with pytest.raises(AccessDenied, match="not valid"):
-        feedback.join_round(store, "guessed-link")
-    voter = feedback.join_round(store, opened.links["Ilvan community"])
+        run(store, feedback.join_round, "guessed-link")
+    voter = run(store, feedback.join_round, opened.links["Ilvan community"])
     with pytest.raises(AccessDenied):
-        feedback.votes_frame(store, voter, opened.round_id)
+        run(store, feedback.votes_frame, voter, opened.round_id)
     with pytest.raises(AccessDenied):
-        phases.board(store, voter, ids.first_workshop)
-    other = feedback.release_ideas(
+        run(store, phases.board, voter, ids.first_workshop)
+    other = run(
         store,
+        feedback.release_ideas,
         OPERATOR,
         ids.first_workshop,
-        [UUID(phases.board(store, OPERATOR, ids.first_workshop)["ideas"][0]["id"])],
+        [UUID(run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"][0]["id"])],
         title="Other",
     )
     with pytest.raises(AccessDenied, match="own round"):
-        feedback.statements(store, voter, other.round_id)
-    feedback.set_results_open(store, OPERATOR, opened.round_id, open_=True)
-    assert feedback.votes_frame(store, voter, opened.round_id).empty
-    feedback.close_round(store, OPERATOR, opened.round_id)
+        run(store, feedback.statements, voter, other.round_id)
+    run(store, feedback.set_results_open, OPERATOR, opened.round_id, open_=True)
+    assert run(store, feedback.votes_frame, voter, opened.round_id).empty
+    run(store, feedback.close_round, OPERATOR, opened.round_id)
     with pytest.raises(AccessDenied, match="closed"):
-        feedback.join_round(store, opened.links["Ilvan community"])
+        run(store, feedback.join_round, opened.links["Ilvan community"])
 
 
 def test_a_group_commit_writes_good_batches_and_rejects_only_the_bad_one(
     opened_round: tuple,
 ) -> None:
     store, _, opened = opened_round
-    first = feedback.join_round(store, opened.links["Ilvan community"])
-    second = feedback.join_round(store, opened.links["Sorai community"])
-    shown = feedback.statements(store, first, opened.round_id)
-    outcomes = feedback.cast_vote_group(
+    first = run(store, feedback.join_round, opened.links["Ilvan community"])
+    second = run(store, feedback.join_round, opened.links["Sorai community"])
+    shown = run(store, feedback.statements, first, opened.round_id)
+    outcomes = run(
         store,
+        feedback.cast_vote_group,
         [
             (first, opened.round_id, [(shown[0]["id"], 1), (shown[1]["id"], -1)]),
             (second, opened.round_id, [(shown[0]["id"], 7)]),
@@ -117,7 +131,7 @@ def test_a_group_commit_writes_good_batches_and_rejects_only_the_bad_one(
     )
     assert outcomes[0] == 2 and outcomes[2] == 1
     assert isinstance(outcomes[1], VoteBatchError) and "row 1" in str(outcomes[1])
-    frame = feedback.votes_frame(store, OPERATOR, opened.round_id)
+    frame = run(store, feedback.votes_frame, OPERATOR, opened.round_id)
     assert sorted(frame["vote"]) == [-1, 0, 1]
 
 
@@ -127,25 +141,26 @@ def test_the_analysis_of_a_round_finds_what_both_communities_support_and_is_stor
     from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
 
     store, _, opened = opened_round
-    shown = feedback.statements(store, OPERATOR, opened.round_id)
+    shown = run(store, feedback.statements, OPERATOR, opened.round_id)
     # Both communities agree with the first statement; they split on the second.
     for community, split in (("Ilvan community", 1), ("Sorai community", -1)):
         for number in range(12):
-            voter = feedback.join_round(store, opened.links[community])
+            voter = run(store, feedback.join_round, opened.links[community])
             third = 1 if number % 3 else -1
-            feedback.cast_votes(
+            run(
                 store,
+                feedback.cast_votes,
                 voter,
                 opened.round_id,
                 [(shown[0]["id"], 1), (shown[1]["id"], split), (shown[2]["id"], third)],
             )
-    summary = analyse_round(store, OPERATOR, opened.round_id, seed=3)
+    summary = run(store, analyse_round, OPERATOR, opened.round_id, seed=3)
     assert summary["engine_version"].startswith("commonground/")
     assert [s["text"] for s in summary["both_support"]] == [shown[0]["text"]]
     assert [s["text"] for s in summary["divides"]] == [shown[1]["text"]]
     actions = {item["text"]: item["action"] for item in summary["next_workshop"]}
     assert actions[shown[0]["text"]] == "strengthen"
     assert actions[shown[1]["text"]] == "modify"
-    stored = latest_analysis(store, OPERATOR, opened.round_id)
+    stored = run(store, latest_analysis, OPERATOR, opened.round_id)
     assert stored is not None and stored["votes_counted"] == 72
     assert stored["engine_version"] == summary["engine_version"]

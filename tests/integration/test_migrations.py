@@ -7,6 +7,7 @@ from sqlalchemy import func, inspect, select
 from tracktwo.domain.actors import Actor
 from tracktwo.services import feedback
 from tracktwo.services.demo import build_demo
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.migrate import downgrade, upgrade
 from tracktwo.store.models import RespondentRow, RoundVoteRow
@@ -31,7 +32,7 @@ def test_respondents_keep_their_rows_across_the_respondent_number_migration(
     rounds = {c["name"] for c in inspect(store.engine).get_columns("feedback_rounds")}
     assert "support_threshold" in rounds
     assert (count(RespondentRow), count(RoundVoteRow)) == before
-    frame = feedback.votes_frame(store, Actor.operator(), ids.feedback_round)
+    frame = run(store, feedback.votes_frame, Actor.operator(), ids.feedback_round)
     assert frame["voter"].nunique() == 120
     if store.engine.dialect.name == "sqlite":  # foreign keys are back on after migrating
         with store.engine.connect() as connection:

@@ -21,6 +21,7 @@ from tracktwo.errors import (
 )
 from tracktwo.services import conflicts, recruitment, surveys, workshops
 from tracktwo.services.demo import build_demo
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.models import Base
 
@@ -36,8 +37,9 @@ def _row_counts(store: Store) -> dict[str, int]:
 
 
 def _small_workshop(store: Store, per_party: int = 3) -> tuple[UUID, UUID]:
-    conflict = conflicts.create_conflict(
+    conflict = run(
         store,
+        conflicts.create_conflict,
         OPERATOR,
         name="Test conflict",
         parties=["A", "B"],
@@ -45,8 +47,8 @@ def _small_workshop(store: Store, per_party: int = 3) -> tuple[UUID, UUID]:
         kind="inter-state",
         misperception_share=0.5,
     )
-    return conflict, workshops.create_workshop(
-        store, OPERATOR, conflict, title="W", per_party=per_party
+    return conflict, run(
+        store, workshops.create_workshop, OPERATOR, conflict, title="W", per_party=per_party
     )
 
 
@@ -55,7 +57,7 @@ def test_a_party_of_two_or_seven_is_refused(store: Store, size: int) -> None:
     conflict, _ = _small_workshop(store)
     before = _row_counts(store)
     with pytest.raises(PartySizeError, match="3 to 6 members per party"):
-        workshops.create_workshop(store, OPERATOR, conflict, title="too big", per_party=size)
+        run(store, workshops.create_workshop, OPERATOR, conflict, title="too big", per_party=size)
     assert _row_counts(store) == before
     keys = list((store.data_dir / "keys" / "workshops").iterdir())
     assert len(keys) == 1, "a workshop that failed leaves no key behind"
@@ -63,8 +65,9 @@ def test_a_party_of_two_or_seven_is_refused(store: Store, size: int) -> None:
 
 def test_a_candidate_without_a_commitment_is_never_composed(store: Store) -> None:
     _, workshop = _small_workshop(store)
-    candidate = recruitment.add_candidate(
+    candidate = run(
         store,
+        recruitment.add_candidate,
         OPERATOR,
         workshop,
         party="A",
@@ -78,9 +81,10 @@ def test_a_candidate_without_a_commitment_is_never_composed(store: Store) -> Non
     )
     before = _row_counts(store)
     with pytest.raises(CommitmentMissing, match="recorded commitment"):
-        recruitment.add_member(store, OPERATOR, workshop, candidate)
-    recruitment.record_briefing(
+        run(store, recruitment.add_member, OPERATOR, workshop, candidate)
+    run(
         store,
+        recruitment.record_briefing,
         OPERATOR,
         candidate,
         held_on=date(2025, 1, 1),
@@ -90,14 +94,15 @@ def test_a_candidate_without_a_commitment_is_never_composed(store: Store) -> Non
         commitment="pending",
     )
     with pytest.raises(CommitmentMissing):
-        recruitment.add_member(store, OPERATOR, workshop, candidate)
+        run(store, recruitment.add_member, OPERATOR, workshop, candidate)
     assert _row_counts(store)["workshop_members"] == before["workshop_members"]
 
 
 def test_a_commitment_needs_the_ground_rules_discussed_first(store: Store) -> None:
     _, workshop = _small_workshop(store)
-    candidate = recruitment.add_candidate(
+    candidate = run(
         store,
+        recruitment.add_candidate,
         OPERATOR,
         workshop,
         party="A",
@@ -109,8 +114,9 @@ def test_a_commitment_needs_the_ground_rules_discussed_first(store: Store) -> No
         status=0.5,
     )
     with pytest.raises(ValidationError, match="no-fault"):
-        recruitment.record_briefing(
+        run(
             store,
+            recruitment.record_briefing,
             OPERATOR,
             candidate,
             held_on=date(2025, 1, 1),
@@ -130,14 +136,14 @@ def test_contradictory_composition_constraints_name_the_constraint_and_change_no
         per_party=4, max_status_gap=0.1, min_distinct_roles=2, required_roles={Role.YOUTH: 4}
     )
     with pytest.raises(CompositionInfeasible) as raised:
-        recruitment.compose_workshop(store, OPERATOR, ids.first_workshop, rules)
+        run(store, recruitment.compose_workshop, OPERATOR, ids.first_workshop, rules)
     assert raised.value.constraint == "required_roles"
     assert _row_counts(store) == before
 
 
 def test_a_malformed_survey_file_names_the_row_and_stores_nothing(store: Store) -> None:
     ids = build_demo(store, seed=7)
-    member = recruitment.members(store, OPERATOR, ids.first_workshop)[0]["member_id"]
+    member = run(store, recruitment.members, OPERATOR, ids.first_workshop)[0]["member_id"]
     before = _row_counts(store)
     good = f"{member},pre,trust-group,4,2025-01-01\n"
     cases = {
@@ -157,22 +163,23 @@ def test_a_malformed_survey_file_names_the_row_and_stores_nothing(store: Store) 
     }
     for text, message in cases.items():
         with pytest.raises(SurveyFileError, match=message):
-            surveys.import_survey_file(store, OPERATOR, ids.first_workshop, text)
+            run(store, surveys.import_survey_file, OPERATOR, ids.first_workshop, text)
     assert _row_counts(store) == before
 
 
 def test_an_unknown_id_is_reported_as_not_found(store: Store) -> None:
     with pytest.raises(NotFoundError, match="no workshop"):
-        recruitment.members(store, OPERATOR, uuid4())
+        run(store, recruitment.members, OPERATOR, uuid4())
     with pytest.raises(NotFoundError, match="not a valid"):
-        recruitment.reveal_identity(store, OPERATOR, "not-an-id")  # type: ignore[arg-type]
+        run(store, recruitment.reveal_identity, OPERATOR, "not-an-id")  # type: ignore[arg-type]
 
 
 def test_an_out_of_range_score_is_refused_with_its_name(store: Store) -> None:
     _, workshop = _small_workshop(store)
     with pytest.raises(ValidationError, match="influence must be a number between 0 and 1"):
-        recruitment.add_candidate(
+        run(
             store,
+            recruitment.add_candidate,
             OPERATOR,
             workshop,
             party="A",
@@ -184,8 +191,9 @@ def test_an_out_of_range_score_is_refused_with_its_name(store: Store) -> None:
             status=0.5,
         )
     with pytest.raises(ValidationError, match="role 'general'"):
-        recruitment.add_candidate(
+        run(
             store,
+            recruitment.add_candidate,
             OPERATOR,
             workshop,
             party="A",

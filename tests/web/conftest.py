@@ -15,6 +15,7 @@ from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.services import feedback, phases, recruitment, signin, workshops
 from tracktwo.services.demo import DemoIds, build_demo
 from tracktwo.services.setup import initialise, session_secret
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.web.app import create_app
 
@@ -51,15 +52,25 @@ def signed_in(served: Served, token: str) -> TestClient:
 
 
 def facilitator_token(served: Served, workshop: UUID) -> str:
-    lead = workshops.facilitators_of(served.store, OPERATOR, workshop)[0]
-    return signin.create_link(
-        served.store, OPERATOR, workshop, kind=ActorKind.FACILITATOR, subject_id=lead
+    lead = run(served.store, workshops.facilitators_of, OPERATOR, workshop)[0]
+    return run(
+        served.store,
+        signin.create_link,
+        OPERATOR,
+        workshop,
+        kind=ActorKind.FACILITATOR,
+        subject_id=lead,
     ).token
 
 
 def member_token(served: Served, workshop: UUID, member_id: str) -> str:
-    return signin.create_link(
-        served.store, OPERATOR, workshop, kind=ActorKind.PARTICIPANT, subject_id=UUID(member_id)
+    return run(
+        served.store,
+        signin.create_link,
+        OPERATOR,
+        workshop,
+        kind=ActorKind.PARTICIPANT,
+        subject_id=UUID(member_id),
     ).token
 
 
@@ -86,12 +97,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     store = initialise(folder)
     ids = build_demo(store, seed=7)
     app = create_app(store, session_secret=session_secret(store))
-    summary = workshops.workshop_summary(store, OPERATOR, ids.first_workshop)
+    summary = run(store, workshops.workshop_summary, OPERATOR, ids.first_workshop)
     parties = {p["name"]: UUID(p["id"]) for p in summary["parties"]}
     members: dict[str, list[dict[str, str]]] = {}
-    for member in recruitment.members(store, OPERATOR, ids.first_workshop):
+    for member in run(store, recruitment.members, OPERATOR, ids.first_workshop):
         members.setdefault(member["party"], []).append(member)
-    ideas = [UUID(i["id"]) for i in phases.board(store, OPERATOR, ids.first_workshop)["ideas"]]
-    opened = feedback.release_ideas(store, OPERATOR, ids.first_workshop, ideas[:3], title="Round")
+    ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"]]
+    opened = run(
+        store, feedback.release_ideas, OPERATOR, ids.first_workshop, ideas[:3], title="Round"
+    )
     yield Served(store, ids, app, parties, members, opened.round_id, opened.links)
     store.dispose()

@@ -19,6 +19,7 @@ import uvicorn
 
 from tests.web.conftest import OPERATOR, Served, facilitator_token
 from tracktwo.services import feedback
+from tracktwo.services.transaction import run
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_fifty_parallel_first_visits_to_a_round_link_give_fifty_respondents(
     served: Served, base_url: str
 ) -> None:
     def respondents() -> int:
-        listed = feedback.rounds(served.store, OPERATOR, served.ids.first_workshop)
+        listed = run(served.store, feedback.rounds, OPERATOR, served.ids.first_workshop)
         return next(r["respondents"] for r in listed if r["id"] == str(served.round_id))
 
     before = respondents()

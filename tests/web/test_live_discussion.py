@@ -9,10 +9,11 @@ from starlette.websockets import WebSocketDisconnect
 
 from tests.web.conftest import OPERATOR, Served, facilitator_token, member_token, signed_in
 from tracktwo.services import schedule
+from tracktwo.services.transaction import run
 
 
 def _joint_session(served: Served) -> str:
-    sessions = schedule.schedule(served.store, OPERATOR, served.ids.first_workshop)
+    sessions = run(served.store, schedule.schedule, OPERATOR, served.ids.first_workshop)
     return next(s["id"] for s in sessions if s["kind"] == "joint")
 
 
@@ -54,7 +55,7 @@ def test_people_outside_the_session_cannot_join(served: Served) -> None:
         pass
     preliminary = next(
         s["id"]
-        for s in schedule.schedule(served.store, OPERATOR, served.ids.first_workshop)
+        for s in run(served.store, schedule.schedule, OPERATOR, served.ids.first_workshop)
         if s["kind"] == "preliminary"
     )
     facilitator = signed_in(served, facilitator_token(served, served.ids.first_workshop))

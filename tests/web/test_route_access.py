@@ -23,6 +23,7 @@ from tests.web.conftest import (
     signed_in,
 )
 from tracktwo.services import feedback, phases, recruitment, schedule
+from tracktwo.services.transaction import run
 from tracktwo.web.security import Access
 
 ROLES = (
@@ -71,26 +72,34 @@ def world(served: Served) -> dict[str, Any]:
     party_a, party_b = sorted(served.members)
     a_member = served.members[party_a][0]
     b_member = served.members[party_b][0]
-    a_actor = recruitment.act_as_member(store, OPERATOR, UUID(a_member["member_id"]))
-    b_actor = recruitment.act_as_member(store, OPERATOR, UUID(b_member["member_id"]))
-    concern = phases.state_concern(
-        store, a_actor, ids.first_workshop, kind="need", text="a need of party A"
+    a_actor = run(store, recruitment.act_as_member, OPERATOR, UUID(a_member["member_id"]))
+    b_actor = run(store, recruitment.act_as_member, OPERATOR, UUID(b_member["member_id"]))
+    concern = run(
+        store,
+        phases.state_concern,
+        a_actor,
+        ids.first_workshop,
+        kind="need",
+        text="a need of party A",
     )
-    ack = phases.acknowledge_concern(store, b_actor, concern, restatement="as B hears it")
-    idea = phases.board(store, OPERATOR, ids.first_workshop)["ideas"][0]["id"]
+    ack = run(store, phases.acknowledge_concern, b_actor, concern, restatement="as B hears it")
+    idea = run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"][0]["id"]
     session = next(
-        s for s in schedule.schedule(store, OPERATOR, ids.first_workshop) if s["kind"] == "joint"
+        s
+        for s in run(store, schedule.schedule, OPERATOR, ids.first_workshop)
+        if s["kind"] == "joint"
     )["id"]
     respondent = respondent_client(served, party_a)
-    statements = feedback.statements(store, OPERATOR, served.round_id)
-    pending = feedback.submit_statement(
+    statements = run(store, feedback.statements, OPERATOR, served.round_id)
+    pending = run(
         store,
-        feedback.join_round(store, served.round_links[party_b]),
+        feedback.submit_statement,
+        run(store, feedback.join_round, served.round_links[party_b]),
         served.round_id,
         text="a statement waiting for moderation",
     )
-    feedback.set_results_open(store, OPERATOR, served.round_id, open_=True)
-    other_member = recruitment.members(store, OPERATOR, ids.next_workshop)[0]["member_id"]
+    run(store, feedback.set_results_open, OPERATOR, served.round_id, open_=True)
+    other_member = run(store, recruitment.members, OPERATOR, ids.next_workshop)[0]["member_id"]
     clients: dict[str, TestClient] = {
         "nobody": anonymous(served),
         "facilitator": signed_in(served, facilitator_token(served, ids.first_workshop)),

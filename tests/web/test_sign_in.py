@@ -8,6 +8,7 @@ from uuid import UUID
 from tests.web.conftest import OPERATOR, Served, facilitator_token, member_token, signed_in
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import signin, workshops
+from tracktwo.services.transaction import run
 
 
 def test_a_sign_in_link_works_once(served: Served) -> None:
@@ -24,9 +25,10 @@ def test_a_tampered_or_expired_link_is_refused(served: Served) -> None:
     link_id, _, secret = token.partition(".")
     assert served.client().get(f"/signin/{link_id}.{secret[::-1]}").status_code == 403
     assert served.client().get("/signin/not-a-link").status_code == 403
-    lead = workshops.facilitators_of(served.store, OPERATOR, served.ids.first_workshop)[0]
-    expired = signin.create_link(
+    lead = run(served.store, workshops.facilitators_of, OPERATOR, served.ids.first_workshop)[0]
+    expired = run(
         served.store,
+        signin.create_link,
         OPERATOR,
         served.ids.first_workshop,
         kind=ActorKind.FACILITATOR,

@@ -196,9 +196,9 @@ def audit_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Print the audit trail of identity reads (who, which record, when)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         wid = parse_uuid(workshop_id, "workshop") if workshop_id else None
-        print_json(audit.trail(store, wid))
+        print_json(audit.trail(uow, wid))
 
 
 def main() -> None:

@@ -16,9 +16,10 @@ from rich.console import Console
 
 from tracktwo.errors import TrackTwoError
 from tracktwo.services.setup import open_data
+from tracktwo.services.transaction import transaction
 
 if TYPE_CHECKING:
-    from tracktwo.store.database import Store
+    from tracktwo.store.unit_of_work import UnitOfWork
 
 console = Console()
 errors = Console(stderr=True)
@@ -77,12 +78,16 @@ def guarded() -> Iterator[None]:
 
 
 @contextmanager
-def opened(data_dir: Path, url: str | None) -> Iterator[Store]:
-    """Open the data folder for one command, reporting our errors with status 2."""
+def opened(data_dir: Path, url: str | None) -> Iterator[UnitOfWork]:
+    """Open the data folder and the command's one transaction; report our errors (status 2).
+
+    Everything the command does commits together, or, when it fails, not at all.
+    """
     with guarded():
         store = open_data(data_dir, url)
         try:
-            yield store
+            with transaction(store) as uow:
+                yield uow
         finally:
             store.dispose()
 

@@ -64,9 +64,9 @@ def conflict_create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Open a conflict profile."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         conflict_id = conflicts.create_conflict(
-            store,
+            uow,
             OPERATOR,
             name=name,
             parties=party,
@@ -90,13 +90,13 @@ def conflict_ripeness(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record an assessment (with --party) and show the ripeness state over time."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         cid = parse_uuid(conflict_id, "conflict")
         if party is not None:
             if on is None:
                 raise typer.BadParameter("give --on with --party")
             conflicts.record_ripeness(
-                store,
+                uow,
                 OPERATOR,
                 cid,
                 party=party,
@@ -104,7 +104,7 @@ def conflict_ripeness(
                 believes_can_win_alone=can_win_alone,
                 stalemate_pain=pain,
             )
-        timeline = conflicts.ripeness(store, cid)
+        timeline = conflicts.ripeness(uow, cid)
         if as_json:
             print_json(timeline.to_dict())
             return
@@ -130,9 +130,9 @@ def workshop_create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a workshop (with its own data key)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         workshop_id = workshops.create_workshop(
-            store,
+            uow,
             OPERATOR,
             parse_uuid(conflict_id, "conflict"),
             title=title,
@@ -148,9 +148,9 @@ def workshop_series(
     conflict_id: str, name: str, data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None
 ) -> None:
     """Open a continuing series of workshops."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         cid = parse_uuid(conflict_id, "conflict")
-        console.print(f"series {workshops.create_series(store, OPERATOR, cid, name=name)}")
+        console.print(f"series {workshops.create_series(uow, OPERATOR, cid, name=name)}")
 
 
 @workshop_app.command("compose")
@@ -174,7 +174,7 @@ def workshop_compose(
             raise typer.BadParameter(
                 f"--require-role {item!r}: use ROLE=N with a known role"
             ) from None
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         rules = run(
             lambda: CompositionRules(
                 per_party=per_party,
@@ -184,7 +184,7 @@ def workshop_compose(
             )
         )
         result = recruitment.compose_workshop(
-            store, OPERATOR, parse_uuid(workshop_id, "workshop"), rules
+            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), rules
         )
         if as_json:
             print_json(result.to_dict())
@@ -202,9 +202,9 @@ def workshop_members(
     database_url: DatabaseUrl = None,
 ) -> None:
     """List the composed members per party."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         listed = recruitment.members(
-            store, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
+            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
         )
         if as_json:
             print_json(listed)
@@ -225,10 +225,10 @@ def workshop_report(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Print every element's result for a workshop as JSON; names only with --reveal."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         print_json(
             reports.workshop_report(
-                store, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
+                uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
             )
         )
 
@@ -241,8 +241,8 @@ def workshop_conditions(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Score Hewstone & Brown's five contact conditions from the workshop's own data."""
-    with opened(data_dir, database_url) as store:
-        report = conditions.contact_conditions(store, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    with opened(data_dir, database_url) as uow:
+        report = conditions.contact_conditions(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
         if as_json:
             print_json(report.to_dict())
             return
@@ -268,8 +268,8 @@ def workshop_destroy(
     """Delete a workshop at the end of retention and destroy its key."""
     if not yes:
         raise typer.BadParameter("destroying a workshop cannot be undone: add --yes")
-    with opened(data_dir, database_url) as store:
-        workshops.destroy_workshop(store, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    with opened(data_dir, database_url) as uow:
+        workshops.destroy_workshop(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
         console.print("workshop and its data key destroyed")
 
 
@@ -291,9 +291,9 @@ def candidate_add(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Add a candidate (identity sealed at once)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         candidate_id = recruitment.add_candidate(
-            store,
+            uow,
             OPERATOR,
             parse_uuid(workshop_id, "workshop"),
             party=party,
@@ -320,9 +320,9 @@ def candidate_list(
     database_url: DatabaseUrl = None,
 ) -> None:
     """List candidates with their scores and commitment."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         listed = recruitment.candidates(
-            store, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
+            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
         )
         if as_json:
             print_json(listed)
@@ -353,8 +353,8 @@ def candidate_snowball(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Show the referral graph from each key person."""
-    with opened(data_dir, database_url) as store:
-        graph = recruitment.snowball(store, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    with opened(data_dir, database_url) as uow:
+        graph = recruitment.snowball(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
         if as_json:
             print_json(graph.to_dict())
             return
@@ -373,9 +373,9 @@ def candidate_brief(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record the personal briefing and the commitment it ended with."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         recruitment.record_briefing(
-            store,
+            uow,
             OPERATOR,
             parse_uuid(candidate_id, "candidate"),
             held_on=parse_date(on, "--on"),
@@ -398,9 +398,9 @@ def schedule_add(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Schedule a preliminary (per party, 4-5 h) or a joint session."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         session_id = schedule.schedule_session(
-            store,
+            uow,
             OPERATOR,
             parse_uuid(workshop_id, "workshop"),
             kind=kind,
@@ -421,8 +421,8 @@ def schedule_ics(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Export the schedule as iCalendar."""
-    with opened(data_dir, database_url) as store:
-        text = schedule.icalendar(store, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    with opened(data_dir, database_url) as uow:
+        text = schedule.icalendar(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
         if out is None:
             typer.echo(text, nl=False)
         else:
@@ -435,14 +435,12 @@ def survey_import(
     workshop_id: str, path: Path, data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None
 ) -> None:
     """Import a survey CSV (participant, wave, measure, value, taken_on); all or nothing."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as error:
             raise typer.BadParameter(f"cannot read {path}: {error.strerror}") from None
-        count = surveys.import_survey_file(
-            store, OPERATOR, parse_uuid(workshop_id, "workshop"), text
-        )
+        count = surveys.import_survey_file(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), text)
         console.print(f"imported {count} answers")
 
 
@@ -456,9 +454,9 @@ def survey_effects(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Paired change with Cohen's d and bootstrap intervals; small groups suppressed."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         effects = surveys.survey_effects(
-            store, OPERATOR, parse_uuid(workshop_id, "workshop"), after=after, min_group=min_group
+            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), after=after, min_group=min_group
         )
         if as_json:
             print_json({k: records(v) for k, v in effects.items()})
@@ -475,8 +473,8 @@ def survey_risks(
     database_url: DatabaseUrl = None,
 ) -> None:
     """The re-entry risk register, highest risk first."""
-    with opened(data_dir, database_url) as store:
-        register = surveys.risk_register(store, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    with opened(data_dir, database_url) as uow:
+        register = surveys.risk_register(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
         if as_json:
             print_json(register)
             return
@@ -504,9 +502,9 @@ def transfer_log(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record that an idea reached a decision-maker, a negotiation text or the media."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         transfer_id = transfers.log_transfer(
-            store,
+            uow,
             OPERATOR,
             parse_uuid(idea_id, "idea"),
             channel=channel,
@@ -522,8 +520,8 @@ def transfer_list(
     workshop_id: str, data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None
 ) -> None:
     """Print the transfer log as JSON."""
-    with opened(data_dir, database_url) as store:
-        print_json(transfers.transfers(store, OPERATOR, parse_uuid(workshop_id, "workshop")))
+    with opened(data_dir, database_url) as uow:
+        print_json(transfers.transfers(uow, OPERATOR, parse_uuid(workshop_id, "workshop")))
 
 
 @workshop_app.command("facilitator")
@@ -546,9 +544,9 @@ def workshop_facilitator(
             scores[party] = float(score)
         except ValueError:
             raise typer.BadParameter(f"--credibility {item!r}: use PARTY=SCORE") from None
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         facilitator_id = workshops.add_facilitator(
-            store,
+            uow,
             OPERATOR,
             parse_uuid(workshop_id, "workshop"),
             name=name,
@@ -575,9 +573,9 @@ def workshop_carry(
     for item in action:
         idea, _, what = item.partition("=")
         actions[parse_uuid(idea, "idea")] = what
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         carried = workshops.carry_ideas(
-            store, OPERATOR, parse_uuid(workshop_id, "workshop"), actions=actions
+            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), actions=actions
         )
         console.print(f"carried {len(carried)} ideas")
 
@@ -591,9 +589,9 @@ def candidate_refer(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record a referral of the snowball."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         recruitment.refer(
-            store,
+            uow,
             OPERATOR,
             parse_uuid(workshop_id, "workshop"),
             referrer=parse_uuid(referrer, "candidate"),
@@ -613,9 +611,9 @@ def survey_reentry(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record a re-entry follow-up of one participant."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         surveys.record_reentry(
-            store,
+            uow,
             OPERATOR,
             parse_uuid(member_id, "member"),
             followed_up_on=parse_date(on, "--on"),
@@ -634,8 +632,6 @@ def transfer_result(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Record what came of a transfer."""
-    with opened(data_dir, database_url) as store:
-        transfers.update_transfer(
-            store, OPERATOR, parse_uuid(transfer_id, "transfer"), result=result
-        )
+    with opened(data_dir, database_url) as uow:
+        transfers.update_transfer(uow, OPERATOR, parse_uuid(transfer_id, "transfer"), result=result)
         console.print("recorded")

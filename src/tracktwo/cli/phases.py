@@ -20,7 +20,7 @@ from tracktwo.services import phases
 from tracktwo.services.recruitment import act_as_member
 
 if TYPE_CHECKING:
-    from tracktwo.store.database import Store
+    from tracktwo.store.unit_of_work import UnitOfWork
 
 OPERATOR = Actor.operator()
 DEFAULT = Path("data")
@@ -32,8 +32,8 @@ phase_app = typer.Typer(
 )
 
 
-def _as(store: Store, member: str) -> Actor:
-    return act_as_member(store, OPERATOR, parse_uuid(member, "member"))
+def _as(uow: UnitOfWork, member: str) -> Actor:
+    return act_as_member(uow, OPERATOR, parse_uuid(member, "member"))
 
 
 @phase_app.command("concern")
@@ -52,10 +52,10 @@ def concern(
     database_url: DatabaseUrl = None,
 ) -> None:
     """State a concern of the member's party (phase 1)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         concern_id = phases.state_concern(
-            store,
-            _as(store, member),
+            uow,
+            _as(uow, member),
             parse_uuid(workshop_id, "workshop"),
             kind=kind,
             text=text,
@@ -74,9 +74,9 @@ def acknowledge(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Restate the other side's concern in one's own words."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         ack = phases.acknowledge_concern(
-            store, _as(store, member), parse_uuid(concern_id, "concern"), restatement=restatement
+            uow, _as(uow, member), parse_uuid(concern_id, "concern"), restatement=restatement
         )
         console.print(f"acknowledgement {ack}")
 
@@ -90,10 +90,10 @@ def confirm(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Say, as the concern's owners, whether the restatement captures it."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         phases.confirm_acknowledgement(
-            store,
-            _as(store, member),
+            uow,
+            _as(uow, member),
             parse_uuid(acknowledgement_id, "acknowledgement"),
             satisfied=satisfied,
         )
@@ -112,10 +112,10 @@ def idea(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Propose an idea linked to the concerns it answers (phase 2)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         idea_id = phases.propose_idea(
-            store,
-            _as(store, member),
+            uow,
+            _as(uow, member),
             parse_uuid(workshop_id, "workshop"),
             text=text,
             answers=[parse_uuid(a, "concern") for a in answers],
@@ -132,8 +132,8 @@ def rate(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Rate an idea 1-5."""
-    with opened(data_dir, database_url) as store:
-        phases.rate_idea(store, _as(store, member), parse_uuid(idea_id, "idea"), value=value)
+    with opened(data_dir, database_url) as uow:
+        phases.rate_idea(uow, _as(uow, member), parse_uuid(idea_id, "idea"), value=value)
         console.print("rated")
 
 
@@ -147,9 +147,9 @@ def constraint(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Name a constraint that keeps the parties from the table (phase 3)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         cid = phases.name_constraint(
-            store, _as(store, member), parse_uuid(workshop_id, "workshop"), kind=kind, text=text
+            uow, _as(uow, member), parse_uuid(workshop_id, "workshop"), kind=kind, text=text
         )
         console.print(f"constraint {cid}")
 
@@ -165,10 +165,10 @@ def reassure(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Propose a step of mutual reassurance: who, what, when (phase 4)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         sid = phases.add_reassurance_step(
-            store,
-            _as(store, member),
+            uow,
+            _as(uow, member),
             parse_uuid(workshop_id, "workshop"),
             who=who,
             what=what,
@@ -186,9 +186,9 @@ def vision(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Write a shared-vision statement (phase 4)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         vid = phases.add_shared_vision(
-            store, _as(store, member), parse_uuid(workshop_id, "workshop"), text=text
+            uow, _as(uow, member), parse_uuid(workshop_id, "workshop"), text=text
         )
         console.print(f"vision {vid}")
 
@@ -202,9 +202,9 @@ def intervene(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Log a facilitator intervention by kind (no content is kept)."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         phases.log_intervention(
-            store, OPERATOR, parse_uuid(workshop_id, "workshop"), phase=phase, kind=kind
+            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), phase=phase, kind=kind
         )
         console.print("logged")
 
@@ -212,8 +212,8 @@ def intervene(
 @phase_app.command("board")
 def board(workshop_id: str, data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None) -> None:
     """Print the four phase boards as JSON."""
-    with opened(data_dir, database_url) as store:
-        print_json(phases.board(store, OPERATOR, parse_uuid(workshop_id, "workshop")))
+    with opened(data_dir, database_url) as uow:
+        print_json(phases.board(uow, OPERATOR, parse_uuid(workshop_id, "workshop")))
 
 
 @phase_app.command("link")
@@ -225,8 +225,8 @@ def link(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Link an idea (for example one carried from the last workshop) to a concern it answers."""
-    with opened(data_dir, database_url) as store:
+    with opened(data_dir, database_url) as uow:
         phases.link_idea(
-            store, _as(store, member), parse_uuid(idea_id, "idea"), parse_uuid(concern, "concern")
+            uow, _as(uow, member), parse_uuid(idea_id, "idea"), parse_uuid(concern, "concern")
         )
         console.print("linked")

@@ -5,21 +5,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from tracktwo.store.database import Store
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
-def trail(store: Store, workshop_id: UUID | None = None) -> list[dict[str, Any]]:
+def trail(uow: UnitOfWork, workshop_id: UUID | None = None) -> list[dict[str, Any]]:
     """Return who read which record and when; the data itself is never in the trail."""
-    with UnitOfWork(store) as uow:
-        return [
-            {
-                "at": row.at.isoformat(),
-                "actor": row.actor,
-                "action": row.action,
-                "record_type": row.record_type,
-                "record_id": row.record_id,
-                "workshop_id": str(row.workshop_id) if row.workshop_id else None,
-            }
-            for row in uow.audit_trail(workshop_id)
-        ]
+    return [
+        {
+            "at": row.at.isoformat(),
+            "actor": row.actor,
+            "action": row.action,
+            "record_type": row.record_type,
+            "record_id": row.record_id,
+            "workshop_id": str(row.workshop_id) if row.workshop_id else None,
+        }
+        for row in uow.audit_trail(workshop_id)
+    ]

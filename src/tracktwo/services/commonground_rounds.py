@@ -23,7 +23,6 @@ from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services import feedback
 from tracktwo.services.access import require_manager
-from tracktwo.store.database import Store
 from tracktwo.store.models import (
     FeedbackRoundRow,
     RespondentRow,
@@ -36,13 +35,17 @@ TOP = 5
 MAP_POINTS = 2000
 
 
-def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) -> dict[str, Any]:
+def analyse_round(
+    uow: UnitOfWork, actor: Actor, round_id: UUID, *, seed: int = 0
+) -> dict[str, Any]:
     """Analyse the round's latest votes and store the summary with the engine version."""
-    frame = feedback.votes_frame(store, actor, round_id)
+    feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_manager(uow, actor, feedback_round.workshop_id)
+    frame = feedback.votes_frame(uow, actor, round_id)
     if frame.empty:
         raise ValidationError("nobody has voted in this round yet")
-    texts = {s["position"]: s["text"] for s in feedback.statements(store, actor, round_id)}
-    threshold = feedback.round_of(store, round_id)["support_threshold"]
+    texts = {s["position"]: s["text"] for s in feedback.statements(uow, actor, round_id)}
+    threshold = feedback.round_of(uow, round_id)["support_threshold"]
     matrix = VoteMatrix.from_frame(frame, time=None, statements=sorted(texts))
     communities = (
         frame.drop_duplicates("voter")
@@ -53,18 +56,15 @@ def analyse_round(store: Store, actor: Actor, round_id: UUID, *, seed: int = 0) 
     params = AnalysisParameters(community=CommunityParameters(support_threshold=threshold))
     result = analyze(matrix, communities=communities, seed=seed, params=params)
     summary = summarise(result, texts)
-    with UnitOfWork(store) as uow:
-        feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        require_manager(uow, actor, feedback_round.workshop_id)
-        uow.add(
-            RoundAnalysisRow(
-                round_id=round_id,
-                engine_version=summary["engine_version"],
-                result=_without_texts(summary),
-                votes_counted=len(frame),
-                created_at=now(),
-            )
+    uow.add(
+        RoundAnalysisRow(
+            round_id=round_id,
+            engine_version=summary["engine_version"],
+            result=_without_texts(summary),
+            votes_counted=len(frame),
+            created_at=now(),
         )
+    )
     return summary
 
 
@@ -199,50 +199,45 @@ def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
     } | {"votes_counted": rows[0].votes_counted}
 
 
-def latest_analysis(store: Store, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
+def latest_analysis(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
     """Return the round's latest stored analysis, for its facilitators."""
-    with UnitOfWork(store) as uow:
-        feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        require_manager(uow, actor, feedback_round.workshop_id)
-        return _latest(uow, round_id)
+    feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_manager(uow, actor, feedback_round.workshop_id)
+    return _latest(uow, round_id)
 
 
-def respondent_results(store: Store, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
+def respondent_results(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
     """Return the latest analysis to a respondent of the round, once results are open."""
-    with UnitOfWork(store) as uow:
-        feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        respondent = (
-            uow.session.get(RespondentRow, UUID(actor.id))
-            if actor.kind is ActorKind.RESPONDENT
-            else None
-        )
-        if respondent is None or respondent.round_id != round_id:
-            raise AccessDenied("a respondent sees only their own round")
-        if not feedback_round.results_open:
-            raise AccessDenied("the facilitators have not opened the results yet")
-        return _latest(uow, round_id)
+    feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    respondent = (
+        uow.session.get(RespondentRow, UUID(actor.id))
+        if actor.kind is ActorKind.RESPONDENT
+        else None
+    )
+    if respondent is None or respondent.round_id != round_id:
+        raise AccessDenied("a respondent sees only their own round")
+    if not feedback_round.results_open:
+        raise AccessDenied("the facilitators have not opened the results yet")
+    return _latest(uow, round_id)
 
 
-def carry_actions(store: Store, actor: Actor, round_id: UUID) -> dict[UUID, str]:
+def carry_actions(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[UUID, str]:
     """Return, per released idea, what the latest analysis suggests the next workshop do.
 
     The answer feeds :func:`tracktwo.services.workshops.carry_ideas`.
     """
-    with UnitOfWork(store) as uow:
-        feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        require_manager(uow, actor, feedback_round.workshop_id)
-        analysis = _latest(uow, round_id)
-        if analysis is None:
-            raise ValidationError("analyse the round before carrying its ideas forward")
-        ideas = {
-            row.position: row.idea_id
-            for row in uow.all(
-                select(RoundStatementRow).where(RoundStatementRow.round_id == round_id)
-            )
-            if row.idea_id is not None
-        }
-        return {
-            ideas[item["position"]]: item["action"]
-            for item in analysis["next_workshop"]
-            if item.get("position") in ideas and item.get("action")
-        }
+    feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_manager(uow, actor, feedback_round.workshop_id)
+    analysis = _latest(uow, round_id)
+    if analysis is None:
+        raise ValidationError("analyse the round before carrying its ideas forward")
+    ideas = {
+        row.position: row.idea_id
+        for row in uow.all(select(RoundStatementRow).where(RoundStatementRow.round_id == round_id))
+        if row.idea_id is not None
+    }
+    return {
+        ideas[item["position"]]: item["action"]
+        for item in analysis["next_workshop"]
+        if item.get("position") in ideas and item.get("action")
+    }

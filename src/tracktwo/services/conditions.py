@@ -12,7 +12,6 @@ from tracktwo.domain.vocabulary import NegotiationStage, RipenessState
 from tracktwo.engines.conditions import ConditionsReport, WorkshopEvidence, assess_conditions
 from tracktwo.services.access import require_manager
 from tracktwo.services.conflicts import ripeness
-from tracktwo.store.database import Store
 from tracktwo.store.models import (
     CandidateRow,
     ConflictRow,
@@ -25,52 +24,51 @@ from tracktwo.store.models import (
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
-def workshop_evidence(store: Store, actor: Actor, workshop_id: UUID) -> WorkshopEvidence:
+def workshop_evidence(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> WorkshopEvidence:
     """Gather the evidence the five condition scores are computed from."""
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        conflict = uow.get(ConflictRow, workshop.conflict_id)
-        names = {p.id: p.name for p in conflict.parties}
-        member_rows = uow.all(
-            select(MemberRow)
-            .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
-            .where(MemberRow.workshop_id == workshop_id)
-            .order_by(CandidateRow.created_at, CandidateRow.id)
-        )
-        statuses: dict[str, list[float]] = {name: [] for name in names.values()}
-        approvals = []
-        for member in member_rows:
-            candidate = uow.get(CandidateRow, member.candidate_id)
-            statuses[names[member.party_id]].append(candidate.status)
-            approvals.append(bool(candidate.leadership_approval))
-        sessions = uow.all(
-            select(SessionRow)
-            .where(SessionRow.workshop_id == workshop_id)
-            .order_by(SessionRow.starts_at)
-        )
-        preliminary = {name: 0.0 for name in names.values()}
-        joint_hours = 0.0
-        for session in sessions:
-            if session.party_id is not None:
-                preliminary[names[session.party_id]] += session.hours
-            else:
-                joint_hours += session.hours
-        ratings = uow.all(
-            select(SessionRatingRow.value)
-            .join(SessionRow, SessionRow.id == SessionRatingRow.session_id)
-            .where(SessionRow.workshop_id == workshop_id)
-        )
-        idea_ratings = uow.all(
-            select(IdeaRatingRow)
-            .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
-            .where(IdeaRow.workshop_id == workshop_id)
-        )
-        by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for rating in idea_ratings:
-            by_idea[rating.idea_id][names[rating.party_id]].append(rating.value)
-        joint_start = next((s.starts_at.date() for s in sessions if s.party_id is None), None)
-        conflict_id, stage = conflict.id, conflict.stage
-    timeline = ripeness(store, conflict_id)
+    workshop = require_manager(uow, actor, workshop_id)
+    conflict = uow.get(ConflictRow, workshop.conflict_id)
+    names = {p.id: p.name for p in conflict.parties}
+    member_rows = uow.all(
+        select(MemberRow)
+        .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
+        .where(MemberRow.workshop_id == workshop_id)
+        .order_by(CandidateRow.created_at, CandidateRow.id)
+    )
+    statuses: dict[str, list[float]] = {name: [] for name in names.values()}
+    approvals = []
+    for member in member_rows:
+        candidate = uow.get(CandidateRow, member.candidate_id)
+        statuses[names[member.party_id]].append(candidate.status)
+        approvals.append(bool(candidate.leadership_approval))
+    sessions = uow.all(
+        select(SessionRow)
+        .where(SessionRow.workshop_id == workshop_id)
+        .order_by(SessionRow.starts_at)
+    )
+    preliminary = {name: 0.0 for name in names.values()}
+    joint_hours = 0.0
+    for session in sessions:
+        if session.party_id is not None:
+            preliminary[names[session.party_id]] += session.hours
+        else:
+            joint_hours += session.hours
+    ratings = uow.all(
+        select(SessionRatingRow.value)
+        .join(SessionRow, SessionRow.id == SessionRatingRow.session_id)
+        .where(SessionRow.workshop_id == workshop_id)
+    )
+    idea_ratings = uow.all(
+        select(IdeaRatingRow)
+        .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
+        .where(IdeaRow.workshop_id == workshop_id)
+    )
+    by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for rating in idea_ratings:
+        by_idea[rating.idea_id][names[rating.party_id]].append(rating.value)
+    joint_start = next((s.starts_at.date() for s in sessions if s.party_id is None), None)
+    conflict_id, stage = conflict.id, conflict.stage
+    timeline = ripeness(uow, conflict_id)
     state = (
         timeline.state_on(joint_start)
         if joint_start and timeline.points
@@ -94,6 +92,6 @@ def workshop_evidence(store: Store, actor: Actor, workshop_id: UUID) -> Workshop
     )
 
 
-def contact_conditions(store: Store, actor: Actor, workshop_id: UUID) -> ConditionsReport:
+def contact_conditions(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> ConditionsReport:
     """Return the five condition scores, their evidence and warnings for unmet ones."""
-    return assess_conditions(workshop_evidence(store, actor, workshop_id))
+    return assess_conditions(workshop_evidence(uow, actor, workshop_id))

@@ -14,13 +14,12 @@ from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
 from tracktwo.engines.ripeness import PartyAssessment, RipenessTimeline, ripeness_timeline
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_operator
-from tracktwo.store.database import Store
 from tracktwo.store.models import ConflictRow, PartyRow, RipenessAssessmentRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
 
 def create_conflict(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     *,
     name: str,
@@ -42,47 +41,44 @@ def create_conflict(
         raise ValidationError("a conflict needs at least two parties")
     if len(set(names)) != len(names):
         raise ValidationError("party names must differ")
-    with UnitOfWork(store) as uow:
-        conflict = ConflictRow(
-            name=require_text("conflict name", name, max_length=200),
-            context=context.strip(),
-            stage=require_choice(NegotiationStage, stage, "negotiation stage").value,
-            kind=require_choice(ConflictKind, kind, "conflict kind").value,
-            misperception_share=require_unit_interval("misperception share", misperception_share),
-            diagnosis_note=diagnosis_note.strip(),
-            created_at=now(),
-        )
-        conflict.parties = [PartyRow(name=party, position=i) for i, party in enumerate(names)]
-        uow.add(conflict)
-        return conflict.id
+    conflict = ConflictRow(
+        name=require_text("conflict name", name, max_length=200),
+        context=context.strip(),
+        stage=require_choice(NegotiationStage, stage, "negotiation stage").value,
+        kind=require_choice(ConflictKind, kind, "conflict kind").value,
+        misperception_share=require_unit_interval("misperception share", misperception_share),
+        diagnosis_note=diagnosis_note.strip(),
+        created_at=now(),
+    )
+    conflict.parties = [PartyRow(name=party, position=i) for i, party in enumerate(names)]
+    uow.add(conflict)
+    return conflict.id
 
 
-def party_ids(store: Store, conflict_id: UUID) -> dict[str, UUID]:
+def party_ids(uow: UnitOfWork, conflict_id: UUID) -> dict[str, UUID]:
     """Return the conflict's parties by name, in their stated order."""
-    with UnitOfWork(store) as uow:
-        conflict = uow.get(ConflictRow, conflict_id, "conflict")
-        return {party.name: party.id for party in conflict.parties}
+    conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    return {party.name: party.id for party in conflict.parties}
 
 
-def conflict_profile(store: Store, actor: Actor, conflict_id: UUID) -> dict[str, Any]:
+def conflict_profile(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> dict[str, Any]:
     """Return the conflict profile as a JSON-ready mapping."""
-    with UnitOfWork(store) as uow:
-        conflict = uow.get(ConflictRow, conflict_id, "conflict")
-        return {
-            "id": str(conflict.id),
-            "name": conflict.name,
-            "context": conflict.context,
-            "parties": [{"id": str(p.id), "name": p.name} for p in conflict.parties],
-            "stage": conflict.stage,
-            "kind": conflict.kind,
-            "misperception_share": conflict.misperception_share,
-            "clash_of_interests_share": round(1.0 - conflict.misperception_share, 6),
-            "diagnosis_note": conflict.diagnosis_note,
-        }
+    conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    return {
+        "id": str(conflict.id),
+        "name": conflict.name,
+        "context": conflict.context,
+        "parties": [{"id": str(p.id), "name": p.name} for p in conflict.parties],
+        "stage": conflict.stage,
+        "kind": conflict.kind,
+        "misperception_share": conflict.misperception_share,
+        "clash_of_interests_share": round(1.0 - conflict.misperception_share, 6),
+        "diagnosis_note": conflict.diagnosis_note,
+    }
 
 
 def record_ripeness(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     conflict_id: UUID,
     *,
@@ -94,40 +90,40 @@ def record_ripeness(
 ) -> UUID:
     """Record one dated assessment of a party's belief in winning alone and its pain."""
     require_operator(actor, "record ripeness assessments")
-    with UnitOfWork(store) as uow:
-        conflict = uow.get(ConflictRow, conflict_id, "conflict")
-        by_name = {p.name: p for p in conflict.parties}
-        if party not in by_name:
-            raise ValidationError(f"party {party!r} is not in conflict {conflict.name!r}")
-        row = RipenessAssessmentRow(
-            conflict_id=conflict.id,
-            party_id=by_name[party].id,
-            assessed_on=assessed_on,
-            believes_can_win_alone=bool(believes_can_win_alone),
-            stalemate_pain=require_unit_interval("stalemate pain", stalemate_pain),
-            basis=basis.strip(),
-        )
-        uow.add(row)
-        return row.id
+    conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    by_name = {p.name: p for p in conflict.parties}
+    if party not in by_name:
+        raise ValidationError(f"party {party!r} is not in conflict {conflict.name!r}")
+    row = RipenessAssessmentRow(
+        conflict_id=conflict.id,
+        party_id=by_name[party].id,
+        assessed_on=assessed_on,
+        believes_can_win_alone=bool(believes_can_win_alone),
+        stalemate_pain=require_unit_interval("stalemate pain", stalemate_pain),
+        basis=basis.strip(),
+    )
+    uow.add(row)
+    return row.id
 
 
-def ripeness(store: Store, conflict_id: UUID, *, pain_threshold: float = 0.5) -> RipenessTimeline:
+def ripeness(
+    uow: UnitOfWork, conflict_id: UUID, *, pain_threshold: float = 0.5
+) -> RipenessTimeline:
     """Return the ripeness state over time from every stored assessment."""
-    with UnitOfWork(store) as uow:
-        conflict = uow.get(ConflictRow, conflict_id, "conflict")
-        names = {p.id: p.name for p in conflict.parties}
-        rows = uow.all(
-            select(RipenessAssessmentRow)
-            .where(RipenessAssessmentRow.conflict_id == conflict_id)
-            .order_by(RipenessAssessmentRow.assessed_on)
+    conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    names = {p.id: p.name for p in conflict.parties}
+    rows = uow.all(
+        select(RipenessAssessmentRow)
+        .where(RipenessAssessmentRow.conflict_id == conflict_id)
+        .order_by(RipenessAssessmentRow.assessed_on)
+    )
+    assessments = [
+        PartyAssessment(
+            party=names[row.party_id],
+            assessed_on=row.assessed_on,
+            believes_can_win_alone=row.believes_can_win_alone,
+            stalemate_pain=row.stalemate_pain,
         )
-        assessments = [
-            PartyAssessment(
-                party=names[row.party_id],
-                assessed_on=row.assessed_on,
-                believes_can_win_alone=row.believes_can_win_alone,
-                stalemate_pain=row.stalemate_pain,
-            )
-            for row in rows
-        ]
-        return ripeness_timeline(assessments, list(names.values()), pain_threshold=pain_threshold)
+        for row in rows
+    ]
+    return ripeness_timeline(assessments, list(names.values()), pain_threshold=pain_threshold)

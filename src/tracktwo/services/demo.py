@@ -45,6 +45,7 @@ from tracktwo.services.demo_island import (
     SOUTH,
 )
 from tracktwo.services.reports import workshop_report
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
 
@@ -88,8 +89,9 @@ def _ripeness_history(store: Store, actor: Actor, conflict_id: UUID, start: date
         on = start + timedelta(days=91 * quarter)
         for party, series in history.items():
             can_win, pain = series[quarter]
-            conflicts.record_ripeness(
+            run(
                 store,
+                conflicts.record_ripeness,
                 actor,
                 conflict_id,
                 party=party,
@@ -111,8 +113,9 @@ def _recruit(
             family = families[index % len(families)]
             role = Role.SCHOLAR if index == 0 else ROLES[int(rng.integers(len(ROLES)))]
             referrer = None if index == 0 else ids[(index - 1) // 3]
-            candidate_id = recruitment.add_candidate(
+            candidate_id = run(
                 store,
+                recruitment.add_candidate,
                 actor,
                 workshop_id,
                 party=party,
@@ -144,8 +147,9 @@ def _brief(
             commitment = (
                 "given" if draw < 0.7 or index == 0 else ("declined" if draw < 0.85 else "pending")
             )
-            recruitment.record_briefing(
+            run(
                 store,
+                recruitment.record_briefing,
                 actor,
                 candidate_id,
                 held_on=on + timedelta(days=index),
@@ -176,13 +180,16 @@ def _phases(
         return Actor.participant(UUID(member["member_id"]), workshop_id, party_ids[party])
 
     operator = Actor.operator()
-    phases.log_intervention(store, operator, workshop_id, phase="analysis", kind="ground-rules")
+    run(
+        store, phases.log_intervention, operator, workshop_id, phase="analysis", kind="ground-rules"
+    )
     concern_ids: dict[str, list[UUID]] = {}
     for party, items in CONCERNS.items():
         concern_ids[party] = []
         for index, (kind, need, text) in enumerate(items):
-            concern_id = phases.state_concern(
+            concern_id = run(
                 store,
+                phases.state_concern,
                 as_member(party, index),
                 workshop_id,
                 kind=kind,
@@ -190,43 +197,66 @@ def _phases(
                 basic_need=need,
                 space="preliminary",
             )
-            phases.table_concern(store, as_member(party, index), concern_id)
+            run(store, phases.table_concern, as_member(party, index), concern_id)
             concern_ids[party].append(concern_id)
     other = {NORTH: SOUTH, SOUTH: NORTH}
     for party, ids in concern_ids.items():
         for index, concern_id in enumerate(ids):
             listener = other[party]
-            ack = phases.acknowledge_concern(
+            ack = run(
                 store,
+                phases.acknowledge_concern,
                 as_member(listener, index + 1),
                 concern_id,
                 restatement=f"As we understand it, your concern is {CONCERNS[party][index][2]}.",
             )
             # The last restatement of each side misses the point at first and is redone.
             satisfied = index < len(ids) - 1
-            phases.confirm_acknowledgement(store, as_member(party, index), ack, satisfied=satisfied)
+            run(
+                store,
+                phases.confirm_acknowledgement,
+                as_member(party, index),
+                ack,
+                satisfied=satisfied,
+            )
             if not satisfied:
-                retry = phases.acknowledge_concern(
+                retry = run(
                     store,
+                    phases.acknowledge_concern,
                     as_member(listener, index + 2),
                     concern_id,
                     restatement=f"You are saying that {CONCERNS[party][index][2]} matters "
                     "because it decides whether your children see a future here.",
                 )
-                phases.confirm_acknowledgement(
-                    store, as_member(party, index), retry, satisfied=True
+                run(
+                    store,
+                    phases.confirm_acknowledgement,
+                    as_member(party, index),
+                    retry,
+                    satisfied=True,
                 )
-    phases.log_intervention(
-        store, operator, workshop_id, phase="analysis", kind="redirect-to-each-other"
+    run(
+        store,
+        phases.log_intervention,
+        operator,
+        workshop_id,
+        phase="analysis",
+        kind="redirect-to-each-other",
     )
-    phases.log_intervention(
-        store, operator, workshop_id, phase="analysis", kind="analytic-not-polemic"
+    run(
+        store,
+        phases.log_intervention,
+        operator,
+        workshop_id,
+        phase="analysis",
+        kind="analytic-not-polemic",
     )
     idea_ids = []
     for number, (text, answers) in enumerate(IDEAS):
         proposer = NORTH if number % 2 == 0 else SOUTH
-        idea_id = phases.propose_idea(
+        idea_id = run(
             store,
+            phases.propose_idea,
             as_member(proposer, number),
             workshop_id,
             text=text,
@@ -239,55 +269,77 @@ def _phases(
         for member_index in range(len(members[party])):
             for idea_id, mean in zip(idea_ids, means, strict=True):
                 value = int(np.clip(np.rint(rng.normal(mean, 0.6)), 1, 5))
-                phases.rate_idea(store, as_member(party, member_index), idea_id, value=value)
-    phases.log_intervention(store, operator, workshop_id, phase="problem-solving", kind="clarify")
-    phases.name_constraint(
+                run(store, phases.rate_idea, as_member(party, member_index), idea_id, value=value)
+    run(
         store,
+        phases.log_intervention,
+        operator,
+        workshop_id,
+        phase="problem-solving",
+        kind="clarify",
+    )
+    run(
+        store,
+        phases.name_constraint,
         as_member(NORTH, 0),
         workshop_id,
         kind="political",
         text="Any talk of return is framed at home as surrendering land",
     )
-    phases.name_constraint(
+    run(
         store,
+        phases.name_constraint,
         as_member(SOUTH, 1),
         workshop_id,
         kind="psychological",
         text="Fear that acknowledging Ilvan losses denies our own",
     )
-    phases.name_constraint(
+    run(
         store,
+        phases.name_constraint,
         as_member(SOUTH, 2),
         workshop_id,
         kind="political",
         text="Elections next spring punish any visible contact",
     )
-    phases.log_intervention(store, operator, workshop_id, phase="constraints", kind="de-escalate")
-    phases.add_reassurance_step(
+    run(
         store,
+        phases.log_intervention,
+        operator,
+        workshop_id,
+        phase="constraints",
+        kind="de-escalate",
+    )
+    run(
+        store,
+        phases.add_reassurance_step,
         as_member(NORTH, 1),
         workshop_id,
         who="Ilvan members of the island assembly",
         what="stop using the word 'invaders' in assembly debates",
         when="before the next session",
     )
-    phases.add_reassurance_step(
+    run(
         store,
+        phases.add_reassurance_step,
         as_member(SOUTH, 0),
         workshop_id,
         who="Sorai editors in the workshop",
         what="publish an interview with an Ilvan teacher on the language question",
         when="within three months",
     )
-    vision = phases.add_shared_vision(
+    vision = run(
         store,
+        phases.add_shared_vision,
         as_member(NORTH, 2),
         workshop_id,
         text="An island where children of both communities learn both languages and "
         "share one water board",
     )
-    phases.endorse_shared_vision(store, as_member(SOUTH, 2), vision)
-    phases.log_intervention(store, operator, workshop_id, phase="reassurance", kind="summarise")
+    run(store, phases.endorse_shared_vision, as_member(SOUTH, 2), vision)
+    run(
+        store, phases.log_intervention, operator, workshop_id, phase="reassurance", kind="summarise"
+    )
     return idea_ids
 
 
@@ -331,7 +383,7 @@ def _surveys(
                     writer.writerow(
                         [member["member_id"], wave, measure.value, value, taken_on.isoformat()]
                     )
-    return surveys.import_survey_file(store, actor, workshop_id, buffer.getvalue())
+    return run(store, surveys.import_survey_file, actor, workshop_id, buffer.getvalue())
 
 
 # Share of each community agreeing with each released idea, in the order of IDEAS: the
@@ -347,22 +399,27 @@ def _feedback_round(
     idea_ids: list[UUID],
     rng: np.random.Generator,
 ) -> UUID:
-    opened = feedback.release_ideas(
-        store, operator, workshop_id, idea_ids, title="What do you make of these ideas?"
+    opened = run(
+        store,
+        feedback.release_ideas,
+        operator,
+        workshop_id,
+        idea_ids,
+        title="What do you make of these ideas?",
     )
-    statements = feedback.statements(store, operator, opened.round_id)
+    statements = run(store, feedback.statements, operator, opened.round_id)
     ballots = []
     for community, shares in COMMUNITY_AGREEMENT.items():
         for _ in range(RESPONDENTS_PER_COMMUNITY):
-            respondent = feedback.join_round(store, opened.links[community])
+            respondent = run(store, feedback.join_round, opened.links[community])
             draws = rng.random(len(shares))
             ballot = [
                 (statement["id"], 1 if draw < share else (0 if draw < share + 0.1 else -1))
                 for statement, share, draw in zip(statements, shares, draws, strict=True)
             ]
             ballots.append((respondent, opened.round_id, ballot))
-    feedback.cast_vote_group(store, ballots)
-    commonground_rounds.analyse_round(store, operator, opened.round_id, seed=7)
+    run(store, feedback.cast_vote_group, ballots)
+    run(store, commonground_rounds.analyse_round, operator, opened.round_id, seed=7)
     return opened.round_id
 
 
@@ -375,8 +432,9 @@ def build_demo(
     operator = Actor.operator("demo")
     start = date(2024, 1, 15)
     step("conflict profile and ripeness")
-    conflict_id = conflicts.create_conflict(
+    conflict_id = run(
         store,
+        conflicts.create_conflict,
         operator,
         name=f"The {ISLAND} question",
         parties=[NORTH, SOUTH],
@@ -389,12 +447,13 @@ def build_demo(
         "mutual fear fed by enemy images.",
     )
     _ripeness_history(store, operator, conflict_id, start)
-    series_id = workshops.create_series(
-        store, operator, conflict_id, name=f"{ISLAND} continuing workshop"
+    series_id = run(
+        store, workshops.create_series, operator, conflict_id, name=f"{ISLAND} continuing workshop"
     )
     step("first workshop: third party, snowball, briefings")
-    first = workshops.create_workshop(
+    first = run(
         store,
+        workshops.create_workshop,
         operator,
         conflict_id,
         title=f"{ISLAND} problem-solving workshop I",
@@ -407,8 +466,9 @@ def build_demo(
         ("Dr. Maren Holloway", True, (0.9, 0.85, 0.8)),
         ("Prof. Tobias Wren", False, (0.85, 0.8, 0.85)),
     ):
-        workshops.add_facilitator(
+        run(
             store,
+            workshops.add_facilitator,
             operator,
             first,
             name=name,
@@ -421,24 +481,26 @@ def build_demo(
     recruited = _recruit(store, operator, first, rng, start + timedelta(days=540))
     _brief(store, operator, recruited, rng, start + timedelta(days=640))
     step("composition")
-    recruitment.compose_workshop(
+    run(
         store,
+        recruitment.compose_workshop,
         operator,
         first,
         CompositionRules(
             per_party=4, max_status_gap=0.05, min_distinct_roles=3, required_roles={Role.SCHOLAR: 1}
         ),
     )
-    members = recruitment.members(store, operator, first)
+    members = run(store, recruitment.members, operator, first)
     by_party: dict[str, list[dict[str, Any]]] = {}
     for member in members:
         by_party.setdefault(member["party"], []).append(member)
-    party_ids = conflicts.party_ids(store, conflict_id)
+    party_ids = run(store, conflicts.party_ids, conflict_id)
     step("schedule")
     joint_day = start + timedelta(days=700)
     for offset, party in enumerate((NORTH, SOUTH)):
-        schedule.schedule_session(
+        run(
             store,
+            schedule.schedule_session,
             operator,
             first,
             kind="preliminary",
@@ -448,8 +510,9 @@ def build_demo(
             + timedelta(hours=9),
         )
     session_ids = [
-        schedule.schedule_session(
+        run(
             store,
+            schedule.schedule_session,
             operator,
             first,
             kind="joint",
@@ -466,15 +529,16 @@ def build_demo(
             for member in party_members:
                 actor = Actor.participant(UUID(member["member_id"]), first, party_ids[party])
                 value = float(np.clip(np.rint(rng.normal(4.1, 0.6)), 1, 5))
-                schedule.rate_session(store, actor, session_id, value=value)
+                run(store, schedule.rate_session, actor, session_id, value=value)
     step("surveys before, after and six months later")
     _surveys(store, operator, first, by_party, rng, joint_day)
     step("re-entry and transfers")
     for party, party_members in by_party.items():
         for index, member in enumerate(party_members):
             pressure = float(np.round(rng.uniform(0.2, 0.9), 2))
-            surveys.record_reentry(
+            run(
                 store,
+                surveys.record_reentry,
                 operator,
                 UUID(member["member_id"]),
                 followed_up_on=joint_day + timedelta(days=183),
@@ -482,8 +546,9 @@ def build_demo(
                 marginalisation=float(np.round(pressure * rng.uniform(0.2, 0.9), 2)),
                 publicly_exposed=party == SOUTH and index == 0,
             )
-    transfers.log_transfer(
+    run(
         store,
+        transfers.log_transfer,
         operator,
         idea_ids[0],
         channel="decision-maker",
@@ -491,8 +556,9 @@ def build_demo(
         occurred_on=joint_day + timedelta(days=30),
         result="considered",
     )
-    transfers.log_transfer(
+    run(
         store,
+        transfers.log_transfer,
         operator,
         idea_ids[2],
         channel="negotiation-text",
@@ -500,8 +566,9 @@ def build_demo(
         occurred_on=joint_day + timedelta(days=120),
         result="adopted",
     )
-    transfers.log_transfer(
+    run(
         store,
+        transfers.log_transfer,
         operator,
         idea_ids[1],
         channel="media",
@@ -512,8 +579,9 @@ def build_demo(
     step("a community feedback round on the released ideas")
     round_id = _feedback_round(store, operator, first, idea_ids, rng)
     step("the next workshop of the series")
-    second = workshops.create_workshop(
+    second = run(
         store,
+        workshops.create_workshop,
         operator,
         conflict_id,
         title=f"{ISLAND} problem-solving workshop II",
@@ -522,8 +590,9 @@ def build_demo(
         series_id=series_id,
         retention_until=date(2032, 12, 31),
     )
-    workshops.add_facilitator(
+    run(
         store,
+        workshops.add_facilitator,
         operator,
         second,
         name="Dr. Maren Holloway",
@@ -533,18 +602,24 @@ def build_demo(
         sensitivity=0.8,
         credibility={NORTH: 0.82, SOUTH: 0.8},
     )
-    workshops.carry_ideas(
+    run(
         store,
+        workshops.carry_ideas,
         operator,
         second,
-        actions=commonground_rounds.carry_actions(store, operator, round_id),
+        actions=run(store, commonground_rounds.carry_actions, operator, round_id),
     )
-    returning = recruitment.invite_returning(
-        store, operator, second, [UUID(m["candidate_id"]) for m in members]
+    returning = run(
+        store,
+        recruitment.invite_returning,
+        operator,
+        second,
+        [UUID(m["candidate_id"]) for m in members],
     )
     for candidate_id in returning:
-        recruitment.record_briefing(
+        run(
             store,
+            recruitment.record_briefing,
             operator,
             candidate_id,
             held_on=joint_day + timedelta(days=200),
@@ -553,15 +628,17 @@ def build_demo(
             ground_rules=["privacy", "no-attribution", "no-fault", "equality"],
             commitment="given",
         )
-    recruitment.compose_workshop(
+    run(
         store,
+        recruitment.compose_workshop,
         operator,
         second,
         CompositionRules(per_party=4, max_status_gap=0.1, min_distinct_roles=2),
     )
     for offset, party in enumerate((NORTH, SOUTH)):
-        schedule.schedule_session(
+        run(
             store,
+            schedule.schedule_session,
             operator,
             second,
             kind="preliminary",
@@ -573,8 +650,9 @@ def build_demo(
             + timedelta(hours=9),
         )
     for day in range(4):
-        schedule.schedule_session(
+        run(
             store,
+            schedule.schedule_session,
             operator,
             second,
             kind="joint",
@@ -591,11 +669,13 @@ def demo_report(store: Store, ids: DemoIds, *, reveal_names: bool = False) -> di
     Names only with ``reveal_names`` (each read audited).
     """
     operator = Actor.operator("demo")
-    first = workshop_report(store, operator, ids.first_workshop, reveal_names=reveal_names)
-    second = workshop_report(store, operator, ids.next_workshop, reveal_names=reveal_names)
+    first = run(store, workshop_report, operator, ids.first_workshop, reveal_names=reveal_names)
+    second = run(store, workshop_report, operator, ids.next_workshop, reveal_names=reveal_names)
     return {
         **first,
-        "feedback_round": commonground_rounds.latest_analysis(store, operator, ids.feedback_round),
+        "feedback_round": run(
+            store, commonground_rounds.latest_analysis, operator, ids.feedback_round
+        ),
         "next_workshop": {
             "workshop": second["workshop"],
             "members": second["members"],
@@ -610,14 +690,14 @@ def is_loaded(store: Store) -> bool:
     so that ``tracktwo run`` loads the demo only into an empty folder."""
     from tracktwo.services.reports import composed_workshops
 
-    return bool(composed_workshops(store))
+    return bool(run(store, composed_workshops))
 
 
 def latest_composed_workshop(store: Store) -> UUID:
     """Return the most recent workshop whose facilitators the console should open on."""
     from tracktwo.services.reports import composed_workshops
 
-    found = composed_workshops(store)
+    found = run(store, composed_workshops)
     if not found:
         raise ValidationError("no composed workshop in this data folder: run `tracktwo demo`")
     return found[0]
@@ -626,7 +706,12 @@ def latest_composed_workshop(store: Store) -> UUID:
 def facilitator_link(store: Store, workshop_id: UUID) -> str:
     """Return a one-time sign-in link token for the workshop's lead facilitator."""
     operator = Actor.operator()
-    lead = workshops.facilitators_of(store, operator, workshop_id)[0]
-    return signin.create_link(
-        store, operator, workshop_id, kind=ActorKind.FACILITATOR, subject_id=lead
+    lead = run(store, workshops.facilitators_of, operator, workshop_id)[0]
+    return run(
+        store,
+        signin.create_link,
+        operator,
+        workshop_id,
+        kind=ActorKind.FACILITATOR,
+        subject_id=lead,
     ).token

@@ -15,24 +15,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import pandas as pd
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
 
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.feedback import Moderation, StatementOrigin, parse_ballot
 from tracktwo.domain.rules import require_text
 from tracktwo.engines.commonground.community import CommunityParameters
-from tracktwo.errors import AccessDenied, TrackTwoError, ValidationError, VoteBatchError
+from tracktwo.errors import (
+    AccessDenied,
+    StoreRefusal,
+    TrackTwoError,
+    ValidationError,
+    VoteBatchError,
+)
 from tracktwo.services.access import require_manager
-from tracktwo.store.database import Store
 from tracktwo.store.models import (
     ConflictRow,
     FeedbackRoundRow,
@@ -48,11 +50,6 @@ from tracktwo.store.unit_of_work import UnitOfWork, now
 
 log = logging.getLogger(__name__)
 
-# Rows per INSERT of votes. Each row binds 5 parameters, so a chunk binds 5,000: far below
-# PostgreSQL's 65,535 and SQLite's 32,766 (and the 999 of SQLite builds before 3.32, since
-# the driver's executemany binds one row at a time there).
-VOTE_CHUNK = 1000
-
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -67,7 +64,7 @@ class RoundOpened:
 
 
 def release_ideas(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     idea_ids: Sequence[UUID],
@@ -83,64 +80,62 @@ def release_ideas(
     if not idea_ids:
         raise ValidationError("choose at least one idea to release")
     threshold = CommunityParameters(support_threshold=support_threshold).support_threshold
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        parties = uow.get(ConflictRow, workshop.conflict_id).parties
-        feedback = FeedbackRoundRow(
-            workshop_id=workshop_id,
-            title=require_text("round title", title),
-            opened_at=now(),
-            support_threshold=threshold,
+    workshop = require_manager(uow, actor, workshop_id)
+    parties = uow.get(ConflictRow, workshop.conflict_id).parties
+    feedback = FeedbackRoundRow(
+        workshop_id=workshop_id,
+        title=require_text("round title", title),
+        opened_at=now(),
+        support_threshold=threshold,
+    )
+    uow.add(feedback)
+    for position, idea_id in enumerate(dict.fromkeys(idea_ids)):
+        idea = uow.get(IdeaRow, idea_id, "idea")
+        if idea.workshop_id != workshop_id:
+            raise ValidationError(f"idea {idea_id} is not from this workshop")
+        text = uow.open(workshop_id, idea.text_enc, f"ideas.text:{idea.id}")
+        statement = RoundStatementRow(
+            round_id=feedback.id,
+            position=position,
+            origin=StatementOrigin.RELEASED_IDEA.value,
+            idea_id=idea.id,
+            text_enc=b"",
+            moderation=Moderation.ACCEPTED.value,
+            created_at=now(),
         )
-        uow.add(feedback)
-        for position, idea_id in enumerate(dict.fromkeys(idea_ids)):
-            idea = uow.get(IdeaRow, idea_id, "idea")
-            if idea.workshop_id != workshop_id:
-                raise ValidationError(f"idea {idea_id} is not from this workshop")
-            text = uow.open(workshop_id, idea.text_enc, f"ideas.text:{idea.id}")
-            statement = RoundStatementRow(
+        uow.add(statement)
+        statement.text_enc = uow.seal(workshop_id, text, f"statements.text:{statement.id}")
+        uow.session.add(
+            ReleaseRow(
                 round_id=feedback.id,
-                position=position,
-                origin=StatementOrigin.RELEASED_IDEA.value,
                 idea_id=idea.id,
-                text_enc=b"",
-                moderation=Moderation.ACCEPTED.value,
-                created_at=now(),
+                released_by=actor.label,
+                released_at=now(),
             )
-            uow.add(statement)
-            statement.text_enc = uow.seal(workshop_id, text, f"statements.text:{statement.id}")
-            uow.session.add(
-                ReleaseRow(
-                    round_id=feedback.id,
-                    idea_id=idea.id,
-                    released_by=actor.label,
-                    released_at=now(),
-                )
-            )
-        links = {}
-        for party in parties:
-            secret = secrets.token_urlsafe(32)
-            uow.session.add(
-                RoundLinkRow(round_id=feedback.id, party_id=party.id, secret_hash=_hash(secret))
-            )
-            links[party.name] = secret
-        uow.audit(actor.label, "release-ideas", "feedback-round", feedback.id, workshop_id)
-        return RoundOpened(feedback.id, links)
+        )
+    links = {}
+    for party in parties:
+        secret = secrets.token_urlsafe(32)
+        uow.session.add(
+            RoundLinkRow(round_id=feedback.id, party_id=party.id, secret_hash=_hash(secret))
+        )
+        links[party.name] = secret
+    uow.audit(actor.label, "release-ideas", "feedback-round", feedback.id, workshop_id)
+    return RoundOpened(feedback.id, links)
 
 
-def join_round(store: Store, link_secret: str) -> Actor:
+def join_round(uow: UnitOfWork, link_secret: str) -> Actor:
     """Enter a round through a community link; return a new anonymous respondent."""
-    with UnitOfWork(store) as uow:
-        links = uow.all(select(RoundLinkRow).where(RoundLinkRow.secret_hash == _hash(link_secret)))
-        if not links:
-            raise AccessDenied("this feedback link is not valid")
-        link = links[0]
-        feedback = uow.get(FeedbackRoundRow, link.round_id)
-        if feedback.closed_at is not None:
-            raise AccessDenied("this feedback round is closed")
-        respondent = RespondentRow(round_id=link.round_id, party_id=link.party_id, created_at=now())
-        uow.add(respondent)
-        return Actor(ActorKind.RESPONDENT, str(respondent.id), None, link.party_id)
+    links = uow.all(select(RoundLinkRow).where(RoundLinkRow.secret_hash == _hash(link_secret)))
+    if not links:
+        raise AccessDenied("this feedback link is not valid")
+    link = links[0]
+    feedback = uow.get(FeedbackRoundRow, link.round_id)
+    if feedback.closed_at is not None:
+        raise AccessDenied("this feedback round is closed")
+    respondent = RespondentRow(round_id=link.round_id, party_id=link.party_id, created_at=now())
+    uow.add(respondent)
+    return Actor(ActorKind.RESPONDENT, str(respondent.id), None, link.party_id)
 
 
 def _respondent(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RespondentRow:
@@ -166,115 +161,109 @@ def _visible_statements(uow: UnitOfWork, round_id: UUID) -> list[RoundStatementR
     )
 
 
-def statements(store: Store, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
+def statements(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
     """Return the round's accepted statements, for a respondent or a manager."""
-    with UnitOfWork(store) as uow:
-        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        if actor.kind is ActorKind.RESPONDENT:
-            _respondent(uow, actor, round_id)
-        else:
-            require_manager(uow, actor, feedback.workshop_id)
-        return [
-            {
-                "id": str(row.id),
-                "position": row.position,
-                "origin": row.origin,
-                "text": uow.open(feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"),
-            }
-            for row in _visible_statements(uow, round_id)
-        ]
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    if actor.kind is ActorKind.RESPONDENT:
+        _respondent(uow, actor, round_id)
+    else:
+        require_manager(uow, actor, feedback.workshop_id)
+    return [
+        {
+            "id": str(row.id),
+            "position": row.position,
+            "origin": row.origin,
+            "text": uow.open(feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"),
+        }
+        for row in _visible_statements(uow, round_id)
+    ]
 
 
 def cast_votes(
-    store: Store, actor: Actor, round_id: UUID, ballot: Iterable[Sequence[object]]
+    uow: UnitOfWork, actor: Actor, round_id: UUID, ballot: Iterable[Sequence[object]]
 ) -> int:
     """Record a batch of (statement id, vote) from one respondent; the latest vote wins."""
-    (outcome,) = cast_vote_group(store, [(actor, round_id, list(ballot))])
+    (outcome,) = cast_vote_group(uow, [(actor, round_id, list(ballot))])
     if isinstance(outcome, TrackTwoError):
         raise outcome
     return outcome
 
 
-def cast_vote_group(
-    store: Store, ballots: Sequence[tuple[Actor, UUID, Sequence[Sequence[object]]]]
-) -> list[int | TrackTwoError]:
+Ballot = tuple[Actor, UUID, Sequence[Sequence[object]]]
+
+
+def cast_vote_group(uow: UnitOfWork, ballots: Sequence[Ballot]) -> list[int | TrackTwoError]:
     """Record many respondents' batches in one transaction (group commit).
 
     Each batch is checked on its own: a bad batch gets its error in the returned list and
     none of its votes are written, while the others are. The answer for each batch is the
-    number of votes stored, or the error that rejected it. Should the database refuse the
-    shared transaction, every batch is retried alone, so one refused batch fails alone.
+    number of votes stored, or the error that rejected it. Raises StoreRefusal when the
+    database refuses the votes: :func:`write_ballots` then retries batch by batch.
+    """
+    outcomes: list[int | TrackTwoError] = []
+    known: dict[UUID, set[UUID]] = {}
+    latest: dict[tuple[UUID, UUID], dict[str, Any]] = {}
+    stamp = now()
+    for actor, round_id, ballot in ballots:
+        try:
+            respondent = _respondent(uow, actor, round_id)
+            if round_id not in known:
+                known[round_id] = {row.id for row in _visible_statements(uow, round_id)}
+            lines = parse_ballot(ballot, known[round_id])
+        except TrackTwoError as error:
+            outcomes.append(error)
+            continue
+        for line in lines:
+            latest[(respondent.id, line.statement)] = {
+                "round_id": round_id,
+                "respondent_id": respondent.id,
+                "statement_id": line.statement,
+                "vote": int(line.vote),
+                "at": stamp,
+            }
+        outcomes.append(len(lines))
+    uow.votes.upsert(list(latest.values()))
+    return outcomes
+
+
+def write_ballots(
+    begin: Callable[[], UnitOfWork], ballots: Sequence[Ballot]
+) -> list[int | TrackTwoError]:
+    """Write concurrent ballots together, in transactions that ``begin`` opens.
+
+    First all in one transaction; should the database refuse it, each ballot alone, so
+    that only a ballot the database refuses fails, with a message naming its first
+    refused row. This is the vote stream's writer, not a use case: it is handed the means
+    to open transactions because it may need several.
     """
     try:
-        return _write_vote_group(store, ballots)
-    except DBAPIError as error:
+        with begin() as uow:
+            return cast_vote_group(uow, ballots)
+    except StoreRefusal as error:
         if len(ballots) == 1:
-            return [_refused_batch(store, ballots[0], error)]
+            return [_refused_row(begin, ballots[0], error)]
         # Say what failed, never which respondent voted how: rows stay out of the log.
         log.warning(
             "a group of %d vote batches failed (%s); retrying each batch alone",
             len(ballots),
-            type(error.orig).__name__,
+            error.reason,
         )
     outcomes: list[int | TrackTwoError] = []
     for ballot in ballots:
         try:
-            outcomes.extend(_write_vote_group(store, [ballot]))
-        except DBAPIError as error:
-            outcomes.append(_refused_batch(store, ballot, error))
+            with begin() as uow:
+                outcomes.extend(cast_vote_group(uow, [ballot]))
+        except StoreRefusal as error:
+            outcomes.append(_refused_row(begin, ballot, error))
     return outcomes
-
-
-def _write_vote_group(
-    store: Store, ballots: Sequence[tuple[Actor, UUID, Sequence[Sequence[object]]]]
-) -> list[int | TrackTwoError]:
-    outcomes: list[int | TrackTwoError] = []
-    with UnitOfWork(store) as uow:
-        known: dict[UUID, set[UUID]] = {}
-        latest: dict[tuple[UUID, UUID], dict[str, Any]] = {}
-        stamp = now()
-        for actor, round_id, ballot in ballots:
-            try:
-                respondent = _respondent(uow, actor, round_id)
-                if round_id not in known:
-                    known[round_id] = {row.id for row in _visible_statements(uow, round_id)}
-                lines = parse_ballot(ballot, known[round_id])
-            except TrackTwoError as error:
-                outcomes.append(error)
-                continue
-            for line in lines:
-                latest[(respondent.id, line.statement)] = {
-                    "round_id": round_id,
-                    "respondent_id": respondent.id,
-                    "statement_id": line.statement,
-                    "vote": int(line.vote),
-                    "at": stamp,
-                }
-            outcomes.append(len(lines))
-        rows = list(latest.values())
-        for start in range(0, len(rows), VOTE_CHUNK):
-            _upsert_votes(uow, rows[start : start + VOTE_CHUNK])
-    return outcomes
-
-
-def _upsert_votes(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
-    """Insert votes, replacing a respondent's earlier vote on the same statement."""
-    dialect = uow.session.bind.dialect.name if uow.session.bind else "sqlite"
-    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(RoundVoteRow)
-    statement = statement.on_conflict_do_update(
-        index_elements=["respondent_id", "statement_id"],
-        set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
-    )
-    uow.session.execute(statement, rows)
 
 
 class _TryOnly(Exception):
     """Raised to roll back a transaction that only tried whether a row would be accepted."""
 
 
-def _refused_batch(
-    store: Store, ballot: tuple[Actor, UUID, Sequence[Sequence[object]]], error: DBAPIError
+def _refused_row(
+    begin: Callable[[], UnitOfWork], ballot: Ballot, error: StoreRefusal
 ) -> VoteBatchError:
     """Find the first row of a refused batch that the database refuses on its own.
 
@@ -283,7 +272,7 @@ def _refused_batch(
     """
     actor, round_id, lines = ballot
     try:
-        with UnitOfWork(store) as uow:
+        with begin() as uow:
             respondent = _respondent(uow, actor, round_id)
             parsed = parse_ballot(lines, {row.id for row in _visible_statements(uow, round_id)})
     except TrackTwoError as changed:  # the round changed under the batch
@@ -298,217 +287,202 @@ def _refused_batch(
             "at": stamp,
         }
         try:
-            with UnitOfWork(store) as uow:
-                _upsert_votes(uow, [row])
+            with begin() as uow:
+                uow.votes.upsert([row])
                 raise _TryOnly
         except _TryOnly:
             continue
-        except DBAPIError as refused:
+        except StoreRefusal as refused:
             return VoteBatchError(
-                f"row {index}: the database refused this vote "
-                f"({type(refused.orig).__name__}); none of this batch was stored"
+                f"row {index}: the database refused this vote ({refused.reason}); "
+                "none of this batch was stored"
             )
     return VoteBatchError(
-        f"the database refused this batch ({type(error.orig).__name__}) though it accepts "
-        "each row alone; none of it was stored, send it again"
+        f"the database refused this batch ({error.reason}) though it accepts each row "
+        "alone; none of it was stored, send it again"
     )
 
 
-def submit_statement(store: Store, actor: Actor, round_id: UUID, *, text: str) -> UUID:
+def submit_statement(uow: UnitOfWork, actor: Actor, round_id: UUID, *, text: str) -> UUID:
     """Add a respondent's statement; it waits for moderation before anyone sees it."""
-    with UnitOfWork(store) as uow:
-        respondent = _respondent(uow, actor, round_id)
-        feedback = uow.get(FeedbackRoundRow, round_id)
-        position = (
-            uow.session.scalar(
-                select(func.max(RoundStatementRow.position)).where(
-                    RoundStatementRow.round_id == round_id
-                )
+    respondent = _respondent(uow, actor, round_id)
+    feedback = uow.get(FeedbackRoundRow, round_id)
+    position = (
+        uow.session.scalar(
+            select(func.max(RoundStatementRow.position)).where(
+                RoundStatementRow.round_id == round_id
             )
-            or 0
-        ) + 1
-        row = RoundStatementRow(
-            round_id=round_id,
-            position=position,
-            origin=StatementOrigin.RESPONDENT.value,
-            submitted_by_party_id=respondent.party_id,
-            text_enc=b"",
-            moderation=Moderation.PENDING.value,
-            created_at=now(),
         )
-        uow.add(row)
-        row.text_enc = uow.seal(
-            feedback.workshop_id,
-            require_text("statement", text, max_length=500),
-            f"statements.text:{row.id}",
-        )
-        return row.id
+        or 0
+    ) + 1
+    row = RoundStatementRow(
+        round_id=round_id,
+        position=position,
+        origin=StatementOrigin.RESPONDENT.value,
+        submitted_by_party_id=respondent.party_id,
+        text_enc=b"",
+        moderation=Moderation.PENDING.value,
+        created_at=now(),
+    )
+    uow.add(row)
+    row.text_enc = uow.seal(
+        feedback.workshop_id,
+        require_text("statement", text, max_length=500),
+        f"statements.text:{row.id}",
+    )
+    return row.id
 
 
-def moderation_queue(store: Store, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
+def moderation_queue(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
     """Return the statements waiting for moderation."""
-    with UnitOfWork(store) as uow:
-        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        require_manager(uow, actor, feedback.workshop_id)
-        rows = uow.all(
-            select(RoundStatementRow).where(
-                RoundStatementRow.round_id == round_id,
-                RoundStatementRow.moderation == Moderation.PENDING.value,
-            )
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_manager(uow, actor, feedback.workshop_id)
+    rows = uow.all(
+        select(RoundStatementRow).where(
+            RoundStatementRow.round_id == round_id,
+            RoundStatementRow.moderation == Moderation.PENDING.value,
         )
-        return [
-            {
-                "id": str(r.id),
-                "text": uow.open(feedback.workshop_id, r.text_enc, f"statements.text:{r.id}"),
-            }
-            for r in rows
-        ]
+    )
+    return [
+        {
+            "id": str(r.id),
+            "text": uow.open(feedback.workshop_id, r.text_enc, f"statements.text:{r.id}"),
+        }
+        for r in rows
+    ]
 
 
-def moderate(store: Store, actor: Actor, statement_id: UUID, *, accept: bool) -> None:
+def moderate(uow: UnitOfWork, actor: Actor, statement_id: UUID, *, accept: bool) -> None:
     """Accept or reject a respondent's statement."""
-    with UnitOfWork(store) as uow:
-        row = uow.get(RoundStatementRow, statement_id, "statement")
-        feedback = uow.get(FeedbackRoundRow, row.round_id)
-        require_manager(uow, actor, feedback.workshop_id)
-        if row.origin != StatementOrigin.RESPONDENT.value:
-            raise ValidationError("released ideas are not moderated")
-        row.moderation = (Moderation.ACCEPTED if accept else Moderation.REJECTED).value
+    row = uow.get(RoundStatementRow, statement_id, "statement")
+    feedback = uow.get(FeedbackRoundRow, row.round_id)
+    require_manager(uow, actor, feedback.workshop_id)
+    if row.origin != StatementOrigin.RESPONDENT.value:
+        raise ValidationError("released ideas are not moderated")
+    row.moderation = (Moderation.ACCEPTED if accept else Moderation.REJECTED).value
 
 
-def set_results_open(store: Store, actor: Actor, round_id: UUID, *, open_: bool) -> None:
+def set_results_open(uow: UnitOfWork, actor: Actor, round_id: UUID, *, open_: bool) -> None:
     """Let respondents see the results (or hide them again)."""
-    with UnitOfWork(store) as uow:
-        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        require_manager(uow, actor, feedback.workshop_id)
-        feedback.results_open = open_
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_manager(uow, actor, feedback.workshop_id)
+    feedback.results_open = open_
 
 
-def set_support_threshold(store: Store, actor: Actor, round_id: UUID, threshold: float) -> None:
+def set_support_threshold(uow: UnitOfWork, actor: Actor, round_id: UUID, threshold: float) -> None:
     """Change the share of agreement a community must show to count as supporting a
     statement; the next analysis applies it."""
     checked = CommunityParameters(support_threshold=threshold).support_threshold
-    with UnitOfWork(store) as uow:
-        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        require_manager(uow, actor, feedback.workshop_id)
-        feedback.support_threshold = checked
-        uow.audit(actor.label, "set-support-threshold", "feedback-round", round_id)
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_manager(uow, actor, feedback.workshop_id)
+    feedback.support_threshold = checked
+    uow.audit(actor.label, "set-support-threshold", "feedback-round", round_id)
 
 
-def close_round(store: Store, actor: Actor, round_id: UUID) -> None:
+def close_round(uow: UnitOfWork, actor: Actor, round_id: UUID) -> None:
     """Close a round to new votes."""
-    with UnitOfWork(store) as uow:
-        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        require_manager(uow, actor, feedback.workshop_id)
-        feedback.closed_at = now()
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_manager(uow, actor, feedback.workshop_id)
+    feedback.closed_at = now()
 
 
-def votes_frame(store: Store, actor: Actor, round_id: UUID) -> pd.DataFrame:
+def votes_frame(uow: UnitOfWork, actor: Actor, round_id: UUID) -> pd.DataFrame:
     """Return the round's latest votes: voter (the respondent's id), statement position,
     vote, community; in the order respondents joined."""
-    with UnitOfWork(store) as uow:
-        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        if actor.kind is ActorKind.RESPONDENT:
-            respondent = uow.session.get(RespondentRow, UUID(actor.id))
-            if respondent is None or respondent.round_id != round_id or not feedback.results_open:
-                raise AccessDenied("the results of this round are not open to respondents")
-        else:
-            require_manager(uow, actor, feedback.workshop_id)
-        conflict_id = uow.get(WorkshopRow, feedback.workshop_id).conflict_id
-        parties = {p.id: p.name for p in uow.get(ConflictRow, conflict_id).parties}
-        result = uow.session.execute(
-            select(
-                RespondentRow.id,
-                RoundStatementRow.position,
-                RoundVoteRow.vote,
-                RespondentRow.party_id,
-            )
-            .join(RespondentRow, RespondentRow.id == RoundVoteRow.respondent_id)
-            .join(RoundStatementRow, RoundStatementRow.id == RoundVoteRow.statement_id)
-            .where(RoundVoteRow.round_id == round_id)
-            .order_by(RespondentRow.created_at, RespondentRow.id, RoundStatementRow.position)
-        ).all()
-        frame = pd.DataFrame(result, columns=["voter", "statement", "vote", "party_id"])
-        frame["voter"] = frame["voter"].astype(str)
-        frame["community"] = frame["party_id"].map(parties)
-        return frame.drop(columns=["party_id"])
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    if actor.kind is ActorKind.RESPONDENT:
+        respondent = uow.session.get(RespondentRow, UUID(actor.id))
+        if respondent is None or respondent.round_id != round_id or not feedback.results_open:
+            raise AccessDenied("the results of this round are not open to respondents")
+    else:
+        require_manager(uow, actor, feedback.workshop_id)
+    conflict_id = uow.get(WorkshopRow, feedback.workshop_id).conflict_id
+    parties = {p.id: p.name for p in uow.get(ConflictRow, conflict_id).parties}
+    result = uow.session.execute(
+        select(
+            RespondentRow.id,
+            RoundStatementRow.position,
+            RoundVoteRow.vote,
+            RespondentRow.party_id,
+        )
+        .join(RespondentRow, RespondentRow.id == RoundVoteRow.respondent_id)
+        .join(RoundStatementRow, RoundStatementRow.id == RoundVoteRow.statement_id)
+        .where(RoundVoteRow.round_id == round_id)
+        .order_by(RespondentRow.created_at, RespondentRow.id, RoundStatementRow.position)
+    ).all()
+    frame = pd.DataFrame(result, columns=["voter", "statement", "vote", "party_id"])
+    frame["voter"] = frame["voter"].astype(str)
+    frame["community"] = frame["party_id"].map(parties)
+    return frame.drop(columns=["party_id"])
 
 
-def round_of(store: Store, round_id: UUID) -> dict[str, Any]:
+def round_of(uow: UnitOfWork, round_id: UUID) -> dict[str, Any]:
     """Return a round's public facts (title, open or closed, whether results are open)."""
-    with UnitOfWork(store) as uow:
-        feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
-        return {
-            "id": str(feedback.id),
-            "workshop_id": str(feedback.workshop_id),
-            "title": feedback.title,
-            "closed": feedback.closed_at is not None,
-            "results_open": feedback.results_open,
-            "support_threshold": feedback.support_threshold,
-        }
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    return {
+        "id": str(feedback.id),
+        "workshop_id": str(feedback.workshop_id),
+        "title": feedback.title,
+        "closed": feedback.closed_at is not None,
+        "results_open": feedback.results_open,
+        "support_threshold": feedback.support_threshold,
+    }
 
 
-def rounds(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
     """Return a workshop's feedback rounds with their vote and respondent counts."""
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        rows = uow.all(
-            select(FeedbackRoundRow)
-            .where(FeedbackRoundRow.workshop_id == workshop_id)
-            .order_by(FeedbackRoundRow.opened_at)
+    require_manager(uow, actor, workshop_id)
+    rows = uow.all(
+        select(FeedbackRoundRow)
+        .where(FeedbackRoundRow.workshop_id == workshop_id)
+        .order_by(FeedbackRoundRow.opened_at)
+    )
+    listed = []
+    for row in rows:
+        votes = uow.session.scalar(
+            select(func.count()).select_from(RoundVoteRow).where(RoundVoteRow.round_id == row.id)
         )
-        listed = []
-        for row in rows:
-            votes = uow.session.scalar(
-                select(func.count())
-                .select_from(RoundVoteRow)
-                .where(RoundVoteRow.round_id == row.id)
-            )
-            respondents = uow.session.scalar(
-                select(func.count())
-                .select_from(RespondentRow)
-                .where(RespondentRow.round_id == row.id)
-            )
-            listed.append(
-                {
-                    "id": str(row.id),
-                    "title": row.title,
-                    "closed": row.closed_at is not None,
-                    "results_open": row.results_open,
-                    "support_threshold": row.support_threshold,
-                    "votes": votes or 0,
-                    "respondents": respondents or 0,
-                }
-            )
-        return listed
+        respondents = uow.session.scalar(
+            select(func.count()).select_from(RespondentRow).where(RespondentRow.round_id == row.id)
+        )
+        listed.append(
+            {
+                "id": str(row.id),
+                "title": row.title,
+                "closed": row.closed_at is not None,
+                "results_open": row.results_open,
+                "support_threshold": row.support_threshold,
+                "votes": votes or 0,
+                "respondents": respondents or 0,
+            }
+        )
+    return listed
 
 
-def round_of_link(store: Store, link_secret: str) -> UUID:
+def round_of_link(uow: UnitOfWork, link_secret: str) -> UUID:
     """Return the round a community link belongs to."""
-    with UnitOfWork(store) as uow:
-        links = uow.all(select(RoundLinkRow).where(RoundLinkRow.secret_hash == _hash(link_secret)))
-        if not links:
-            raise AccessDenied("this feedback link is not valid")
-        round_id: UUID = links[0].round_id
-        return round_id
+    links = uow.all(select(RoundLinkRow).where(RoundLinkRow.secret_hash == _hash(link_secret)))
+    if not links:
+        raise AccessDenied("this feedback link is not valid")
+    round_id: UUID = links[0].round_id
+    return round_id
 
 
-def next_statement(store: Store, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
+def next_statement(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
     """Return the first accepted statement this respondent has not voted on, or None."""
-    with UnitOfWork(store) as uow:
-        respondent = _respondent(uow, actor, round_id)
-        feedback = uow.get(FeedbackRoundRow, round_id)
-        voted = set(
-            uow.all(
-                select(RoundVoteRow.statement_id).where(RoundVoteRow.respondent_id == respondent.id)
-            )
+    respondent = _respondent(uow, actor, round_id)
+    feedback = uow.get(FeedbackRoundRow, round_id)
+    voted = set(
+        uow.all(
+            select(RoundVoteRow.statement_id).where(RoundVoteRow.respondent_id == respondent.id)
         )
-        unvoted = [row for row in _visible_statements(uow, round_id) if row.id not in voted]
-        if not unvoted:
-            return None
-        row = unvoted[0]
-        return {
-            "id": str(row.id),
-            "text": uow.open(feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"),
-            "remaining": len(unvoted),
-        }
+    )
+    unvoted = [row for row in _visible_statements(uow, round_id) if row.id not in voted]
+    if not unvoted:
+        return None
+    row = unvoted[0]
+    return {
+        "id": str(row.id),
+        "text": uow.open(feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"),
+        "remaining": len(unvoted),
+    }

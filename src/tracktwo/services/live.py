@@ -7,25 +7,23 @@ from uuid import UUID
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied
 from tracktwo.services.access import require_reader
-from tracktwo.store.database import Store
 from tracktwo.store.models import CandidateRow, ConflictRow, MemberRow, SessionRow
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
-def admit(store: Store, actor: Actor, workshop_id: UUID, session_id: UUID) -> str:
+def admit(uow: UnitOfWork, actor: Actor, workshop_id: UUID, session_id: UUID) -> str:
     """Check the actor may join this joint session; return how the room shows them.
 
     Participants appear by party and role, facilitators as the third party: the room
     never needs anyone's name, so admission reads no identity.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_reader(uow, actor, workshop_id)
-        session = uow.get(SessionRow, session_id, "session")
-        if session.workshop_id != workshop_id or session.party_id is not None:
-            raise AccessDenied("live discussion is for this workshop's joint sessions")
-        if actor.kind is not ActorKind.PARTICIPANT:
-            return "third party"
-        parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-        member = uow.get(MemberRow, UUID(actor.id))
-        candidate = uow.get(CandidateRow, member.candidate_id)
-        return f"{parties[member.party_id]} · {candidate.role}"
+    workshop = require_reader(uow, actor, workshop_id)
+    session = uow.get(SessionRow, session_id, "session")
+    if session.workshop_id != workshop_id or session.party_id is not None:
+        raise AccessDenied("live discussion is for this workshop's joint sessions")
+    if actor.kind is not ActorKind.PARTICIPANT:
+        return "third party"
+    parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    member = uow.get(MemberRow, UUID(actor.id))
+    candidate = uow.get(CandidateRow, member.candidate_id)
+    return f"{parties[member.party_id]} · {candidate.role}"

@@ -28,7 +28,6 @@ from tracktwo.services.access import (
     require_party_space,
     require_reader,
 )
-from tracktwo.store.database import Store
 from tracktwo.store.models import (
     AcknowledgementRow,
     ConcernRow,
@@ -47,7 +46,7 @@ SPACES = ("preliminary", "joint")
 
 
 def state_concern(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -63,393 +62,375 @@ def state_concern(
     """
     if space not in SPACES:
         raise ValidationError(f"space must be one of {SPACES}, got {space!r}")
-    with UnitOfWork(store) as uow:
-        member = require_contributor(uow, actor, workshop_id)
-        row = ConcernRow(
-            workshop_id=workshop_id,
-            party_id=member.party_id,
-            space=space,
-            kind=require_choice(ConcernKind, kind, "concern kind").value,
-            basic_need=require_choice(BasicNeed, basic_need, "basic need").value
-            if basic_need
-            else None,
-            text_enc=b"",
-            created_at=now(),
-        )
-        uow.add(row)
-        row.text_enc = uow.seal(
-            workshop_id, require_text("concern", text), f"concerns.text:{row.id}"
-        )
-        return row.id
+    member = require_contributor(uow, actor, workshop_id)
+    row = ConcernRow(
+        workshop_id=workshop_id,
+        party_id=member.party_id,
+        space=space,
+        kind=require_choice(ConcernKind, kind, "concern kind").value,
+        basic_need=require_choice(BasicNeed, basic_need, "basic need").value
+        if basic_need
+        else None,
+        text_enc=b"",
+        created_at=now(),
+    )
+    uow.add(row)
+    row.text_enc = uow.seal(workshop_id, require_text("concern", text), f"concerns.text:{row.id}")
+    return row.id
 
 
-def table_concern(store: Store, actor: Actor, concern_id: UUID) -> None:
+def table_concern(uow: UnitOfWork, actor: Actor, concern_id: UUID) -> None:
     """Move a concern the party prepared in its preliminary space onto the joint table."""
-    with UnitOfWork(store) as uow:
-        concern = uow.get(ConcernRow, concern_id, "concern")
-        member = require_contributor(uow, actor, concern.workshop_id)
-        if concern.party_id != member.party_id:
-            raise AccessDenied("only the party that prepared a concern may table it")
-        concern.space = "joint"
+    concern = uow.get(ConcernRow, concern_id, "concern")
+    member = require_contributor(uow, actor, concern.workshop_id)
+    if concern.party_id != member.party_id:
+        raise AccessDenied("only the party that prepared a concern may table it")
+    concern.space = "joint"
 
 
-def acknowledge_concern(store: Store, actor: Actor, concern_id: UUID, *, restatement: str) -> UUID:
+def acknowledge_concern(
+    uow: UnitOfWork, actor: Actor, concern_id: UUID, *, restatement: str
+) -> UUID:
     """Restate the other side's concern in one's own words, for its owners to accept."""
-    with UnitOfWork(store) as uow:
-        concern = uow.get(ConcernRow, concern_id, "concern")
-        member = require_contributor(uow, actor, concern.workshop_id)
-        if concern.space != "joint":
-            raise AccessDenied("that concern is still in its party's preliminary space")
-        if concern.party_id == member.party_id:
-            raise ValidationError("a concern is acknowledged by the other side, not its own")
-        row = AcknowledgementRow(
-            concern_id=concern_id,
-            by_party_id=member.party_id,
-            restatement_enc=b"",
-            owner_satisfied=None,
-            created_at=now(),
-        )
-        uow.add(row)
-        row.restatement_enc = uow.seal(
-            concern.workshop_id,
-            require_text("restatement", restatement),
-            f"acknowledgements.text:{row.id}",
-        )
-        return row.id
+    concern = uow.get(ConcernRow, concern_id, "concern")
+    member = require_contributor(uow, actor, concern.workshop_id)
+    if concern.space != "joint":
+        raise AccessDenied("that concern is still in its party's preliminary space")
+    if concern.party_id == member.party_id:
+        raise ValidationError("a concern is acknowledged by the other side, not its own")
+    row = AcknowledgementRow(
+        concern_id=concern_id,
+        by_party_id=member.party_id,
+        restatement_enc=b"",
+        owner_satisfied=None,
+        created_at=now(),
+    )
+    uow.add(row)
+    row.restatement_enc = uow.seal(
+        concern.workshop_id,
+        require_text("restatement", restatement),
+        f"acknowledgements.text:{row.id}",
+    )
+    return row.id
 
 
 def confirm_acknowledgement(
-    store: Store, actor: Actor, acknowledgement_id: UUID, *, satisfied: bool
+    uow: UnitOfWork, actor: Actor, acknowledgement_id: UUID, *, satisfied: bool
 ) -> None:
     """Say, as the concern's owners, whether the restatement captures it to their satisfaction."""
-    with UnitOfWork(store) as uow:
-        ack = uow.get(AcknowledgementRow, acknowledgement_id, "acknowledgement")
-        concern = uow.get(ConcernRow, ack.concern_id)
-        member = require_contributor(uow, actor, concern.workshop_id)
-        if member.party_id != concern.party_id:
-            raise AccessDenied("only the concern's own party judges the restatement")
-        ack.owner_satisfied = satisfied
+    ack = uow.get(AcknowledgementRow, acknowledgement_id, "acknowledgement")
+    concern = uow.get(ConcernRow, ack.concern_id)
+    member = require_contributor(uow, actor, concern.workshop_id)
+    if member.party_id != concern.party_id:
+        raise AccessDenied("only the concern's own party judges the restatement")
+    ack.owner_satisfied = satisfied
 
 
 def propose_idea(
-    store: Store, actor: Actor, workshop_id: UUID, *, text: str, answers: list[UUID]
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, text: str, answers: list[UUID]
 ) -> UUID:
     """Propose a new idea linked to the concerns it answers (phase 2, joint problem solving)."""
     if not answers:
         raise ValidationError("link the idea to at least one concern it answers")
-    with UnitOfWork(store) as uow:
-        member = require_contributor(uow, actor, workshop_id)
-        for concern_id in answers:
-            concern = uow.get(ConcernRow, concern_id, "concern")
-            if concern.workshop_id != workshop_id or concern.space != "joint":
-                raise ValidationError(f"concern {concern_id} is not on this workshop's joint table")
-        row = IdeaRow(
-            workshop_id=workshop_id,
-            proposed_by_party_id=member.party_id,
-            text_enc=b"",
-            created_at=now(),
-        )
-        uow.add(row)
-        row.text_enc = uow.seal(workshop_id, require_text("idea", text), f"ideas.text:{row.id}")
-        for concern_id in dict.fromkeys(answers):
-            uow.session.add(IdeaConcernRow(idea_id=row.id, concern_id=concern_id))
-        return row.id
-
-
-def link_idea(store: Store, actor: Actor, idea_id: UUID, concern_id: UUID) -> None:
-    """Link an existing idea (for example one carried from the last workshop) to a concern."""
-    with UnitOfWork(store) as uow:
-        idea = uow.get(IdeaRow, idea_id, "idea")
-        require_contributor(uow, actor, idea.workshop_id)
+    member = require_contributor(uow, actor, workshop_id)
+    for concern_id in answers:
         concern = uow.get(ConcernRow, concern_id, "concern")
-        if concern.workshop_id != idea.workshop_id:
-            raise ValidationError("the concern belongs to another workshop")
-        if uow.session.get(IdeaConcernRow, (idea_id, concern_id)) is None:
-            uow.add(IdeaConcernRow(idea_id=idea_id, concern_id=concern_id))
+        if concern.workshop_id != workshop_id or concern.space != "joint":
+            raise ValidationError(f"concern {concern_id} is not on this workshop's joint table")
+    row = IdeaRow(
+        workshop_id=workshop_id,
+        proposed_by_party_id=member.party_id,
+        text_enc=b"",
+        created_at=now(),
+    )
+    uow.add(row)
+    row.text_enc = uow.seal(workshop_id, require_text("idea", text), f"ideas.text:{row.id}")
+    for concern_id in dict.fromkeys(answers):
+        uow.session.add(IdeaConcernRow(idea_id=row.id, concern_id=concern_id))
+    return row.id
 
 
-def rate_idea(store: Store, actor: Actor, idea_id: UUID, *, value: int) -> None:
+def link_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, concern_id: UUID) -> None:
+    """Link an existing idea (for example one carried from the last workshop) to a concern."""
+    idea = uow.get(IdeaRow, idea_id, "idea")
+    require_contributor(uow, actor, idea.workshop_id)
+    concern = uow.get(ConcernRow, concern_id, "concern")
+    if concern.workshop_id != idea.workshop_id:
+        raise ValidationError("the concern belongs to another workshop")
+    if uow.session.get(IdeaConcernRow, (idea_id, concern_id)) is None:
+        uow.add(IdeaConcernRow(idea_id=idea_id, concern_id=concern_id))
+
+
+def rate_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, *, value: int) -> None:
     """Rate an idea 1-5; a second rating by the same member replaces the first.
 
     The rating carries the party and a keyed pseudonym that only stops double voting.
     """
-    with UnitOfWork(store) as uow:
-        idea = uow.get(IdeaRow, idea_id, "idea")
-        member = require_contributor(uow, actor, idea.workshop_id)
-        token = uow.cipher(idea.workshop_id).pseudonym(f"rating:{idea_id}", str(member.id))
-        existing = uow.all(
-            select(IdeaRatingRow).where(
-                IdeaRatingRow.idea_id == idea_id, IdeaRatingRow.rater_token == token
+    idea = uow.get(IdeaRow, idea_id, "idea")
+    member = require_contributor(uow, actor, idea.workshop_id)
+    token = uow.cipher(idea.workshop_id).pseudonym(f"rating:{idea_id}", str(member.id))
+    existing = uow.all(
+        select(IdeaRatingRow).where(
+            IdeaRatingRow.idea_id == idea_id, IdeaRatingRow.rater_token == token
+        )
+    )
+    if existing:
+        existing[0].value = require_rating(value)
+    else:
+        uow.add(
+            IdeaRatingRow(
+                idea_id=idea_id,
+                party_id=member.party_id,
+                rater_token=token,
+                value=require_rating(value),
             )
         )
-        if existing:
-            existing[0].value = require_rating(value)
-        else:
-            uow.add(
-                IdeaRatingRow(
-                    idea_id=idea_id,
-                    party_id=member.party_id,
-                    rater_token=token,
-                    value=require_rating(value),
-                )
-            )
 
 
-def name_constraint(store: Store, actor: Actor, workshop_id: UUID, *, kind: str, text: str) -> UUID:
+def name_constraint(
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, kind: str, text: str
+) -> UUID:
     """Name a political or psychological constraint that keeps the parties from the table."""
-    with UnitOfWork(store) as uow:
-        member = require_contributor(uow, actor, workshop_id)
-        row = ConstraintRow(
-            workshop_id=workshop_id,
-            party_id=member.party_id,
-            kind=require_choice(ConstraintKind, kind, "constraint kind").value,
-            text_enc=b"",
-            created_at=now(),
-        )
-        uow.add(row)
-        row.text_enc = uow.seal(
-            workshop_id, require_text("constraint", text), f"constraints.text:{row.id}"
-        )
-        return row.id
+    member = require_contributor(uow, actor, workshop_id)
+    row = ConstraintRow(
+        workshop_id=workshop_id,
+        party_id=member.party_id,
+        kind=require_choice(ConstraintKind, kind, "constraint kind").value,
+        text_enc=b"",
+        created_at=now(),
+    )
+    uow.add(row)
+    row.text_enc = uow.seal(
+        workshop_id, require_text("constraint", text), f"constraints.text:{row.id}"
+    )
+    return row.id
 
 
 def add_reassurance_step(
-    store: Store, actor: Actor, workshop_id: UUID, *, who: str, what: str, when: str
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, who: str, what: str, when: str
 ) -> UUID:
     """Propose a concrete step of mutual reassurance: who does what, and when (phase 4)."""
-    with UnitOfWork(store) as uow:
-        member = require_contributor(uow, actor, workshop_id)
-        row = ReassuranceStepRow(
-            workshop_id=workshop_id,
-            by_party_id=member.party_id,
-            actor_enc=b"",
-            action_enc=b"",
-            when_text=require_text("when", when, max_length=120),
-            created_at=now(),
-        )
-        uow.add(row)
-        row.actor_enc = uow.seal(workshop_id, require_text("who", who), f"reassurance.who:{row.id}")
-        row.action_enc = uow.seal(
-            workshop_id, require_text("what", what), f"reassurance.what:{row.id}"
-        )
-        return row.id
+    member = require_contributor(uow, actor, workshop_id)
+    row = ReassuranceStepRow(
+        workshop_id=workshop_id,
+        by_party_id=member.party_id,
+        actor_enc=b"",
+        action_enc=b"",
+        when_text=require_text("when", when, max_length=120),
+        created_at=now(),
+    )
+    uow.add(row)
+    row.actor_enc = uow.seal(workshop_id, require_text("who", who), f"reassurance.who:{row.id}")
+    row.action_enc = uow.seal(workshop_id, require_text("what", what), f"reassurance.what:{row.id}")
+    return row.id
 
 
-def add_shared_vision(store: Store, actor: Actor, workshop_id: UUID, *, text: str) -> UUID:
+def add_shared_vision(uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, text: str) -> UUID:
     """Write a statement of a shared vision of a common future; its party endorses it."""
-    with UnitOfWork(store) as uow:
-        member = require_contributor(uow, actor, workshop_id)
-        row = SharedVisionRow(
-            workshop_id=workshop_id,
-            text_enc=b"",
-            endorsed_by=[str(member.party_id)],
-            created_at=now(),
-        )
-        uow.add(row)
-        row.text_enc = uow.seal(workshop_id, require_text("vision", text), f"visions.text:{row.id}")
-        return row.id
+    member = require_contributor(uow, actor, workshop_id)
+    row = SharedVisionRow(
+        workshop_id=workshop_id,
+        text_enc=b"",
+        endorsed_by=[str(member.party_id)],
+        created_at=now(),
+    )
+    uow.add(row)
+    row.text_enc = uow.seal(workshop_id, require_text("vision", text), f"visions.text:{row.id}")
+    return row.id
 
 
-def endorse_shared_vision(store: Store, actor: Actor, vision_id: UUID) -> None:
+def endorse_shared_vision(uow: UnitOfWork, actor: Actor, vision_id: UUID) -> None:
     """Endorse a shared-vision statement on behalf of one's party."""
-    with UnitOfWork(store) as uow:
-        vision = uow.get(SharedVisionRow, vision_id, "shared vision")
-        member = require_contributor(uow, actor, vision.workshop_id)
-        if str(member.party_id) not in vision.endorsed_by:
-            vision.endorsed_by = [*vision.endorsed_by, str(member.party_id)]
+    vision = uow.get(SharedVisionRow, vision_id, "shared vision")
+    member = require_contributor(uow, actor, vision.workshop_id)
+    if str(member.party_id) not in vision.endorsed_by:
+        vision.endorsed_by = [*vision.endorsed_by, str(member.party_id)]
 
 
 def log_intervention(
-    store: Store, actor: Actor, workshop_id: UUID, *, phase: str, kind: str
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, phase: str, kind: str
 ) -> UUID:
     """Log that the third party intervened, by kind only: no content is kept."""
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        row = InterventionRow(
-            workshop_id=workshop_id,
-            phase=require_choice(Phase, phase, "phase").value,
-            kind=require_choice(InterventionKind, kind, "intervention kind").value,
-            at=now(),
-        )
-        uow.add(row)
-        return row.id
+    require_manager(uow, actor, workshop_id)
+    row = InterventionRow(
+        workshop_id=workshop_id,
+        phase=require_choice(Phase, phase, "phase").value,
+        kind=require_choice(InterventionKind, kind, "intervention kind").value,
+        at=now(),
+    )
+    uow.add(row)
+    return row.id
 
 
-def board(store: Store, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
+def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
     """Return the four phase boards as this actor may see them.
 
     A participant sees the joint table and their own party's preliminary space only.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_reader(uow, actor, workshop_id)
-        parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-        own_party = actor.party_id if actor.kind is ActorKind.PARTICIPANT else None
+    workshop = require_reader(uow, actor, workshop_id)
+    parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    own_party = actor.party_id if actor.kind is ActorKind.PARTICIPANT else None
 
-        def opened(token: bytes, context: str) -> str:
-            return uow.open(workshop_id, token, context)
+    def opened(token: bytes, context: str) -> str:
+        return uow.open(workshop_id, token, context)
 
-        concerns = uow.all(
-            select(ConcernRow)
-            .where(ConcernRow.workshop_id == workshop_id)
-            .order_by(ConcernRow.created_at)
-        )
-        acks = uow.all(
-            select(AcknowledgementRow)
-            .join(ConcernRow, ConcernRow.id == AcknowledgementRow.concern_id)
-            .where(ConcernRow.workshop_id == workshop_id)
-        )
-        acks_by_concern: dict[UUID, list[AcknowledgementRow]] = defaultdict(list)
-        for ack in acks:
-            acks_by_concern[ack.concern_id].append(ack)
-        concern_view = []
-        for concern in concerns:
-            if concern.space == "preliminary" and own_party not in (None, concern.party_id):
-                continue
-            restated = acks_by_concern[concern.id]
-            concern_view.append(
-                {
-                    "id": str(concern.id),
-                    "party": parties[concern.party_id],
-                    "space": concern.space,
-                    "kind": concern.kind,
-                    "basic_need": concern.basic_need,
-                    "text": opened(concern.text_enc, f"concerns.text:{concern.id}"),
-                    "acknowledged": any(a.owner_satisfied for a in restated),
-                    "acknowledgements": [
-                        {
-                            "id": str(a.id),
-                            "by": parties[a.by_party_id],
-                            "restatement": opened(
-                                a.restatement_enc, f"acknowledgements.text:{a.id}"
-                            ),
-                            "owner_satisfied": a.owner_satisfied,
-                        }
-                        for a in restated
-                    ],
-                }
-            )
-        ideas = uow.all(
-            select(IdeaRow).where(IdeaRow.workshop_id == workshop_id).order_by(IdeaRow.created_at)
-        )
-        links = uow.all(
-            select(IdeaConcernRow)
-            .join(IdeaRow, IdeaRow.id == IdeaConcernRow.idea_id)
-            .where(IdeaRow.workshop_id == workshop_id)
-        )
-        ratings = uow.all(
-            select(IdeaRatingRow)
-            .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
-            .where(IdeaRow.workshop_id == workshop_id)
-        )
-        answers: dict[UUID, list[str]] = defaultdict(list)
-        for link in links:
-            answers[link.idea_id].append(str(link.concern_id))
-        by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for rating in ratings:
-            by_idea[rating.idea_id][parties[rating.party_id]].append(rating.value)
-        idea_view = []
-        for idea in ideas:
-            support = {
-                party: {"mean": sum(values) / len(values), "ratings": len(values)}
-                for party, values in by_idea[idea.id].items()
+    concerns = uow.all(
+        select(ConcernRow)
+        .where(ConcernRow.workshop_id == workshop_id)
+        .order_by(ConcernRow.created_at)
+    )
+    acks = uow.all(
+        select(AcknowledgementRow)
+        .join(ConcernRow, ConcernRow.id == AcknowledgementRow.concern_id)
+        .where(ConcernRow.workshop_id == workshop_id)
+    )
+    acks_by_concern: dict[UUID, list[AcknowledgementRow]] = defaultdict(list)
+    for ack in acks:
+        acks_by_concern[ack.concern_id].append(ack)
+    concern_view = []
+    for concern in concerns:
+        if concern.space == "preliminary" and own_party not in (None, concern.party_id):
+            continue
+        restated = acks_by_concern[concern.id]
+        concern_view.append(
+            {
+                "id": str(concern.id),
+                "party": parties[concern.party_id],
+                "space": concern.space,
+                "kind": concern.kind,
+                "basic_need": concern.basic_need,
+                "text": opened(concern.text_enc, f"concerns.text:{concern.id}"),
+                "acknowledged": any(a.owner_satisfied for a in restated),
+                "acknowledgements": [
+                    {
+                        "id": str(a.id),
+                        "by": parties[a.by_party_id],
+                        "restatement": opened(a.restatement_enc, f"acknowledgements.text:{a.id}"),
+                        "owner_satisfied": a.owner_satisfied,
+                    }
+                    for a in restated
+                ],
             }
-            idea_view.append(
-                {
-                    "id": str(idea.id),
-                    "text": opened(idea.text_enc, f"ideas.text:{idea.id}"),
-                    "proposed_by": parties.get(idea.proposed_by_party_id)
-                    if idea.proposed_by_party_id
-                    else None,
-                    "carried_from": str(idea.carried_from_idea_id)
-                    if idea.carried_from_idea_id
-                    else None,
-                    "carry_action": idea.carry_action,
-                    "answers": answers[idea.id],
-                    "support": support,
-                    "supported_by_both": supported_by_all(
-                        {p: s["mean"] for p, s in support.items()}, parties.values()
-                    ),
-                }
-            )
-        idea_view.sort(
-            key=lambda i: (
-                not i["supported_by_both"],
-                -min((s["mean"] for s in i["support"].values()), default=0.0),
-            )
         )
-        constraints = uow.all(select(ConstraintRow).where(ConstraintRow.workshop_id == workshop_id))
-        steps = uow.all(
-            select(ReassuranceStepRow).where(ReassuranceStepRow.workshop_id == workshop_id)
-        )
-        visions = uow.all(select(SharedVisionRow).where(SharedVisionRow.workshop_id == workshop_id))
-        interventions = uow.all(
-            select(InterventionRow).where(InterventionRow.workshop_id == workshop_id)
-        )
-        counts: dict[str, int] = defaultdict(int)
-        for intervention in interventions:
-            counts[f"{intervention.phase}/{intervention.kind}"] += 1
-        return {
-            "concerns": concern_view,
-            "ideas": idea_view,
-            "constraints": [
-                {
-                    "id": str(c.id),
-                    "party": parties[c.party_id],
-                    "kind": c.kind,
-                    "text": opened(c.text_enc, f"constraints.text:{c.id}"),
-                }
-                for c in constraints
-            ],
-            "reassurance_steps": [
-                {
-                    "id": str(s.id),
-                    "party": parties[s.by_party_id],
-                    "who": opened(s.actor_enc, f"reassurance.who:{s.id}"),
-                    "what": opened(s.action_enc, f"reassurance.what:{s.id}"),
-                    "when": s.when_text,
-                }
-                for s in steps
-            ],
-            "shared_vision": [
-                {
-                    "id": str(v.id),
-                    "text": opened(v.text_enc, f"visions.text:{v.id}"),
-                    "endorsed_by": sorted(parties[UUID(p)] for p in v.endorsed_by),
-                }
-                for v in visions
-            ],
-            "interventions": dict(sorted(counts.items())),
+    ideas = uow.all(
+        select(IdeaRow).where(IdeaRow.workshop_id == workshop_id).order_by(IdeaRow.created_at)
+    )
+    links = uow.all(
+        select(IdeaConcernRow)
+        .join(IdeaRow, IdeaRow.id == IdeaConcernRow.idea_id)
+        .where(IdeaRow.workshop_id == workshop_id)
+    )
+    ratings = uow.all(
+        select(IdeaRatingRow)
+        .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
+        .where(IdeaRow.workshop_id == workshop_id)
+    )
+    answers: dict[UUID, list[str]] = defaultdict(list)
+    for link in links:
+        answers[link.idea_id].append(str(link.concern_id))
+    by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for rating in ratings:
+        by_idea[rating.idea_id][parties[rating.party_id]].append(rating.value)
+    idea_view = []
+    for idea in ideas:
+        support = {
+            party: {"mean": sum(values) / len(values), "ratings": len(values)}
+            for party, values in by_idea[idea.id].items()
         }
+        idea_view.append(
+            {
+                "id": str(idea.id),
+                "text": opened(idea.text_enc, f"ideas.text:{idea.id}"),
+                "proposed_by": parties.get(idea.proposed_by_party_id)
+                if idea.proposed_by_party_id
+                else None,
+                "carried_from": str(idea.carried_from_idea_id)
+                if idea.carried_from_idea_id
+                else None,
+                "carry_action": idea.carry_action,
+                "answers": answers[idea.id],
+                "support": support,
+                "supported_by_both": supported_by_all(
+                    {p: s["mean"] for p, s in support.items()}, parties.values()
+                ),
+            }
+        )
+    idea_view.sort(
+        key=lambda i: (
+            not i["supported_by_both"],
+            -min((s["mean"] for s in i["support"].values()), default=0.0),
+        )
+    )
+    constraints = uow.all(select(ConstraintRow).where(ConstraintRow.workshop_id == workshop_id))
+    steps = uow.all(select(ReassuranceStepRow).where(ReassuranceStepRow.workshop_id == workshop_id))
+    visions = uow.all(select(SharedVisionRow).where(SharedVisionRow.workshop_id == workshop_id))
+    interventions = uow.all(
+        select(InterventionRow).where(InterventionRow.workshop_id == workshop_id)
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for intervention in interventions:
+        counts[f"{intervention.phase}/{intervention.kind}"] += 1
+    return {
+        "concerns": concern_view,
+        "ideas": idea_view,
+        "constraints": [
+            {
+                "id": str(c.id),
+                "party": parties[c.party_id],
+                "kind": c.kind,
+                "text": opened(c.text_enc, f"constraints.text:{c.id}"),
+            }
+            for c in constraints
+        ],
+        "reassurance_steps": [
+            {
+                "id": str(s.id),
+                "party": parties[s.by_party_id],
+                "who": opened(s.actor_enc, f"reassurance.who:{s.id}"),
+                "what": opened(s.action_enc, f"reassurance.what:{s.id}"),
+                "when": s.when_text,
+            }
+            for s in steps
+        ],
+        "shared_vision": [
+            {
+                "id": str(v.id),
+                "text": opened(v.text_enc, f"visions.text:{v.id}"),
+                "endorsed_by": sorted(parties[UUID(p)] for p in v.endorsed_by),
+            }
+            for v in visions
+        ],
+        "interventions": dict(sorted(counts.items())),
+    }
 
 
-def party_space(store: Store, actor: Actor, workshop_id: UUID, party_id: UUID) -> dict[str, Any]:
+def party_space(uow: UnitOfWork, actor: Actor, workshop_id: UUID, party_id: UUID) -> dict[str, Any]:
     """Return a party's preliminary space: its name and the concerns it is still drafting.
 
     Only that party's members and the workshop's managers reach it.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_party_space(uow, actor, workshop_id, party_id)
-        parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-        if party_id not in parties:
-            raise NotFoundError(f"no party {party_id} in this workshop")
-        drafts = uow.all(
-            select(ConcernRow)
-            .where(
-                ConcernRow.workshop_id == workshop_id,
-                ConcernRow.party_id == party_id,
-                ConcernRow.space == "preliminary",
-            )
-            .order_by(ConcernRow.created_at)
+    workshop = require_party_space(uow, actor, workshop_id, party_id)
+    parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    if party_id not in parties:
+        raise NotFoundError(f"no party {party_id} in this workshop")
+    drafts = uow.all(
+        select(ConcernRow)
+        .where(
+            ConcernRow.workshop_id == workshop_id,
+            ConcernRow.party_id == party_id,
+            ConcernRow.space == "preliminary",
         )
-        return {
-            "party": parties[party_id],
-            "drafts": [
-                {
-                    "id": str(row.id),
-                    "kind": row.kind,
-                    "basic_need": row.basic_need,
-                    "text": uow.open(workshop_id, row.text_enc, f"concerns.text:{row.id}"),
-                }
-                for row in drafts
-            ],
-        }
+        .order_by(ConcernRow.created_at)
+    )
+    return {
+        "party": parties[party_id],
+        "drafts": [
+            {
+                "id": str(row.id),
+                "kind": row.kind,
+                "basic_need": row.basic_need,
+                "text": uow.open(workshop_id, row.text_enc, f"concerns.text:{row.id}"),
+            }
+            for row in drafts
+        ],
+    }

@@ -29,7 +29,6 @@ from tracktwo.engines.composition import (
 from tracktwo.engines.snowball import Referral, SnowballGraph, snowball_graph
 from tracktwo.errors import CommitmentMissing, ValidationError
 from tracktwo.services.access import require_manager
-from tracktwo.store.database import Store
 from tracktwo.store.models import (
     BriefingRow,
     CandidateRow,
@@ -54,7 +53,7 @@ def _party_names(uow: UnitOfWork, workshop: WorkshopRow) -> dict[UUID, str]:
 
 
 def add_candidate(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -78,47 +77,46 @@ def add_candidate(
     ``openness`` is the interest and ability to learn; ``status`` is standing in their own
     community (0-1). Whether political leadership approved is recorded, never required.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        party_id = _party_by_name(uow, workshop, party)
-        chosen_role = require_choice(Role, role, "role")
-        if key_person:
-            existing = uow.all(
-                select(CandidateRow).where(
-                    CandidateRow.workshop_id == workshop_id,
-                    CandidateRow.party_id == party_id,
-                    CandidateRow.is_key_person.is_(True),
-                )
+    workshop = require_manager(uow, actor, workshop_id)
+    party_id = _party_by_name(uow, workshop, party)
+    chosen_role = require_choice(Role, role, "role")
+    if key_person:
+        existing = uow.all(
+            select(CandidateRow).where(
+                CandidateRow.workshop_id == workshop_id,
+                CandidateRow.party_id == party_id,
+                CandidateRow.is_key_person.is_(True),
             )
-            if existing:
-                raise ValidationError(f"party {party!r} already has its one key person")
-        row = CandidateRow(
-            workshop_id=workshop_id,
-            party_id=party_id,
-            name_enc=b"",
-            role=chosen_role.value,
-            influence=require_unit_interval("influence", influence),
-            credibility=require_unit_interval("credibility", credibility),
-            openness=require_unit_interval("openness", openness),
-            status=require_unit_interval("status", status),
-            is_key_person=key_person,
-            leadership_approval=leadership_approval,
-            created_at=now(),
         )
-        uow.add(row)
-        context = f"candidates.{{}}:{row.id}"
-        row.name_enc = uow.seal(
-            workshop_id, require_text("name", name, max_length=200), context.format("name")
-        )
-        if email:
-            row.email_enc = uow.seal(workshop_id, email.strip(), context.format("email"))
-        if phone:
-            row.phone_enc = uow.seal(workshop_id, phone.strip(), context.format("phone"))
-        if notes:
-            row.notes_enc = uow.seal(workshop_id, notes.strip(), context.format("notes"))
-        if referred_by is not None:
-            _refer(uow, workshop_id, referred_by, row.id, referred_on or date.today())
-        return row.id
+        if existing:
+            raise ValidationError(f"party {party!r} already has its one key person")
+    row = CandidateRow(
+        workshop_id=workshop_id,
+        party_id=party_id,
+        name_enc=b"",
+        role=chosen_role.value,
+        influence=require_unit_interval("influence", influence),
+        credibility=require_unit_interval("credibility", credibility),
+        openness=require_unit_interval("openness", openness),
+        status=require_unit_interval("status", status),
+        is_key_person=key_person,
+        leadership_approval=leadership_approval,
+        created_at=now(),
+    )
+    uow.add(row)
+    context = f"candidates.{{}}:{row.id}"
+    row.name_enc = uow.seal(
+        workshop_id, require_text("name", name, max_length=200), context.format("name")
+    )
+    if email:
+        row.email_enc = uow.seal(workshop_id, email.strip(), context.format("email"))
+    if phone:
+        row.phone_enc = uow.seal(workshop_id, phone.strip(), context.format("phone"))
+    if notes:
+        row.notes_enc = uow.seal(workshop_id, notes.strip(), context.format("notes"))
+    if referred_by is not None:
+        _refer(uow, workshop_id, referred_by, row.id, referred_on or date.today())
+    return row.id
 
 
 def _refer(uow: UnitOfWork, workshop_id: UUID, referrer: UUID, referred: UUID, on: date) -> None:
@@ -136,7 +134,7 @@ def _refer(uow: UnitOfWork, workshop_id: UUID, referrer: UUID, referred: UUID, o
 
 
 def refer(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -145,42 +143,40 @@ def refer(
     on: date | None = None,
 ) -> None:
     """Record that one candidate referred another, in consultation with the key person."""
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        _refer(uow, workshop_id, referrer, referred, on or date.today())
+    require_manager(uow, actor, workshop_id)
+    _refer(uow, workshop_id, referrer, referred, on or date.today())
 
 
-def snowball(store: Store, actor: Actor, workshop_id: UUID) -> SnowballGraph:
+def snowball(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> SnowballGraph:
     """Return the referral graph from each party's key person."""
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        names = _party_names(uow, workshop)
-        candidates = uow.all(
-            select(CandidateRow)
-            .where(CandidateRow.workshop_id == workshop_id)
-            .order_by(CandidateRow.created_at, CandidateRow.id)
+    workshop = require_manager(uow, actor, workshop_id)
+    names = _party_names(uow, workshop)
+    candidates = uow.all(
+        select(CandidateRow)
+        .where(CandidateRow.workshop_id == workshop_id)
+        .order_by(CandidateRow.created_at, CandidateRow.id)
+    )
+    keys = {names[c.party_id]: str(c.id) for c in candidates if c.is_key_person}
+    missing = set(names.values()) - set(keys)
+    if missing:
+        raise ValidationError(
+            f"choose one key person for {', '.join(sorted(missing))} before the snowball"
         )
-        keys = {names[c.party_id]: str(c.id) for c in candidates if c.is_key_person}
-        missing = set(names.values()) - set(keys)
-        if missing:
-            raise ValidationError(
-                f"choose one key person for {', '.join(sorted(missing))} before the snowball"
-            )
-        referrals = uow.all(
-            select(ReferralRow)
-            .join(CandidateRow, CandidateRow.id == ReferralRow.referred_id)
-            .where(ReferralRow.workshop_id == workshop_id)
-            .order_by(ReferralRow.referred_on, CandidateRow.created_at, CandidateRow.id)
-        )
-        return snowball_graph(
-            keys,
-            [Referral(str(r.referrer_id), str(r.referred_id)) for r in referrals],
-            {str(c.id): names[c.party_id] for c in candidates},
-        )
+    referrals = uow.all(
+        select(ReferralRow)
+        .join(CandidateRow, CandidateRow.id == ReferralRow.referred_id)
+        .where(ReferralRow.workshop_id == workshop_id)
+        .order_by(ReferralRow.referred_on, CandidateRow.created_at, CandidateRow.id)
+    )
+    return snowball_graph(
+        keys,
+        [Referral(str(r.referrer_id), str(r.referred_id)) for r in referrals],
+        {str(c.id): names[c.party_id] for c in candidates},
+    )
 
 
 def record_briefing(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     candidate_id: UUID,
     *,
@@ -196,34 +192,33 @@ def record_briefing(
     A commitment can be given only after purposes, procedures and the ground rules of
     privacy, no fault and equality have been discussed.
     """
-    with UnitOfWork(store) as uow:
-        candidate = uow.get(CandidateRow, candidate_id, "candidate")
-        require_manager(uow, actor, candidate.workshop_id)
-        rules = require_ground_rules(ground_rules)
-        outcome = require_choice(Commitment, commitment, "commitment")
-        if outcome is Commitment.GIVEN:
-            undiscussed = [
-                *(["purposes"] if not purposes else []),
-                *(["procedures"] if not procedures else []),
-                *sorted(REQUIRED_BRIEFING_RULES - set(rules)),
-            ]
-            if undiscussed:
-                raise ValidationError(
-                    "a commitment is recorded only after purposes, procedures and the ground "
-                    f"rules were discussed; not yet discussed: {', '.join(undiscussed)}"
-                )
-        row = BriefingRow(
-            candidate_id=candidate_id,
-            held_on=held_on,
-            purposes_discussed=purposes,
-            procedures_discussed=procedures,
-            ground_rules=list(rules),
-            commitment=outcome.value,
-        )
-        uow.add(row)
-        if notes:
-            row.notes_enc = uow.seal(candidate.workshop_id, notes, f"briefings.notes:{row.id}")
-        return row.id
+    candidate = uow.get(CandidateRow, candidate_id, "candidate")
+    require_manager(uow, actor, candidate.workshop_id)
+    rules = require_ground_rules(ground_rules)
+    outcome = require_choice(Commitment, commitment, "commitment")
+    if outcome is Commitment.GIVEN:
+        undiscussed = [
+            *(["purposes"] if not purposes else []),
+            *(["procedures"] if not procedures else []),
+            *sorted(REQUIRED_BRIEFING_RULES - set(rules)),
+        ]
+        if undiscussed:
+            raise ValidationError(
+                "a commitment is recorded only after purposes, procedures and the ground "
+                f"rules were discussed; not yet discussed: {', '.join(undiscussed)}"
+            )
+    row = BriefingRow(
+        candidate_id=candidate_id,
+        held_on=held_on,
+        purposes_discussed=purposes,
+        procedures_discussed=procedures,
+        ground_rules=list(rules),
+        commitment=outcome.value,
+    )
+    uow.add(row)
+    if notes:
+        row.notes_enc = uow.seal(candidate.workshop_id, notes, f"briefings.notes:{row.id}")
+    return row.id
 
 
 def _commitments(uow: UnitOfWork, workshop_id: UUID) -> dict[UUID, str]:
@@ -240,230 +235,222 @@ def _commitments(uow: UnitOfWork, workshop_id: UUID) -> dict[UUID, str]:
 
 
 def candidates(
-    store: Store, actor: Actor, workshop_id: UUID, *, reveal: bool = False
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal: bool = False
 ) -> list[dict[str, Any]]:
     """List candidates with their scores and commitment; names only when ``reveal``.
 
     Every name revealed is written to the audit trail.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        names = _party_names(uow, workshop)
-        commitments = _commitments(uow, workshop_id)
-        rows = uow.all(
-            select(CandidateRow)
-            .where(CandidateRow.workshop_id == workshop_id)
-            .order_by(CandidateRow.created_at)
-        )
-        listed = []
-        for row in rows:
-            entry: dict[str, Any] = {
-                "id": str(row.id),
-                "party": names[row.party_id],
-                "role": row.role,
-                "influence": row.influence,
-                "credibility": row.credibility,
-                "openness": row.openness,
-                "status": row.status,
-                "key_person": row.is_key_person,
-                "leadership_approval": row.leadership_approval,
-                "commitment": commitments.get(row.id, Commitment.PENDING.value),
-            }
-            if reveal:
-                uow.audit(actor.label, "read-identity", "candidate", row.id, workshop_id)
-                entry["name"] = uow.open(workshop_id, row.name_enc, f"candidates.name:{row.id}")
-            listed.append(entry)
-        return listed
-
-
-def reveal_identity(store: Store, actor: Actor, candidate_id: UUID) -> dict[str, str | None]:
-    """Return one candidate's name and contact details, writing the read to the audit trail."""
-    with UnitOfWork(store) as uow:
-        row = uow.get(CandidateRow, candidate_id, "candidate")
-        require_manager(uow, actor, row.workshop_id)
-        uow.audit(actor.label, "read-identity", "candidate", row.id, row.workshop_id)
-
-        def opened(token: bytes | None, field: str) -> str | None:
-            if token is None:
-                return None
-            return uow.open(row.workshop_id, token, f"candidates.{field}:{row.id}")
-
-        return {
-            "name": opened(row.name_enc, "name"),
-            "email": opened(row.email_enc, "email"),
-            "phone": opened(row.phone_enc, "phone"),
-            "notes": opened(row.notes_enc, "notes"),
+    workshop = require_manager(uow, actor, workshop_id)
+    names = _party_names(uow, workshop)
+    commitments = _commitments(uow, workshop_id)
+    rows = uow.all(
+        select(CandidateRow)
+        .where(CandidateRow.workshop_id == workshop_id)
+        .order_by(CandidateRow.created_at)
+    )
+    listed = []
+    for row in rows:
+        entry: dict[str, Any] = {
+            "id": str(row.id),
+            "party": names[row.party_id],
+            "role": row.role,
+            "influence": row.influence,
+            "credibility": row.credibility,
+            "openness": row.openness,
+            "status": row.status,
+            "key_person": row.is_key_person,
+            "leadership_approval": row.leadership_approval,
+            "commitment": commitments.get(row.id, Commitment.PENDING.value),
         }
+        if reveal:
+            uow.audit(actor.label, "read-identity", "candidate", row.id, workshop_id)
+            entry["name"] = uow.open(workshop_id, row.name_enc, f"candidates.name:{row.id}")
+        listed.append(entry)
+    return listed
+
+
+def reveal_identity(uow: UnitOfWork, actor: Actor, candidate_id: UUID) -> dict[str, str | None]:
+    """Return one candidate's name and contact details, writing the read to the audit trail."""
+    row = uow.get(CandidateRow, candidate_id, "candidate")
+    require_manager(uow, actor, row.workshop_id)
+    uow.audit(actor.label, "read-identity", "candidate", row.id, row.workshop_id)
+
+    def opened(token: bytes | None, field: str) -> str | None:
+        if token is None:
+            return None
+        return uow.open(row.workshop_id, token, f"candidates.{field}:{row.id}")
+
+    return {
+        "name": opened(row.name_enc, "name"),
+        "email": opened(row.email_enc, "email"),
+        "phone": opened(row.phone_enc, "phone"),
+        "notes": opened(row.notes_enc, "notes"),
+    }
 
 
 def compose_workshop(
-    store: Store, actor: Actor, workshop_id: UUID, rules: CompositionRules | None = None
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, rules: CompositionRules | None = None
 ) -> Composition:
     """Choose the members by exact optimisation and record them (element 6).
 
     Only candidates with a recorded commitment are eligible; the composition replaces any
     earlier one of the same workshop.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        chosen_rules = rules or CompositionRules(per_party=workshop.per_party)
-        if chosen_rules.per_party != workshop.per_party:
-            raise ValidationError(
-                f"this workshop is planned for {workshop.per_party} per party, "
-                f"not {chosen_rules.per_party}"
-            )
-        names = _party_names(uow, workshop)
-        commitments = _commitments(uow, workshop_id)
-        rows = uow.all(
-            select(CandidateRow)
-            .where(CandidateRow.workshop_id == workshop_id)
-            .order_by(CandidateRow.created_at, CandidateRow.id)
+    workshop = require_manager(uow, actor, workshop_id)
+    chosen_rules = rules or CompositionRules(per_party=workshop.per_party)
+    if chosen_rules.per_party != workshop.per_party:
+        raise ValidationError(
+            f"this workshop is planned for {workshop.per_party} per party, "
+            f"not {chosen_rules.per_party}"
         )
-        pool = [
-            CompositionCandidate(
-                id=str(row.id),
-                party=names[row.party_id],
-                role=Role(row.role),
-                influence=row.influence,
-                credibility=row.credibility,
-                openness=row.openness,
-                status=row.status,
-                committed=commitments.get(row.id) == Commitment.GIVEN.value,
-            )
-            for row in rows
-        ]
-        result = compose(pool, list(names.values()), chosen_rules)
-        # Members chosen again keep their membership (and so their sign-in and contributions'
-        # pseudonyms); those no longer chosen leave; newcomers join.
-        chosen = {candidate_id for ids in result.selected.values() for candidate_id in ids}
-        current = {
-            str(row.candidate_id): row
-            for row in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
-        }
-        for candidate_id, row in current.items():
-            if candidate_id not in chosen:
-                uow.session.delete(row)
-        uow.session.flush()
-        party_of = {str(row.id): row.party_id for row in rows}
-        for candidate_id in sorted(chosen - set(current)):
-            if commitments.get(UUID(candidate_id)) != Commitment.GIVEN.value:
-                raise CommitmentMissing(f"candidate {candidate_id} has no recorded commitment")
-            uow.add(
-                MemberRow(
-                    workshop_id=workshop_id,
-                    candidate_id=UUID(candidate_id),
-                    party_id=party_of[candidate_id],
-                )
-            )
+    names = _party_names(uow, workshop)
+    commitments = _commitments(uow, workshop_id)
+    rows = uow.all(
+        select(CandidateRow)
+        .where(CandidateRow.workshop_id == workshop_id)
+        .order_by(CandidateRow.created_at, CandidateRow.id)
+    )
+    pool = [
+        CompositionCandidate(
+            id=str(row.id),
+            party=names[row.party_id],
+            role=Role(row.role),
+            influence=row.influence,
+            credibility=row.credibility,
+            openness=row.openness,
+            status=row.status,
+            committed=commitments.get(row.id) == Commitment.GIVEN.value,
+        )
+        for row in rows
+    ]
+    result = compose(pool, list(names.values()), chosen_rules)
+    # Members chosen again keep their membership (and so their sign-in and contributions'
+    # pseudonyms); those no longer chosen leave; newcomers join.
+    chosen = {candidate_id for ids in result.selected.values() for candidate_id in ids}
+    current = {
+        str(row.candidate_id): row
+        for row in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
+    }
+    for candidate_id, row in current.items():
+        if candidate_id not in chosen:
+            uow.session.delete(row)
+    uow.session.flush()
+    party_of = {str(row.id): row.party_id for row in rows}
+    for candidate_id in sorted(chosen - set(current)):
+        if commitments.get(UUID(candidate_id)) != Commitment.GIVEN.value:
+            raise CommitmentMissing(f"candidate {candidate_id} has no recorded commitment")
         uow.add(
-            CompositionRow(
+            MemberRow(
                 workshop_id=workshop_id,
-                rules=chosen_rules.to_dict(),
-                result=result.to_dict(),
-                engine_version=result.engine_version,
-                created_at=now(),
+                candidate_id=UUID(candidate_id),
+                party_id=party_of[candidate_id],
             )
         )
-        return result
+    uow.add(
+        CompositionRow(
+            workshop_id=workshop_id,
+            rules=chosen_rules.to_dict(),
+            result=result.to_dict(),
+            engine_version=result.engine_version,
+            created_at=now(),
+        )
+    )
+    return result
 
 
-def add_member(store: Store, actor: Actor, workshop_id: UUID, candidate_id: UUID) -> UUID:
+def add_member(uow: UnitOfWork, actor: Actor, workshop_id: UUID, candidate_id: UUID) -> UUID:
     """Add one committed candidate by hand (for a facilitator overriding the optimiser)."""
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        candidate = uow.get(CandidateRow, candidate_id, "candidate")
-        if candidate.workshop_id != workshop_id:
-            raise ValidationError("that candidate was recruited for another workshop")
-        if _commitments(uow, workshop_id).get(candidate_id) != Commitment.GIVEN.value:
-            raise CommitmentMissing(
-                "nobody is composed into a workshop without a recorded commitment: "
-                "record a briefing with commitment 'given' first"
-            )
-        row = MemberRow(
-            workshop_id=workshop_id, candidate_id=candidate_id, party_id=candidate.party_id
+    require_manager(uow, actor, workshop_id)
+    candidate = uow.get(CandidateRow, candidate_id, "candidate")
+    if candidate.workshop_id != workshop_id:
+        raise ValidationError("that candidate was recruited for another workshop")
+    if _commitments(uow, workshop_id).get(candidate_id) != Commitment.GIVEN.value:
+        raise CommitmentMissing(
+            "nobody is composed into a workshop without a recorded commitment: "
+            "record a briefing with commitment 'given' first"
         )
-        uow.add(row)
-        return row.id
+    row = MemberRow(workshop_id=workshop_id, candidate_id=candidate_id, party_id=candidate.party_id)
+    uow.add(row)
+    return row.id
 
 
 def members(
-    store: Store, actor: Actor, workshop_id: UUID, *, reveal: bool = False
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal: bool = False
 ) -> list[dict[str, Any]]:
     """Return the composed members per party; full names only when ``reveal`` (audited)."""
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        names = _party_names(uow, workshop)
-        rows = uow.all(
-            select(MemberRow)
-            .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
-            .where(MemberRow.workshop_id == workshop_id)
-            .order_by(CandidateRow.created_at, CandidateRow.id)
-        )
-        listed = []
-        for row in rows:
-            candidate = uow.get(CandidateRow, row.candidate_id)
-            entry: dict[str, Any] = {
-                "member_id": str(row.id),
-                "candidate_id": str(candidate.id),
-                "party": names[row.party_id],
-                "party_id": str(row.party_id),
-                "role": candidate.role,
-                "status": candidate.status,
-            }
-            if reveal:
-                uow.audit(actor.label, "read-identity", "candidate", candidate.id, workshop_id)
-                entry["name"] = uow.open(
-                    workshop_id, candidate.name_enc, f"candidates.name:{candidate.id}"
-                )
-            listed.append(entry)
-        return listed
+    workshop = require_manager(uow, actor, workshop_id)
+    names = _party_names(uow, workshop)
+    rows = uow.all(
+        select(MemberRow)
+        .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
+        .where(MemberRow.workshop_id == workshop_id)
+        .order_by(CandidateRow.created_at, CandidateRow.id)
+    )
+    listed = []
+    for row in rows:
+        candidate = uow.get(CandidateRow, row.candidate_id)
+        entry: dict[str, Any] = {
+            "member_id": str(row.id),
+            "candidate_id": str(candidate.id),
+            "party": names[row.party_id],
+            "party_id": str(row.party_id),
+            "role": candidate.role,
+            "status": candidate.status,
+        }
+        if reveal:
+            uow.audit(actor.label, "read-identity", "candidate", candidate.id, workshop_id)
+            entry["name"] = uow.open(
+                workshop_id, candidate.name_enc, f"candidates.name:{candidate.id}"
+            )
+        listed.append(entry)
+    return listed
 
 
 def invite_returning(
-    store: Store, actor: Actor, workshop_id: UUID, previous_candidate_ids: list[UUID]
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, previous_candidate_ids: list[UUID]
 ) -> list[UUID]:
     """Invite participants of an earlier workshop in the series as candidates of this one.
 
     Their identities are re-sealed under this workshop's key; their commitment must be given
     again after a new briefing.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        invited = []
-        for candidate_id in previous_candidate_ids:
-            old = uow.get(CandidateRow, candidate_id, "candidate")
-            earlier = uow.get(WorkshopRow, old.workshop_id)
-            if earlier.series_id is None or earlier.series_id != workshop.series_id:
-                raise ValidationError("returning participants come from the same series")
-            row = CandidateRow(
-                workshop_id=workshop_id,
-                party_id=old.party_id,
-                name_enc=b"",
-                role=old.role,
-                influence=old.influence,
-                credibility=old.credibility,
-                openness=old.openness,
-                status=old.status,
-                is_key_person=old.is_key_person,
-                leadership_approval=old.leadership_approval,
-                created_at=now(),
-            )
-            uow.add(row)
-            uow.audit(actor.label, "carry-identity", "candidate", old.id, old.workshop_id)
-            for field in ("name", "email", "phone", "notes"):
-                token = getattr(old, f"{field}_enc")
-                if token is not None:
-                    text = uow.open(old.workshop_id, token, f"candidates.{field}:{old.id}")
-                    setattr(
-                        row,
-                        f"{field}_enc",
-                        uow.seal(workshop_id, text, f"candidates.{field}:{row.id}"),
-                    )
-            invited.append(row.id)
-        return invited
+    workshop = require_manager(uow, actor, workshop_id)
+    invited = []
+    for candidate_id in previous_candidate_ids:
+        old = uow.get(CandidateRow, candidate_id, "candidate")
+        earlier = uow.get(WorkshopRow, old.workshop_id)
+        if earlier.series_id is None or earlier.series_id != workshop.series_id:
+            raise ValidationError("returning participants come from the same series")
+        row = CandidateRow(
+            workshop_id=workshop_id,
+            party_id=old.party_id,
+            name_enc=b"",
+            role=old.role,
+            influence=old.influence,
+            credibility=old.credibility,
+            openness=old.openness,
+            status=old.status,
+            is_key_person=old.is_key_person,
+            leadership_approval=old.leadership_approval,
+            created_at=now(),
+        )
+        uow.add(row)
+        uow.audit(actor.label, "carry-identity", "candidate", old.id, old.workshop_id)
+        for field in ("name", "email", "phone", "notes"):
+            token = getattr(old, f"{field}_enc")
+            if token is not None:
+                text = uow.open(old.workshop_id, token, f"candidates.{field}:{old.id}")
+                setattr(
+                    row,
+                    f"{field}_enc",
+                    uow.seal(workshop_id, text, f"candidates.{field}:{row.id}"),
+                )
+        invited.append(row.id)
+    return invited
 
 
-def act_as_member(store: Store, actor: Actor, member_id: UUID) -> Actor:
+def act_as_member(uow: UnitOfWork, actor: Actor, member_id: UUID) -> Actor:
     """Return the participant actor of a workshop member, for the operator to record input.
 
     Only the operator may do this (for example to type in what a participant wrote on paper);
@@ -472,6 +459,5 @@ def act_as_member(store: Store, actor: Actor, member_id: UUID) -> Actor:
     from tracktwo.services.access import require_operator
 
     require_operator(actor, "record a participant's contribution")
-    with UnitOfWork(store) as uow:
-        member = uow.get(MemberRow, member_id, "workshop member")
-        return Actor.participant(member.id, member.workshop_id, member.party_id)
+    member = uow.get(MemberRow, member_id, "workshop member")
+    return Actor.participant(member.id, member.workshop_id, member.party_id)

@@ -14,68 +14,66 @@ from tracktwo.services import conditions, phases, recruitment, schedule, surveys
 from tracktwo.services.access import require_manager
 from tracktwo.services.conflicts import conflict_profile, ripeness
 from tracktwo.services.workshops import third_party
-from tracktwo.store.database import Store
 from tracktwo.store.models import CompositionRow, WorkshopRow
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
 def workshop_report(
-    store: Store, actor: Actor, workshop_id: UUID, *, reveal_names: bool = False
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal_names: bool = False
 ) -> dict[str, Any]:
     """Gather every element's result for one workshop.
 
     People appear by id, role and party; their names only with ``reveal_names``, and then
     every name read is written to the audit trail.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        latest = uow.all(
-            select(CompositionRow)
-            .where(CompositionRow.workshop_id == workshop_id)
-            .order_by(CompositionRow.created_at.desc())
-        )
-        info = {
-            "id": str(workshop.id),
-            "title": workshop.title,
-            "venue": workshop.venue,
-            "sequence": workshop.sequence,
-            "series_id": str(workshop.series_id) if workshop.series_id else None,
-            "previous_workshop_id": str(workshop.previous_workshop_id)
-            if workshop.previous_workshop_id
-            else None,
-            "per_party": workshop.per_party,
-        }
-        conflict_id = workshop.conflict_id
-        composition = latest[0].result if latest else None
-    member_list = recruitment.members(store, actor, workshop_id, reveal=reveal_names)
+    workshop = require_manager(uow, actor, workshop_id)
+    latest = uow.all(
+        select(CompositionRow)
+        .where(CompositionRow.workshop_id == workshop_id)
+        .order_by(CompositionRow.created_at.desc())
+    )
+    info = {
+        "id": str(workshop.id),
+        "title": workshop.title,
+        "venue": workshop.venue,
+        "sequence": workshop.sequence,
+        "series_id": str(workshop.series_id) if workshop.series_id else None,
+        "previous_workshop_id": str(workshop.previous_workshop_id)
+        if workshop.previous_workshop_id
+        else None,
+        "per_party": workshop.per_party,
+    }
+    conflict_id = workshop.conflict_id
+    composition = latest[0].result if latest else None
+    member_list = recruitment.members(uow, actor, workshop_id, reveal=reveal_names)
     by_party: dict[str, list[dict[str, Any]]] = {}
     for member in member_list:
         by_party.setdefault(member["party"], []).append(member)
     report: dict[str, Any] = {
-        "conflict": conflict_profile(store, actor, conflict_id),
-        "ripeness": records(ripeness(store, conflict_id).to_frame().astype({"on": str})),
+        "conflict": conflict_profile(uow, actor, conflict_id),
+        "ripeness": records(ripeness(uow, conflict_id).to_frame().astype({"on": str})),
         "workshop": info,
-        "third_party": third_party(store, actor, workshop_id, reveal=reveal_names),
+        "third_party": third_party(uow, actor, workshop_id, reveal=reveal_names),
         "members": by_party,
         "composition": composition,
-        "schedule": schedule.schedule(store, actor, workshop_id),
-        "board": phases.board(store, actor, workshop_id),
+        "schedule": schedule.schedule(uow, actor, workshop_id),
+        "board": phases.board(uow, actor, workshop_id),
         "contact_conditions": None,
         "survey_effects": None,
-        "risk_register": surveys.risk_register(store, actor, workshop_id),
-        "transfers": transfers.transfers(store, actor, workshop_id),
+        "risk_register": surveys.risk_register(uow, actor, workshop_id),
+        "transfers": transfers.transfers(uow, actor, workshop_id),
     }
     try:
-        report["snowball"] = recruitment.snowball(store, actor, workshop_id).to_dict()
+        report["snowball"] = recruitment.snowball(uow, actor, workshop_id).to_dict()
     except ValidationError as error:
         report["snowball"] = {"unavailable": str(error)}
     if member_list:
         report["contact_conditions"] = conditions.contact_conditions(
-            store, actor, workshop_id
+            uow, actor, workshop_id
         ).to_dict()
     try:
-        effects = surveys.survey_effects(store, actor, workshop_id, after="post")
-        follow_up = surveys.survey_effects(store, actor, workshop_id, after="follow-up")
+        effects = surveys.survey_effects(uow, actor, workshop_id, after="post")
+        follow_up = surveys.survey_effects(uow, actor, workshop_id, after="follow-up")
         report["survey_effects"] = {
             "pre_to_post": records(effects["change"]),
             "pre_to_follow_up": records(follow_up["change"]),
@@ -87,15 +85,14 @@ def workshop_report(
     return report
 
 
-def composed_workshops(store: Store) -> list[UUID]:
+def composed_workshops(uow: UnitOfWork) -> list[UUID]:
     """Return workshops that have members, most recently created first (the first one
     composed in a series comes before ones still being recruited)."""
     from tracktwo.store.models import MemberRow
 
-    with UnitOfWork(store) as uow:
-        rows = uow.all(
-            select(WorkshopRow)
-            .where(WorkshopRow.id.in_(select(MemberRow.workshop_id)))
-            .order_by(WorkshopRow.created_at)
-        )
-        return [row.id for row in rows]
+    rows = uow.all(
+        select(WorkshopRow)
+        .where(WorkshopRow.id.in_(select(MemberRow.workshop_id)))
+        .order_by(WorkshopRow.created_at)
+    )
+    return [row.id for row in rows]

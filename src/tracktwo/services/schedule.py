@@ -13,7 +13,6 @@ from tracktwo.domain.calendar import CalendarEvent, to_icalendar
 from tracktwo.domain.rules import require_preliminary_hours
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_contributor, require_manager, require_reader
-from tracktwo.store.database import Store
 from tracktwo.store.models import ConflictRow, SessionRatingRow, SessionRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -22,7 +21,7 @@ JOINT = "joint"
 
 
 def schedule_session(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -33,67 +32,63 @@ def schedule_session(
     venue: str | None = None,
 ) -> UUID:
     """Schedule a preliminary session (one party, 4-5 hours) or a joint session."""
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        parties = {p.name: p.id for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-        party_id = None
-        if kind == PRELIMINARY:
-            if party not in parties:
-                raise ValidationError(
-                    f"a preliminary session is for one party: name one of {', '.join(parties)}"
-                )
-            require_preliminary_hours(hours)
-            party_id = parties[party]
-        elif kind == JOINT:
-            if party is not None:
-                raise ValidationError("a joint session brings all parties together: name none")
-            if not 0 < hours <= 12:
-                raise ValidationError(f"a joint session lasts up to 12 hours a day, got {hours:g}")
-        else:
+    workshop = require_manager(uow, actor, workshop_id)
+    parties = {p.name: p.id for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    party_id = None
+    if kind == PRELIMINARY:
+        if party not in parties:
             raise ValidationError(
-                f"session kind must be {PRELIMINARY!r} or {JOINT!r}, got {kind!r}"
+                f"a preliminary session is for one party: name one of {', '.join(parties)}"
             )
-        row = SessionRow(
-            workshop_id=workshop_id,
-            kind=kind,
-            party_id=party_id,
-            starts_at=starts_at,
-            hours=hours,
-            venue=venue or workshop.venue,
-        )
-        uow.add(row)
-        return row.id
+        require_preliminary_hours(hours)
+        party_id = parties[party]
+    elif kind == JOINT:
+        if party is not None:
+            raise ValidationError("a joint session brings all parties together: name none")
+        if not 0 < hours <= 12:
+            raise ValidationError(f"a joint session lasts up to 12 hours a day, got {hours:g}")
+    else:
+        raise ValidationError(f"session kind must be {PRELIMINARY!r} or {JOINT!r}, got {kind!r}")
+    row = SessionRow(
+        workshop_id=workshop_id,
+        kind=kind,
+        party_id=party_id,
+        starts_at=starts_at,
+        hours=hours,
+        venue=venue or workshop.venue,
+    )
+    uow.add(row)
+    return row.id
 
 
-def schedule(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
     """Return the sessions in time order; a participant sees joint ones and their party's."""
-    with UnitOfWork(store) as uow:
-        workshop = require_reader(uow, actor, workshop_id)
-        names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-        rows = uow.all(
-            select(SessionRow)
-            .where(SessionRow.workshop_id == workshop_id)
-            .order_by(SessionRow.starts_at)
-        )
-        visible = [
-            row for row in rows if actor.party_id is None or row.party_id in (None, actor.party_id)
-        ]
-        return [
-            {
-                "id": str(row.id),
-                "kind": row.kind,
-                "party": names.get(row.party_id) if row.party_id else None,
-                "starts_at": row.starts_at.isoformat(),
-                "hours": row.hours,
-                "venue": row.venue,
-            }
-            for row in visible
-        ]
+    workshop = require_reader(uow, actor, workshop_id)
+    names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    rows = uow.all(
+        select(SessionRow)
+        .where(SessionRow.workshop_id == workshop_id)
+        .order_by(SessionRow.starts_at)
+    )
+    visible = [
+        row for row in rows if actor.party_id is None or row.party_id in (None, actor.party_id)
+    ]
+    return [
+        {
+            "id": str(row.id),
+            "kind": row.kind,
+            "party": names.get(row.party_id) if row.party_id else None,
+            "starts_at": row.starts_at.isoformat(),
+            "hours": row.hours,
+            "venue": row.venue,
+        }
+        for row in visible
+    ]
 
 
-def icalendar(store: Store, actor: Actor, workshop_id: UUID) -> str:
+def icalendar(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> str:
     """Return the schedule as iCalendar text (no participant names in it)."""
-    sessions = schedule(store, actor, workshop_id)
+    sessions = schedule(uow, actor, workshop_id)
     events = [
         CalendarEvent(
             uid=f"{entry['id']}@tracktwo",
@@ -111,11 +106,10 @@ def icalendar(store: Store, actor: Actor, workshop_id: UUID) -> str:
     return to_icalendar(events, calendar_name="Workshop schedule", stamp=now())
 
 
-def rate_session(store: Store, actor: Actor, session_id: UUID, *, value: float) -> None:
+def rate_session(uow: UnitOfWork, actor: Actor, session_id: UUID, *, value: float) -> None:
     """Record a participant's rating (1-5) of how pleasant and rewarding a session was."""
-    with UnitOfWork(store) as uow:
-        session = uow.get(SessionRow, session_id, "session")
-        member = require_contributor(uow, actor, session.workshop_id)
-        if not 1 <= value <= 5:
-            raise ValidationError(f"a session rating is from 1 to 5, got {value:g}")
-        uow.add(SessionRatingRow(session_id=session_id, party_id=member.party_id, value=value))
+    session = uow.get(SessionRow, session_id, "session")
+    member = require_contributor(uow, actor, session.workshop_id)
+    if not 1 <= value <= 5:
+        raise ValidationError(f"a session rating is from 1 to 5, got {value:g}")
+    uow.add(SessionRatingRow(session_id=session_id, party_id=member.party_id, value=value))

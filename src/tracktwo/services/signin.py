@@ -22,7 +22,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services.access import require_manager
-from tracktwo.store.database import Store
 from tracktwo.store.models import FacilitatorRow, MemberRow, SignInLinkRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -42,7 +41,7 @@ class SignInLink:
 
 
 def create_link(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -51,33 +50,32 @@ def create_link(
     lifetime: timedelta = DEFAULT_LIFETIME,
 ) -> SignInLink:
     """Make a single-use link for one facilitator or one workshop member."""
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        if kind is ActorKind.FACILITATOR:
-            facilitator = uow.get(FacilitatorRow, subject_id, "facilitator")
-            if facilitator.workshop_id != workshop_id:
-                raise ValidationError("that facilitator belongs to another workshop")
-        elif kind is ActorKind.PARTICIPANT:
-            member = uow.get(MemberRow, subject_id, "workshop member")
-            if member.workshop_id != workshop_id:
-                raise ValidationError("that member belongs to another workshop")
-        else:
-            raise ValidationError("sign-in links are for facilitators and participants")
-        secret = secrets.token_urlsafe(32)
-        row = SignInLinkRow(
-            kind=kind.value,
-            subject_id=subject_id,
-            workshop_id=workshop_id,
-            secret_hash=_HASHER.hash(secret),
-            created_at=now(),
-            expires_at=now() + lifetime,
-        )
-        uow.add(row)
-        uow.audit(actor.label, f"issue-{kind.value}-link", "sign-in-link", row.id, workshop_id)
-        return SignInLink(f"{row.id}.{secret}", kind, workshop_id)
+    require_manager(uow, actor, workshop_id)
+    if kind is ActorKind.FACILITATOR:
+        facilitator = uow.get(FacilitatorRow, subject_id, "facilitator")
+        if facilitator.workshop_id != workshop_id:
+            raise ValidationError("that facilitator belongs to another workshop")
+    elif kind is ActorKind.PARTICIPANT:
+        member = uow.get(MemberRow, subject_id, "workshop member")
+        if member.workshop_id != workshop_id:
+            raise ValidationError("that member belongs to another workshop")
+    else:
+        raise ValidationError("sign-in links are for facilitators and participants")
+    secret = secrets.token_urlsafe(32)
+    row = SignInLinkRow(
+        kind=kind.value,
+        subject_id=subject_id,
+        workshop_id=workshop_id,
+        secret_hash=_HASHER.hash(secret),
+        created_at=now(),
+        expires_at=now() + lifetime,
+    )
+    uow.add(row)
+    uow.audit(actor.label, f"issue-{kind.value}-link", "sign-in-link", row.id, workshop_id)
+    return SignInLink(f"{row.id}.{secret}", kind, workshop_id)
 
 
-def redeem(store: Store, token: str) -> Actor:
+def redeem(uow: UnitOfWork, token: str) -> Actor:
     """Exchange a link for the actor it names; the link cannot be used again."""
     link_id, _, secret = token.partition(".")
     refused = AccessDenied("this sign-in link is not valid, was already used, or has expired")
@@ -85,17 +83,16 @@ def redeem(store: Store, token: str) -> Actor:
         key = UUID(link_id)
     except ValueError:
         raise refused from None
-    with UnitOfWork(store) as uow:
-        row = uow.session.get(SignInLinkRow, key)
-        if row is None or row.used_at is not None or row.expires_at < now():
-            raise refused
-        try:
-            _HASHER.verify(row.secret_hash, secret)
-        except (VerificationError, InvalidHashError):
-            raise refused from None
-        if not uow.claim(SignInLinkRow, key, SignInLinkRow.used_at, now()):
-            raise refused
-        if row.kind == ActorKind.FACILITATOR.value:
-            return Actor.facilitator(row.subject_id, row.workshop_id)
-        member = uow.get(MemberRow, row.subject_id, "workshop member")
-        return Actor.participant(member.id, member.workshop_id, member.party_id)
+    row = uow.session.get(SignInLinkRow, key)
+    if row is None or row.used_at is not None or row.expires_at < now():
+        raise refused
+    try:
+        _HASHER.verify(row.secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        raise refused from None
+    if not uow.claim(SignInLinkRow, key, SignInLinkRow.used_at, now()):
+        raise refused
+    if row.kind == ActorKind.FACILITATOR.value:
+        return Actor.facilitator(row.subject_id, row.workshop_id)
+    member = uow.get(MemberRow, row.subject_id, "workshop member")
+    return Actor.participant(member.id, member.workshop_id, member.party_id)

@@ -21,7 +21,6 @@ from tracktwo.domain.vocabulary import Measure, SurveyWave
 from tracktwo.engines.evaluation import individual_group_gap, paired_change
 from tracktwo.errors import SurveyFileError, ValidationError
 from tracktwo.services.access import require_contributor, require_manager
-from tracktwo.store.database import Store
 from tracktwo.store.models import (
     ConflictRow,
     MemberRow,
@@ -62,7 +61,7 @@ def _store_answer(
 
 
 def answer_survey(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -71,70 +70,66 @@ def answer_survey(
     taken_on: date,
 ) -> None:
     """Record a participant's own answers for one wave (all or nothing)."""
-    with UnitOfWork(store) as uow:
-        member = require_contributor(uow, actor, workshop_id)
+    member = require_contributor(uow, actor, workshop_id)
+    try:
+        chosen_wave = SurveyWave(wave)
+    except ValueError:
+        raise ValidationError(f"wave {wave!r} is not pre, post or follow-up") from None
+    for name, value in answers.items():
         try:
-            chosen_wave = SurveyWave(wave)
+            measure = Measure(name)
         except ValueError:
-            raise ValidationError(f"wave {wave!r} is not pre, post or follow-up") from None
-        for name, value in answers.items():
-            try:
-                measure = Measure(name)
-            except ValueError:
-                raise ValidationError(f"unknown measure {name!r}") from None
-            check_answer(measure, value)
-            _store_answer(
-                uow,
-                workshop_id,
-                member,
-                SurveyAnswer(str(member.id), chosen_wave, measure, value, taken_on),
-            )
+            raise ValidationError(f"unknown measure {name!r}") from None
+        check_answer(measure, value)
+        _store_answer(
+            uow,
+            workshop_id,
+            member,
+            SurveyAnswer(str(member.id), chosen_wave, measure, value, taken_on),
+        )
 
 
-def import_survey_file(store: Store, actor: Actor, workshop_id: UUID, text: str) -> int:
+def import_survey_file(uow: UnitOfWork, actor: Actor, workshop_id: UUID, text: str) -> int:
     """Import a survey CSV keyed by member id; a bad row rejects the whole file."""
     answers = parse_survey_csv(text)
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        members = {
-            str(m.id): m
-            for m in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
-        }
-        for row_number, answer in enumerate(answers, start=2):
-            member = members.get(answer.participant)
-            if member is None:
-                raise SurveyFileError(
-                    f"row {row_number}: participant {answer.participant!r} is not a member of "
-                    "this workshop (use the member id from `tracktwo workshop members`)"
-                )
-            _store_answer(uow, workshop_id, member, answer)
-        return len(answers)
+    require_manager(uow, actor, workshop_id)
+    members = {
+        str(m.id): m for m in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
+    }
+    for row_number, answer in enumerate(answers, start=2):
+        member = members.get(answer.participant)
+        if member is None:
+            raise SurveyFileError(
+                f"row {row_number}: participant {answer.participant!r} is not a member of "
+                "this workshop (use the member id from `tracktwo workshop members`)"
+            )
+        _store_answer(uow, workshop_id, member, answer)
+    return len(answers)
 
 
-def responses_frame(store: Store, actor: Actor, workshop_id: UUID) -> pd.DataFrame:
+def responses_frame(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> pd.DataFrame:
     """Return the pseudonymous long frame (respondent, party, measure, wave, value)."""
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-        rows = uow.all(
-            select(SurveyResponseRow)
-            .where(SurveyResponseRow.workshop_id == workshop_id)
-            .order_by(SurveyResponseRow.respondent_token, SurveyResponseRow.taken_on)
-        )
-        return pd.DataFrame(
-            {
-                "respondent": [r.respondent_token for r in rows],
-                "party": [names[r.party_id] for r in rows],
-                "measure": [r.measure for r in rows],
-                "wave": [r.wave for r in rows],
-                "value": [r.value for r in rows],
-            },
-            columns=["respondent", "party", "measure", "wave", "value"],
-        )
+    workshop = require_manager(uow, actor, workshop_id)
+    names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    rows = uow.all(
+        select(SurveyResponseRow)
+        .where(SurveyResponseRow.workshop_id == workshop_id)
+        .order_by(SurveyResponseRow.respondent_token, SurveyResponseRow.taken_on)
+    )
+    return pd.DataFrame(
+        {
+            "respondent": [r.respondent_token for r in rows],
+            "party": [names[r.party_id] for r in rows],
+            "measure": [r.measure for r in rows],
+            "wave": [r.wave for r in rows],
+            "value": [r.value for r in rows],
+        },
+        columns=["respondent", "party", "measure", "wave", "value"],
+    )
 
 
 def survey_effects(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -143,7 +138,7 @@ def survey_effects(
     seed: int = 0,
 ) -> dict[str, pd.DataFrame]:
     """Return paired change from the pre wave and the individual/group image gap."""
-    frame = responses_frame(store, actor, workshop_id)
+    frame = responses_frame(uow, actor, workshop_id)
     if frame.empty:
         raise ValidationError("no survey answers are stored for this workshop yet")
     later = SurveyWave(after)
@@ -158,7 +153,7 @@ def survey_effects(
 
 
 def record_reentry(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     member_id: UUID,
     *,
@@ -172,21 +167,20 @@ def record_reentry(
 
     ``ingroup_pressure`` and ``marginalisation`` are 0-1 judgements of the follow-up talk.
     """
-    with UnitOfWork(store) as uow:
-        member = uow.get(MemberRow, member_id, "workshop member")
-        require_manager(uow, actor, member.workshop_id)
-        row = ReentryRow(
-            workshop_id=member.workshop_id,
-            member_id=member_id,
-            followed_up_on=followed_up_on,
-            ingroup_pressure=require_unit_interval("in-group pressure", ingroup_pressure),
-            marginalisation=require_unit_interval("marginalisation", marginalisation),
-            publicly_exposed=publicly_exposed,
-        )
-        uow.add(row)
-        if notes:
-            row.notes_enc = uow.seal(member.workshop_id, notes, f"reentry.notes:{row.id}")
-        return row.id
+    member = uow.get(MemberRow, member_id, "workshop member")
+    require_manager(uow, actor, member.workshop_id)
+    row = ReentryRow(
+        workshop_id=member.workshop_id,
+        member_id=member_id,
+        followed_up_on=followed_up_on,
+        ingroup_pressure=require_unit_interval("in-group pressure", ingroup_pressure),
+        marginalisation=require_unit_interval("marginalisation", marginalisation),
+        publicly_exposed=publicly_exposed,
+    )
+    uow.add(row)
+    if notes:
+        row.notes_enc = uow.seal(member.workshop_id, notes, f"reentry.notes:{row.id}")
+    return row.id
 
 
 def risk_level(ingroup_pressure: float, marginalisation: float, exposed: bool) -> str:
@@ -198,32 +192,31 @@ def risk_level(ingroup_pressure: float, marginalisation: float, exposed: bool) -
     return "low"
 
 
-def risk_register(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+def risk_register(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
     """Return each member's latest re-entry follow-up with a risk flag, highest risk first."""
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-        rows = uow.all(
-            select(ReentryRow)
-            .where(ReentryRow.workshop_id == workshop_id)
-            .order_by(ReentryRow.followed_up_on)
+    workshop = require_manager(uow, actor, workshop_id)
+    names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    rows = uow.all(
+        select(ReentryRow)
+        .where(ReentryRow.workshop_id == workshop_id)
+        .order_by(ReentryRow.followed_up_on)
+    )
+    latest: dict[UUID, ReentryRow] = {row.member_id: row for row in rows}
+    order = {"high": 0, "elevated": 1, "low": 2}
+    register: list[dict[str, Any]] = []
+    for member_id, row in latest.items():
+        member = uow.get(MemberRow, member_id)
+        level = risk_level(row.ingroup_pressure, row.marginalisation, row.publicly_exposed)
+        register.append(
+            {
+                "member_id": str(member_id),
+                "party": names[member.party_id],
+                "followed_up_on": row.followed_up_on.isoformat(),
+                "ingroup_pressure": row.ingroup_pressure,
+                "marginalisation": row.marginalisation,
+                "publicly_exposed": row.publicly_exposed,
+                "risk": level,
+            }
         )
-        latest: dict[UUID, ReentryRow] = {row.member_id: row for row in rows}
-        order = {"high": 0, "elevated": 1, "low": 2}
-        register: list[dict[str, Any]] = []
-        for member_id, row in latest.items():
-            member = uow.get(MemberRow, member_id)
-            level = risk_level(row.ingroup_pressure, row.marginalisation, row.publicly_exposed)
-            register.append(
-                {
-                    "member_id": str(member_id),
-                    "party": names[member.party_id],
-                    "followed_up_on": row.followed_up_on.isoformat(),
-                    "ingroup_pressure": row.ingroup_pressure,
-                    "marginalisation": row.marginalisation,
-                    "publicly_exposed": row.publicly_exposed,
-                    "risk": level,
-                }
-            )
-        register.sort(key=lambda entry: (order[entry["risk"]], -entry["marginalisation"]))
-        return register
+    register.sort(key=lambda entry: (order[entry["risk"]], -entry["marginalisation"]))
+    return register

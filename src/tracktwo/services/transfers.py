@@ -13,7 +13,6 @@ from tracktwo.domain.rules import require_text
 from tracktwo.domain.vocabulary import TransferChannel, TransferResult
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_manager
-from tracktwo.store.database import Store
 from tracktwo.store.models import IdeaRow, TransferRow
 from tracktwo.store.unit_of_work import UnitOfWork
 
@@ -21,7 +20,7 @@ MACRO_CHANNELS = {TransferChannel.DECISION_MAKER, TransferChannel.NEGOTIATION_TE
 
 
 def log_transfer(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     idea_id: UUID,
     *,
@@ -34,65 +33,60 @@ def log_transfer(
 
     The recipient's description is sealed: it may name a person.
     """
-    with UnitOfWork(store) as uow:
-        idea = uow.get(IdeaRow, idea_id, "idea")
-        require_manager(uow, actor, idea.workshop_id)
-        try:
-            chosen = TransferChannel(channel)
-            outcome = TransferResult(result)
-        except ValueError:
-            raise ValidationError(
-                f"channel must be one of {[c.value for c in TransferChannel]} and result one of "
-                f"{[r.value for r in TransferResult]}"
-            ) from None
-        row = TransferRow(
-            idea_id=idea_id,
-            channel=chosen.value,
-            recipient_enc=b"",
-            occurred_on=occurred_on,
-            result=outcome.value,
-            level="macro" if chosen in MACRO_CHANNELS else "meso",
-        )
-        uow.add(row)
-        row.recipient_enc = uow.seal(
-            idea.workshop_id, require_text("recipient", recipient), f"transfers.recipient:{row.id}"
-        )
-        return row.id
+    idea = uow.get(IdeaRow, idea_id, "idea")
+    require_manager(uow, actor, idea.workshop_id)
+    try:
+        chosen = TransferChannel(channel)
+        outcome = TransferResult(result)
+    except ValueError:
+        raise ValidationError(
+            f"channel must be one of {[c.value for c in TransferChannel]} and result one of "
+            f"{[r.value for r in TransferResult]}"
+        ) from None
+    row = TransferRow(
+        idea_id=idea_id,
+        channel=chosen.value,
+        recipient_enc=b"",
+        occurred_on=occurred_on,
+        result=outcome.value,
+        level="macro" if chosen in MACRO_CHANNELS else "meso",
+    )
+    uow.add(row)
+    row.recipient_enc = uow.seal(
+        idea.workshop_id, require_text("recipient", recipient), f"transfers.recipient:{row.id}"
+    )
+    return row.id
 
 
-def update_transfer(store: Store, actor: Actor, transfer_id: UUID, *, result: str) -> None:
+def update_transfer(uow: UnitOfWork, actor: Actor, transfer_id: UUID, *, result: str) -> None:
     """Record what came of a transfer."""
-    with UnitOfWork(store) as uow:
-        row = uow.get(TransferRow, transfer_id, "transfer")
-        idea = uow.get(IdeaRow, row.idea_id)
-        require_manager(uow, actor, idea.workshop_id)
-        try:
-            row.result = TransferResult(result).value
-        except ValueError:
-            raise ValidationError(f"unknown transfer result {result!r}") from None
+    row = uow.get(TransferRow, transfer_id, "transfer")
+    idea = uow.get(IdeaRow, row.idea_id)
+    require_manager(uow, actor, idea.workshop_id)
+    try:
+        row.result = TransferResult(result).value
+    except ValueError:
+        raise ValidationError(f"unknown transfer result {result!r}") from None
 
 
-def transfers(store: Store, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+def transfers(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
     """Return the workshop's transfer log in date order."""
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        rows = uow.all(
-            select(TransferRow)
-            .join(IdeaRow, IdeaRow.id == TransferRow.idea_id)
-            .where(IdeaRow.workshop_id == workshop_id)
-            .order_by(TransferRow.occurred_on)
-        )
-        return [
-            {
-                "id": str(row.id),
-                "idea_id": str(row.idea_id),
-                "channel": row.channel,
-                "level": row.level,
-                "recipient": uow.open(
-                    workshop_id, row.recipient_enc, f"transfers.recipient:{row.id}"
-                ),
-                "occurred_on": row.occurred_on.isoformat(),
-                "result": row.result,
-            }
-            for row in rows
-        ]
+    require_manager(uow, actor, workshop_id)
+    rows = uow.all(
+        select(TransferRow)
+        .join(IdeaRow, IdeaRow.id == TransferRow.idea_id)
+        .where(IdeaRow.workshop_id == workshop_id)
+        .order_by(TransferRow.occurred_on)
+    )
+    return [
+        {
+            "id": str(row.id),
+            "idea_id": str(row.idea_id),
+            "channel": row.channel,
+            "level": row.level,
+            "recipient": uow.open(workshop_id, row.recipient_enc, f"transfers.recipient:{row.id}"),
+            "occurred_on": row.occurred_on.isoformat(),
+            "result": row.result,
+        }
+        for row in rows
+    ]

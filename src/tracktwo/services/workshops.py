@@ -16,7 +16,6 @@ from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import require_party_size, require_text, require_unit_interval
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_manager, require_operator, require_reader
-from tracktwo.store.database import Store
 from tracktwo.store.models import (
     ConflictRow,
     FacilitatorRow,
@@ -29,18 +28,17 @@ from tracktwo.store.unit_of_work import UnitOfWork, now
 CARRY_ACTIONS = ("carried", "strengthen", "expand", "modify")
 
 
-def create_series(store: Store, actor: Actor, conflict_id: UUID, *, name: str) -> UUID:
+def create_series(uow: UnitOfWork, actor: Actor, conflict_id: UUID, *, name: str) -> UUID:
     """Open a continuing series of workshops for a conflict."""
     require_operator(actor, "open a workshop series")
-    with UnitOfWork(store) as uow:
-        uow.get(ConflictRow, conflict_id, "conflict")
-        series = SeriesRow(conflict_id=conflict_id, name=require_text("series name", name))
-        uow.add(series)
-        return series.id
+    uow.get(ConflictRow, conflict_id, "conflict")
+    series = SeriesRow(conflict_id=conflict_id, name=require_text("series name", name))
+    uow.add(series)
+    return series.id
 
 
 def create_workshop(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     conflict_id: UUID,
     *,
@@ -52,39 +50,38 @@ def create_workshop(
 ) -> UUID:
     """Create a workshop with its own data key; 3-6 members per party (seed 3)."""
     require_operator(actor, "create a workshop")
-    with UnitOfWork(store) as uow:
-        uow.get(ConflictRow, conflict_id, "conflict")
-        sequence = 1
-        previous: UUID | None = None
-        if series_id is not None:
-            series = uow.get(SeriesRow, series_id, "series")
-            if series.conflict_id != conflict_id:
-                raise ValidationError("that series belongs to another conflict")
-            earlier = uow.all(
-                select(WorkshopRow)
-                .where(WorkshopRow.series_id == series_id)
-                .order_by(WorkshopRow.sequence.desc())
-            )
-            if earlier:
-                sequence, previous = earlier[0].sequence + 1, earlier[0].id
-        workshop = WorkshopRow(
-            conflict_id=conflict_id,
-            series_id=series_id,
-            sequence=sequence,
-            previous_workshop_id=previous,
-            title=require_text("workshop title", title, max_length=200),
-            venue=venue.strip(),
-            per_party=require_party_size(per_party),
-            retention_until=retention_until,
-            created_at=now(),
+    uow.get(ConflictRow, conflict_id, "conflict")
+    sequence = 1
+    previous: UUID | None = None
+    if series_id is not None:
+        series = uow.get(SeriesRow, series_id, "series")
+        if series.conflict_id != conflict_id:
+            raise ValidationError("that series belongs to another conflict")
+        earlier = uow.all(
+            select(WorkshopRow)
+            .where(WorkshopRow.series_id == series_id)
+            .order_by(WorkshopRow.sequence.desc())
         )
-        uow.add(workshop)
-        uow.new_workshop_key(workshop.id)
-        return workshop.id
+        if earlier:
+            sequence, previous = earlier[0].sequence + 1, earlier[0].id
+    workshop = WorkshopRow(
+        conflict_id=conflict_id,
+        series_id=series_id,
+        sequence=sequence,
+        previous_workshop_id=previous,
+        title=require_text("workshop title", title, max_length=200),
+        venue=venue.strip(),
+        per_party=require_party_size(per_party),
+        retention_until=retention_until,
+        created_at=now(),
+    )
+    uow.add(workshop)
+    uow.new_workshop_key(workshop.id)
+    return workshop.id
 
 
 def add_facilitator(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -102,64 +99,60 @@ def add_facilitator(
     impartiality and sensitivity to the parties' needs; credibility is kept per party.
     """
     require_operator(actor, "form the third-party team")
-    with UnitOfWork(store) as uow:
-        workshop = uow.get(WorkshopRow, workshop_id, "workshop")
-        parties = {p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-        unknown = set(credibility) - parties
-        if unknown or set(credibility) != parties:
-            raise ValidationError(
-                f"give the facilitator's credibility with each party ({', '.join(sorted(parties))})"
-            )
-        row = FacilitatorRow(
-            workshop_id=workshop_id,
-            name_enc=b"",
-            is_lead=lead,
-            impartiality=require_unit_interval("impartiality", impartiality),
-            communication=require_unit_interval("communication", communication),
-            sensitivity=require_unit_interval("sensitivity", sensitivity),
-            credibility={
-                party: require_unit_interval(f"credibility with {party}", value)
-                for party, value in credibility.items()
-            },
+    workshop = uow.get(WorkshopRow, workshop_id, "workshop")
+    parties = {p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    unknown = set(credibility) - parties
+    if unknown or set(credibility) != parties:
+        raise ValidationError(
+            f"give the facilitator's credibility with each party ({', '.join(sorted(parties))})"
         )
-        uow.add(row)
-        row.name_enc = uow.seal(
-            workshop_id, require_text("name", name), f"facilitators.name:{row.id}"
-        )
-        if email:
-            row.email_enc = uow.seal(workshop_id, email.strip(), f"facilitators.email:{row.id}")
-        return row.id
+    row = FacilitatorRow(
+        workshop_id=workshop_id,
+        name_enc=b"",
+        is_lead=lead,
+        impartiality=require_unit_interval("impartiality", impartiality),
+        communication=require_unit_interval("communication", communication),
+        sensitivity=require_unit_interval("sensitivity", sensitivity),
+        credibility={
+            party: require_unit_interval(f"credibility with {party}", value)
+            for party, value in credibility.items()
+        },
+    )
+    uow.add(row)
+    row.name_enc = uow.seal(workshop_id, require_text("name", name), f"facilitators.name:{row.id}")
+    if email:
+        row.email_enc = uow.seal(workshop_id, email.strip(), f"facilitators.email:{row.id}")
+    return row.id
 
 
 def third_party(
-    store: Store, actor: Actor, workshop_id: UUID, *, reveal: bool = True
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal: bool = True
 ) -> list[dict[str, Any]]:
     """Return the team, with names when ``reveal`` (each read is written to the audit trail)."""
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        rows = uow.all(select(FacilitatorRow).where(FacilitatorRow.workshop_id == workshop_id))
-        team = []
-        for row in rows:
-            named: dict[str, Any] = {}
-            if reveal:
-                uow.audit(actor.label, "read-identity", "facilitator", row.id, workshop_id)
-                named["name"] = uow.open(workshop_id, row.name_enc, f"facilitators.name:{row.id}")
-            team.append(
-                {
-                    "id": str(row.id),
-                    **named,
-                    "lead": row.is_lead,
-                    "impartiality": row.impartiality,
-                    "communication": row.communication,
-                    "sensitivity": row.sensitivity,
-                    "credibility": row.credibility,
-                }
-            )
-        return team
+    require_manager(uow, actor, workshop_id)
+    rows = uow.all(select(FacilitatorRow).where(FacilitatorRow.workshop_id == workshop_id))
+    team = []
+    for row in rows:
+        named: dict[str, Any] = {}
+        if reveal:
+            uow.audit(actor.label, "read-identity", "facilitator", row.id, workshop_id)
+            named["name"] = uow.open(workshop_id, row.name_enc, f"facilitators.name:{row.id}")
+        team.append(
+            {
+                "id": str(row.id),
+                **named,
+                "lead": row.is_lead,
+                "impartiality": row.impartiality,
+                "communication": row.communication,
+                "sensitivity": row.sensitivity,
+                "credibility": row.credibility,
+            }
+        )
+    return team
 
 
 def carry_ideas(
-    store: Store,
+    uow: UnitOfWork,
     actor: Actor,
     workshop_id: UUID,
     *,
@@ -170,76 +163,72 @@ def carry_ideas(
     ``actions`` maps a previous idea to what the community feedback suggests doing with it
     (``strengthen``, ``expand`` or ``modify``; the seed's conclusion); others are ``carried``.
     """
-    with UnitOfWork(store) as uow:
-        workshop = require_manager(uow, actor, workshop_id)
-        if workshop.previous_workshop_id is None:
-            raise ValidationError("this workshop does not follow another one in a series")
-        previous = workshop.previous_workshop_id
-        chosen = actions or {}
-        bad = {a for a in chosen.values() if a not in CARRY_ACTIONS}
-        if bad:
-            raise ValidationError(f"unknown carry action(s) {bad}; use one of {CARRY_ACTIONS}")
-        ideas = uow.all(
-            select(IdeaRow).where(IdeaRow.workshop_id == previous).order_by(IdeaRow.created_at)
+    workshop = require_manager(uow, actor, workshop_id)
+    if workshop.previous_workshop_id is None:
+        raise ValidationError("this workshop does not follow another one in a series")
+    previous = workshop.previous_workshop_id
+    chosen = actions or {}
+    bad = {a for a in chosen.values() if a not in CARRY_ACTIONS}
+    if bad:
+        raise ValidationError(f"unknown carry action(s) {bad}; use one of {CARRY_ACTIONS}")
+    ideas = uow.all(
+        select(IdeaRow).where(IdeaRow.workshop_id == previous).order_by(IdeaRow.created_at)
+    )
+    known = {idea.id for idea in ideas}
+    if set(chosen) - known:
+        raise ValidationError("an idea named for carrying is not from the previous workshop")
+    carried: list[UUID] = []
+    for idea in ideas:
+        text = uow.open(previous, idea.text_enc, f"ideas.text:{idea.id}")
+        row = IdeaRow(
+            workshop_id=workshop_id,
+            proposed_by_party_id=idea.proposed_by_party_id,
+            text_enc=b"",
+            carried_from_idea_id=idea.id,
+            carry_action=chosen.get(idea.id, "carried"),
+            created_at=now(),
         )
-        known = {idea.id for idea in ideas}
-        if set(chosen) - known:
-            raise ValidationError("an idea named for carrying is not from the previous workshop")
-        carried: list[UUID] = []
-        for idea in ideas:
-            text = uow.open(previous, idea.text_enc, f"ideas.text:{idea.id}")
-            row = IdeaRow(
-                workshop_id=workshop_id,
-                proposed_by_party_id=idea.proposed_by_party_id,
-                text_enc=b"",
-                carried_from_idea_id=idea.id,
-                carry_action=chosen.get(idea.id, "carried"),
-                created_at=now(),
-            )
-            uow.add(row)
-            row.text_enc = uow.seal(workshop_id, text, f"ideas.text:{row.id}")
-            carried.append(row.id)
-        return carried
+        uow.add(row)
+        row.text_enc = uow.seal(workshop_id, text, f"ideas.text:{row.id}")
+        carried.append(row.id)
+    return carried
 
 
-def destroy_workshop(store: Store, actor: Actor, workshop_id: UUID) -> None:
+def destroy_workshop(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> None:
     """Delete a workshop at the end of its retention period and destroy its data key.
 
     Any backup of the database that still holds the workshop's rows cannot be decrypted
     once the key file is gone.
     """
     require_operator(actor, "destroy a workshop")
-    with UnitOfWork(store) as uow:
-        workshop = uow.get(WorkshopRow, workshop_id, "workshop")
-        uow.audit(actor.label, "destroy-workshop", "workshop", workshop_id, workshop_id)
-        uow.session.delete(workshop)
-        uow.session.flush()
-    store.keys.destroy_workshop_key(workshop_id)
+    workshop = uow.get(WorkshopRow, workshop_id, "workshop")
+    uow.audit(actor.label, "destroy-workshop", "workshop", workshop_id, workshop_id)
+    uow.session.delete(workshop)
+    uow.session.flush()
+    uow.destroy_key_after_commit(workshop_id)
 
 
-def workshop_summary(store: Store, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
+def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
     """Return what any member of a workshop may know of it: title, venue, parties, series."""
-    with UnitOfWork(store) as uow:
-        workshop = require_reader(uow, actor, workshop_id)
-        conflict = uow.get(ConflictRow, workshop.conflict_id)
-        return {
-            "id": str(workshop.id),
-            "title": workshop.title,
-            "venue": workshop.venue,
-            "sequence": workshop.sequence,
-            "per_party": workshop.per_party,
-            "conflict": conflict.name,
-            "parties": [{"id": str(p.id), "name": p.name} for p in conflict.parties],
-        }
+    workshop = require_reader(uow, actor, workshop_id)
+    conflict = uow.get(ConflictRow, workshop.conflict_id)
+    return {
+        "id": str(workshop.id),
+        "title": workshop.title,
+        "venue": workshop.venue,
+        "sequence": workshop.sequence,
+        "per_party": workshop.per_party,
+        "conflict": conflict.name,
+        "parties": [{"id": str(p.id), "name": p.name} for p in conflict.parties],
+    }
 
 
-def facilitators_of(store: Store, actor: Actor, workshop_id: UUID) -> list[UUID]:
+def facilitators_of(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[UUID]:
     """Return the ids of a workshop's third-party team, lead first (no names)."""
-    with UnitOfWork(store) as uow:
-        require_manager(uow, actor, workshop_id)
-        rows = uow.all(
-            select(FacilitatorRow)
-            .where(FacilitatorRow.workshop_id == workshop_id)
-            .order_by(FacilitatorRow.is_lead.desc())
-        )
-        return [row.id for row in rows]
+    require_manager(uow, actor, workshop_id)
+    rows = uow.all(
+        select(FacilitatorRow)
+        .where(FacilitatorRow.workshop_id == workshop_id)
+        .order_by(FacilitatorRow.is_lead.desc())
+    )
+    return [row.id for row in rows]

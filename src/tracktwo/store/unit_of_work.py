@@ -8,12 +8,14 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from tracktwo.errors import NotFoundError
+from tracktwo.errors import NotFoundError, StoreRefusal
 from tracktwo.store.database import Store
 from tracktwo.store.keys import FieldCipher
 from tracktwo.store.models import AuditRow, Base
+from tracktwo.store.repositories import Votes
 
 Row = TypeVar("Row", bound=Base)
 
@@ -27,14 +29,17 @@ class UnitOfWork:
     """Open a session; commit when the block succeeds, roll everything back when it raises."""
 
     session: Session
+    votes: Votes
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._ciphers: dict[UUID, FieldCipher] = {}
         self._created_keys: list[UUID] = []
+        self._doomed_keys: list[UUID] = []
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.store.sessions()
+        self.votes = Votes(self.session)
         return self
 
     def __exit__(
@@ -45,14 +50,25 @@ class UnitOfWork:
     ) -> None:
         try:
             if error is None:
-                self.session.commit()
+                try:
+                    self.session.commit()
+                except DBAPIError as refused:
+                    self.session.rollback()
+                    self._destroy_created_keys()
+                    raise StoreRefusal(type(refused.orig).__name__) from refused
+                # Only once the rows are gone: a failed commit must leave the data readable.
+                for workshop_id in self._doomed_keys:
+                    self.store.keys.destroy_workshop_key(workshop_id)
             else:
                 self.session.rollback()
-                # A workshop created in a failed transaction must not leave its key behind.
-                for workshop_id in self._created_keys:
-                    self.store.keys.destroy_workshop_key(workshop_id)
+                self._destroy_created_keys()
         finally:
             self.session.close()
+
+    def _destroy_created_keys(self) -> None:
+        # A workshop created in a failed transaction must not leave its key behind.
+        for workshop_id in self._created_keys:
+            self.store.keys.destroy_workshop_key(workshop_id)
 
     def get(self, row_type: type[Row], row_id: UUID | str, what: str | None = None) -> Row:
         """Return the row with ``row_id`` or raise a NotFoundError naming what was sought."""
@@ -93,6 +109,10 @@ class UnitOfWork:
         """Create a workshop's data key; it is destroyed again if this transaction fails."""
         self.store.keys.create_workshop_key(workshop_id)
         self._created_keys.append(workshop_id)
+
+    def destroy_key_after_commit(self, workshop_id: UUID) -> None:
+        """Destroy a workshop's data key once this transaction has committed."""
+        self._doomed_keys.append(workshop_id)
 
     def cipher(self, workshop_id: UUID) -> FieldCipher:
         """Return the field cipher of one workshop."""

@@ -16,6 +16,7 @@ from tracktwo.errors import (
     ConfidentialityError,
     NotFoundError,
     RuleViolation,
+    StoreRefusal,
     TrackTwoError,
     ValidationError,
 )
@@ -40,6 +41,8 @@ def _status(error: TrackTwoError) -> int:
         return 400
     if isinstance(error, ConfidentialityError):
         return 500
+    if isinstance(error, StoreRefusal):
+        return 409
     return 400
 
 

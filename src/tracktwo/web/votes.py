@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import TrackTwoError
 from tracktwo.services import feedback
+from tracktwo.services.transaction import transaction
 
 if TYPE_CHECKING:
     from tracktwo.store.database import Store
@@ -68,8 +70,8 @@ class VoteStream:
                 group.append(queue.get_nowait())
             try:
                 outcomes = await run_in_threadpool(
-                    feedback.cast_vote_group,
-                    self.store,
+                    feedback.write_ballots,
+                    partial(transaction, self.store),
                     [(p.actor, p.round_id, p.rows) for p in group],
                 )
             except Exception as error:  # the whole transaction failed: tell every waiter

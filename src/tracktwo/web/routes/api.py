@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import feedback, phases
 from tracktwo.web.routes.community import respondent
-from tracktwo.web.routes.deps import store_of
+from tracktwo.web.routes.deps import ONE_TRANSACTION, uow_of
 from tracktwo.web.routes.participant import member
 from tracktwo.web.security import Access, access, check_csrf, require_actor
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", dependencies=[ONE_TRANSACTION])
 
 
 class Ballot(BaseModel):
@@ -43,14 +43,14 @@ async def cast_votes(request: Request, round_id: str, ballot: Ballot) -> dict[st
 def round_statements(request: Request, round_id: str) -> list[dict[str, Any]]:
     """The statements of a respondent's round."""
     actor, rid = respondent(request, round_id)
-    return feedback.statements(store_of(request), actor, rid)
+    return feedback.statements(uow_of(request), actor, rid)
 
 
 @router.get("/workshops/{workshop}/board", openapi_extra=access(Access.MEMBER))
 def board(request: Request, workshop: str) -> dict[str, Any]:
     """The four phase boards, as this member may see them."""
     actor, workshop_id = member(request, workshop)
-    return phases.board(store_of(request), actor, workshop_id)
+    return phases.board(uow_of(request), actor, workshop_id)
 
 
 @router.get("/session", openapi_extra=access(Access.SIGNED_IN))

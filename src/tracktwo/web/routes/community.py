@@ -13,10 +13,10 @@ from tracktwo.services import feedback
 from tracktwo.services.commonground_rounds import respondent_results
 from tracktwo.web.charts import opinion_map_svg
 from tracktwo.web.pages import render
-from tracktwo.web.routes.deps import parse_id, store_of
+from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
 from tracktwo.web.security import Access, access, check_csrf, require_actor, sign_in
 
-router = APIRouter()
+router = APIRouter(dependencies=[ONE_TRANSACTION])
 RESPONDENT = access(Access.RESPONDENT)
 CSRF = [Depends(check_csrf)]
 VOTES = {"agree": 1, "disagree": -1, "pass": 0}
@@ -34,9 +34,9 @@ def respondent(request: Request, round_id: str) -> tuple[Actor, UUID]:
 @router.get("/r/{link}", openapi_extra=access(Access.ANYONE))
 def enter(request: Request, link: str) -> Response:
     """Enter a feedback round anonymously through one's community link."""
-    store = store_of(request)
-    round_id = feedback.round_of_link(store, link)
-    actor = feedback.join_round(store, link)
+    uow = uow_of(request)
+    round_id = feedback.round_of_link(uow, link)
+    actor = feedback.join_round(uow, link)
     sign_in(request, actor, round_id=round_id)
     return RedirectResponse(f"/rounds/{round_id}", status_code=303)
 
@@ -45,12 +45,12 @@ def enter(request: Request, link: str) -> Response:
 def vote_page(request: Request, round_id: str) -> Response:
     """Show the next statement to react to."""
     actor, rid = respondent(request, round_id)
-    store = store_of(request)
+    uow = uow_of(request)
     return render(
         request,
         "round.html",
-        round=feedback.round_of(store, rid),
-        statement=feedback.next_statement(store, actor, rid),
+        round=feedback.round_of(uow, rid),
+        statement=feedback.next_statement(uow, actor, rid),
     )
 
 
@@ -62,14 +62,14 @@ def vote(
     actor, rid = respondent(request, round_id)
     if choice not in VOTES:
         raise HTTPException(status_code=400, detail="choose agree, disagree or pass")
-    store = store_of(request)
-    feedback.cast_votes(store, actor, rid, [(statement, VOTES[choice])])
+    uow = uow_of(request)
+    feedback.cast_votes(uow, actor, rid, [(statement, VOTES[choice])])
     if request.headers.get("hx-request"):
         return render(
             request,
             "_statement.html",
-            round=feedback.round_of(store, rid),
-            statement=feedback.next_statement(store, actor, rid),
+            round=feedback.round_of(uow, rid),
+            statement=feedback.next_statement(uow, actor, rid),
         )
     return RedirectResponse(f"/rounds/{rid}", status_code=303)
 
@@ -78,12 +78,12 @@ def vote(
 def suggest(request: Request, round_id: str, text: str = Form()) -> Response:
     """Suggest a statement; it waits for moderation."""
     actor, rid = respondent(request, round_id)
-    feedback.submit_statement(store_of(request), actor, rid, text=text)
+    feedback.submit_statement(uow_of(request), actor, rid, text=text)
     return render(
         request,
         "round.html",
-        round=feedback.round_of(store_of(request), rid),
-        statement=feedback.next_statement(store_of(request), actor, rid),
+        round=feedback.round_of(uow_of(request), rid),
+        statement=feedback.next_statement(uow_of(request), actor, rid),
         suggested=True,
     )
 
@@ -92,11 +92,11 @@ def suggest(request: Request, round_id: str, text: str = Form()) -> Response:
 def results(request: Request, round_id: str) -> Response:
     """The round's results, once the facilitators open them."""
     actor, rid = respondent(request, round_id)
-    analysis = respondent_results(store_of(request), actor, rid)
+    analysis = respondent_results(uow_of(request), actor, rid)
     return render(
         request,
         "results.html",
-        round=feedback.round_of(store_of(request), rid),
+        round=feedback.round_of(uow_of(request), rid),
         analysis=analysis,
         opinion_map=opinion_map_svg(analysis["map"]) if analysis else "",
     )

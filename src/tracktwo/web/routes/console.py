@@ -13,10 +13,10 @@ from tracktwo.services import feedback, phases, recruitment, reports, schedule, 
 from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
 from tracktwo.web.charts import opinion_map_svg, ripeness_svg, snowball_svg
 from tracktwo.web.pages import render
-from tracktwo.web.routes.deps import parse_id, store_of
+from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
 from tracktwo.web.security import Access, access, check_csrf, require_actor
 
-router = APIRouter(prefix="/w/{workshop}")
+router = APIRouter(prefix="/w/{workshop}", dependencies=[ONE_TRANSACTION])
 FACILITATOR = access(Access.FACILITATOR)
 CSRF = [Depends(check_csrf)]
 
@@ -34,8 +34,8 @@ def facilitator(request: Request, workshop: str) -> tuple[Actor, UUID]:
 def console(request: Request, workshop: str) -> Response:
     """The whole workshop on one page: profile to transfers."""
     actor, workshop_id = facilitator(request, workshop)
-    store = store_of(request)
-    report = reports.workshop_report(store, actor, workshop_id, reveal_names=True)
+    uow = uow_of(request)
+    report = reports.workshop_report(uow, actor, workshop_id, reveal_names=True)
     names = {
         member["candidate_id"]: member["name"]
         for people in report["members"].values()
@@ -51,8 +51,8 @@ def console(request: Request, workshop: str) -> Response:
         "console.html",
         report=report,
         explanation=explanation,
-        candidates=recruitment.candidates(store, actor, workshop_id),
-        rounds=feedback.rounds(store, actor, workshop_id),
+        candidates=recruitment.candidates(uow, actor, workshop_id),
+        rounds=feedback.rounds(uow, actor, workshop_id),
         ripeness_chart=ripeness_svg(report["ripeness"]),
         snowball_chart=snowball_svg(report["snowball"]) if "nodes" in report["snowball"] else "",
         workshop_id=str(workshop_id),
@@ -63,7 +63,7 @@ def console(request: Request, workshop: str) -> Response:
 def calendar(request: Request, workshop: str) -> Response:
     """Download the schedule as iCalendar."""
     actor, workshop_id = facilitator(request, workshop)
-    text = schedule.icalendar(store_of(request), actor, workshop_id)
+    text = schedule.icalendar(uow_of(request), actor, workshop_id)
     return Response(
         text,
         media_type="text/calendar",
@@ -84,7 +84,7 @@ def compose(
     rules = CompositionRules(
         per_party=per_party, max_status_gap=max_status_gap, min_distinct_roles=min_distinct_roles
     )
-    recruitment.compose_workshop(store_of(request), actor, workshop_id, rules)
+    recruitment.compose_workshop(uow_of(request), actor, workshop_id, rules)
     return RedirectResponse(f"/w/{workshop_id}/console#composition", status_code=303)
 
 
@@ -92,15 +92,15 @@ def compose(
 def invite(request: Request, workshop: str) -> Response:
     """Make one single-use sign-in link per member; shown once, stored only hashed."""
     actor, workshop_id = facilitator(request, workshop)
-    store = store_of(request)
-    members = recruitment.members(store, actor, workshop_id, reveal=True)
+    uow = uow_of(request)
+    members = recruitment.members(uow, actor, workshop_id, reveal=True)
     links = [
         {
             "member": member,
             "url": str(request.base_url).rstrip("/")
             + "/signin/"
             + signin.create_link(
-                store,
+                uow,
                 actor,
                 workshop_id,
                 kind=ActorKind.PARTICIPANT,
@@ -116,7 +116,7 @@ def invite(request: Request, workshop: str) -> Response:
 def intervene(request: Request, workshop: str, phase: str = Form(), kind: str = Form()) -> Response:
     """Log an intervention by kind; nothing of its content is kept."""
     actor, workshop_id = facilitator(request, workshop)
-    phases.log_intervention(store_of(request), actor, workshop_id, phase=phase, kind=kind)
+    phases.log_intervention(uow_of(request), actor, workshop_id, phase=phase, kind=kind)
     return RedirectResponse(f"/w/{workshop_id}/console#boards", status_code=303)
 
 
@@ -127,7 +127,7 @@ def release(
     """Release chosen ideas to both communities (identity stripped; the release is logged)."""
     actor, workshop_id = facilitator(request, workshop)
     opened = feedback.release_ideas(
-        store_of(request), actor, workshop_id, [parse_id(i, "idea") for i in ideas], title=title
+        uow_of(request), actor, workshop_id, [parse_id(i, "idea") for i in ideas], title=title
     )
     base = str(request.base_url).rstrip("/")
     links = {party: f"{base}/r/{secret}" for party, secret in opened.links.items()}
@@ -144,19 +144,19 @@ def release(
 def round_page(request: Request, workshop: str, round_id: str) -> Response:
     """A feedback round: moderation queue, analysis, and whether results are open."""
     actor, workshop_id = facilitator(request, workshop)
-    store = store_of(request)
+    uow = uow_of(request)
     rid = parse_id(round_id, "round")
-    listed = {r["id"]: r for r in feedback.rounds(store, actor, workshop_id)}
+    listed = {r["id"]: r for r in feedback.rounds(uow, actor, workshop_id)}
     if str(rid) not in listed:
         raise HTTPException(status_code=404, detail="no such round in this workshop")
-    analysis = latest_analysis(store, actor, rid)
+    analysis = latest_analysis(uow, actor, rid)
     return render(
         request,
         "round_console.html",
         round=listed[str(rid)],
         workshop_id=str(workshop_id),
-        queue=feedback.moderation_queue(store, actor, rid),
-        statements=feedback.statements(store, actor, rid),
+        queue=feedback.moderation_queue(uow, actor, rid),
+        statements=feedback.statements(uow, actor, rid),
         analysis=analysis,
         opinion_map=opinion_map_svg(analysis["map"]) if analysis else "",
     )
@@ -171,7 +171,7 @@ def moderate(
     """Accept or reject a respondent's statement."""
     actor, workshop_id = facilitator(request, workshop)
     feedback.moderate(
-        store_of(request), actor, parse_id(statement_id, "statement"), accept=accept == "yes"
+        uow_of(request), actor, parse_id(statement_id, "statement"), accept=accept == "yes"
     )
     return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
 
@@ -180,7 +180,7 @@ def moderate(
 def analyse(request: Request, workshop: str, round_id: str) -> Response:
     """Run the common-ground engine on the round's votes and store the result."""
     actor, workshop_id = facilitator(request, workshop)
-    analyse_round(store_of(request), actor, parse_id(round_id, "round"))
+    analyse_round(uow_of(request), actor, parse_id(round_id, "round"))
     return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
 
 
@@ -194,7 +194,7 @@ def support_threshold(
         share = float(percent) / 100.0
     except ValueError:
         raise HTTPException(status_code=400, detail=f"{percent!r} is not a number") from None
-    feedback.set_support_threshold(store_of(request), actor, parse_id(round_id, "round"), share)
+    feedback.set_support_threshold(uow_of(request), actor, parse_id(round_id, "round"), share)
     return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
 
 
@@ -203,6 +203,6 @@ def open_results(request: Request, workshop: str, round_id: str, show: str = For
     """Open the results to respondents, or hide them again."""
     actor, workshop_id = facilitator(request, workshop)
     feedback.set_results_open(
-        store_of(request), actor, parse_id(round_id, "round"), open_=show == "yes"
+        uow_of(request), actor, parse_id(round_id, "round"), open_=show == "yes"
     )
     return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)

@@ -15,11 +15,12 @@ from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.vocabulary import Measure
 from tracktwo.errors import TrackTwoError
 from tracktwo.services import live, phases, schedule, surveys, workshops
+from tracktwo.services.transaction import run
 from tracktwo.web.pages import render
-from tracktwo.web.routes.deps import parse_id, store_of
+from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
 from tracktwo.web.security import Access, access, check_csrf, current_actor, require_actor
 
-router = APIRouter(prefix="/w/{workshop}")
+router = APIRouter(prefix="/w/{workshop}", dependencies=[ONE_TRANSACTION])
 CSRF = [Depends(check_csrf)]
 PARTICIPANT = access(Access.PARTICIPANT)
 SURVEY_MEASURES = [
@@ -57,9 +58,9 @@ def back(workshop_id: UUID, where: str = "joint", anchor: str = "") -> RedirectR
 def joint_space(request: Request, workshop: str) -> Response:
     """The joint space: the four phases as this member may see them."""
     actor, workshop_id = member(request, workshop)
-    store = store_of(request)
-    summary = workshops.workshop_summary(store, actor, workshop_id)
-    board = phases.board(store, actor, workshop_id)
+    uow = uow_of(request)
+    summary = workshops.workshop_summary(uow, actor, workshop_id)
+    board = phases.board(uow, actor, workshop_id)
     own = next((p for p in summary["parties"] if p["id"] == str(actor.party_id)), None)
     return render(
         request,
@@ -68,7 +69,7 @@ def joint_space(request: Request, workshop: str) -> Response:
         board=board,
         own_party=own,
         joint_concerns=[c for c in board["concerns"] if c["space"] == "joint"],
-        sessions=[s for s in schedule.schedule(store, actor, workshop_id) if s["kind"] == "joint"],
+        sessions=[s for s in schedule.schedule(uow, actor, workshop_id) if s["kind"] == "joint"],
         workshop_id=str(workshop_id),
     )
 
@@ -77,9 +78,9 @@ def joint_space(request: Request, workshop: str) -> Response:
 def party_space(request: Request, workshop: str, party: str) -> Response:
     """A party's preliminary space: its own drafts, seen by that party and the third party."""
     actor, workshop_id = member(request, workshop)
-    store = store_of(request)
-    space = phases.party_space(store, actor, workshop_id, parse_id(party, "party"))
-    summary = workshops.workshop_summary(store, actor, workshop_id)
+    uow = uow_of(request)
+    space = phases.party_space(uow, actor, workshop_id, parse_id(party, "party"))
+    summary = workshops.workshop_summary(uow, actor, workshop_id)
     return render(
         request,
         "space.html",
@@ -103,7 +104,7 @@ def state_concern(
     """State a need, fear, priority or constraint of one's party."""
     actor, workshop_id = participant(request, workshop)
     phases.state_concern(
-        store_of(request),
+        uow_of(request),
         actor,
         workshop_id,
         kind=kind,
@@ -120,7 +121,7 @@ def state_concern(
 def table_concern(request: Request, workshop: str, concern: str) -> Response:
     """Move a prepared concern onto the joint table."""
     actor, workshop_id = participant(request, workshop)
-    phases.table_concern(store_of(request), actor, parse_id(concern, "concern"))
+    phases.table_concern(uow_of(request), actor, parse_id(concern, "concern"))
     return back(workshop_id, anchor="#analysis")
 
 
@@ -131,7 +132,7 @@ def acknowledge(
     """Restate the other side's concern for its owners to accept."""
     actor, workshop_id = participant(request, workshop)
     phases.acknowledge_concern(
-        store_of(request), actor, parse_id(concern, "concern"), restatement=restatement
+        uow_of(request), actor, parse_id(concern, "concern"), restatement=restatement
     )
     return back(workshop_id, anchor="#analysis")
 
@@ -141,7 +142,7 @@ def confirm(request: Request, workshop: str, ack: str, satisfied: str = Form()) 
     """Accept (or not) a restatement of one's own party's concern."""
     actor, workshop_id = participant(request, workshop)
     phases.confirm_acknowledgement(
-        store_of(request), actor, parse_id(ack, "acknowledgement"), satisfied=satisfied == "yes"
+        uow_of(request), actor, parse_id(ack, "acknowledgement"), satisfied=satisfied == "yes"
     )
     return back(workshop_id, anchor="#analysis")
 
@@ -153,7 +154,7 @@ def propose_idea(
     """Propose an idea linked to the concerns it answers."""
     actor, workshop_id = participant(request, workshop)
     phases.propose_idea(
-        store_of(request),
+        uow_of(request),
         actor,
         workshop_id,
         text=text,
@@ -166,7 +167,7 @@ def propose_idea(
 def rate_idea(request: Request, workshop: str, idea: str, value: int = Form()) -> Response:
     """Rate an idea from 1 to 5."""
     actor, workshop_id = participant(request, workshop)
-    phases.rate_idea(store_of(request), actor, parse_id(idea, "idea"), value=value)
+    phases.rate_idea(uow_of(request), actor, parse_id(idea, "idea"), value=value)
     return back(workshop_id, anchor="#problem-solving")
 
 
@@ -176,7 +177,7 @@ def name_constraint(
 ) -> Response:
     """Name a political or psychological constraint."""
     actor, workshop_id = participant(request, workshop)
-    phases.name_constraint(store_of(request), actor, workshop_id, kind=kind, text=text)
+    phases.name_constraint(uow_of(request), actor, workshop_id, kind=kind, text=text)
     return back(workshop_id, anchor="#constraints")
 
 
@@ -186,9 +187,7 @@ def reassure(
 ) -> Response:
     """Propose a step of mutual reassurance."""
     actor, workshop_id = participant(request, workshop)
-    phases.add_reassurance_step(
-        store_of(request), actor, workshop_id, who=who, what=what, when=when
-    )
+    phases.add_reassurance_step(uow_of(request), actor, workshop_id, who=who, what=what, when=when)
     return back(workshop_id, anchor="#reassurance")
 
 
@@ -196,7 +195,7 @@ def reassure(
 def vision(request: Request, workshop: str, text: str = Form()) -> Response:
     """Write a shared-vision statement."""
     actor, workshop_id = participant(request, workshop)
-    phases.add_shared_vision(store_of(request), actor, workshop_id, text=text)
+    phases.add_shared_vision(uow_of(request), actor, workshop_id, text=text)
     return back(workshop_id, anchor="#reassurance")
 
 
@@ -221,7 +220,7 @@ async def survey_answer(request: Request, workshop: str) -> Response:
             except ValueError:
                 raise HTTPException(400, detail=f"{measure}: {raw!r} is not a number") from None
     surveys.answer_survey(
-        store_of(request),
+        uow_of(request),
         actor,
         workshop_id,
         wave=str(form.get("wave")),
@@ -238,7 +237,7 @@ def live_page(request: Request, workshop: str, session: str) -> Response:
     """The live discussion page of a joint session."""
     actor, workshop_id = member(request, workshop)
     session_id = parse_id(session, "session")
-    live.admit(store_of(request), actor, workshop_id, session_id)
+    live.admit(uow_of(request), actor, workshop_id, session_id)
     return render(request, "live.html", workshop_id=str(workshop_id), session_id=str(session_id))
 
 
@@ -250,7 +249,7 @@ async def live_socket(websocket: WebSocket, workshop: str, session: str) -> None
         workshop_id, session_id = UUID(workshop), UUID(session)
         if actor is None or actor.workshop_id != workshop_id:
             raise PermissionError
-        label = live.admit(websocket.app.state.store, actor, workshop_id, session_id)
+        label = run(websocket.app.state.store, live.admit, actor, workshop_id, session_id)
     except (ValueError, PermissionError, TrackTwoError):
         await websocket.close(code=4403)
         return

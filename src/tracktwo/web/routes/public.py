@@ -8,10 +8,10 @@ from fastapi.responses import RedirectResponse, Response
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import signin
 from tracktwo.web.pages import render
-from tracktwo.web.routes.deps import store_of
+from tracktwo.web.routes.deps import ONE_TRANSACTION, uow_of
 from tracktwo.web.security import Access, access, check_csrf, current_actor, sign_in
 
-router = APIRouter()
+router = APIRouter(dependencies=[ONE_TRANSACTION])
 
 
 def home_of(kind: ActorKind, workshop: str | None, party: str | None) -> str:
@@ -37,7 +37,7 @@ def home(request: Request) -> Response:
 @router.get("/signin/{token}", openapi_extra=access(Access.ANYONE))
 def redeem_link(request: Request, token: str) -> Response:
     """Sign in with a single-use link; the link is spent."""
-    actor = signin.redeem(store_of(request), token)
+    actor = signin.redeem(uow_of(request), token)
     sign_in(request, actor)
     return RedirectResponse(
         home_of(actor.kind, str(actor.workshop_id), str(actor.party_id)), status_code=303
