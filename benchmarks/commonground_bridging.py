@@ -34,8 +34,8 @@ from tracktwo.engines.commonground.bridging import (
     objective,
     ratings_from_votes,
 )
-from tracktwo.engines.commonground.polis_export import read_export
 from tracktwo.engines.commonground.synthetic import planted_round
+from tracktwo.io.polis import read_export
 
 REPEATS = 3
 MAX_EPOCHS = 3_000

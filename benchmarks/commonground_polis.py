@@ -28,9 +28,9 @@ import numpy as np
 
 from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.pipeline import AnalysisParameters, analyze
-from tracktwo.engines.commonground.polis_export import read_export
 from tracktwo.engines.commonground.polis_groups import PolisParameters
 from tracktwo.engines.commonground.warm import warm_up
+from tracktwo.io.polis import read_export
 
 REPEATS = 7
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polis"

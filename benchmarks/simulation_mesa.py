@@ -38,7 +38,7 @@ from tracktwo.engines.simulation.model import Simulation
 from tracktwo.engines.simulation.parameters import ModelParameters
 from tracktwo.engines.simulation.population import AgentRole, Population, build_population
 from tracktwo.engines.simulation.programme import Programme, select_participants
-from tracktwo.engines.simulation.scenarios import load_scenario
+from tracktwo.io.scenarios import load_scenario
 
 MEMBERS_PER_SOCIETY = 5_000
 STEPS = 120

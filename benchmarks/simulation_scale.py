@@ -19,7 +19,7 @@ import tracemalloc
 
 from tracktwo.engines.simulation.experiment import with_societies
 from tracktwo.engines.simulation.model import Simulation
-from tracktwo.engines.simulation.scenarios import load_scenario
+from tracktwo.io.scenarios import load_scenario
 
 MEMBERS_PER_SOCIETY = 1_000_000
 STEPS = 365

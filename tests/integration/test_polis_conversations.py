@@ -18,8 +18,9 @@ import pytest
 
 from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.pipeline import analyze
-from tracktwo.engines.commonground.polis_export import PolisExport, read_export
+from tracktwo.engines.commonground.polis_export import PolisExport
 from tracktwo.engines.commonground.polis_groups import PolisGroups, replay
+from tracktwo.io.polis import read_export
 
 # The goal: a median of 0.9 and nothing below 0.7 (reached 2026-11-25: median 0.901, min
 # 0.867). Without the metadata flags and Pol.is's 2017 math: median 0.884, min 0.105.

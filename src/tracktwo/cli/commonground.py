@@ -18,19 +18,15 @@ from rich.table import Table
 
 from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.community import CommunityParameters
-from tracktwo.engines.commonground.opinion_map import save_opinion_map
 from tracktwo.engines.commonground.pipeline import (
     AnalysisParameters,
     CommonGroundResult,
     analyze,
 )
-from tracktwo.engines.commonground.polis_export import (
-    PolisExport,
-    read_communities,
-    read_export,
-    write_export,
-)
+from tracktwo.engines.commonground.polis_export import PolisExport
 from tracktwo.errors import TrackTwoError, ValidationError
+from tracktwo.io.polis import read_communities, read_export, write_export
+from tracktwo.research.opinion_map import save_opinion_map
 
 console = Console()
 errors = Console(stderr=True)

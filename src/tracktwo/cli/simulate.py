@@ -36,15 +36,11 @@ from tracktwo.engines.simulation.ensemble import (
     programme_designs,
     run_ensemble,
 )
-from tracktwo.engines.simulation.figures import plot_designs, plot_images
-from tracktwo.engines.simulation.scenarios import (
-    Scenario,
-    load_scenario,
-    packaged_scenarios,
-    parse_value,
-)
-from tracktwo.engines.simulation.sweep import dask_client, sweep
+from tracktwo.engines.simulation.scenarios import Scenario
 from tracktwo.errors import TrackTwoError, ValidationError
+from tracktwo.io.scenarios import load_scenario, packaged_scenarios, parse_value
+from tracktwo.research.simulation_figures import plot_designs, plot_images
+from tracktwo.research.sweep import dask_client, sweep
 
 console = Console()
 errors = Console(stderr=True)

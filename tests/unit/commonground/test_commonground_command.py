@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tracktwo.cli.commonground import app
-from tracktwo.engines.commonground.polis_export import write_export
 from tracktwo.engines.commonground.synthetic import planted_round
+from tracktwo.io.polis import write_export
 
 runner = CliRunner()
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tracktwo.engines.commonground.polis_export import read_export, write_export
 from tracktwo.errors import ValidationError
+from tracktwo.io.polis import read_export, write_export
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:

@@ -11,9 +11,9 @@ import pytest
 
 from tracktwo.engines.commonground import AnalysisParameters, VoteMatrix, analyze
 from tracktwo.engines.commonground.agreement import adjusted_rand_index
-from tracktwo.engines.commonground.opinion_map import opinion_map, save_opinion_map
 from tracktwo.engines.commonground.synthetic import BRIDGE, PARTISAN, planted_round
 from tracktwo.errors import ValidationError
+from tracktwo.research.opinion_map import opinion_map, save_opinion_map
 
 
 @pytest.fixture(scope="module")

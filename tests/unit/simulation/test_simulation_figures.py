@@ -11,9 +11,9 @@ from tracktwo.engines.simulation.ensemble import (
     programme_designs,
     run_ensemble,
 )
-from tracktwo.engines.simulation.figures import plot_designs, plot_images
-from tracktwo.engines.simulation.scenarios import load_scenario
 from tracktwo.errors import ValidationError
+from tracktwo.io.scenarios import load_scenario
+from tracktwo.research.simulation_figures import plot_designs, plot_images
 
 SCENARIO = (
     load_scenario("identity-conflict").with_value("societies.members", 2000).with_value("steps", 90)

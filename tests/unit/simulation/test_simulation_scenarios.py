@@ -7,13 +7,9 @@ from pathlib import Path
 import pytest
 
 from tracktwo.engines.simulation.programme import SelectionRule
-from tracktwo.engines.simulation.scenarios import (
-    Scenario,
-    load_scenario,
-    packaged_scenarios,
-    parse_value,
-)
+from tracktwo.engines.simulation.scenarios import Scenario
 from tracktwo.errors import ValidationError
+from tracktwo.io.scenarios import load_scenario, packaged_scenarios, parse_value
 
 
 def test_tracktwo_ships_a_default_and_three_contrasting_scenarios() -> None:

@@ -21,7 +21,7 @@ from tracktwo.engines.simulation.experiment import (
 )
 from tracktwo.engines.simulation.parameters import Mechanisms, ModelParameters
 from tracktwo.engines.simulation.programme import Programme, SelectionRule
-from tracktwo.engines.simulation.scenarios import load_scenario
+from tracktwo.io.scenarios import load_scenario
 
 SMALL = with_societies(ModelParameters(), members=2000)
 REPLICATIONS = 8

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tracktwo.engines.simulation.scenarios import load_scenario
-from tracktwo.engines.simulation.sweep import dask_client, grid_points, sweep
 from tracktwo.errors import ValidationError
+from tracktwo.io.scenarios import load_scenario
+from tracktwo.research.sweep import dask_client, grid_points, sweep
 
 SCENARIO = load_scenario("default").with_value("societies.members", 300).with_value("steps", 60)
 GRID = {"readiness.clash_share": [0.1, 0.6], "programme.continuing": [True, False]}

@@ -1,8 +1,8 @@
 """Common ground in a feedback round: Pol.is opinion groups, consensus, bridging, communities.
 
-Start from :func:`analyze` with a :class:`VoteMatrix` (or :func:`read_export` for a Pol.is
-export folder); every result records the engine version that produced it. See
-``docs/commonground.md``.
+Start from :func:`analyze` with a :class:`VoteMatrix` (or
+:func:`tracktwo.io.polis.read_export` for a Pol.is export folder); every result records the
+engine version that produced it. See ``docs/commonground.md``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from tracktwo.engines.commonground.pipeline import (
     CommonGroundResult,
     analyze,
 )
-from tracktwo.engines.commonground.polis_export import PolisExport, read_export, write_export
+from tracktwo.engines.commonground.polis_export import PolisExport
 from tracktwo.engines.commonground.polis_groups import PolisGroups, PolisParameters
 from tracktwo.engines.commonground.votes import VoteMatrix
 
@@ -31,7 +31,5 @@ __all__ = [
     "VoteMatrix",
     "analyze",
     "fit_bridging",
-    "read_export",
     "wilson_interval",
-    "write_export",
 ]

@@ -1,4 +1,4 @@
-"""Read and write Pol.is export folders: comments.csv, votes.csv, participants-votes.csv.
+"""The Pol.is export format as tables: frames in, a vote matrix out, and rows back.
 
 The export format is the one of Pol.is's ``darwin/export.clj`` (and of the open-data
 collection): votes use agree = 1, disagree = -1, pass = 0 (Pol.is's math stores agree as
@@ -6,16 +6,15 @@ collection): votes use agree = 1, disagree = -1, pass = 0 (Pol.is's math stores 
 latest vote counts; ``moderated`` is 1 (accepted), 0 (not yet moderated) or -1 (moderated
 out). Columns are found by header name, since exports of different Pol.is versions differ
 (newer ones add an ``xid`` column to ``participants-votes.csv``).
+
+Pure computation on frames and rows; :mod:`tracktwo.io.polis` reads and writes the folder.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,10 +28,20 @@ from tracktwo.engines.commonground.polis_groups import (
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import ValidationError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+COMMENTS_FILE = "comments.csv"
+VOTES_FILE = "votes.csv"
+PARTICIPANTS_FILE = "participants-votes.csv"
+SUMMARY_FILE = "summary.csv"
 COMMENT_COLUMNS = ("comment-id", "moderated", "comment-body")
 META_COLUMNS = ("is-meta", "is_meta")
 VOTE_COLUMNS = ("comment-id", "voter-id", "vote")
+GROUP_COLUMNS = ("participant", "group-id")
 MODERATED_OUT = -1
+
+Table = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,110 +71,38 @@ class PolisExport:
         return PolisParameters(code=self.polis_code)
 
 
-def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:
-    """Read a CSV file and check its header names the ``required`` columns."""
-    if not path.is_file():
-        raise ValidationError(f"{path} does not exist; a Pol.is export folder needs {path.name}")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise ValidationError(f"{path} is not a readable CSV file: {error}") from error
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ValidationError(
-            f"{path} lacks the column(s) {missing}; its header is {list(frame.columns)}"
-        )
-    return frame
-
-
-def _integers(frame: pd.DataFrame, column: str, path: Path) -> npt.NDArray[np.int64]:
-    """Return a column as integers, naming the first row that is not one."""
+def integer_column(frame: pd.DataFrame, column: str, file_name: str) -> npt.NDArray[np.int64]:
+    """Return a column as integers, naming the first row of ``file_name`` that is not one."""
     numbers = pd.to_numeric(frame[column].str.strip(), errors="coerce")
     bad = numbers.isna() | (numbers != numbers.round())
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ValidationError(
-            f"{path.name} row {row + 2}: {column} {frame[column].iloc[row]!r} is not an integer"
+            f"{file_name} row {row + 2}: {column} {frame[column].iloc[row]!r} is not an integer"
         )
     return numbers.to_numpy().astype(np.int64)
 
 
-COMMUNITY_HEADERS = {"voter", "voter-id", "voter_id", "voter id", "participant", "pid"}
+def votes_from_frames(
+    comments: pd.DataFrame, raw_votes: pd.DataFrame, meta: Sequence[int] | None = None
+) -> tuple[VoteMatrix, pd.DataFrame, str]:
+    """Return the votes, the statements and the Pol.is math of an export's two main tables.
 
-
-def read_communities(path: str | Path, voter_ids: Sequence[Any]) -> dict[Any, str]:
-    """Read a CSV of ``voter id, community`` (header optional); return community per voter.
-
-    Raise ValidationError naming the row of a malformed line, a voter given two
-    communities, or a file that names none of ``voter_ids``. Voters of the file who never
-    voted are ignored; voters left out of it count in no community.
+    ``comments`` and ``raw_votes`` are ``comments.csv`` and ``votes.csv`` as text columns;
+    raise ValidationError naming the first malformed row. Participant-metadata statements
+    come from an ``is-meta``/``is_meta`` column of ``comments`` and from ``meta``.
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ValidationError(f"cannot read the communities file {path}: {error}") from error
-    try:
-        content = raw.decode("utf-8-sig")  # spreadsheet programs write a byte-order mark
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path} is not UTF-8 text; save it as a CSV file in UTF-8") from None
-    known = {str(voter): voter for voter in voter_ids}
-    found: dict[Any, str] = {}
-    rows = list(csv.reader(io.StringIO(content)))
-    for number, row in enumerate(rows, start=1):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        if number == 1 and cells[0].lower() in COMMUNITY_HEADERS:
-            continue
-        if len(cells) != 2 or not cells[0] or not cells[1]:
-            raise ValidationError(
-                f"{path.name} row {number}: give two values, a voter id and a community; "
-                f"found {len(cells)}"
-            )
-        voter = known.get(cells[0])
-        if voter is None:
-            continue
-        if found.get(voter, cells[1]) != cells[1]:
-            raise ValidationError(
-                f"{path.name} row {number}: voter {cells[0]} is already in community "
-                f"{found[voter]!r}"
-            )
-        found[voter] = cells[1]
-    if not found:
-        raise ValidationError(
-            f"{path} names none of the export's voters; its first column must hold voter ids"
-        )
-    return found
-
-
-def read_export(folder: str | Path, meta: Sequence[int] | None = None) -> PolisExport:
-    """Read a Pol.is export folder; raise ValidationError naming what is missing or malformed.
-
-    Participant-metadata statements (Pol.is's ``is_meta``) are read from an ``is-meta`` or
-    ``is_meta`` column of ``comments.csv`` when it has one; Pol.is's own exports do not carry
-    the flag, so ``meta`` (comment ids) lets the analyst name them, as the conversation's
-    moderator did. Either way they are zeroed out of the map and the groups, as in Pol.is.
-    """
-    root = Path(folder)
-    if not root.is_dir():
-        raise ValidationError(f"{root} is not a folder; give the folder of a Pol.is export")
-    comments_path, votes_path = root / "comments.csv", root / "votes.csv"
-    comments = _read_csv(comments_path, COMMENT_COLUMNS)
-    raw_votes = _read_csv(votes_path, VOTE_COLUMNS)
-
-    comment_ids = _integers(comments, "comment-id", comments_path)
-    moderated = _integers(comments, "moderated", comments_path)
+    comment_ids = integer_column(comments, "comment-id", COMMENTS_FILE)
+    moderated = integer_column(comments, "moderated", COMMENTS_FILE)
     vote_frame = pd.DataFrame(
         {
-            "voter": _integers(raw_votes, "voter-id", votes_path),
-            "statement": _integers(raw_votes, "comment-id", votes_path),
-            "vote": _integers(raw_votes, "vote", votes_path),
+            "voter": integer_column(raw_votes, "voter-id", VOTES_FILE),
+            "statement": integer_column(raw_votes, "comment-id", VOTES_FILE),
+            "vote": integer_column(raw_votes, "vote", VOTES_FILE),
         }
     )
     if "timestamp" in raw_votes.columns:
-        vote_frame["time"] = _integers(raw_votes, "timestamp", votes_path) / 1000.0
+        vote_frame["time"] = integer_column(raw_votes, "timestamp", VOTES_FILE) / 1000.0
     bad_vote = ~vote_frame["vote"].isin((-1, 0, 1))
     if bad_vote.any():
         row = int(np.flatnonzero(bad_vote.to_numpy())[0])
@@ -220,63 +157,31 @@ def read_export(folder: str | Path, meta: Sequence[int] | None = None) -> PolisE
     code = CURRENT_CODE
     if votes.times is not None and len(votes.times):
         code = polis_code_for(float(votes.times.max()))
-    return PolisExport(
-        folder=root,
-        votes=votes,
-        statements=statements,
-        polis_groups=_read_groups(root / "participants-votes.csv"),
-        summary=_read_summary(root / "summary.csv"),
-        polis_code=code,
-    )
+    return votes, statements, code
 
 
-def _read_groups(path: Path) -> pd.Series | None:
-    """Return Pol.is's ``group-id`` per participant (float, NaN = not clustered), if present."""
-    if not path.is_file():
-        return None
-    frame = _read_csv(path, ("participant", "group-id"))
-    participants = _integers(frame, "participant", path)
+def groups_from_frame(frame: pd.DataFrame, file_name: str = PARTICIPANTS_FILE) -> pd.Series:
+    """Return Pol.is's ``group-id`` per participant (float, NaN = not clustered)."""
+    participants = integer_column(frame, "participant", file_name)
     text = frame["group-id"].str.strip()
     groups = np.array([float(g) if g else np.nan for g in text], dtype=np.float64)
     return pd.Series(groups, index=participants, name="group-id")
 
 
-def _read_summary(path: Path) -> dict[str, str]:
-    """Return the key/value rows of ``summary.csv`` (empty when absent)."""
-    if not path.is_file():
-        return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row[0]: (row[1] if len(row) > 1 else "") for row in csv.reader(handle) if row}
+def default_statements(votes: VoteMatrix) -> pd.DataFrame:
+    """Return statement rows without author or text, moderated as ``votes`` flags them."""
+    return pd.DataFrame(
+        {
+            "statement": list(votes.statement_ids),
+            "author": "",
+            "moderated": np.where(votes.moderated_out, MODERATED_OUT, 1),
+            "text": "",
+        }
+    )
 
 
-def _write_rows(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def write_export(
-    folder: str | Path,
-    votes: VoteMatrix,
-    *,
-    groups: Mapping[Any, int],
-    statements: pd.DataFrame | None = None,
-    group_informed_consensus: Mapping[Any, float] | None = None,
-    summary: Mapping[str, Any] | None = None,
-) -> Path:
-    """Write a Pol.is-format export folder and return its path.
-
-    ``groups`` maps voter id to our opinion group (voters not clustered are left blank);
-    ``statements`` (``statement``, ``author``, ``moderated``, ``text``, optionally
-    ``created`` in ms) supplies the comment rows; ``group_informed_consensus`` fills the
-    column of that name that newer Pol.is exports carry, and an ``is-meta`` column keeps the
-    participant-metadata flags (read back by :func:`read_export`). Votes are written once
-    each (the latest), agree = 1.
-    """
-    root = Path(folder)
-    root.mkdir(parents=True, exist_ok=True)
-    n_voters, n_statements = votes.shape
+def votes_table(votes: VoteMatrix) -> Table:
+    """Return the header and rows of ``votes.csv``: the latest vote of each voter, agree = 1."""
     frame = votes.to_frame()
     times = (
         (frame["time"].to_numpy() * 1000).round().astype(np.int64)
@@ -284,8 +189,7 @@ def write_export(
         else np.zeros(len(frame), dtype=np.int64)
     )
     order = np.lexsort((votes.rows, votes.cols))
-    _write_rows(
-        root / "votes.csv",
+    return (
         ("timestamp", "datetime", "comment-id", "voter-id", "vote"),
         [
             (
@@ -298,15 +202,15 @@ def write_export(
             for i in order
         ],
     )
-    if statements is None:
-        statements = pd.DataFrame(
-            {
-                "statement": list(votes.statement_ids),
-                "author": "",
-                "moderated": np.where(votes.moderated_out, MODERATED_OUT, 1),
-                "text": "",
-            }
-        )
+
+
+def comments_table(
+    votes: VoteMatrix,
+    statements: pd.DataFrame,
+    group_informed_consensus: Mapping[Any, float] | None = None,
+) -> Table:
+    """Return the header and rows of ``comments.csv``, with vote counts and metadata flags."""
+    n_statements = votes.shape[1]
     agrees = np.bincount(votes.cols, weights=votes.values == 1, minlength=n_statements)
     disagrees = np.bincount(votes.cols, weights=votes.values == -1, minlength=n_statements)
     column_of = {s: i for i, s in enumerate(votes.statement_ids)}
@@ -330,8 +234,7 @@ def write_export(
                 "" if index is None else int(votes.meta[index]),
             )
         )
-    _write_rows(
-        root / "comments.csv",
+    return (
         (
             "timestamp",
             "datetime",
@@ -346,6 +249,13 @@ def write_export(
         ),
         comment_rows,
     )
+
+
+def participants_table(
+    votes: VoteMatrix, groups: Mapping[Any, int], statements: pd.DataFrame
+) -> Table:
+    """Return the header and rows of ``participants-votes.csv``: group and votes per voter."""
+    n_voters, n_statements = votes.shape
     grid = np.full((n_voters, n_statements), "", dtype=object)
     grid[votes.rows, votes.cols] = votes.values.astype(np.int64).astype(str)
     per_voter = votes.votes_per_voter()
@@ -370,8 +280,7 @@ def write_export(
                 *grid[i],
             )
         )
-    _write_rows(
-        root / "participants-votes.csv",
+    return (
         (
             "participant",
             "group-id",
@@ -383,16 +292,20 @@ def write_export(
         ),
         participant_rows,
     )
+
+
+def summary_rows(
+    votes: VoteMatrix, groups: Mapping[Any, int], summary: Mapping[str, Any] | None = None
+) -> list[tuple[str, Any]]:
+    """Return the key/value rows of ``summary.csv``: ``summary`` with the export's counts."""
     clustered = {g for g in groups.values() if g is not None and g >= 0}
-    summary_rows = dict(summary or {})
-    summary_rows.update(
+    rows = dict(summary or {})
+    rows.update(
         {
-            "voters": n_voters,
+            "voters": votes.shape[0],
             "voters-in-conv": sum(1 for g in groups.values() if g is not None and g >= 0),
             "comments": int((~votes.moderated_out).sum()),
             "groups": len(clustered),
         }
     )
-    with (root / "summary.csv").open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([(k, v) for k, v in summary_rows.items()])
-    return root
+    return list(rows.items())

@@ -9,7 +9,8 @@ transfer of ideas, ripeness, the real clash of interests). Calibrated on Pettigr
 
 From a notebook::
 
-    from tracktwo.engines.simulation import load_scenario, run_ensemble
+    from tracktwo.engines.simulation import run_ensemble
+    from tracktwo.io.scenarios import load_scenario
     ensemble = run_ensemble(load_scenario("identity-conflict"), runs=20, seed=1)
     ensemble.images_summary()      # means with Monte Carlo intervals per day and role
 """
@@ -34,8 +35,7 @@ from tracktwo.engines.simulation.programme import (
     SelectionRule,
     condition_scores,
 )
-from tracktwo.engines.simulation.scenarios import Scenario, load_scenario, packaged_scenarios
-from tracktwo.engines.simulation.sweep import dask_client, sweep
+from tracktwo.engines.simulation.scenarios import Scenario
 
 __all__ = [
     "ENGINE_VERSION",
@@ -51,12 +51,8 @@ __all__ = [
     "SocietyParameters",
     "compare_programmes",
     "condition_scores",
-    "dask_client",
-    "load_scenario",
-    "packaged_scenarios",
     "programme_designs",
     "run_ensemble",
     "run_scenario",
     "simulate",
-    "sweep",
 ]

@@ -1,4 +1,4 @@
-"""Scenarios: a model, a programme and a horizon, read from TOML files.
+"""Scenarios: a model, a programme and a horizon, built from the tables of a TOML file.
 
 A scenario file names only what differs from the defaults of
 :mod:`~tracktwo.engines.simulation.parameters` and
@@ -22,19 +22,18 @@ A scenario file names only what differs from the defaults of
     floor = 0.5                 # social_influence, reentry, transfer, ripeness,
                                 # readiness, mechanisms
 
-The packaged scenarios live in ``tracktwo/scenarios/*.toml``; :func:`load_scenario` takes
-one of their names or a path. :meth:`Scenario.with_value` changes one parameter by its dotted
-path, which is how sweeps name their grid.
+:func:`scenario_from_mapping` builds a scenario from the parsed tables; reading the files
+(the packaged ``tracktwo/scenarios/*.toml`` by name, or any path) is
+:func:`tracktwo.io.scenarios.load_scenario`'s. :meth:`Scenario.with_value` changes one
+parameter by its dotted path, which is how sweeps name their grid.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from enum import Enum
-from importlib import resources
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 from tracktwo.domain.vocabulary import ContactCondition
@@ -185,7 +184,7 @@ def scenario_from_mapping(data: Mapping[str, Any], source: str = "scenario") -> 
     }
     parameters = ModelParameters(societies=(built[0], built[1]), **sections)
     programme = _updated(Programme(), data.get("programme", {}), f"{source} [programme]")
-    name = data.get("name", Path(source).stem)
+    name = data.get("name", PurePath(source).stem)
     return Scenario(
         name=str(name),
         description=str(data.get("description", "")),
@@ -193,41 +192,3 @@ def scenario_from_mapping(data: Mapping[str, Any], source: str = "scenario") -> 
         programme=programme,
         steps=_typed(f"{source} steps", 730, data.get("steps", 730)),
     )
-
-
-def packaged_scenarios() -> tuple[str, ...]:
-    """Return the names of the scenarios shipped with tracktwo."""
-    folder = resources.files("tracktwo") / "scenarios"
-    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml")))
-
-
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Read a packaged scenario by name, or any scenario file by path."""
-    path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            raise ValidationError(f"no scenario file at {path}")
-        text = path.read_text(encoding="utf-8")
-        source = str(path)
-    else:
-        resource = resources.files("tracktwo") / "scenarios" / f"{name_or_path}.toml"
-        if not resource.is_file():
-            names = ", ".join(packaged_scenarios())
-            raise ValidationError(
-                f"no scenario named {name_or_path!r}; use one of {names} or a path"
-            )
-        text = resource.read_text(encoding="utf-8")
-        source = f"{name_or_path}.toml"
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ValidationError(f"{source} is not valid TOML: {error}") from None
-    return scenario_from_mapping(data, source)
-
-
-def parse_value(text: str) -> Any:
-    """Read one value as TOML would (``0.5``, ``true``, ``"random"``); bare words stay text."""
-    try:
-        return tomllib.loads(f"value = {text}")["value"]
-    except tomllib.TOMLDecodeError:
-        return text

@@ -1,0 +1,1 @@
+"""Files in and out: Pol.is export folders and scenario files, read into engine inputs."""
