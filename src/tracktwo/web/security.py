@@ -3,17 +3,23 @@
 Sessions are signed cookies (Starlette's SessionMiddleware, itsdangerous) holding only the
 actor's kind and ids and a CSRF token. Every state-changing request must carry that token,
 as a form field or, for htmx and the JSON API, the ``X-CSRF-Token`` header.
+
+A route states its rule once, ``@router.get(path, **guard(Access.FACILITATOR))``: the same
+declaration writes ``x-access`` into the OpenAPI schema and adds the dependency that
+enforces it before the route runs. The route then reads what was granted with
+:func:`in_workshop` or :func:`in_round`. The services check again, on the records.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from starlette.requests import HTTPConnection
 
 from tracktwo.domain.actors import Actor, ActorKind
@@ -37,6 +43,95 @@ class Access(StrEnum):
 def access(rule: Access) -> dict[str, Any]:
     """Return the ``openapi_extra`` that documents a route's access rule."""
     return {"x-access": rule.value}
+
+
+def _path_id(request: Request, name: str, what: str) -> UUID:
+    try:
+        return UUID(request.path_params[name])
+    except (KeyError, ValueError):
+        raise HTTPException(
+            status_code=404, detail=f"no {what} {request.path_params.get(name)!r}"
+        ) from None
+
+
+def _grant(request: Request, actor: Actor, place: UUID | None) -> None:
+    request.state.granted = (actor, place)
+
+
+def _signed_in(request: Request) -> None:
+    _grant(request, require_actor(request), None)
+
+
+def _facilitator(request: Request) -> None:
+    actor = require_actor(request)
+    workshop_id = _path_id(request, "workshop", "workshop")
+    if actor.kind is not ActorKind.FACILITATOR or actor.workshop_id != workshop_id:
+        raise HTTPException(status_code=403, detail="only this workshop's facilitators")
+    _grant(request, actor, workshop_id)
+
+
+def _member(request: Request) -> None:
+    actor = require_actor(request)
+    workshop_id = _path_id(request, "workshop", "workshop")
+    if actor.workshop_id != workshop_id or actor.kind not in (
+        ActorKind.PARTICIPANT,
+        ActorKind.FACILITATOR,
+    ):
+        raise HTTPException(status_code=403, detail="you are not part of this workshop")
+    _grant(request, actor, workshop_id)
+
+
+def _participant(request: Request) -> None:
+    _member(request)
+    actor, _ = request.state.granted
+    if actor.kind is not ActorKind.PARTICIPANT:
+        raise HTTPException(
+            status_code=403, detail="the third party facilitates; participants contribute"
+        )
+
+
+def _respondent(request: Request) -> None:
+    actor = require_actor(request)
+    round_id = _path_id(request, "round_id", "round")
+    if actor.kind is not ActorKind.RESPONDENT or request.session.get("round") != str(round_id):
+        raise HTTPException(status_code=403, detail="a respondent sees only their own round")
+    _grant(request, actor, round_id)
+
+
+# The party of an own-party page is checked by the service, on the party's records.
+_ENFORCE: dict[Access, Callable[[Request], None] | None] = {
+    Access.ANYONE: None,
+    Access.SIGNED_IN: _signed_in,
+    Access.FACILITATOR: _facilitator,
+    Access.MEMBER: _member,
+    Access.OWN_PARTY: _member,
+    Access.PARTICIPANT: _participant,
+    Access.RESPONDENT: _respondent,
+}
+
+
+def guard(rule: Access, *, csrf: bool = False) -> dict[str, Any]:
+    """Return the route arguments that document ``rule`` (``x-access``) and enforce it.
+
+    With ``csrf``, the form's token is checked first, as for every state-changing request.
+    """
+    dependencies = [Depends(check_csrf)] if csrf else []
+    enforce = _ENFORCE[rule]
+    if enforce is not None:
+        dependencies.append(Depends(enforce))
+    return {"openapi_extra": access(rule), "dependencies": dependencies}
+
+
+def in_workshop(request: Request) -> tuple[Actor, UUID]:
+    """Return the actor and workshop the route's guard granted."""
+    actor, workshop_id = request.state.granted
+    return actor, workshop_id
+
+
+def in_round(request: Request) -> tuple[Actor, UUID]:
+    """Return the respondent and round the route's guard granted."""
+    actor, round_id = request.state.granted
+    return actor, round_id
 
 
 def sign_in(request: Request, actor: Actor, *, round_id: UUID | None = None) -> None:

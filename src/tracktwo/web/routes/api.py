@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import feedback, phases
-from tracktwo.web.routes.community import respondent
 from tracktwo.web.routes.deps import ONE_TRANSACTION, uow_of
-from tracktwo.web.routes.participant import member
-from tracktwo.web.security import Access, access, check_csrf, require_actor
+from tracktwo.web.security import (
+    Access,
+    guard,
+    in_round,
+    in_workshop,
+    require_actor,
+)
 
 router = APIRouter(prefix="/api", dependencies=[ONE_TRANSACTION])
 
@@ -23,37 +27,33 @@ class Ballot(BaseModel):
     votes: list[tuple[str, int]] = Field(min_length=1, max_length=10_000)
 
 
-@router.post(
-    "/rounds/{round_id}/votes",
-    openapi_extra=access(Access.RESPONDENT),
-    dependencies=[Depends(check_csrf)],
-)
+@router.post("/rounds/{round_id}/votes", **guard(Access.RESPONDENT, csrf=True))
 async def cast_votes(request: Request, round_id: str, ballot: Ballot) -> dict[str, int]:
     """Record a batch of votes; a bad row rejects the batch, naming the row.
 
     Batches arriving together are committed in one transaction; the answer comes after
     the commit.
     """
-    actor, rid = respondent(request, round_id)
+    actor, rid = in_round(request)
     stored = await request.app.state.votes.submit(actor, rid, ballot.votes)
     return {"stored": stored}
 
 
-@router.get("/rounds/{round_id}/statements", openapi_extra=access(Access.RESPONDENT))
+@router.get("/rounds/{round_id}/statements", **guard(Access.RESPONDENT))
 def round_statements(request: Request, round_id: str) -> list[dict[str, Any]]:
     """The statements of a respondent's round."""
-    actor, rid = respondent(request, round_id)
+    actor, rid = in_round(request)
     return feedback.statements(uow_of(request), actor, rid)
 
 
-@router.get("/workshops/{workshop}/board", openapi_extra=access(Access.MEMBER))
+@router.get("/workshops/{workshop}/board", **guard(Access.MEMBER))
 def board(request: Request, workshop: str) -> dict[str, Any]:
     """The four phase boards, as this member may see them."""
-    actor, workshop_id = member(request, workshop)
+    actor, workshop_id = in_workshop(request)
     return phases.board(uow_of(request), actor, workshop_id)
 
 
-@router.get("/session", openapi_extra=access(Access.SIGNED_IN))
+@router.get("/session", **guard(Access.SIGNED_IN))
 def session(request: Request) -> dict[str, Any]:
     """Who is signed in, and the CSRF token scripts must send as ``X-CSRF-Token``."""
     actor = require_actor(request)

@@ -4,36 +4,29 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.domain.actors import ActorKind
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.services import feedback, phases, recruitment, reports, schedule, signin
 from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
 from tracktwo.web.charts import opinion_map_svg, ripeness_svg, snowball_svg
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
-from tracktwo.web.security import Access, access, check_csrf, require_actor
+from tracktwo.web.security import (
+    Access,
+    guard,
+    in_workshop,
+)
 
 router = APIRouter(prefix="/w/{workshop}", dependencies=[ONE_TRANSACTION])
-FACILITATOR = access(Access.FACILITATOR)
-CSRF = [Depends(check_csrf)]
 
 
-def facilitator(request: Request, workshop: str) -> tuple[Actor, UUID]:
-    """Return the signed-in facilitator of this workshop, or answer 403."""
-    actor = require_actor(request)
-    workshop_id = parse_id(workshop, "workshop")
-    if actor.kind is not ActorKind.FACILITATOR or actor.workshop_id != workshop_id:
-        raise HTTPException(status_code=403, detail="only this workshop's facilitators")
-    return actor, workshop_id
-
-
-@router.get("/console", openapi_extra=FACILITATOR)
+@router.get("/console", **guard(Access.FACILITATOR))
 def console(request: Request, workshop: str) -> Response:
     """The whole workshop on one page: profile to transfers."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
     report = reports.workshop_report(uow, actor, workshop_id, reveal_names=True)
     names = {
@@ -59,10 +52,10 @@ def console(request: Request, workshop: str) -> Response:
     )
 
 
-@router.get("/schedule.ics", openapi_extra=FACILITATOR)
+@router.get("/schedule.ics", **guard(Access.FACILITATOR))
 def calendar(request: Request, workshop: str) -> Response:
     """Download the schedule as iCalendar."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     text = schedule.icalendar(uow_of(request), actor, workshop_id)
     return Response(
         text,
@@ -71,7 +64,7 @@ def calendar(request: Request, workshop: str) -> Response:
     )
 
 
-@router.post("/compose", openapi_extra=FACILITATOR, dependencies=CSRF)
+@router.post("/compose", **guard(Access.FACILITATOR, csrf=True))
 def compose(
     request: Request,
     workshop: str,
@@ -80,7 +73,7 @@ def compose(
     min_distinct_roles: int = Form(),
 ) -> Response:
     """Choose the members by exact optimisation among committed candidates."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     rules = CompositionRules(
         per_party=per_party, max_status_gap=max_status_gap, min_distinct_roles=min_distinct_roles
     )
@@ -88,10 +81,10 @@ def compose(
     return RedirectResponse(f"/w/{workshop_id}/console#composition", status_code=303)
 
 
-@router.post("/invitations", openapi_extra=FACILITATOR, dependencies=CSRF)
+@router.post("/invitations", **guard(Access.FACILITATOR, csrf=True))
 def invite(request: Request, workshop: str) -> Response:
     """Make one single-use sign-in link per member; shown once, stored only hashed."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
     members = recruitment.members(uow, actor, workshop_id, reveal=True)
     links = [
@@ -112,20 +105,20 @@ def invite(request: Request, workshop: str) -> Response:
     return render(request, "invitations.html", links=links, workshop_id=str(workshop_id))
 
 
-@router.post("/interventions", openapi_extra=FACILITATOR, dependencies=CSRF)
+@router.post("/interventions", **guard(Access.FACILITATOR, csrf=True))
 def intervene(request: Request, workshop: str, phase: str = Form(), kind: str = Form()) -> Response:
     """Log an intervention by kind; nothing of its content is kept."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.log_intervention(uow_of(request), actor, workshop_id, phase=phase, kind=kind)
     return RedirectResponse(f"/w/{workshop_id}/console#boards", status_code=303)
 
 
-@router.post("/release", openapi_extra=FACILITATOR, dependencies=CSRF)
+@router.post("/release", **guard(Access.FACILITATOR, csrf=True))
 def release(
     request: Request, workshop: str, title: str = Form(), ideas: list[str] = Form()
 ) -> Response:
     """Release chosen ideas to both communities (identity stripped; the release is logged)."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     opened = feedback.release_ideas(
         uow_of(request), actor, workshop_id, [parse_id(i, "idea") for i in ideas], title=title
     )
@@ -140,10 +133,10 @@ def release(
     )
 
 
-@router.get("/rounds/{round_id}", openapi_extra=FACILITATOR)
+@router.get("/rounds/{round_id}", **guard(Access.FACILITATOR))
 def round_page(request: Request, workshop: str, round_id: str) -> Response:
     """A feedback round: moderation queue, analysis, and whether results are open."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
     rid = parse_id(round_id, "round")
     listed = {r["id"]: r for r in feedback.rounds(uow, actor, workshop_id)}
@@ -162,34 +155,32 @@ def round_page(request: Request, workshop: str, round_id: str) -> Response:
     )
 
 
-@router.post(
-    "/rounds/{round_id}/moderate/{statement_id}", openapi_extra=FACILITATOR, dependencies=CSRF
-)
+@router.post("/rounds/{round_id}/moderate/{statement_id}", **guard(Access.FACILITATOR, csrf=True))
 def moderate(
     request: Request, workshop: str, round_id: str, statement_id: str, accept: str = Form()
 ) -> Response:
     """Accept or reject a respondent's statement."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     feedback.moderate(
         uow_of(request), actor, parse_id(statement_id, "statement"), accept=accept == "yes"
     )
     return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
 
 
-@router.post("/rounds/{round_id}/analyse", openapi_extra=FACILITATOR, dependencies=CSRF)
+@router.post("/rounds/{round_id}/analyse", **guard(Access.FACILITATOR, csrf=True))
 def analyse(request: Request, workshop: str, round_id: str) -> Response:
     """Run the common-ground engine on the round's votes and store the result."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     analyse_round(uow_of(request), actor, parse_id(round_id, "round"))
     return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
 
 
-@router.post("/rounds/{round_id}/threshold", openapi_extra=FACILITATOR, dependencies=CSRF)
+@router.post("/rounds/{round_id}/threshold", **guard(Access.FACILITATOR, csrf=True))
 def support_threshold(
     request: Request, workshop: str, round_id: str, percent: str = Form()
 ) -> Response:
     """Set the agreement a community must show for a statement to count as supported."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     try:
         share = float(percent) / 100.0
     except ValueError:
@@ -198,10 +189,10 @@ def support_threshold(
     return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
 
 
-@router.post("/rounds/{round_id}/results", openapi_extra=FACILITATOR, dependencies=CSRF)
+@router.post("/rounds/{round_id}/results", **guard(Access.FACILITATOR, csrf=True))
 def open_results(request: Request, workshop: str, round_id: str, show: str = Form()) -> Response:
     """Open the results to respondents, or hide them again."""
-    actor, workshop_id = facilitator(request, workshop)
+    actor, workshop_id = in_workshop(request)
     feedback.set_results_open(
         uow_of(request), actor, parse_id(round_id, "round"), open_=show == "yes"
     )

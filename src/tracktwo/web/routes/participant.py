@@ -7,57 +7,37 @@ import contextlib
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, WebSocket
+from fastapi import APIRouter, Form, HTTPException, Request, WebSocket
 from fastapi.responses import RedirectResponse, Response
 from starlette.websockets import WebSocketDisconnect
 
-from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.vocabulary import Measure
 from tracktwo.errors import TrackTwoError
 from tracktwo.services import live, phases, schedule, surveys, workshops
 from tracktwo.services.transaction import run
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
-from tracktwo.web.security import Access, access, check_csrf, current_actor, require_actor
+from tracktwo.web.security import (
+    Access,
+    current_actor,
+    guard,
+    in_workshop,
+)
 
 router = APIRouter(prefix="/w/{workshop}", dependencies=[ONE_TRANSACTION])
-CSRF = [Depends(check_csrf)]
-PARTICIPANT = access(Access.PARTICIPANT)
 SURVEY_MEASURES = [
     m.value for m in Measure if m not in (Measure.INGROUP_PRESSURE, Measure.MARGINALISATION)
 ]
-
-
-def member(request: Request, workshop: str) -> tuple[Actor, UUID]:
-    """Return a signed-in participant or facilitator of this workshop, or answer 403."""
-    actor = require_actor(request)
-    workshop_id = parse_id(workshop, "workshop")
-    if actor.workshop_id != workshop_id or actor.kind not in (
-        ActorKind.PARTICIPANT,
-        ActorKind.FACILITATOR,
-    ):
-        raise HTTPException(status_code=403, detail="you are not part of this workshop")
-    return actor, workshop_id
-
-
-def participant(request: Request, workshop: str) -> tuple[Actor, UUID]:
-    """Return a signed-in participant of this workshop: only participants contribute."""
-    actor, workshop_id = member(request, workshop)
-    if actor.kind is not ActorKind.PARTICIPANT:
-        raise HTTPException(
-            status_code=403, detail="the third party facilitates; participants contribute"
-        )
-    return actor, workshop_id
 
 
 def back(workshop_id: UUID, where: str = "joint", anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"/w/{workshop_id}/{where}{anchor}", status_code=303)
 
 
-@router.get("/joint", openapi_extra=access(Access.MEMBER))
+@router.get("/joint", **guard(Access.MEMBER))
 def joint_space(request: Request, workshop: str) -> Response:
     """The joint space: the four phases as this member may see them."""
-    actor, workshop_id = member(request, workshop)
+    actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
     summary = workshops.workshop_summary(uow, actor, workshop_id)
     board = phases.board(uow, actor, workshop_id)
@@ -74,10 +54,10 @@ def joint_space(request: Request, workshop: str) -> Response:
     )
 
 
-@router.get("/space/{party}", openapi_extra=access(Access.OWN_PARTY))
+@router.get("/space/{party}", **guard(Access.OWN_PARTY))
 def party_space(request: Request, workshop: str, party: str) -> Response:
     """A party's preliminary space: its own drafts, seen by that party and the third party."""
-    actor, workshop_id = member(request, workshop)
+    actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
     space = phases.party_space(uow, actor, workshop_id, parse_id(party, "party"))
     summary = workshops.workshop_summary(uow, actor, workshop_id)
@@ -92,7 +72,7 @@ def party_space(request: Request, workshop: str, party: str) -> Response:
     )
 
 
-@router.post("/concerns", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/concerns", **guard(Access.PARTICIPANT, csrf=True))
 def state_concern(
     request: Request,
     workshop: str,
@@ -102,7 +82,7 @@ def state_concern(
     space: str = Form("joint"),
 ) -> Response:
     """State a need, fear, priority or constraint of one's party."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.state_concern(
         uow_of(request),
         actor,
@@ -117,42 +97,42 @@ def state_concern(
     return back(workshop_id, anchor="#analysis")
 
 
-@router.post("/concerns/{concern}/table", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/concerns/{concern}/table", **guard(Access.PARTICIPANT, csrf=True))
 def table_concern(request: Request, workshop: str, concern: str) -> Response:
     """Move a prepared concern onto the joint table."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.table_concern(uow_of(request), actor, parse_id(concern, "concern"))
     return back(workshop_id, anchor="#analysis")
 
 
-@router.post("/concerns/{concern}/acknowledge", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/concerns/{concern}/acknowledge", **guard(Access.PARTICIPANT, csrf=True))
 def acknowledge(
     request: Request, workshop: str, concern: str, restatement: str = Form()
 ) -> Response:
     """Restate the other side's concern for its owners to accept."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.acknowledge_concern(
         uow_of(request), actor, parse_id(concern, "concern"), restatement=restatement
     )
     return back(workshop_id, anchor="#analysis")
 
 
-@router.post("/acknowledgements/{ack}/confirm", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/acknowledgements/{ack}/confirm", **guard(Access.PARTICIPANT, csrf=True))
 def confirm(request: Request, workshop: str, ack: str, satisfied: str = Form()) -> Response:
     """Accept (or not) a restatement of one's own party's concern."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.confirm_acknowledgement(
         uow_of(request), actor, parse_id(ack, "acknowledgement"), satisfied=satisfied == "yes"
     )
     return back(workshop_id, anchor="#analysis")
 
 
-@router.post("/ideas", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/ideas", **guard(Access.PARTICIPANT, csrf=True))
 def propose_idea(
     request: Request, workshop: str, text: str = Form(), answers: list[str] = Form(default=[])
 ) -> Response:
     """Propose an idea linked to the concerns it answers."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.propose_idea(
         uow_of(request),
         actor,
@@ -163,53 +143,53 @@ def propose_idea(
     return back(workshop_id, anchor="#problem-solving")
 
 
-@router.post("/ideas/{idea}/rate", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/ideas/{idea}/rate", **guard(Access.PARTICIPANT, csrf=True))
 def rate_idea(request: Request, workshop: str, idea: str, value: int = Form()) -> Response:
     """Rate an idea from 1 to 5."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.rate_idea(uow_of(request), actor, parse_id(idea, "idea"), value=value)
     return back(workshop_id, anchor="#problem-solving")
 
 
-@router.post("/constraints", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/constraints", **guard(Access.PARTICIPANT, csrf=True))
 def name_constraint(
     request: Request, workshop: str, kind: str = Form(), text: str = Form()
 ) -> Response:
     """Name a political or psychological constraint."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.name_constraint(uow_of(request), actor, workshop_id, kind=kind, text=text)
     return back(workshop_id, anchor="#constraints")
 
 
-@router.post("/reassurance", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/reassurance", **guard(Access.PARTICIPANT, csrf=True))
 def reassure(
     request: Request, workshop: str, who: str = Form(), what: str = Form(), when: str = Form()
 ) -> Response:
     """Propose a step of mutual reassurance."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.add_reassurance_step(uow_of(request), actor, workshop_id, who=who, what=what, when=when)
     return back(workshop_id, anchor="#reassurance")
 
 
-@router.post("/visions", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/visions", **guard(Access.PARTICIPANT, csrf=True))
 def vision(request: Request, workshop: str, text: str = Form()) -> Response:
     """Write a shared-vision statement."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     phases.add_shared_vision(uow_of(request), actor, workshop_id, text=text)
     return back(workshop_id, anchor="#reassurance")
 
 
-@router.get("/survey", openapi_extra=PARTICIPANT)
+@router.get("/survey", **guard(Access.PARTICIPANT))
 def survey_form(request: Request, workshop: str) -> Response:
     """The survey form for one wave."""
-    _, workshop_id = participant(request, workshop)
+    _, workshop_id = in_workshop(request)
     return render(request, "survey.html", measures=SURVEY_MEASURES, workshop_id=str(workshop_id))
 
 
-@router.post("/survey", openapi_extra=PARTICIPANT, dependencies=CSRF)
+@router.post("/survey", **guard(Access.PARTICIPANT, csrf=True))
 async def survey_answer(request: Request, workshop: str) -> Response:
     """Record one's own answers for a wave."""
-    actor, workshop_id = participant(request, workshop)
+    actor, workshop_id = in_workshop(request)
     form = await request.form()
     answers = {}
     for measure in SURVEY_MEASURES:
@@ -232,10 +212,10 @@ async def survey_answer(request: Request, workshop: str) -> Response:
     )
 
 
-@router.get("/live/{session}", openapi_extra=access(Access.MEMBER))
+@router.get("/live/{session}", **guard(Access.MEMBER))
 def live_page(request: Request, workshop: str, session: str) -> Response:
     """The live discussion page of a joint session."""
-    actor, workshop_id = member(request, workshop)
+    actor, workshop_id = in_workshop(request)
     session_id = parse_id(session, "session")
     live.admit(uow_of(request), actor, workshop_id, session_id)
     return render(request, "live.html", workshop_id=str(workshop_id), session_id=str(session_id))

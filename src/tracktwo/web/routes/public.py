@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import signin
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, uow_of
-from tracktwo.web.security import Access, access, check_csrf, current_actor, sign_in
+from tracktwo.web.security import (
+    Access,
+    current_actor,
+    guard,
+    sign_in,
+)
 
 router = APIRouter(dependencies=[ONE_TRANSACTION])
 
@@ -23,7 +28,7 @@ def home_of(kind: ActorKind, workshop: str | None, party: str | None) -> str:
     return "/"
 
 
-@router.get("/", openapi_extra=access(Access.ANYONE))
+@router.get("/", **guard(Access.ANYONE))
 def home(request: Request) -> Response:
     """The start page: who you are signed in as, or how to sign in."""
     actor = current_actor(request)
@@ -34,7 +39,7 @@ def home(request: Request) -> Response:
     return render(request, "home.html")
 
 
-@router.get("/signin/{token}", openapi_extra=access(Access.ANYONE))
+@router.get("/signin/{token}", **guard(Access.ANYONE))
 def redeem_link(request: Request, token: str) -> Response:
     """Sign in with a single-use link; the link is spent."""
     actor = signin.redeem(uow_of(request), token)
@@ -44,14 +49,14 @@ def redeem_link(request: Request, token: str) -> Response:
     )
 
 
-@router.post("/signout", openapi_extra=access(Access.ANYONE), dependencies=[Depends(check_csrf)])
+@router.post("/signout", **guard(Access.ANYONE, csrf=True))
 def sign_out(request: Request) -> Response:
     """End the session."""
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
 
-@router.get("/healthz", openapi_extra=access(Access.ANYONE))
+@router.get("/healthz", **guard(Access.ANYONE))
 def health() -> dict[str, str]:
     """Say the app is up (no data)."""
     return {"status": "ok"}
