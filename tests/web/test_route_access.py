@@ -7,6 +7,7 @@ server error); everyone else gets 401 (signed out) or 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
@@ -197,3 +198,27 @@ def test_no_participant_reaches_the_other_partys_preliminary_space(
     b = world["clients"]["participant-b"]
     assert b.get(f"/w/{workshop}/space/{served.parties[party_a]}").status_code == 403
     assert b.get(f"/w/{workshop}/space/{served.parties[party_b]}").status_code == 200
+
+
+def test_every_declared_rule_is_enforced_by_the_same_declaration(served: Served) -> None:
+    from fastapi.routing import APIRoute
+
+    from tracktwo.web.security import _ENFORCE
+
+    def routes(container: Any) -> Iterator[Any]:
+        for route in container.routes:
+            inner = getattr(route, "original_router", None)
+            yield from routes(inner) if inner is not None else [route]
+
+    checked = 0
+    for route in routes(served.app):
+        if not isinstance(route, APIRoute) or not route.openapi_extra:
+            continue
+        rule = Access(route.openapi_extra["x-access"])
+        enforcing = {dependency.dependency for dependency in route.dependencies}
+        if _ENFORCE[rule] is not None:
+            assert _ENFORCE[rule] in enforcing, (
+                f"{route.path} documents {rule} but does not enforce it"
+            )
+        checked += 1
+    assert checked >= 30
