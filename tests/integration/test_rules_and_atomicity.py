@@ -176,7 +176,7 @@ def test_an_unknown_id_is_reported_as_not_found(store: Store) -> None:
 
 def test_an_out_of_range_score_is_refused_with_its_name(store: Store) -> None:
     _, workshop = _small_workshop(store)
-    with pytest.raises(ValidationError, match="influence must be a number between 0 and 1"):
+    with pytest.raises(ValidationError, match=r"influence is 1\.5; give a number between 0 and 1"):
         run(
             store,
             recruitment.add_candidate,

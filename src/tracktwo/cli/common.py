@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -37,7 +36,6 @@ DatabaseUrl = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-DEFAULT_DATA = Path("data")
 
 T = TypeVar("T")
 
@@ -122,7 +120,3 @@ def run(action: Callable[[], T]) -> T:
     with guarded():
         return action()
     raise AssertionError("unreachable")
-
-
-def data_dir_default() -> Path:
-    return Path(os.environ.get("TRACKTWO_DATA_DIR", str(DEFAULT_DATA)))

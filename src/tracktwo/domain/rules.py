@@ -31,11 +31,27 @@ KELMAN_GROUND_RULES: dict[str, str] = {
 REQUIRED_BRIEFING_RULES = frozenset({"privacy", "no-fault", "equality"})
 
 
+def require_in_range(
+    name: str, value: object, low: float, high: float, *, meaning: str = ""
+) -> float:
+    """Return ``value`` as a float if it is a number from ``low`` to ``high``; else raise a
+    ValidationError naming the field, the value and the range (``meaning`` adds what the
+    ends stand for, e.g. " (no pain) to 1 (unbearable)"). The one range check of every layer.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or math.isnan(value)
+        or not low <= value <= high
+    ):
+        span = meaning or f"from {low:g} to {high:g}"
+        raise ValidationError(f"{name} is {value!r}; give a number {span}")
+    return float(value)
+
+
 def require_unit_interval(name: str, value: float) -> float:
     """Return ``value`` if it is a number in [0, 1], else say which field was wrong."""
-    if not isinstance(value, int | float) or math.isnan(value) or not 0.0 <= value <= 1.0:
-        raise ValidationError(f"{name} must be a number between 0 and 1, got {value!r}")
-    return float(value)
+    return require_in_range(name, value, 0.0, 1.0, meaning="between 0 and 1")
 
 
 def require_text(name: str, value: str, *, max_length: int = 4000) -> str:

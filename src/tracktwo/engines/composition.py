@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from tracktwo.domain.rules import require_in_range
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition_search import (
     GAIN_TOLERANCE,
@@ -59,11 +60,7 @@ class CompositionCandidate:
         if not self.id:
             raise ValidationError("a candidate needs an id")
         for name in ("influence", "credibility", "openness", "status"):
-            value = getattr(self, name)
-            if not isinstance(value, int | float) or math.isnan(value) or not 0 <= value <= 1:
-                raise ValidationError(
-                    f"{name} of candidate {self.id!r} is {value!r}; give a number from 0 to 1"
-                )
+            require_in_range(f"{name} of candidate {self.id!r}", getattr(self, name), 0.0, 1.0)
 
     def score(self, weights: tuple[float, float, float]) -> float:
         """Return the weighted sum of influence, credibility and openness."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from tracktwo.domain.rules import require_in_range
 from tracktwo.domain.vocabulary import ContactCondition, NegotiationStage, RipenessState
 from tracktwo.errors import ValidationError
 
@@ -124,8 +125,7 @@ def _clip(value: float) -> float:
 
 
 def _check_share(name: str, value: float, low: float = 0.0, high: float = 1.0) -> None:
-    if math.isnan(value) or not low <= value <= high:
-        raise ValidationError(f"{name} is {value!r}; give a number from {low:g} to {high:g}")
+    require_in_range(name, value, low, high)
 
 
 def _validate(evidence: WorkshopEvidence) -> None:

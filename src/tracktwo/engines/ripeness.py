@@ -9,13 +9,13 @@ timeline of :class:`~tracktwo.domain.vocabulary.RipenessState` and says what mov
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from tracktwo.domain.rules import require_in_range
 from tracktwo.domain.vocabulary import RipenessState
 from tracktwo.errors import ValidationError
 
@@ -35,12 +35,13 @@ class PartyAssessment:
     stalemate_pain: float
 
     def __post_init__(self) -> None:
-        pain = self.stalemate_pain
-        if not isinstance(pain, int | float) or math.isnan(pain) or not 0.0 <= pain <= 1.0:
-            raise ValidationError(
-                f"stalemate_pain of party {self.party!r} on {self.assessed_on} is {pain!r}; "
-                "give a number from 0 (no pain) to 1 (unbearable)"
-            )
+        require_in_range(
+            f"stalemate_pain of party {self.party!r} on {self.assessed_on}",
+            self.stalemate_pain,
+            0.0,
+            1.0,
+            meaning="from 0 (no pain) to 1 (unbearable)",
+        )
         if not self.party:
             raise ValidationError("an assessment needs the name of the party it assesses")
 
@@ -171,10 +172,9 @@ def ripeness_timeline(
     A party's latest assessment is carried forward to later dates; when a party has two
     assessments on one date, the later one in ``assessments`` wins.
     """
-    if not 0.0 <= pain_threshold <= 1.0:
-        raise ValidationError(
-            f"pain_threshold is {pain_threshold!r}; give a number from 0 to 1 (default 0.5)"
-        )
+    require_in_range(
+        "pain_threshold", pain_threshold, 0.0, 1.0, meaning="from 0 to 1 (default 0.5)"
+    )
     party_names = tuple(parties)
     if not party_names:
         raise ValidationError("no parties given; name the parties to the conflict")

@@ -122,10 +122,6 @@ class ContactPrejudiceMeta:
     samples: pd.DataFrame
 
 
-def _pooled(values: Sequence[float]) -> float:
-    return float(np.tanh(np.mean(np.arctanh(np.asarray(values)))))
-
-
 def contact_prejudice_meta(
     parameters: ModelParameters | None = None,
     *,

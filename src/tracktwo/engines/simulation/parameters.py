@@ -13,19 +13,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracktwo.domain.rules import require_in_range
 from tracktwo.errors import ValidationError
 
 
 def check_range(owner: str, name: str, value: float, low: float, high: float) -> None:
     """Raise :class:`ValidationError` unless ``low <= value <= high``."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(
-            f"{owner}.{name} is {value!r}; give a number from {low:g} to {high:g}"
-        )
-    if math.isnan(value) or not low <= value <= high:
-        raise ValidationError(
-            f"{owner}.{name} is {value!r}; give a number from {low:g} to {high:g}"
-        )
+    require_in_range(f"{owner}.{name}", value, low, high)
 
 
 def _check_fields(instance: Any, ranges: dict[str, tuple[float, float]]) -> None:

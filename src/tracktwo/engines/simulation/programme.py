@@ -9,7 +9,6 @@ model uses their mean as one index.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,6 +16,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
+from tracktwo.domain.rules import require_in_range
 from tracktwo.domain.vocabulary import ContactCondition
 from tracktwo.engines.conditions import SERIES_FULL_CONTINUITY, ConditionsReport
 from tracktwo.errors import ValidationError
@@ -47,11 +47,7 @@ class ConditionScores:
 
     def __post_init__(self) -> None:
         for condition in ContactCondition:
-            value = self.score(condition)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValidationError(f"condition {condition.value} is {value!r}; give 0 to 1")
-            if math.isnan(value) or not 0.0 <= value <= 1.0:
-                raise ValidationError(f"condition {condition.value} is {value!r}; give 0 to 1")
+            require_in_range(f"condition {condition.value}", self.score(condition), 0.0, 1.0)
 
     def score(self, condition: ContactCondition) -> float:
         """Return the score of one condition."""
