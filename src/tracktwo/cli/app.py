@@ -9,6 +9,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from tracktwo.cli.candidate import candidate_app
 from tracktwo.cli.common import (
     DatabaseUrl,
     DataDir,
@@ -20,16 +21,13 @@ from tracktwo.cli.common import (
     print_json,
 )
 from tracktwo.cli.commonground import app as commonground_app
-from tracktwo.cli.lifecycle import (
-    candidate_app,
-    conflict_app,
-    schedule_app,
-    survey_app,
-    transfer_app,
-    workshop_app,
-)
+from tracktwo.cli.conflict import conflict_app
 from tracktwo.cli.phases import phase_app
+from tracktwo.cli.schedule import schedule_app
 from tracktwo.cli.simulate import app as simulate_app
+from tracktwo.cli.survey import survey_app
+from tracktwo.cli.transfer import transfer_app
+from tracktwo.cli.workshop import workshop_app
 from tracktwo.services import audit, demo, setup
 
 DEFAULT = Path("data")

@@ -13,12 +13,17 @@ from uuid import UUID
 import typer
 from rich.console import Console
 
+from tracktwo.domain.actors import Actor
 from tracktwo.errors import TrackTwoError
 from tracktwo.services.setup import open_data
 from tracktwo.services.transaction import transaction
 
 if TYPE_CHECKING:
     from tracktwo.store.unit_of_work import UnitOfWork
+
+# The command line acts as the operator, who holds the data folder's master key.
+OPERATOR = Actor.operator()
+DEFAULT = Path("data")
 
 console = Console()
 errors = Console(stderr=True)

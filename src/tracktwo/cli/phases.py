@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracktwo.cli.common import (
+    DEFAULT,
+    OPERATOR,
     DatabaseUrl,
     DataDir,
     console,
@@ -22,8 +23,6 @@ from tracktwo.services.recruitment import act_as_member
 if TYPE_CHECKING:
     from tracktwo.store.unit_of_work import UnitOfWork
 
-OPERATOR = Actor.operator()
-DEFAULT = Path("data")
 Member = Annotated[str, typer.Option("--member", help="Member id of the participant speaking.")]
 
 phase_app = typer.Typer(
