@@ -118,7 +118,7 @@ def _one_by_one(store: Any, round_id: UUID, statements: list[str], voters: list[
 
 
 def _measure(backend: str, folder: Path) -> dict[str, Any]:
-    from tracktwo.services.demo import build_demo
+    from tracktwo.demo import build_demo
 
     with _store(backend, folder) as store:
         workshop = build_demo(store, seed=7).first_workshop

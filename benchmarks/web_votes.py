@@ -30,9 +30,9 @@ CSRF = re.compile(r'"X-CSRF-Token": "([^"]+)"')
 
 
 def _prepare(folder: Path) -> tuple[str, list[str], list[str]]:
+    from tracktwo.demo import build_demo
     from tracktwo.domain.actors import Actor
     from tracktwo.services import feedback, phases
-    from tracktwo.services.demo import build_demo
     from tracktwo.services.setup import initialise
     from tracktwo.services.transaction import run
 
@@ -157,9 +157,9 @@ async def _load(
 
 def _baseline(folder: Path, count: int) -> float:
     """Time ``count`` single-vote transactions through the service layer, no HTTP."""
+    from tracktwo.demo import build_demo
     from tracktwo.domain.actors import Actor
     from tracktwo.services import feedback, phases
-    from tracktwo.services.demo import build_demo
     from tracktwo.services.setup import initialise
     from tracktwo.services.transaction import run
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from tracktwo.services import demo
-from tracktwo.services.demo import DemoIds
+from tracktwo import demo
+from tracktwo.demo import DemoIds
 from tracktwo.services.setup import initialise, session_secret
 from tracktwo.store.database import Store
 from tracktwo.web.app import create_app

@@ -12,7 +12,8 @@ import pytest
 from tests.browser.conftest import LiveServer
 from tests.browser.test_workshop_walkthrough import _shoot
 from tests.planted import OPERATOR, plant_round
-from tracktwo.services import demo, feedback
+from tracktwo import demo
+from tracktwo.services import feedback
 from tracktwo.services.transaction import run
 
 pytestmark = pytest.mark.browser

@@ -105,7 +105,7 @@ def test_bad_input_gets_a_clear_message_and_exit_status_2(
 
 def demo_names() -> list[str]:
     """Every person's name the demo invents: candidates and facilitators."""
-    from tracktwo.services.demo_island import FAMILY_NAMES, FIRST_NAMES
+    from tracktwo.demo.island import FAMILY_NAMES, FIRST_NAMES
 
     names = ["Maren Holloway", "Tobias Wren"]
     for party, firsts in FIRST_NAMES.items():

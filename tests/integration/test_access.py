@@ -7,10 +7,10 @@ from uuid import UUID
 
 import pytest
 
+from tracktwo.demo import DemoIds, build_demo
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, FacilitativeRoleError, ValidationError
 from tracktwo.services import phases, recruitment, schedule, surveys
-from tracktwo.services.demo import DemoIds, build_demo
 from tracktwo.services.transaction import run
 from tracktwo.services.workshops import third_party
 from tracktwo.store.database import Store

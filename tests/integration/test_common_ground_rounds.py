@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.planted import plant_round
+from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import ValidationError
 from tracktwo.services import feedback
@@ -18,7 +19,6 @@ from tracktwo.services.commonground_rounds import (
     latest_analysis,
     respondent_results,
 )
-from tracktwo.services.demo import build_demo
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.models import RoundAnalysisRow

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tracktwo.demo import build_demo
+from tracktwo.demo.island import FAMILY_NAMES, FIRST_NAMES
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import ConfidentialityError
 from tracktwo.services import audit, recruitment, workshops
-from tracktwo.services.demo import build_demo
-from tracktwo.services.demo_island import FAMILY_NAMES, FIRST_NAMES
 from tracktwo.services.setup import open_data
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store

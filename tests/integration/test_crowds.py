@@ -18,11 +18,11 @@ from uuid import UUID
 import pytest
 from sqlalchemy import text
 
+from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, TrackTwoError, VoteBatchError
 from tracktwo.services import feedback, phases, signin, workshops
 from tracktwo.services.commonground_rounds import analyse_round
-from tracktwo.services.demo import build_demo
 from tracktwo.services.transaction import run, transaction
 from tracktwo.store.database import Store
 from tracktwo.web.votes import VoteStream

@@ -6,10 +6,10 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from tracktwo.demo import DemoIds, build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import AccessDenied, VoteBatchError
 from tracktwo.services import feedback, phases
-from tracktwo.services.demo import DemoIds, build_demo
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 

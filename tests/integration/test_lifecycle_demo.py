@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import BACKENDS, open_test_store
-from tracktwo.services.demo import build_demo, demo_report
+from tracktwo.demo import build_demo, demo_report
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, inspect, select
 
+from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.services import feedback
-from tracktwo.services.demo import build_demo
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.migrate import downgrade, upgrade

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import func, select
 
+from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
@@ -20,7 +21,6 @@ from tracktwo.errors import (
     ValidationError,
 )
 from tracktwo.services import conflicts, recruitment, surveys, workshops
-from tracktwo.services.demo import build_demo
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.models import Base

@@ -11,9 +11,9 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
+from tracktwo.demo import DemoIds, build_demo
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.services import feedback, phases, recruitment, signin, workshops
-from tracktwo.services.demo import DemoIds, build_demo
 from tracktwo.services.setup import initialise, session_secret
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store

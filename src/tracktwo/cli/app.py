@@ -9,6 +9,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from tracktwo import demo
 from tracktwo.cli.candidate import candidate_app
 from tracktwo.cli.common import (
     DatabaseUrl,
@@ -28,7 +29,7 @@ from tracktwo.cli.simulate import app as simulate_app
 from tracktwo.cli.survey import survey_app
 from tracktwo.cli.transfer import transfer_app
 from tracktwo.cli.workshop import workshop_app
-from tracktwo.services import audit, demo, setup
+from tracktwo.services import audit, setup
 
 DEFAULT = Path("data")
 

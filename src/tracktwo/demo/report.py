@@ -1,0 +1,66 @@
+"""What the demo reports, and how ``tracktwo run`` finds it."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from tracktwo.demo.build import DemoIds
+from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.errors import ValidationError
+from tracktwo.services import commonground_rounds, signin, workshops
+from tracktwo.services.reports import composed_workshops, workshop_report
+from tracktwo.services.transaction import run
+from tracktwo.store.database import Store
+
+
+def demo_report(store: Store, ids: DemoIds, *, reveal_names: bool = False) -> dict[str, Any]:
+    """Return the JSON report of a demo run: the first workshop whole, the next one's start.
+
+    Names only with ``reveal_names`` (each read audited).
+    """
+    operator = Actor.operator("demo")
+    first = run(store, workshop_report, operator, ids.first_workshop, reveal_names=reveal_names)
+    second = run(store, workshop_report, operator, ids.next_workshop, reveal_names=reveal_names)
+    return {
+        **first,
+        "feedback_round": run(
+            store, commonground_rounds.latest_analysis, operator, ids.feedback_round
+        ),
+        "next_workshop": {
+            "workshop": second["workshop"],
+            "members": second["members"],
+            "carried_ideas": second["board"]["ideas"],
+            "schedule": second["schedule"],
+        },
+    }
+
+
+def is_loaded(store: Store) -> bool:
+    """Say whether the data folder already holds a composed workshop (the demo or real work),
+    so that ``tracktwo run`` loads the demo only into an empty folder."""
+
+    return bool(run(store, composed_workshops))
+
+
+def latest_composed_workshop(store: Store) -> UUID:
+    """Return the most recent workshop whose facilitators the console should open on."""
+
+    found = run(store, composed_workshops)
+    if not found:
+        raise ValidationError("no composed workshop in this data folder: run `tracktwo demo`")
+    return found[0]
+
+
+def facilitator_link(store: Store, workshop_id: UUID) -> str:
+    """Return a one-time sign-in link token for the workshop's lead facilitator."""
+    operator = Actor.operator()
+    lead = run(store, workshops.facilitators_of, operator, workshop_id)[0]
+    return run(
+        store,
+        signin.create_link,
+        operator,
+        workshop_id,
+        kind=ActorKind.FACILITATOR,
+        subject_id=lead,
+    ).token
