@@ -22,14 +22,14 @@ from tracktwo.store.unit_of_work import UnitOfWork
 def _facilitates(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> bool:
     if actor.kind is not ActorKind.FACILITATOR or actor.workshop_id != workshop_id:
         return False
-    row = uow.session.get(FacilitatorRow, UUID(actor.id))
+    row = uow.find(FacilitatorRow, UUID(actor.id))
     return row is not None and row.workshop_id == workshop_id
 
 
 def _member(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> MemberRow | None:
     if actor.kind is not ActorKind.PARTICIPANT or actor.workshop_id != workshop_id:
         return None
-    row = uow.session.get(MemberRow, UUID(actor.id))
+    row = uow.find(MemberRow, UUID(actor.id))
     if row is None or row.workshop_id != workshop_id or row.party_id != actor.party_id:
         return None
     return row

@@ -10,8 +10,6 @@ import math
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.engines.commonground.community import CommunityParameters
 from tracktwo.engines.commonground.pipeline import (
@@ -27,7 +25,6 @@ from tracktwo.store.models import (
     FeedbackRoundRow,
     RespondentRow,
     RoundAnalysisRow,
-    RoundStatementRow,
 )
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -168,25 +165,19 @@ def _without_texts(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
-    rows = uow.all(
-        select(RoundAnalysisRow)
-        .where(RoundAnalysisRow.round_id == round_id)
-        .order_by(RoundAnalysisRow.created_at.desc())
-    )
-    if not rows:
+    latest = uow.analyses.latest(round_id)
+    if latest is None:
         return None
     feedback_round = uow.get(FeedbackRoundRow, round_id)
     texts = {
-        row.position: uow.open(
-            feedback_round.workshop_id, row.text_enc, f"statements.text:{row.id}"
-        )
-        for row in uow.all(select(RoundStatementRow).where(RoundStatementRow.round_id == round_id))
+        row.position: uow.open_field(feedback_round.workshop_id, row, "text_enc")
+        for row in uow.statements.of_round(round_id)
     }
-    stored = rows[0].result
+    stored = latest.result
     if "rule" not in stored:
         # made before the rule of community-2.0: its lists ranked every statement
-        return {"outdated": True, "engine_version": rows[0].engine_version, "map": []} | {
-            "votes_counted": rows[0].votes_counted
+        return {"outdated": True, "engine_version": latest.engine_version, "map": []} | {
+            "votes_counted": latest.votes_counted
         }
     return {
         key: [
@@ -196,7 +187,7 @@ def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
         if isinstance(value, list) and value and isinstance(value[0], dict)
         else value
         for key, value in stored.items()
-    } | {"votes_counted": rows[0].votes_counted}
+    } | {"votes_counted": latest.votes_counted}
 
 
 def latest_analysis(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
@@ -210,9 +201,7 @@ def respondent_results(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[st
     """Return the latest analysis to a respondent of the round, once results are open."""
     feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
     respondent = (
-        uow.session.get(RespondentRow, UUID(actor.id))
-        if actor.kind is ActorKind.RESPONDENT
-        else None
+        uow.find(RespondentRow, UUID(actor.id)) if actor.kind is ActorKind.RESPONDENT else None
     )
     if respondent is None or respondent.round_id != round_id:
         raise AccessDenied("a respondent sees only their own round")
@@ -233,7 +222,7 @@ def carry_actions(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[UUID, s
         raise ValidationError("analyse the round before carrying its ideas forward")
     ideas = {
         row.position: row.idea_id
-        for row in uow.all(select(RoundStatementRow).where(RoundStatementRow.round_id == round_id))
+        for row in uow.statements.of_round(round_id)
         if row.idea_id is not None
     }
     return {

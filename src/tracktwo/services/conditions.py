@@ -5,22 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.vocabulary import NegotiationStage, RipenessState
 from tracktwo.engines.conditions import ConditionsReport, WorkshopEvidence, assess_conditions
 from tracktwo.services.access import require_manager
 from tracktwo.services.conflicts import ripeness
-from tracktwo.store.models import (
-    CandidateRow,
-    ConflictRow,
-    IdeaRatingRow,
-    IdeaRow,
-    MemberRow,
-    SessionRatingRow,
-    SessionRow,
-)
+from tracktwo.store.models import CandidateRow, ConflictRow
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
@@ -29,23 +19,14 @@ def workshop_evidence(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Works
     workshop = require_manager(uow, actor, workshop_id)
     conflict = uow.get(ConflictRow, workshop.conflict_id)
     names = {p.id: p.name for p in conflict.parties}
-    member_rows = uow.all(
-        select(MemberRow)
-        .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
-        .where(MemberRow.workshop_id == workshop_id)
-        .order_by(CandidateRow.created_at, CandidateRow.id)
-    )
+    member_rows = uow.members.of_workshop(workshop_id)
     statuses: dict[str, list[float]] = {name: [] for name in names.values()}
     approvals = []
     for member in member_rows:
         candidate = uow.get(CandidateRow, member.candidate_id)
         statuses[names[member.party_id]].append(candidate.status)
         approvals.append(bool(candidate.leadership_approval))
-    sessions = uow.all(
-        select(SessionRow)
-        .where(SessionRow.workshop_id == workshop_id)
-        .order_by(SessionRow.starts_at)
-    )
+    sessions = uow.schedule.sessions(workshop_id)
     preliminary = {name: 0.0 for name in names.values()}
     joint_hours = 0.0
     for session in sessions:
@@ -53,16 +34,8 @@ def workshop_evidence(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Works
             preliminary[names[session.party_id]] += session.hours
         else:
             joint_hours += session.hours
-    ratings = uow.all(
-        select(SessionRatingRow.value)
-        .join(SessionRow, SessionRow.id == SessionRatingRow.session_id)
-        .where(SessionRow.workshop_id == workshop_id)
-    )
-    idea_ratings = uow.all(
-        select(IdeaRatingRow)
-        .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
-        .where(IdeaRow.workshop_id == workshop_id)
-    )
+    ratings = uow.schedule.rating_values(workshop_id)
+    idea_ratings = uow.ideas.ratings(workshop_id)
     by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for rating in idea_ratings:
         by_idea[rating.idea_id][names[rating.party_id]].append(rating.value)

@@ -6,8 +6,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import require_choice, require_text, require_unit_interval
 from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
@@ -112,11 +110,7 @@ def ripeness(
     """Return the ripeness state over time from every stored assessment."""
     conflict = uow.get(ConflictRow, conflict_id, "conflict")
     names = {p.id: p.name for p in conflict.parties}
-    rows = uow.all(
-        select(RipenessAssessmentRow)
-        .where(RipenessAssessmentRow.conflict_id == conflict_id)
-        .order_by(RipenessAssessmentRow.assessed_on)
-    )
+    rows = uow.conflicts.ripeness_assessments(conflict_id)
     assessments = [
         PartyAssessment(
             party=names[row.party_id],

@@ -21,7 +21,6 @@ from typing import Any
 from uuid import UUID
 
 import pandas as pd
-from sqlalchemy import func, select
 
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.feedback import Moderation, StatementOrigin, parse_ballot
@@ -43,7 +42,6 @@ from tracktwo.store.models import (
     RespondentRow,
     RoundLinkRow,
     RoundStatementRow,
-    RoundVoteRow,
     WorkshopRow,
 )
 from tracktwo.store.unit_of_work import UnitOfWork, now
@@ -93,31 +91,33 @@ def release_ideas(
         idea = uow.get(IdeaRow, idea_id, "idea")
         if idea.workshop_id != workshop_id:
             raise ValidationError(f"idea {idea_id} is not from this workshop")
-        text = uow.open(workshop_id, idea.text_enc, f"ideas.text:{idea.id}")
-        statement = RoundStatementRow(
-            round_id=feedback.id,
-            position=position,
-            origin=StatementOrigin.RELEASED_IDEA.value,
-            idea_id=idea.id,
-            text_enc=b"",
-            moderation=Moderation.ACCEPTED.value,
-            created_at=now(),
+        uow.add_sealed(
+            workshop_id,
+            RoundStatementRow(
+                round_id=feedback.id,
+                position=position,
+                origin=StatementOrigin.RELEASED_IDEA.value,
+                idea_id=idea.id,
+                moderation=Moderation.ACCEPTED.value,
+                created_at=now(),
+            ),
+            text_enc=uow.open_field(workshop_id, idea, "text_enc"),
         )
-        uow.add(statement)
-        statement.text_enc = uow.seal(workshop_id, text, f"statements.text:{statement.id}")
-        uow.session.add(
+        uow.add(
             ReleaseRow(
                 round_id=feedback.id,
                 idea_id=idea.id,
                 released_by=actor.label,
                 released_at=now(),
-            )
+            ),
+            flush=False,
         )
     links = {}
     for party in parties:
         secret = secrets.token_urlsafe(32)
-        uow.session.add(
-            RoundLinkRow(round_id=feedback.id, party_id=party.id, secret_hash=_hash(secret))
+        uow.add(
+            RoundLinkRow(round_id=feedback.id, party_id=party.id, secret_hash=_hash(secret)),
+            flush=False,
         )
         links[party.name] = secret
     uow.audit(actor.label, "release-ideas", "feedback-round", feedback.id, workshop_id)
@@ -126,10 +126,9 @@ def release_ideas(
 
 def join_round(uow: UnitOfWork, link_secret: str) -> Actor:
     """Enter a round through a community link; return a new anonymous respondent."""
-    links = uow.all(select(RoundLinkRow).where(RoundLinkRow.secret_hash == _hash(link_secret)))
-    if not links:
+    link = uow.rounds.link_with(_hash(link_secret))
+    if link is None:
         raise AccessDenied("this feedback link is not valid")
-    link = links[0]
     feedback = uow.get(FeedbackRoundRow, link.round_id)
     if feedback.closed_at is not None:
         raise AccessDenied("this feedback round is closed")
@@ -141,24 +140,13 @@ def join_round(uow: UnitOfWork, link_secret: str) -> Actor:
 def _respondent(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RespondentRow:
     if actor.kind is not ActorKind.RESPONDENT:
         raise AccessDenied("only a community respondent votes in a feedback round")
-    respondent = uow.session.get(RespondentRow, UUID(actor.id))
+    respondent = uow.find(RespondentRow, UUID(actor.id))
     if respondent is None or respondent.round_id != round_id:
         raise AccessDenied("a respondent sees only their own round")
     feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
     if feedback.closed_at is not None:
         raise AccessDenied("this feedback round is closed")
     return respondent
-
-
-def _visible_statements(uow: UnitOfWork, round_id: UUID) -> list[RoundStatementRow]:
-    return uow.all(
-        select(RoundStatementRow)
-        .where(
-            RoundStatementRow.round_id == round_id,
-            RoundStatementRow.moderation == Moderation.ACCEPTED.value,
-        )
-        .order_by(RoundStatementRow.position)
-    )
 
 
 def statements(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
@@ -173,9 +161,9 @@ def statements(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[dict[str, 
             "id": str(row.id),
             "position": row.position,
             "origin": row.origin,
-            "text": uow.open(feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"),
+            "text": uow.open_field(feedback.workshop_id, row, "text_enc"),
         }
-        for row in _visible_statements(uow, round_id)
+        for row in uow.statements.accepted(round_id)
     ]
 
 
@@ -208,7 +196,7 @@ def cast_vote_group(uow: UnitOfWork, ballots: Sequence[Ballot]) -> list[int | Tr
         try:
             respondent = _respondent(uow, actor, round_id)
             if round_id not in known:
-                known[round_id] = {row.id for row in _visible_statements(uow, round_id)}
+                known[round_id] = {row.id for row in uow.statements.accepted(round_id)}
             lines = parse_ballot(ballot, known[round_id])
         except TrackTwoError as error:
             outcomes.append(error)
@@ -274,7 +262,7 @@ def _refused_row(
     try:
         with begin() as uow:
             respondent = _respondent(uow, actor, round_id)
-            parsed = parse_ballot(lines, {row.id for row in _visible_statements(uow, round_id)})
+            parsed = parse_ballot(lines, {row.id for row in uow.statements.accepted(round_id)})
     except TrackTwoError as changed:  # the round changed under the batch
         return VoteBatchError(str(changed))
     stamp = now()
@@ -307,28 +295,16 @@ def submit_statement(uow: UnitOfWork, actor: Actor, round_id: UUID, *, text: str
     """Add a respondent's statement; it waits for moderation before anyone sees it."""
     respondent = _respondent(uow, actor, round_id)
     feedback = uow.get(FeedbackRoundRow, round_id)
-    position = (
-        uow.session.scalar(
-            select(func.max(RoundStatementRow.position)).where(
-                RoundStatementRow.round_id == round_id
-            )
-        )
-        or 0
-    ) + 1
     row = RoundStatementRow(
         round_id=round_id,
-        position=position,
+        position=uow.statements.next_position(round_id),
         origin=StatementOrigin.RESPONDENT.value,
         submitted_by_party_id=respondent.party_id,
-        text_enc=b"",
         moderation=Moderation.PENDING.value,
         created_at=now(),
     )
-    uow.add(row)
-    row.text_enc = uow.seal(
-        feedback.workshop_id,
-        require_text("statement", text, max_length=500),
-        f"statements.text:{row.id}",
+    uow.add_sealed(
+        feedback.workshop_id, row, text_enc=require_text("statement", text, max_length=500)
     )
     return row.id
 
@@ -337,18 +313,9 @@ def moderation_queue(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[dict
     """Return the statements waiting for moderation."""
     feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
     require_manager(uow, actor, feedback.workshop_id)
-    rows = uow.all(
-        select(RoundStatementRow).where(
-            RoundStatementRow.round_id == round_id,
-            RoundStatementRow.moderation == Moderation.PENDING.value,
-        )
-    )
     return [
-        {
-            "id": str(r.id),
-            "text": uow.open(feedback.workshop_id, r.text_enc, f"statements.text:{r.id}"),
-        }
-        for r in rows
+        {"id": str(r.id), "text": uow.open_field(feedback.workshop_id, r, "text_enc")}
+        for r in uow.statements.pending(round_id)
     ]
 
 
@@ -391,26 +358,16 @@ def votes_frame(uow: UnitOfWork, actor: Actor, round_id: UUID) -> pd.DataFrame:
     vote, community; in the order respondents joined."""
     feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
     if actor.kind is ActorKind.RESPONDENT:
-        respondent = uow.session.get(RespondentRow, UUID(actor.id))
+        respondent = uow.find(RespondentRow, UUID(actor.id))
         if respondent is None or respondent.round_id != round_id or not feedback.results_open:
             raise AccessDenied("the results of this round are not open to respondents")
     else:
         require_manager(uow, actor, feedback.workshop_id)
     conflict_id = uow.get(WorkshopRow, feedback.workshop_id).conflict_id
     parties = {p.id: p.name for p in uow.get(ConflictRow, conflict_id).parties}
-    result = uow.session.execute(
-        select(
-            RespondentRow.id,
-            RoundStatementRow.position,
-            RoundVoteRow.vote,
-            RespondentRow.party_id,
-        )
-        .join(RespondentRow, RespondentRow.id == RoundVoteRow.respondent_id)
-        .join(RoundStatementRow, RoundStatementRow.id == RoundVoteRow.statement_id)
-        .where(RoundVoteRow.round_id == round_id)
-        .order_by(RespondentRow.created_at, RespondentRow.id, RoundStatementRow.position)
-    ).all()
-    frame = pd.DataFrame(result, columns=["voter", "statement", "vote", "party_id"])
+    frame = pd.DataFrame(
+        uow.votes.of_round(round_id), columns=["voter", "statement", "vote", "party_id"]
+    )
     frame["voter"] = frame["voter"].astype(str)
     frame["community"] = frame["party_id"].map(parties)
     return frame.drop(columns=["party_id"])
@@ -432,19 +389,8 @@ def round_of(uow: UnitOfWork, round_id: UUID) -> dict[str, Any]:
 def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
     """Return a workshop's feedback rounds with their vote and respondent counts."""
     require_manager(uow, actor, workshop_id)
-    rows = uow.all(
-        select(FeedbackRoundRow)
-        .where(FeedbackRoundRow.workshop_id == workshop_id)
-        .order_by(FeedbackRoundRow.opened_at)
-    )
     listed = []
-    for row in rows:
-        votes = uow.session.scalar(
-            select(func.count()).select_from(RoundVoteRow).where(RoundVoteRow.round_id == row.id)
-        )
-        respondents = uow.session.scalar(
-            select(func.count()).select_from(RespondentRow).where(RespondentRow.round_id == row.id)
-        )
+    for row in uow.rounds.of_workshop(workshop_id):
         listed.append(
             {
                 "id": str(row.id),
@@ -452,8 +398,8 @@ def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, A
                 "closed": row.closed_at is not None,
                 "results_open": row.results_open,
                 "support_threshold": row.support_threshold,
-                "votes": votes or 0,
-                "respondents": respondents or 0,
+                "votes": uow.rounds.vote_count(row.id),
+                "respondents": uow.rounds.respondent_count(row.id),
             }
         )
     return listed
@@ -461,28 +407,23 @@ def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, A
 
 def round_of_link(uow: UnitOfWork, link_secret: str) -> UUID:
     """Return the round a community link belongs to."""
-    links = uow.all(select(RoundLinkRow).where(RoundLinkRow.secret_hash == _hash(link_secret)))
-    if not links:
+    link = uow.rounds.link_with(_hash(link_secret))
+    if link is None:
         raise AccessDenied("this feedback link is not valid")
-    round_id: UUID = links[0].round_id
-    return round_id
+    return link.round_id
 
 
 def next_statement(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
     """Return the first accepted statement this respondent has not voted on, or None."""
     respondent = _respondent(uow, actor, round_id)
     feedback = uow.get(FeedbackRoundRow, round_id)
-    voted = set(
-        uow.all(
-            select(RoundVoteRow.statement_id).where(RoundVoteRow.respondent_id == respondent.id)
-        )
-    )
-    unvoted = [row for row in _visible_statements(uow, round_id) if row.id not in voted]
+    voted = uow.votes.statements_voted_by(respondent.id)
+    unvoted = [row for row in uow.statements.accepted(round_id) if row.id not in voted]
     if not unvoted:
         return None
     row = unvoted[0]
     return {
         "id": str(row.id),
-        "text": uow.open(feedback.workshop_id, row.text_enc, f"statements.text:{row.id}"),
+        "text": uow.open_field(feedback.workshop_id, row, "text_enc"),
         "remaining": len(unvoted),
     }

@@ -10,8 +10,6 @@ from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.rules import require_choice, require_rating, require_text, supported_by_all
 from tracktwo.domain.vocabulary import (
@@ -30,6 +28,7 @@ from tracktwo.services.access import (
 )
 from tracktwo.store.models import (
     AcknowledgementRow,
+    Base,
     ConcernRow,
     ConflictRow,
     ConstraintRow,
@@ -71,11 +70,9 @@ def state_concern(
         basic_need=require_choice(BasicNeed, basic_need, "basic need").value
         if basic_need
         else None,
-        text_enc=b"",
         created_at=now(),
     )
-    uow.add(row)
-    row.text_enc = uow.seal(workshop_id, require_text("concern", text), f"concerns.text:{row.id}")
+    uow.add_sealed(workshop_id, row, text_enc=require_text("concern", text))
     return row.id
 
 
@@ -101,15 +98,11 @@ def acknowledge_concern(
     row = AcknowledgementRow(
         concern_id=concern_id,
         by_party_id=member.party_id,
-        restatement_enc=b"",
         owner_satisfied=None,
         created_at=now(),
     )
-    uow.add(row)
-    row.restatement_enc = uow.seal(
-        concern.workshop_id,
-        require_text("restatement", restatement),
-        f"acknowledgements.text:{row.id}",
+    uow.add_sealed(
+        concern.workshop_id, row, restatement_enc=require_text("restatement", restatement)
     )
     return row.id
 
@@ -140,13 +133,11 @@ def propose_idea(
     row = IdeaRow(
         workshop_id=workshop_id,
         proposed_by_party_id=member.party_id,
-        text_enc=b"",
         created_at=now(),
     )
-    uow.add(row)
-    row.text_enc = uow.seal(workshop_id, require_text("idea", text), f"ideas.text:{row.id}")
+    uow.add_sealed(workshop_id, row, text_enc=require_text("idea", text))
     for concern_id in dict.fromkeys(answers):
-        uow.session.add(IdeaConcernRow(idea_id=row.id, concern_id=concern_id))
+        uow.add(IdeaConcernRow(idea_id=row.id, concern_id=concern_id), flush=False)
     return row.id
 
 
@@ -157,7 +148,7 @@ def link_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, concern_id: UUID) ->
     concern = uow.get(ConcernRow, concern_id, "concern")
     if concern.workshop_id != idea.workshop_id:
         raise ValidationError("the concern belongs to another workshop")
-    if uow.session.get(IdeaConcernRow, (idea_id, concern_id)) is None:
+    if not uow.ideas.is_linked(idea_id, concern_id):
         uow.add(IdeaConcernRow(idea_id=idea_id, concern_id=concern_id))
 
 
@@ -169,13 +160,9 @@ def rate_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, *, value: int) -> No
     idea = uow.get(IdeaRow, idea_id, "idea")
     member = require_contributor(uow, actor, idea.workshop_id)
     token = uow.cipher(idea.workshop_id).pseudonym(f"rating:{idea_id}", str(member.id))
-    existing = uow.all(
-        select(IdeaRatingRow).where(
-            IdeaRatingRow.idea_id == idea_id, IdeaRatingRow.rater_token == token
-        )
-    )
-    if existing:
-        existing[0].value = require_rating(value)
+    existing = uow.ideas.rating_by(idea_id, token)
+    if existing is not None:
+        existing.value = require_rating(value)
     else:
         uow.add(
             IdeaRatingRow(
@@ -196,13 +183,9 @@ def name_constraint(
         workshop_id=workshop_id,
         party_id=member.party_id,
         kind=require_choice(ConstraintKind, kind, "constraint kind").value,
-        text_enc=b"",
         created_at=now(),
     )
-    uow.add(row)
-    row.text_enc = uow.seal(
-        workshop_id, require_text("constraint", text), f"constraints.text:{row.id}"
-    )
+    uow.add_sealed(workshop_id, row, text_enc=require_text("constraint", text))
     return row.id
 
 
@@ -214,14 +197,15 @@ def add_reassurance_step(
     row = ReassuranceStepRow(
         workshop_id=workshop_id,
         by_party_id=member.party_id,
-        actor_enc=b"",
-        action_enc=b"",
         when_text=require_text("when", when, max_length=120),
         created_at=now(),
     )
-    uow.add(row)
-    row.actor_enc = uow.seal(workshop_id, require_text("who", who), f"reassurance.who:{row.id}")
-    row.action_enc = uow.seal(workshop_id, require_text("what", what), f"reassurance.what:{row.id}")
+    uow.add_sealed(
+        workshop_id,
+        row,
+        actor_enc=require_text("who", who),
+        action_enc=require_text("what", what),
+    )
     return row.id
 
 
@@ -230,12 +214,10 @@ def add_shared_vision(uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, text:
     member = require_contributor(uow, actor, workshop_id)
     row = SharedVisionRow(
         workshop_id=workshop_id,
-        text_enc=b"",
         endorsed_by=[str(member.party_id)],
         created_at=now(),
     )
-    uow.add(row)
-    row.text_enc = uow.seal(workshop_id, require_text("vision", text), f"visions.text:{row.id}")
+    uow.add_sealed(workshop_id, row, text_enc=require_text("vision", text))
     return row.id
 
 
@@ -271,19 +253,11 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
     parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
     own_party = actor.party_id if actor.kind is ActorKind.PARTICIPANT else None
 
-    def opened(token: bytes, context: str) -> str:
-        return uow.open(workshop_id, token, context)
+    def opened(row: Base, column: str) -> str:
+        return uow.open_field(workshop_id, row, column)
 
-    concerns = uow.all(
-        select(ConcernRow)
-        .where(ConcernRow.workshop_id == workshop_id)
-        .order_by(ConcernRow.created_at)
-    )
-    acks = uow.all(
-        select(AcknowledgementRow)
-        .join(ConcernRow, ConcernRow.id == AcknowledgementRow.concern_id)
-        .where(ConcernRow.workshop_id == workshop_id)
-    )
+    concerns = uow.concerns.of_workshop(workshop_id)
+    acks = uow.concerns.acknowledgements(workshop_id)
     acks_by_concern: dict[UUID, list[AcknowledgementRow]] = defaultdict(list)
     for ack in acks:
         acks_by_concern[ack.concern_id].append(ack)
@@ -299,39 +273,29 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
                 "space": concern.space,
                 "kind": concern.kind,
                 "basic_need": concern.basic_need,
-                "text": opened(concern.text_enc, f"concerns.text:{concern.id}"),
+                "text": opened(concern, "text_enc"),
                 "acknowledged": any(a.owner_satisfied for a in restated),
                 "acknowledgements": [
                     {
                         "id": str(a.id),
                         "by": parties[a.by_party_id],
-                        "restatement": opened(a.restatement_enc, f"acknowledgements.text:{a.id}"),
+                        "restatement": opened(a, "restatement_enc"),
                         "owner_satisfied": a.owner_satisfied,
                     }
                     for a in restated
                 ],
             }
         )
-    ideas = uow.all(
-        select(IdeaRow).where(IdeaRow.workshop_id == workshop_id).order_by(IdeaRow.created_at)
-    )
-    links = uow.all(
-        select(IdeaConcernRow)
-        .join(IdeaRow, IdeaRow.id == IdeaConcernRow.idea_id)
-        .where(IdeaRow.workshop_id == workshop_id)
-    )
-    ratings = uow.all(
-        select(IdeaRatingRow)
-        .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
-        .where(IdeaRow.workshop_id == workshop_id)
-    )
+    ideas = uow.ideas.of_workshop(workshop_id)
+    links = uow.ideas.answers(workshop_id)
+    ratings = uow.ideas.ratings(workshop_id)
     answers: dict[UUID, list[str]] = defaultdict(list)
     for link in links:
         answers[link.idea_id].append(str(link.concern_id))
     by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for rating in ratings:
         by_idea[rating.idea_id][parties[rating.party_id]].append(rating.value)
-    idea_view = []
+    idea_view: list[dict[str, Any]] = []
     for idea in ideas:
         support = {
             party: {"mean": sum(values) / len(values), "ratings": len(values)}
@@ -340,7 +304,7 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
         idea_view.append(
             {
                 "id": str(idea.id),
-                "text": opened(idea.text_enc, f"ideas.text:{idea.id}"),
+                "text": opened(idea, "text_enc"),
                 "proposed_by": parties.get(idea.proposed_by_party_id)
                 if idea.proposed_by_party_id
                 else None,
@@ -361,12 +325,10 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
             -min((s["mean"] for s in i["support"].values()), default=0.0),
         )
     )
-    constraints = uow.all(select(ConstraintRow).where(ConstraintRow.workshop_id == workshop_id))
-    steps = uow.all(select(ReassuranceStepRow).where(ReassuranceStepRow.workshop_id == workshop_id))
-    visions = uow.all(select(SharedVisionRow).where(SharedVisionRow.workshop_id == workshop_id))
-    interventions = uow.all(
-        select(InterventionRow).where(InterventionRow.workshop_id == workshop_id)
-    )
+    constraints = uow.constraints.of_workshop(workshop_id)
+    steps = uow.reassurance_steps.of_workshop(workshop_id)
+    visions = uow.shared_visions.of_workshop(workshop_id)
+    interventions = uow.interventions.of_workshop(workshop_id)
     counts: dict[str, int] = defaultdict(int)
     for intervention in interventions:
         counts[f"{intervention.phase}/{intervention.kind}"] += 1
@@ -378,7 +340,7 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
                 "id": str(c.id),
                 "party": parties[c.party_id],
                 "kind": c.kind,
-                "text": opened(c.text_enc, f"constraints.text:{c.id}"),
+                "text": opened(c, "text_enc"),
             }
             for c in constraints
         ],
@@ -386,8 +348,8 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
             {
                 "id": str(s.id),
                 "party": parties[s.by_party_id],
-                "who": opened(s.actor_enc, f"reassurance.who:{s.id}"),
-                "what": opened(s.action_enc, f"reassurance.what:{s.id}"),
+                "who": opened(s, "actor_enc"),
+                "what": opened(s, "action_enc"),
                 "when": s.when_text,
             }
             for s in steps
@@ -395,7 +357,7 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
         "shared_vision": [
             {
                 "id": str(v.id),
-                "text": opened(v.text_enc, f"visions.text:{v.id}"),
+                "text": opened(v, "text_enc"),
                 "endorsed_by": sorted(parties[UUID(p)] for p in v.endorsed_by),
             }
             for v in visions
@@ -413,15 +375,7 @@ def party_space(uow: UnitOfWork, actor: Actor, workshop_id: UUID, party_id: UUID
     parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
     if party_id not in parties:
         raise NotFoundError(f"no party {party_id} in this workshop")
-    drafts = uow.all(
-        select(ConcernRow)
-        .where(
-            ConcernRow.workshop_id == workshop_id,
-            ConcernRow.party_id == party_id,
-            ConcernRow.space == "preliminary",
-        )
-        .order_by(ConcernRow.created_at)
-    )
+    drafts = uow.concerns.drafts(workshop_id, party_id)
     return {
         "party": parties[party_id],
         "drafts": [
@@ -429,7 +383,7 @@ def party_space(uow: UnitOfWork, actor: Actor, workshop_id: UUID, party_id: UUID
                 "id": str(row.id),
                 "kind": row.kind,
                 "basic_need": row.basic_need,
-                "text": uow.open(workshop_id, row.text_enc, f"concerns.text:{row.id}"),
+                "text": uow.open_field(workshop_id, row, "text_enc"),
             }
             for row in drafts
         ],

@@ -9,8 +9,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import (
     REQUIRED_BRIEFING_RULES,
@@ -80,20 +78,11 @@ def add_candidate(
     workshop = require_manager(uow, actor, workshop_id)
     party_id = _party_by_name(uow, workshop, party)
     chosen_role = require_choice(Role, role, "role")
-    if key_person:
-        existing = uow.all(
-            select(CandidateRow).where(
-                CandidateRow.workshop_id == workshop_id,
-                CandidateRow.party_id == party_id,
-                CandidateRow.is_key_person.is_(True),
-            )
-        )
-        if existing:
-            raise ValidationError(f"party {party!r} already has its one key person")
+    if key_person and uow.candidates.has_key_person(workshop_id, party_id):
+        raise ValidationError(f"party {party!r} already has its one key person")
     row = CandidateRow(
         workshop_id=workshop_id,
         party_id=party_id,
-        name_enc=b"",
         role=chosen_role.value,
         influence=require_unit_interval("influence", influence),
         credibility=require_unit_interval("credibility", credibility),
@@ -103,17 +92,14 @@ def add_candidate(
         leadership_approval=leadership_approval,
         created_at=now(),
     )
-    uow.add(row)
-    context = f"candidates.{{}}:{row.id}"
-    row.name_enc = uow.seal(
-        workshop_id, require_text("name", name, max_length=200), context.format("name")
+    uow.add_sealed(
+        workshop_id,
+        row,
+        name_enc=require_text("name", name, max_length=200),
+        email_enc=email.strip() if email else None,
+        phone_enc=phone.strip() if phone else None,
+        notes_enc=notes.strip() if notes else None,
     )
-    if email:
-        row.email_enc = uow.seal(workshop_id, email.strip(), context.format("email"))
-    if phone:
-        row.phone_enc = uow.seal(workshop_id, phone.strip(), context.format("phone"))
-    if notes:
-        row.notes_enc = uow.seal(workshop_id, notes.strip(), context.format("notes"))
     if referred_by is not None:
         _refer(uow, workshop_id, referred_by, row.id, referred_on or date.today())
     return row.id
@@ -151,23 +137,14 @@ def snowball(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> SnowballGraph:
     """Return the referral graph from each party's key person."""
     workshop = require_manager(uow, actor, workshop_id)
     names = _party_names(uow, workshop)
-    candidates = uow.all(
-        select(CandidateRow)
-        .where(CandidateRow.workshop_id == workshop_id)
-        .order_by(CandidateRow.created_at, CandidateRow.id)
-    )
+    candidates = uow.candidates.of_workshop(workshop_id)
     keys = {names[c.party_id]: str(c.id) for c in candidates if c.is_key_person}
     missing = set(names.values()) - set(keys)
     if missing:
         raise ValidationError(
             f"choose one key person for {', '.join(sorted(missing))} before the snowball"
         )
-    referrals = uow.all(
-        select(ReferralRow)
-        .join(CandidateRow, CandidateRow.id == ReferralRow.referred_id)
-        .where(ReferralRow.workshop_id == workshop_id)
-        .order_by(ReferralRow.referred_on, CandidateRow.created_at, CandidateRow.id)
-    )
+    referrals = uow.referrals.of_workshop(workshop_id)
     return snowball_graph(
         keys,
         [Referral(str(r.referrer_id), str(r.referred_id)) for r in referrals],
@@ -215,21 +192,13 @@ def record_briefing(
         ground_rules=list(rules),
         commitment=outcome.value,
     )
-    uow.add(row)
-    if notes:
-        row.notes_enc = uow.seal(candidate.workshop_id, notes, f"briefings.notes:{row.id}")
+    uow.add_sealed(candidate.workshop_id, row, notes_enc=notes or None)
     return row.id
 
 
 def _commitments(uow: UnitOfWork, workshop_id: UUID) -> dict[UUID, str]:
-    rows = uow.all(
-        select(BriefingRow)
-        .join(CandidateRow, CandidateRow.id == BriefingRow.candidate_id)
-        .where(CandidateRow.workshop_id == workshop_id)
-        .order_by(BriefingRow.held_on, BriefingRow.id)
-    )
     latest: dict[UUID, str] = {}
-    for row in rows:
+    for row in uow.briefings.of_workshop(workshop_id):
         latest[row.candidate_id] = row.commitment
     return latest
 
@@ -244,11 +213,7 @@ def candidates(
     workshop = require_manager(uow, actor, workshop_id)
     names = _party_names(uow, workshop)
     commitments = _commitments(uow, workshop_id)
-    rows = uow.all(
-        select(CandidateRow)
-        .where(CandidateRow.workshop_id == workshop_id)
-        .order_by(CandidateRow.created_at)
-    )
+    rows = uow.candidates.of_workshop(workshop_id)
     listed = []
     for row in rows:
         entry: dict[str, Any] = {
@@ -265,7 +230,7 @@ def candidates(
         }
         if reveal:
             uow.audit(actor.label, "read-identity", "candidate", row.id, workshop_id)
-            entry["name"] = uow.open(workshop_id, row.name_enc, f"candidates.name:{row.id}")
+            entry["name"] = uow.open_field(workshop_id, row, "name_enc")
         listed.append(entry)
     return listed
 
@@ -276,16 +241,9 @@ def reveal_identity(uow: UnitOfWork, actor: Actor, candidate_id: UUID) -> dict[s
     require_manager(uow, actor, row.workshop_id)
     uow.audit(actor.label, "read-identity", "candidate", row.id, row.workshop_id)
 
-    def opened(token: bytes | None, field: str) -> str | None:
-        if token is None:
-            return None
-        return uow.open(row.workshop_id, token, f"candidates.{field}:{row.id}")
-
     return {
-        "name": opened(row.name_enc, "name"),
-        "email": opened(row.email_enc, "email"),
-        "phone": opened(row.phone_enc, "phone"),
-        "notes": opened(row.notes_enc, "notes"),
+        field: uow.open_optional(row.workshop_id, row, f"{field}_enc")
+        for field in ("name", "email", "phone", "notes")
     }
 
 
@@ -306,11 +264,7 @@ def compose_workshop(
         )
     names = _party_names(uow, workshop)
     commitments = _commitments(uow, workshop_id)
-    rows = uow.all(
-        select(CandidateRow)
-        .where(CandidateRow.workshop_id == workshop_id)
-        .order_by(CandidateRow.created_at, CandidateRow.id)
-    )
+    rows = uow.candidates.of_workshop(workshop_id)
     pool = [
         CompositionCandidate(
             id=str(row.id),
@@ -328,14 +282,8 @@ def compose_workshop(
     # Members chosen again keep their membership (and so their sign-in and contributions'
     # pseudonyms); those no longer chosen leave; newcomers join.
     chosen = {candidate_id for ids in result.selected.values() for candidate_id in ids}
-    current = {
-        str(row.candidate_id): row
-        for row in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
-    }
-    for candidate_id, row in current.items():
-        if candidate_id not in chosen:
-            uow.session.delete(row)
-    uow.session.flush()
+    current = {str(row.candidate_id): row for row in uow.members.of_workshop(workshop_id)}
+    uow.remove(*(row for candidate_id, row in current.items() if candidate_id not in chosen))
     party_of = {str(row.id): row.party_id for row in rows}
     for candidate_id in sorted(chosen - set(current)):
         if commitments.get(UUID(candidate_id)) != Commitment.GIVEN.value:
@@ -381,12 +329,7 @@ def members(
     """Return the composed members per party; full names only when ``reveal`` (audited)."""
     workshop = require_manager(uow, actor, workshop_id)
     names = _party_names(uow, workshop)
-    rows = uow.all(
-        select(MemberRow)
-        .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
-        .where(MemberRow.workshop_id == workshop_id)
-        .order_by(CandidateRow.created_at, CandidateRow.id)
-    )
+    rows = uow.members.of_workshop(workshop_id)
     listed = []
     for row in rows:
         candidate = uow.get(CandidateRow, row.candidate_id)
@@ -400,9 +343,7 @@ def members(
         }
         if reveal:
             uow.audit(actor.label, "read-identity", "candidate", candidate.id, workshop_id)
-            entry["name"] = uow.open(
-                workshop_id, candidate.name_enc, f"candidates.name:{candidate.id}"
-            )
+            entry["name"] = uow.open_field(workshop_id, candidate, "name_enc")
         listed.append(entry)
     return listed
 
@@ -422,30 +363,27 @@ def invite_returning(
         earlier = uow.get(WorkshopRow, old.workshop_id)
         if earlier.series_id is None or earlier.series_id != workshop.series_id:
             raise ValidationError("returning participants come from the same series")
-        row = CandidateRow(
-            workshop_id=workshop_id,
-            party_id=old.party_id,
-            name_enc=b"",
-            role=old.role,
-            influence=old.influence,
-            credibility=old.credibility,
-            openness=old.openness,
-            status=old.status,
-            is_key_person=old.is_key_person,
-            leadership_approval=old.leadership_approval,
-            created_at=now(),
+        identity = {
+            column: uow.open_optional(old.workshop_id, old, column)
+            for column in ("name_enc", "email_enc", "phone_enc", "notes_enc")
+        }
+        row = uow.add_sealed(
+            workshop_id,
+            CandidateRow(
+                workshop_id=workshop_id,
+                party_id=old.party_id,
+                role=old.role,
+                influence=old.influence,
+                credibility=old.credibility,
+                openness=old.openness,
+                status=old.status,
+                is_key_person=old.is_key_person,
+                leadership_approval=old.leadership_approval,
+                created_at=now(),
+            ),
+            **identity,
         )
-        uow.add(row)
         uow.audit(actor.label, "carry-identity", "candidate", old.id, old.workshop_id)
-        for field in ("name", "email", "phone", "notes"):
-            token = getattr(old, f"{field}_enc")
-            if token is not None:
-                text = uow.open(old.workshop_id, token, f"candidates.{field}:{old.id}")
-                setattr(
-                    row,
-                    f"{field}_enc",
-                    uow.seal(workshop_id, text, f"candidates.{field}:{row.id}"),
-                )
         invited.append(row.id)
     return invited
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor
 from tracktwo.engines.frames import records
 from tracktwo.errors import ValidationError
@@ -14,7 +12,6 @@ from tracktwo.services import conditions, phases, recruitment, schedule, surveys
 from tracktwo.services.access import require_manager
 from tracktwo.services.conflicts import conflict_profile, ripeness
 from tracktwo.services.workshops import third_party
-from tracktwo.store.models import CompositionRow, WorkshopRow
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
@@ -27,11 +24,7 @@ def workshop_report(
     every name read is written to the audit trail.
     """
     workshop = require_manager(uow, actor, workshop_id)
-    latest = uow.all(
-        select(CompositionRow)
-        .where(CompositionRow.workshop_id == workshop_id)
-        .order_by(CompositionRow.created_at.desc())
-    )
+    latest = uow.compositions.latest(workshop_id)
     info = {
         "id": str(workshop.id),
         "title": workshop.title,
@@ -44,7 +37,7 @@ def workshop_report(
         "per_party": workshop.per_party,
     }
     conflict_id = workshop.conflict_id
-    composition = latest[0].result if latest else None
+    composition = latest.result if latest is not None else None
     member_list = recruitment.members(uow, actor, workshop_id, reveal=reveal_names)
     by_party: dict[str, list[dict[str, Any]]] = {}
     for member in member_list:
@@ -88,11 +81,4 @@ def workshop_report(
 def composed_workshops(uow: UnitOfWork) -> list[UUID]:
     """Return workshops that have members, most recently created first (the first one
     composed in a series comes before ones still being recruited)."""
-    from tracktwo.store.models import MemberRow
-
-    rows = uow.all(
-        select(WorkshopRow)
-        .where(WorkshopRow.id.in_(select(MemberRow.workshop_id)))
-        .order_by(WorkshopRow.created_at)
-    )
-    return [row.id for row in rows]
+    return [row.id for row in uow.workshops.composed()]

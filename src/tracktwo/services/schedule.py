@@ -6,8 +6,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.calendar import CalendarEvent, to_icalendar
 from tracktwo.domain.rules import require_preliminary_hours
@@ -65,11 +63,7 @@ def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str,
     """Return the sessions in time order; a participant sees joint ones and their party's."""
     workshop = require_reader(uow, actor, workshop_id)
     names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-    rows = uow.all(
-        select(SessionRow)
-        .where(SessionRow.workshop_id == workshop_id)
-        .order_by(SessionRow.starts_at)
-    )
+    rows = uow.schedule.sessions(workshop_id)
     visible = [
         row for row in rows if actor.party_id is None or row.party_id in (None, actor.party_id)
     ]

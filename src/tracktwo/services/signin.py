@@ -83,14 +83,14 @@ def redeem(uow: UnitOfWork, token: str) -> Actor:
         key = UUID(link_id)
     except ValueError:
         raise refused from None
-    row = uow.session.get(SignInLinkRow, key)
+    row = uow.find(SignInLinkRow, key)
     if row is None or row.used_at is not None or row.expires_at < now():
         raise refused
     try:
         _HASHER.verify(row.secret_hash, secret)
     except (VerificationError, InvalidHashError):
         raise refused from None
-    if not uow.claim(SignInLinkRow, key, SignInLinkRow.used_at, now()):
+    if not uow.claim(SignInLinkRow, key, "used_at", now()):
         raise refused
     if row.kind == ActorKind.FACILITATOR.value:
         return Actor.facilitator(row.subject_id, row.workshop_id)

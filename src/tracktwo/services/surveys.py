@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 import pandas as pd
-from sqlalchemy import select
 
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import require_unit_interval
@@ -36,18 +35,13 @@ def _store_answer(
     uow: UnitOfWork, workshop_id: UUID, member: MemberRow, answer: SurveyAnswer
 ) -> None:
     token = uow.cipher(workshop_id).pseudonym("survey", str(member.id))
-    existing = uow.all(
-        select(SurveyResponseRow).where(
-            SurveyResponseRow.workshop_id == workshop_id,
-            SurveyResponseRow.respondent_token == token,
-            SurveyResponseRow.wave == answer.wave.value,
-            SurveyResponseRow.measure == answer.measure.value,
-        )
+    existing = uow.survey_responses.answer(
+        workshop_id, token, answer.wave.value, answer.measure.value
     )
-    if existing:
-        existing[0].value, existing[0].taken_on = answer.value, answer.taken_on
+    if existing is not None:
+        existing.value, existing.taken_on = answer.value, answer.taken_on
         return
-    uow.session.add(
+    uow.add(
         SurveyResponseRow(
             workshop_id=workshop_id,
             respondent_token=token,
@@ -56,7 +50,8 @@ def _store_answer(
             measure=answer.measure.value,
             value=answer.value,
             taken_on=answer.taken_on,
-        )
+        ),
+        flush=False,
     )
 
 
@@ -93,9 +88,7 @@ def import_survey_file(uow: UnitOfWork, actor: Actor, workshop_id: UUID, text: s
     """Import a survey CSV keyed by member id; a bad row rejects the whole file."""
     answers = parse_survey_csv(text)
     require_manager(uow, actor, workshop_id)
-    members = {
-        str(m.id): m for m in uow.all(select(MemberRow).where(MemberRow.workshop_id == workshop_id))
-    }
+    members = {str(m.id): m for m in uow.members.of_workshop(workshop_id)}
     for row_number, answer in enumerate(answers, start=2):
         member = members.get(answer.participant)
         if member is None:
@@ -111,11 +104,7 @@ def responses_frame(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> pd.Data
     """Return the pseudonymous long frame (respondent, party, measure, wave, value)."""
     workshop = require_manager(uow, actor, workshop_id)
     names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-    rows = uow.all(
-        select(SurveyResponseRow)
-        .where(SurveyResponseRow.workshop_id == workshop_id)
-        .order_by(SurveyResponseRow.respondent_token, SurveyResponseRow.taken_on)
-    )
+    rows = uow.survey_responses.of_workshop(workshop_id)
     return pd.DataFrame(
         {
             "respondent": [r.respondent_token for r in rows],
@@ -177,9 +166,7 @@ def record_reentry(
         marginalisation=require_unit_interval("marginalisation", marginalisation),
         publicly_exposed=publicly_exposed,
     )
-    uow.add(row)
-    if notes:
-        row.notes_enc = uow.seal(member.workshop_id, notes, f"reentry.notes:{row.id}")
+    uow.add_sealed(member.workshop_id, row, notes_enc=notes or None)
     return row.id
 
 
@@ -196,11 +183,7 @@ def risk_register(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict
     """Return each member's latest re-entry follow-up with a risk flag, highest risk first."""
     workshop = require_manager(uow, actor, workshop_id)
     names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-    rows = uow.all(
-        select(ReentryRow)
-        .where(ReentryRow.workshop_id == workshop_id)
-        .order_by(ReentryRow.followed_up_on)
-    )
+    rows = uow.reentries.of_workshop(workshop_id)
     latest: dict[UUID, ReentryRow] = {row.member_id: row for row in rows}
     order = {"high": 0, "elevated": 1, "low": 2}
     register: list[dict[str, Any]] = []

@@ -6,8 +6,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import require_text
 from tracktwo.domain.vocabulary import TransferChannel, TransferResult
@@ -43,17 +41,16 @@ def log_transfer(
             f"channel must be one of {[c.value for c in TransferChannel]} and result one of "
             f"{[r.value for r in TransferResult]}"
         ) from None
-    row = TransferRow(
-        idea_id=idea_id,
-        channel=chosen.value,
-        recipient_enc=b"",
-        occurred_on=occurred_on,
-        result=outcome.value,
-        level="macro" if chosen in MACRO_CHANNELS else "meso",
-    )
-    uow.add(row)
-    row.recipient_enc = uow.seal(
-        idea.workshop_id, require_text("recipient", recipient), f"transfers.recipient:{row.id}"
+    row = uow.add_sealed(
+        idea.workshop_id,
+        TransferRow(
+            idea_id=idea_id,
+            channel=chosen.value,
+            occurred_on=occurred_on,
+            result=outcome.value,
+            level="macro" if chosen in MACRO_CHANNELS else "meso",
+        ),
+        recipient_enc=require_text("recipient", recipient),
     )
     return row.id
 
@@ -72,19 +69,14 @@ def update_transfer(uow: UnitOfWork, actor: Actor, transfer_id: UUID, *, result:
 def transfers(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
     """Return the workshop's transfer log in date order."""
     require_manager(uow, actor, workshop_id)
-    rows = uow.all(
-        select(TransferRow)
-        .join(IdeaRow, IdeaRow.id == TransferRow.idea_id)
-        .where(IdeaRow.workshop_id == workshop_id)
-        .order_by(TransferRow.occurred_on)
-    )
+    rows = uow.transfers.of_workshop(workshop_id)
     return [
         {
             "id": str(row.id),
             "idea_id": str(row.idea_id),
             "channel": row.channel,
             "level": row.level,
-            "recipient": uow.open(workshop_id, row.recipient_enc, f"transfers.recipient:{row.id}"),
+            "recipient": uow.open_field(workshop_id, row, "recipient_enc"),
             "occurred_on": row.occurred_on.isoformat(),
             "result": row.result,
         }

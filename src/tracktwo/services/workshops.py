@@ -10,8 +10,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import require_party_size, require_text, require_unit_interval
 from tracktwo.errors import ValidationError
@@ -57,13 +55,9 @@ def create_workshop(
         series = uow.get(SeriesRow, series_id, "series")
         if series.conflict_id != conflict_id:
             raise ValidationError("that series belongs to another conflict")
-        earlier = uow.all(
-            select(WorkshopRow)
-            .where(WorkshopRow.series_id == series_id)
-            .order_by(WorkshopRow.sequence.desc())
-        )
-        if earlier:
-            sequence, previous = earlier[0].sequence + 1, earlier[0].id
+        last = uow.workshops.last_of_series(series_id)
+        if last is not None:
+            sequence, previous = last.sequence + 1, last.id
     workshop = WorkshopRow(
         conflict_id=conflict_id,
         series_id=series_id,
@@ -108,7 +102,6 @@ def add_facilitator(
         )
     row = FacilitatorRow(
         workshop_id=workshop_id,
-        name_enc=b"",
         is_lead=lead,
         impartiality=require_unit_interval("impartiality", impartiality),
         communication=require_unit_interval("communication", communication),
@@ -118,10 +111,12 @@ def add_facilitator(
             for party, value in credibility.items()
         },
     )
-    uow.add(row)
-    row.name_enc = uow.seal(workshop_id, require_text("name", name), f"facilitators.name:{row.id}")
-    if email:
-        row.email_enc = uow.seal(workshop_id, email.strip(), f"facilitators.email:{row.id}")
+    uow.add_sealed(
+        workshop_id,
+        row,
+        name_enc=require_text("name", name),
+        email_enc=email.strip() if email else None,
+    )
     return row.id
 
 
@@ -130,13 +125,13 @@ def third_party(
 ) -> list[dict[str, Any]]:
     """Return the team, with names when ``reveal`` (each read is written to the audit trail)."""
     require_manager(uow, actor, workshop_id)
-    rows = uow.all(select(FacilitatorRow).where(FacilitatorRow.workshop_id == workshop_id))
+    rows = uow.facilitators.of_workshop(workshop_id)
     team = []
     for row in rows:
         named: dict[str, Any] = {}
         if reveal:
             uow.audit(actor.label, "read-identity", "facilitator", row.id, workshop_id)
-            named["name"] = uow.open(workshop_id, row.name_enc, f"facilitators.name:{row.id}")
+            named["name"] = uow.open_field(workshop_id, row, "name_enc")
         team.append(
             {
                 "id": str(row.id),
@@ -171,25 +166,23 @@ def carry_ideas(
     bad = {a for a in chosen.values() if a not in CARRY_ACTIONS}
     if bad:
         raise ValidationError(f"unknown carry action(s) {bad}; use one of {CARRY_ACTIONS}")
-    ideas = uow.all(
-        select(IdeaRow).where(IdeaRow.workshop_id == previous).order_by(IdeaRow.created_at)
-    )
+    ideas = uow.ideas.of_workshop(previous)
     known = {idea.id for idea in ideas}
     if set(chosen) - known:
         raise ValidationError("an idea named for carrying is not from the previous workshop")
     carried: list[UUID] = []
     for idea in ideas:
-        text = uow.open(previous, idea.text_enc, f"ideas.text:{idea.id}")
-        row = IdeaRow(
-            workshop_id=workshop_id,
-            proposed_by_party_id=idea.proposed_by_party_id,
-            text_enc=b"",
-            carried_from_idea_id=idea.id,
-            carry_action=chosen.get(idea.id, "carried"),
-            created_at=now(),
+        row = uow.add_sealed(
+            workshop_id,
+            IdeaRow(
+                workshop_id=workshop_id,
+                proposed_by_party_id=idea.proposed_by_party_id,
+                carried_from_idea_id=idea.id,
+                carry_action=chosen.get(idea.id, "carried"),
+                created_at=now(),
+            ),
+            text_enc=uow.open_field(previous, idea, "text_enc"),
         )
-        uow.add(row)
-        row.text_enc = uow.seal(workshop_id, text, f"ideas.text:{row.id}")
         carried.append(row.id)
     return carried
 
@@ -203,8 +196,7 @@ def destroy_workshop(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> None:
     require_operator(actor, "destroy a workshop")
     workshop = uow.get(WorkshopRow, workshop_id, "workshop")
     uow.audit(actor.label, "destroy-workshop", "workshop", workshop_id, workshop_id)
-    uow.session.delete(workshop)
-    uow.session.flush()
+    uow.remove(workshop)
     uow.destroy_key_after_commit(workshop_id)
 
 
@@ -226,9 +218,4 @@ def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[s
 def facilitators_of(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[UUID]:
     """Return the ids of a workshop's third-party team, lead first (no names)."""
     require_manager(uow, actor, workshop_id)
-    rows = uow.all(
-        select(FacilitatorRow)
-        .where(FacilitatorRow.workshop_id == workshop_id)
-        .order_by(FacilitatorRow.is_lead.desc())
-    )
-    return [row.id for row in rows]
+    return [row.id for row in uow.facilitators.of_workshop(workshop_id)]

@@ -1,10 +1,11 @@
-"""One transaction per service call, with the workshop's cipher and the audit trail at hand."""
+"""One transaction, with its named queries (repositories), the workshops' ciphers and the audit
+trail at hand."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -14,8 +15,32 @@ from sqlalchemy.orm import Session
 from tracktwo.errors import NotFoundError, StoreRefusal
 from tracktwo.store.database import Store
 from tracktwo.store.keys import FieldCipher
-from tracktwo.store.models import AuditRow, Base
-from tracktwo.store.repositories import Votes
+from tracktwo.store.models import AuditRow, Base, new_id
+from tracktwo.store.repositories import (
+    Analyses,
+    Briefings,
+    Candidates,
+    Compositions,
+    Concerns,
+    Conflicts,
+    Constraints,
+    Facilitators,
+    Ideas,
+    Interventions,
+    Members,
+    ReassuranceSteps,
+    Reentries,
+    Referrals,
+    Rounds,
+    Schedule,
+    SharedVisions,
+    Statements,
+    SurveyResponses,
+    Transfers,
+    Votes,
+    Workshops,
+)
+from tracktwo.store.sealing import context_of
 
 Row = TypeVar("Row", bound=Base)
 
@@ -29,7 +54,28 @@ class UnitOfWork:
     """Open a session; commit when the block succeeds, roll everything back when it raises."""
 
     session: Session
+    conflicts: Conflicts
+    workshops: Workshops
+    facilitators: Facilitators
+    schedule: Schedule
+    candidates: Candidates
+    referrals: Referrals
+    briefings: Briefings
+    compositions: Compositions
+    members: Members
+    concerns: Concerns
+    ideas: Ideas
+    constraints: Constraints
+    reassurance_steps: ReassuranceSteps
+    shared_visions: SharedVisions
+    interventions: Interventions
+    transfers: Transfers
+    survey_responses: SurveyResponses
+    reentries: Reentries
+    rounds: Rounds
+    statements: Statements
     votes: Votes
+    analyses: Analyses
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -38,8 +84,29 @@ class UnitOfWork:
         self._doomed_keys: list[UUID] = []
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self.store.sessions()
-        self.votes = Votes(self.session)
+        self.session = session = self.store.sessions()
+        self.conflicts = Conflicts(session)
+        self.workshops = Workshops(session)
+        self.facilitators = Facilitators(session)
+        self.schedule = Schedule(session)
+        self.candidates = Candidates(session)
+        self.referrals = Referrals(session)
+        self.briefings = Briefings(session)
+        self.compositions = Compositions(session)
+        self.members = Members(session)
+        self.concerns = Concerns(session)
+        self.ideas = Ideas(session)
+        self.constraints = Constraints(session)
+        self.reassurance_steps = ReassuranceSteps(session)
+        self.shared_visions = SharedVisions(session)
+        self.interventions = Interventions(session)
+        self.transfers = Transfers(session)
+        self.survey_responses = SurveyResponses(session)
+        self.reentries = Reentries(session)
+        self.rounds = Rounds(session)
+        self.statements = Statements(session)
+        self.votes = Votes(session)
+        self.analyses = Analyses(session)
         return self
 
     def __exit__(
@@ -81,11 +148,11 @@ class UnitOfWork:
             raise NotFoundError(f"no {what or row_type.__tablename__} with id {row_id}")
         return row
 
-    def all(self, statement: Any) -> list[Any]:
-        """Return every scalar the ``select`` statement yields."""
-        return list(self.session.scalars(statement))
+    def find(self, row_type: type[Row], row_id: UUID) -> Row | None:
+        """Return the row with ``row_id``, or None when there is none."""
+        return self.session.get(row_type, row_id)
 
-    def claim(self, row_type: type[Row], row_id: UUID, stamp: Any, at: datetime) -> bool:
+    def claim(self, row_type: type[Row], row_id: UUID, stamp: str, at: datetime) -> bool:
         """Set the empty column ``stamp`` of one row to ``at``; say whether this call did it.
 
         One conditional update whose row count decides: of any number of concurrent claims on
@@ -93,16 +160,60 @@ class UnitOfWork:
         in this session; read what you need before claiming.
         """
         primary = row_type.__mapper__.primary_key[0]
+        column = row_type.__mapper__.columns[stamp]
         result = self.session.execute(
             update(row_type)
-            .where(primary == row_id, stamp.is_(None))
-            .values({stamp.key: at})
+            .where(primary == row_id, column.is_(None))
+            .values({column.key: at})
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
-    def add(self, row: Base) -> None:
+    def add(self, row: Base, *, flush: bool = True) -> None:
+        """Add a row; flush it at once (giving it its id and defaults) unless ``flush`` is
+        False, when it is written at the next flush or at commit."""
         self.session.add(row)
+        if flush:
+            self.session.flush()
+
+    def add_sealed(self, workshop_id: UUID, row: Row, **plain: str | None) -> Row:
+        """Give a new row its id, seal each named column's text, add the row and return it.
+
+        ``plain`` maps sealed columns (``text_enc=...``) to their plain text; a column given
+        None stays empty. Each is sealed with the workshop's key under the context the store
+        derives from the row type, the column and the id.
+        """
+        if getattr(row, "id", None) is None:
+            row.id = new_id()  # type: ignore[attr-defined]
+        for column, text in plain.items():
+            if text is not None:
+                self.seal_field(workshop_id, row, column, text)
+        self.add(row)
+        return row
+
+    def seal_field(self, workshop_id: UUID, row: Base, column: str, text: str) -> None:
+        """Seal ``text`` into one column of a row that has its id."""
+        sealed = self.cipher(workshop_id).encrypt(text, context_of(row, column))
+        setattr(row, column, sealed)
+
+    def open_field(self, workshop_id: UUID, row: Base, column: str) -> str:
+        """Return the plain text of one sealed column of a row."""
+        text = self.open_optional(workshop_id, row, column)
+        if text is None:
+            raise ValueError(f"{type(row).__name__}.{column} of {row!r} holds nothing sealed")
+        return text
+
+    def open_optional(self, workshop_id: UUID, row: Base, column: str) -> str | None:
+        """Return the plain text of one sealed column of a row, or None when it is empty."""
+        token: bytes | None = getattr(row, column)
+        if token is None:
+            return None
+        return self.cipher(workshop_id).decrypt(token, context_of(row, column))
+
+    def remove(self, *rows: Base) -> None:
+        """Delete rows (and, through the database's cascades, what belongs to them)."""
+        for row in rows:
+            self.session.delete(row)
         self.session.flush()
 
     def new_workshop_key(self, workshop_id: UUID) -> None:
@@ -119,12 +230,6 @@ class UnitOfWork:
         if workshop_id not in self._ciphers:
             self._ciphers[workshop_id] = FieldCipher(self.store.keys.workshop_key(workshop_id))
         return self._ciphers[workshop_id]
-
-    def seal(self, workshop_id: UUID, text: str, context: str) -> bytes:
-        return self.cipher(workshop_id).encrypt(text, context)
-
-    def open(self, workshop_id: UUID, token: bytes, context: str) -> str:
-        return self.cipher(workshop_id).decrypt(token, context)
 
     def audit(
         self,
@@ -147,7 +252,8 @@ class UnitOfWork:
         )
 
     def audit_trail(self, workshop_id: UUID | None = None) -> list[AuditRow]:
+        """Return the audit trail (of one workshop, or all of it) in the order written."""
         statement = select(AuditRow).order_by(AuditRow.id)
         if workshop_id is not None:
             statement = statement.where(AuditRow.workshop_id == workshop_id)
-        return self.all(statement)
+        return list(self.session.scalars(statement))

@@ -1,0 +1,55 @@
+"""Named queries and writes that need more than ``get`` and ``add``, by area.
+
+The services' only way to the database: each method answers one question, returns rows or
+plain values, and returns its lists in a stated order (by time, position or date, then id),
+so that two runs over the same data list it alike.
+"""
+
+from __future__ import annotations
+
+from tracktwo.store.repositories.base import Repository
+from tracktwo.store.repositories.feedback import Analyses, Rounds, Statements, Votes
+from tracktwo.store.repositories.phases import (
+    Concerns,
+    Constraints,
+    Ideas,
+    Interventions,
+    ReassuranceSteps,
+    SharedVisions,
+    Transfers,
+)
+from tracktwo.store.repositories.recruitment import (
+    Briefings,
+    Candidates,
+    Compositions,
+    Members,
+    Referrals,
+)
+from tracktwo.store.repositories.surveys import Reentries, SurveyResponses
+from tracktwo.store.repositories.workshops import Conflicts, Facilitators, Schedule, Workshops
+
+__all__ = [
+    "Analyses",
+    "Briefings",
+    "Candidates",
+    "Compositions",
+    "Concerns",
+    "Conflicts",
+    "Constraints",
+    "Facilitators",
+    "Ideas",
+    "Interventions",
+    "Members",
+    "ReassuranceSteps",
+    "Reentries",
+    "Referrals",
+    "Repository",
+    "Rounds",
+    "Schedule",
+    "SharedVisions",
+    "Statements",
+    "SurveyResponses",
+    "Transfers",
+    "Votes",
+    "Workshops",
+]

@@ -1,0 +1,166 @@
+"""Feedback rounds between workshops: rounds, their statements, votes and analyses."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+
+from tracktwo.domain.feedback import Moderation
+from tracktwo.errors import StoreRefusal
+from tracktwo.store.models import (
+    FeedbackRoundRow,
+    RespondentRow,
+    RoundAnalysisRow,
+    RoundLinkRow,
+    RoundStatementRow,
+    RoundVoteRow,
+)
+from tracktwo.store.repositories.base import Repository
+
+# Rows per INSERT of votes. Each row binds 5 parameters, so a chunk binds 5,000: far below
+# PostgreSQL's 65,535 and SQLite's 32,766 (and the 999 of SQLite builds before 3.32, since
+# the driver's executemany binds one row at a time there).
+VOTE_CHUNK = 1000
+
+
+class Rounds(Repository):
+    """A workshop's feedback rounds and the community links that lead into them."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[FeedbackRoundRow]:
+        """Return a workshop's rounds in the order they were opened."""
+        return list(
+            self.session.scalars(
+                select(FeedbackRoundRow)
+                .where(FeedbackRoundRow.workshop_id == workshop_id)
+                .order_by(FeedbackRoundRow.opened_at, FeedbackRoundRow.id)
+            )
+        )
+
+    def vote_count(self, round_id: UUID) -> int:
+        """Return how many votes a round holds (each respondent's latest per statement)."""
+        return (
+            self.session.scalar(
+                select(func.count())
+                .select_from(RoundVoteRow)
+                .where(RoundVoteRow.round_id == round_id)
+            )
+            or 0
+        )
+
+    def respondent_count(self, round_id: UUID) -> int:
+        """Return how many respondents have joined a round."""
+        return (
+            self.session.scalar(
+                select(func.count())
+                .select_from(RespondentRow)
+                .where(RespondentRow.round_id == round_id)
+            )
+            or 0
+        )
+
+    def link_with(self, secret_hash: str) -> RoundLinkRow | None:
+        """Return the community link whose secret hashes to ``secret_hash``, if any."""
+        return self.session.scalars(
+            select(RoundLinkRow).where(RoundLinkRow.secret_hash == secret_hash)
+        ).first()
+
+
+class Statements(Repository):
+    """The statements of a round: released ideas and respondents' own, by position."""
+
+    def _of_round(
+        self, round_id: UUID, moderation: Moderation | None = None
+    ) -> list[RoundStatementRow]:
+        statement = select(RoundStatementRow).where(RoundStatementRow.round_id == round_id)
+        if moderation is not None:
+            statement = statement.where(RoundStatementRow.moderation == moderation.value)
+        return list(
+            self.session.scalars(
+                statement.order_by(RoundStatementRow.position, RoundStatementRow.id)
+            )
+        )
+
+    def of_round(self, round_id: UUID) -> list[RoundStatementRow]:
+        """Return every statement of a round, whatever its moderation, by position."""
+        return self._of_round(round_id)
+
+    def accepted(self, round_id: UUID) -> list[RoundStatementRow]:
+        """Return the statements respondents see and vote on, by position."""
+        return self._of_round(round_id, Moderation.ACCEPTED)
+
+    def pending(self, round_id: UUID) -> list[RoundStatementRow]:
+        """Return the statements waiting for moderation, by position."""
+        return self._of_round(round_id, Moderation.PENDING)
+
+    def next_position(self, round_id: UUID) -> int:
+        """Return the position after the round's last statement (1 in an empty round)."""
+        last = self.session.scalar(
+            select(func.max(RoundStatementRow.position)).where(
+                RoundStatementRow.round_id == round_id
+            )
+        )
+        return (last or 0) + 1
+
+
+class Votes(Repository):
+    """The latest vote of each respondent on each statement of a feedback round."""
+
+    def upsert(self, rows: list[dict[str, Any]]) -> None:
+        """Insert votes in chunks, replacing a respondent's earlier vote on a statement.
+
+        Raise StoreRefusal, naming only the kind of refusal, when the database refuses one.
+        """
+        dialect = self.session.get_bind().dialect.name
+        insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(RoundVoteRow)
+        statement = statement.on_conflict_do_update(
+            index_elements=["respondent_id", "statement_id"],
+            set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
+        )
+        try:
+            for start in range(0, len(rows), VOTE_CHUNK):
+                self.session.execute(statement, rows[start : start + VOTE_CHUNK])
+        except DBAPIError as error:
+            raise StoreRefusal(type(error.orig).__name__) from error
+
+    def statements_voted_by(self, respondent_id: UUID) -> set[UUID]:
+        """Return the ids of the statements a respondent has voted on."""
+        return set(
+            self.session.scalars(
+                select(RoundVoteRow.statement_id).where(RoundVoteRow.respondent_id == respondent_id)
+            )
+        )
+
+    def of_round(self, round_id: UUID) -> list[tuple[UUID, int, int, UUID]]:
+        """Return a round's votes as (respondent id, statement position, vote, party id),
+        in the order respondents joined, then by position."""
+        rows = self.session.execute(
+            select(
+                RespondentRow.id,
+                RoundStatementRow.position,
+                RoundVoteRow.vote,
+                RespondentRow.party_id,
+            )
+            .join(RespondentRow, RespondentRow.id == RoundVoteRow.respondent_id)
+            .join(RoundStatementRow, RoundStatementRow.id == RoundVoteRow.statement_id)
+            .where(RoundVoteRow.round_id == round_id)
+            .order_by(RespondentRow.created_at, RespondentRow.id, RoundStatementRow.position)
+        ).all()
+        return [(voter, position, vote, party) for voter, position, vote, party in rows]
+
+
+class Analyses(Repository):
+    """The stored common-ground analyses of a round."""
+
+    def latest(self, round_id: UUID) -> RoundAnalysisRow | None:
+        """Return the round's most recent analysis, or None before the first."""
+        return self.session.scalars(
+            select(RoundAnalysisRow)
+            .where(RoundAnalysisRow.round_id == round_id)
+            .order_by(RoundAnalysisRow.created_at.desc(), RoundAnalysisRow.id.desc())
+        ).first()

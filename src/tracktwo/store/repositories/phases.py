@@ -1,0 +1,186 @@
+"""What the parties contribute in the four phases, and what becomes of their ideas."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+
+from tracktwo.store.models import (
+    AcknowledgementRow,
+    ConcernRow,
+    ConstraintRow,
+    IdeaConcernRow,
+    IdeaRatingRow,
+    IdeaRow,
+    InterventionRow,
+    PartyRow,
+    ReassuranceStepRow,
+    SharedVisionRow,
+    TransferRow,
+)
+from tracktwo.store.repositories.base import Repository
+
+
+class Concerns(Repository):
+    """The parties' needs, fears, priorities and constraints, and the other side's
+    restatements of them (phase 1)."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[ConcernRow]:
+        """Return a workshop's concerns, in both spaces, in the order stated, then by id."""
+        return list(
+            self.session.scalars(
+                select(ConcernRow)
+                .where(ConcernRow.workshop_id == workshop_id)
+                .order_by(ConcernRow.created_at, ConcernRow.id)
+            )
+        )
+
+    def drafts(self, workshop_id: UUID, party_id: UUID) -> list[ConcernRow]:
+        """Return the concerns a party still drafts in its preliminary space, in the order
+        stated, then by id."""
+        return list(
+            self.session.scalars(
+                select(ConcernRow)
+                .where(
+                    ConcernRow.workshop_id == workshop_id,
+                    ConcernRow.party_id == party_id,
+                    ConcernRow.space == "preliminary",
+                )
+                .order_by(ConcernRow.created_at, ConcernRow.id)
+            )
+        )
+
+    def acknowledgements(self, workshop_id: UUID) -> list[AcknowledgementRow]:
+        """Return the restatements of a workshop's concerns in the order made, then by id."""
+        return list(
+            self.session.scalars(
+                select(AcknowledgementRow)
+                .join(ConcernRow, ConcernRow.id == AcknowledgementRow.concern_id)
+                .where(ConcernRow.workshop_id == workshop_id)
+                .order_by(AcknowledgementRow.created_at, AcknowledgementRow.id)
+            )
+        )
+
+
+class Ideas(Repository):
+    """The ideas of joint problem solving, the concerns they answer and their ratings."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[IdeaRow]:
+        """Return a workshop's ideas in the order proposed (or carried), then by id."""
+        return list(
+            self.session.scalars(
+                select(IdeaRow)
+                .where(IdeaRow.workshop_id == workshop_id)
+                .order_by(IdeaRow.created_at, IdeaRow.id)
+            )
+        )
+
+    def answers(self, workshop_id: UUID) -> list[IdeaConcernRow]:
+        """Return which idea answers which concern, by idea, then by concern, each in the
+        order recorded, then by id."""
+        return list(
+            self.session.scalars(
+                select(IdeaConcernRow)
+                .join(IdeaRow, IdeaRow.id == IdeaConcernRow.idea_id)
+                .join(ConcernRow, ConcernRow.id == IdeaConcernRow.concern_id)
+                .where(IdeaRow.workshop_id == workshop_id)
+                .order_by(IdeaRow.created_at, IdeaRow.id, ConcernRow.created_at, ConcernRow.id)
+            )
+        )
+
+    def is_linked(self, idea_id: UUID, concern_id: UUID) -> bool:
+        """Say whether an idea is already linked to a concern it answers."""
+        return self.session.get(IdeaConcernRow, (idea_id, concern_id)) is not None
+
+    def ratings(self, workshop_id: UUID) -> list[IdeaRatingRow]:
+        """Return the ratings of a workshop's ideas, by idea (in the order proposed), then by
+        the rating party's position in the conflict, then by id."""
+        return list(
+            self.session.scalars(
+                select(IdeaRatingRow)
+                .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
+                .join(PartyRow, PartyRow.id == IdeaRatingRow.party_id)
+                .where(IdeaRow.workshop_id == workshop_id)
+                .order_by(IdeaRow.created_at, IdeaRow.id, PartyRow.position, IdeaRatingRow.id)
+            )
+        )
+
+    def rating_by(self, idea_id: UUID, rater_token: str) -> IdeaRatingRow | None:
+        """Return the rating one rater (by pseudonym) gave an idea, if any."""
+        return self.session.scalars(
+            select(IdeaRatingRow).where(
+                IdeaRatingRow.idea_id == idea_id, IdeaRatingRow.rater_token == rater_token
+            )
+        ).first()
+
+
+class Constraints(Repository):
+    """The political and psychological constraints the parties name (phase 3)."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[ConstraintRow]:
+        """Return a workshop's constraints in the order named, then by id."""
+        return list(
+            self.session.scalars(
+                select(ConstraintRow)
+                .where(ConstraintRow.workshop_id == workshop_id)
+                .order_by(ConstraintRow.created_at, ConstraintRow.id)
+            )
+        )
+
+
+class ReassuranceSteps(Repository):
+    """The steps of mutual reassurance the parties propose (phase 4)."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[ReassuranceStepRow]:
+        """Return a workshop's reassurance steps in the order proposed, then by id."""
+        return list(
+            self.session.scalars(
+                select(ReassuranceStepRow)
+                .where(ReassuranceStepRow.workshop_id == workshop_id)
+                .order_by(ReassuranceStepRow.created_at, ReassuranceStepRow.id)
+            )
+        )
+
+
+class SharedVisions(Repository):
+    """The statements of a shared vision of a common future (phase 4)."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[SharedVisionRow]:
+        """Return a workshop's shared-vision statements in the order written, then by id."""
+        return list(
+            self.session.scalars(
+                select(SharedVisionRow)
+                .where(SharedVisionRow.workshop_id == workshop_id)
+                .order_by(SharedVisionRow.created_at, SharedVisionRow.id)
+            )
+        )
+
+
+class Interventions(Repository):
+    """The third party's logged interventions, by kind only."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[InterventionRow]:
+        """Return a workshop's interventions in time order, then by id."""
+        return list(
+            self.session.scalars(
+                select(InterventionRow)
+                .where(InterventionRow.workshop_id == workshop_id)
+                .order_by(InterventionRow.at, InterventionRow.id)
+            )
+        )
+
+
+class Transfers(Repository):
+    """The transfer log: which ideas reached decision-makers, texts or the media."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[TransferRow]:
+        """Return the transfers of a workshop's ideas by date, then by id."""
+        return list(
+            self.session.scalars(
+                select(TransferRow)
+                .join(IdeaRow, IdeaRow.id == TransferRow.idea_id)
+                .where(IdeaRow.workshop_id == workshop_id)
+                .order_by(TransferRow.occurred_on, TransferRow.id)
+            )
+        )

@@ -1,0 +1,105 @@
+"""Recruitment: candidates, their referrals and briefings, compositions and members."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+
+from tracktwo.store.models import (
+    BriefingRow,
+    CandidateRow,
+    CompositionRow,
+    MemberRow,
+    ReferralRow,
+)
+from tracktwo.store.repositories.base import Repository
+
+
+class Candidates(Repository):
+    """The people recruited for one workshop."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[CandidateRow]:
+        """Return a workshop's candidates in the order they were recorded, then by id."""
+        return list(
+            self.session.scalars(
+                select(CandidateRow)
+                .where(CandidateRow.workshop_id == workshop_id)
+                .order_by(CandidateRow.created_at, CandidateRow.id)
+            )
+        )
+
+    def has_key_person(self, workshop_id: UUID, party_id: UUID) -> bool:
+        """Say whether a party already has its key person among a workshop's candidates."""
+        found = self.session.scalars(
+            select(CandidateRow.id).where(
+                CandidateRow.workshop_id == workshop_id,
+                CandidateRow.party_id == party_id,
+                CandidateRow.is_key_person.is_(True),
+            )
+        ).first()
+        return found is not None
+
+
+class Referrals(Repository):
+    """Who referred whom in a workshop's snowball."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[ReferralRow]:
+        """Return a workshop's referrals by date, then in the order the referred candidates
+        were recorded, then by id."""
+        return list(
+            self.session.scalars(
+                select(ReferralRow)
+                .join(CandidateRow, CandidateRow.id == ReferralRow.referred_id)
+                .where(ReferralRow.workshop_id == workshop_id)
+                .order_by(
+                    ReferralRow.referred_on,
+                    CandidateRow.created_at,
+                    CandidateRow.id,
+                    ReferralRow.id,
+                )
+            )
+        )
+
+
+class Briefings(Repository):
+    """The personal discussions held with candidates before their commitment."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[BriefingRow]:
+        """Return the briefings of a workshop's candidates by date, then by id."""
+        return list(
+            self.session.scalars(
+                select(BriefingRow)
+                .join(CandidateRow, CandidateRow.id == BriefingRow.candidate_id)
+                .where(CandidateRow.workshop_id == workshop_id)
+                .order_by(BriefingRow.held_on, BriefingRow.id)
+            )
+        )
+
+
+class Compositions(Repository):
+    """The optimiser's compositions of a workshop, each with its rules and result."""
+
+    def latest(self, workshop_id: UUID) -> CompositionRow | None:
+        """Return a workshop's most recent composition, or None before the first."""
+        return self.session.scalars(
+            select(CompositionRow)
+            .where(CompositionRow.workshop_id == workshop_id)
+            .order_by(CompositionRow.created_at.desc(), CompositionRow.id.desc())
+        ).first()
+
+
+class Members(Repository):
+    """The candidates composed into a workshop."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[MemberRow]:
+        """Return a workshop's members in the order their candidates were recorded, then by
+        candidate id."""
+        return list(
+            self.session.scalars(
+                select(MemberRow)
+                .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
+                .where(MemberRow.workshop_id == workshop_id)
+                .order_by(CandidateRow.created_at, CandidateRow.id)
+            )
+        )

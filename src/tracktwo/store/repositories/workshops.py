@@ -1,0 +1,92 @@
+"""Conflicts, workshops, their third-party teams and their schedules."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+
+from tracktwo.store.models import (
+    FacilitatorRow,
+    MemberRow,
+    RipenessAssessmentRow,
+    SessionRatingRow,
+    SessionRow,
+    WorkshopRow,
+)
+from tracktwo.store.repositories.base import Repository
+
+
+class Conflicts(Repository):
+    """What is recorded about a conflict beyond its profile and parties."""
+
+    def ripeness_assessments(self, conflict_id: UUID) -> list[RipenessAssessmentRow]:
+        """Return a conflict's ripeness assessments by the date they judge, then id."""
+        return list(
+            self.session.scalars(
+                select(RipenessAssessmentRow)
+                .where(RipenessAssessmentRow.conflict_id == conflict_id)
+                .order_by(RipenessAssessmentRow.assessed_on, RipenessAssessmentRow.id)
+            )
+        )
+
+
+class Workshops(Repository):
+    """Workshops across conflicts and series."""
+
+    def last_of_series(self, series_id: UUID) -> WorkshopRow | None:
+        """Return the series' workshop with the highest sequence number, if it has any."""
+        return self.session.scalars(
+            select(WorkshopRow)
+            .where(WorkshopRow.series_id == series_id)
+            .order_by(WorkshopRow.sequence.desc(), WorkshopRow.id)
+        ).first()
+
+    def composed(self) -> list[WorkshopRow]:
+        """Return the workshops that have members, in the order they were created."""
+        return list(
+            self.session.scalars(
+                select(WorkshopRow)
+                .where(WorkshopRow.id.in_(select(MemberRow.workshop_id)))
+                .order_by(WorkshopRow.created_at, WorkshopRow.id)
+            )
+        )
+
+
+class Facilitators(Repository):
+    """A workshop's third-party team."""
+
+    def of_workshop(self, workshop_id: UUID) -> list[FacilitatorRow]:
+        """Return a workshop's facilitators, the lead first, then by id."""
+        return list(
+            self.session.scalars(
+                select(FacilitatorRow)
+                .where(FacilitatorRow.workshop_id == workshop_id)
+                .order_by(FacilitatorRow.is_lead.desc(), FacilitatorRow.id)
+            )
+        )
+
+
+class Schedule(Repository):
+    """A workshop's sessions and the participants' ratings of them."""
+
+    def sessions(self, workshop_id: UUID) -> list[SessionRow]:
+        """Return a workshop's sessions in time order, then by id."""
+        return list(
+            self.session.scalars(
+                select(SessionRow)
+                .where(SessionRow.workshop_id == workshop_id)
+                .order_by(SessionRow.starts_at, SessionRow.id)
+            )
+        )
+
+    def rating_values(self, workshop_id: UUID) -> list[float]:
+        """Return every rating (1-5) of a workshop's sessions, in session order, then by id."""
+        return list(
+            self.session.scalars(
+                select(SessionRatingRow.value)
+                .join(SessionRow, SessionRow.id == SessionRatingRow.session_id)
+                .where(SessionRow.workshop_id == workshop_id)
+                .order_by(SessionRow.starts_at, SessionRow.id, SessionRatingRow.id)
+            )
+        )

@@ -1,0 +1,56 @@
+"""The cipher context of every sealed column, derived from the row type, the column and the id.
+
+A sealed value is bound to its context (``"<prefix>:<row id>"``): the same ciphertext does
+not open under another column or another row. The prefixes below are those the data was
+sealed with from the start; changing one makes every stored value of its column unreadable.
+"""
+
+from __future__ import annotations
+
+from tracktwo.store.models import (
+    AcknowledgementRow,
+    Base,
+    BriefingRow,
+    CandidateRow,
+    ConcernRow,
+    ConstraintRow,
+    FacilitatorRow,
+    IdeaRow,
+    ReassuranceStepRow,
+    ReentryRow,
+    RoundStatementRow,
+    SharedVisionRow,
+    TransferRow,
+)
+
+# (row type, column) -> context prefix; the one table of every sealed column.
+CONTEXT_PREFIXES: dict[tuple[type[Base], str], str] = {
+    (FacilitatorRow, "name_enc"): "facilitators.name",
+    (FacilitatorRow, "email_enc"): "facilitators.email",
+    (CandidateRow, "name_enc"): "candidates.name",
+    (CandidateRow, "email_enc"): "candidates.email",
+    (CandidateRow, "phone_enc"): "candidates.phone",
+    (CandidateRow, "notes_enc"): "candidates.notes",
+    (BriefingRow, "notes_enc"): "briefings.notes",
+    (ConcernRow, "text_enc"): "concerns.text",
+    (AcknowledgementRow, "restatement_enc"): "acknowledgements.text",
+    (IdeaRow, "text_enc"): "ideas.text",
+    (ConstraintRow, "text_enc"): "constraints.text",
+    (ReassuranceStepRow, "actor_enc"): "reassurance.who",
+    (ReassuranceStepRow, "action_enc"): "reassurance.what",
+    (SharedVisionRow, "text_enc"): "visions.text",
+    (ReentryRow, "notes_enc"): "reentry.notes",
+    (TransferRow, "recipient_enc"): "transfers.recipient",
+    (RoundStatementRow, "text_enc"): "statements.text",
+}
+
+
+def context_of(row: Base, column: str) -> str:
+    """Return the cipher context of one sealed column of one row: ``"<prefix>:<row id>"``."""
+    prefix = CONTEXT_PREFIXES.get((type(row), column))
+    if prefix is None:
+        raise KeyError(f"{type(row).__name__}.{column} is not a sealed column")
+    row_id = getattr(row, "id", None)
+    if row_id is None:
+        raise ValueError(f"a {type(row).__name__} is sealed only once it has its id")
+    return f"{prefix}:{row_id}"
