@@ -169,3 +169,36 @@ def test_a_partys_preliminary_space_is_open_to_that_party_and_the_third_party_on
     lead = run(store, third_party, OPERATOR, ids.first_workshop)[0]
     facilitator = Actor.facilitator(UUID(lead["id"]), ids.first_workshop)
     assert run(store, phases.party_space, facilitator, ids.first_workshop, a.party_id)["drafts"]  # type: ignore[arg-type]
+
+
+def test_use_cases_that_skipped_their_check_now_refuse_who_may_not_reach_them(
+    demo: Any,
+) -> None:
+    from tracktwo.services import audit, conflicts, feedback, reports, workshops
+
+    store, ids, by_party = demo
+    lead = run(store, workshops.facilitators_of, OPERATOR, ids.first_workshop)[0]
+    facilitator = Actor.facilitator(lead, ids.first_workshop)
+    participant = _participant(by_party[sorted(by_party)[0]][0], ids.first_workshop)
+    impostor = Actor.facilitator(lead, ids.next_workshop)  # not on that workshop's team
+    # the conflict: its facilitators yes, participants and impostors no
+    assert run(store, conflicts.conflict_profile, facilitator, ids.conflict)["name"]
+    assert run(store, conflicts.ripeness, facilitator, ids.conflict).points
+    for stranger in (participant, impostor):
+        for use_case in (conflicts.conflict_profile, conflicts.ripeness, conflicts.party_ids):
+            with pytest.raises(AccessDenied, match="conflict"):
+                run(store, use_case, stranger, ids.conflict)
+    # a round: its own respondents and the workshop's managers, nobody else
+    link = next(iter(run(store, feedback.rounds, OPERATOR, ids.first_workshop)))
+    round_id = UUID(link["id"])
+    assert run(store, feedback.round_of, facilitator, round_id)["title"]
+    with pytest.raises(AccessDenied):
+        run(store, feedback.round_of, participant, round_id)
+    # the whole folder's workshops and the audit trail: the operator only
+    assert run(store, reports.composed_workshops, OPERATOR)
+    for use_case, arguments in (
+        (reports.composed_workshops, ()),
+        (audit.trail, (ids.first_workshop,)),
+    ):
+        with pytest.raises(AccessDenied, match="only the operator"):
+            run(store, use_case, facilitator, *arguments)

@@ -67,13 +67,13 @@ def test_the_support_threshold_is_kept_per_round(store: Store) -> None:
     ids = build_demo(store, seed=7)
     planted = plant_round(store, ids.first_workshop)
     run(store, feedback.set_support_threshold, OPERATOR, planted.round_id, 0.75)
-    assert run(store, feedback.round_of, planted.round_id)["support_threshold"] == 0.75
+    assert run(store, feedback.round_of, OPERATOR, planted.round_id)["support_threshold"] == 0.75
     summary = run(store, analyse_round, OPERATOR, planted.round_id)
     assert summary["both_support"] == []
     assert summary["rule"]["support_threshold"] == 0.75
     with pytest.raises(ValidationError, match="support_threshold"):
         run(store, feedback.set_support_threshold, OPERATOR, planted.round_id, 1.2)
-    assert run(store, feedback.round_of, planted.round_id)["support_threshold"] == 0.75
+    assert run(store, feedback.round_of, OPERATOR, planted.round_id)["support_threshold"] == 0.75
 
 
 def test_an_analysis_under_the_earlier_rule_is_marked_outdated(store: Store) -> None:

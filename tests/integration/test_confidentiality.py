@@ -58,12 +58,12 @@ def test_reading_an_identity_is_written_to_the_audit_trail_without_the_data(
     sqlite_store: Store,
 ) -> None:
     ids = build_demo(sqlite_store, seed=7)
-    before = len(run(sqlite_store, audit.trail, ids.first_workshop))
+    before = len(run(sqlite_store, audit.trail, OPERATOR, ids.first_workshop))
     listed = run(sqlite_store, recruitment.candidates, OPERATOR, ids.first_workshop)
     assert "name" not in listed[0]
-    assert len(run(sqlite_store, audit.trail, ids.first_workshop)) == before
+    assert len(run(sqlite_store, audit.trail, OPERATOR, ids.first_workshop)) == before
     revealed = run(sqlite_store, recruitment.reveal_identity, OPERATOR, listed[0]["id"])
-    trail = run(sqlite_store, audit.trail, ids.first_workshop)
+    trail = run(sqlite_store, audit.trail, OPERATOR, ids.first_workshop)
     assert len(trail) == before + 1
     entry = trail[-1]
     assert entry["record_id"] == listed[0]["id"]

@@ -12,6 +12,7 @@ from rich.table import Table
 from tracktwo import demo
 from tracktwo.cli.candidate import candidate_app
 from tracktwo.cli.common import (
+    OPERATOR,
     DatabaseUrl,
     DataDir,
     JsonFlag,
@@ -197,7 +198,7 @@ def audit_command(
     """Print the audit trail of identity reads (who, which record, when)."""
     with opened(data_dir, database_url) as uow:
         wid = parse_uuid(workshop_id, "workshop") if workshop_id else None
-        print_json(audit.trail(uow, wid))
+        print_json(audit.trail(uow, OPERATOR, wid))
 
 
 def main() -> None:

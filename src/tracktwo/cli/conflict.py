@@ -82,7 +82,7 @@ def conflict_ripeness(
                 believes_can_win_alone=can_win_alone,
                 stalemate_pain=pain,
             )
-        timeline = conflicts.ripeness(uow, cid)
+        timeline = conflicts.ripeness(uow, OPERATOR, cid)
         if as_json:
             print_json(timeline.to_dict())
             return

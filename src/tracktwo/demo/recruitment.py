@@ -136,5 +136,5 @@ def compose_first_workshop(
     by_party: dict[str, list[dict[str, Any]]] = {}
     for member in members:
         by_party.setdefault(member["party"], []).append(member)
-    party_ids = run(store, conflicts.party_ids, conflict_id)
+    party_ids = run(store, conflicts.party_ids, operator, conflict_id)
     return first, members, by_party, party_ids

@@ -40,13 +40,13 @@ def is_loaded(store: Store) -> bool:
     """Say whether the data folder already holds a composed workshop (the demo or real work),
     so that ``tracktwo run`` loads the demo only into an empty folder."""
 
-    return bool(run(store, composed_workshops))
+    return bool(run(store, composed_workshops, Actor.operator()))
 
 
 def latest_composed_workshop(store: Store) -> UUID:
     """Return the most recent workshop whose facilitators the console should open on."""
 
-    found = run(store, composed_workshops)
+    found = run(store, composed_workshops, Actor.operator())
     if not found:
         raise ValidationError("no composed workshop in this data folder: run `tracktwo demo`")
     return found[0]

@@ -11,11 +11,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, FacilitativeRoleError
-from tracktwo.store.models import FacilitatorRow, MemberRow, WorkshopRow
+from tracktwo.store.models import (
+    FacilitatorRow,
+    FeedbackRoundRow,
+    MemberRow,
+    RespondentRow,
+    WorkshopRow,
+)
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
@@ -81,3 +89,45 @@ def require_party_space(
     if actor.kind is ActorKind.PARTICIPANT and actor.party_id != party_id:
         raise AccessDenied("a participant sees their own party's space and the joint space only")
     return workshop
+
+
+UseCase = TypeVar("UseCase", bound=Callable[..., object])
+
+
+def actor_free(reason: str) -> Callable[[UseCase], UseCase]:
+    """Mark a use case that takes no actor, saying why that is safe (e.g. its argument is
+    the credential); every other use case takes an actor and asks here."""
+    if not reason.strip():
+        raise ValueError("say why the use case needs no actor")
+
+    def mark(use_case: UseCase) -> UseCase:
+        use_case.__actor_free__ = reason  # type: ignore[attr-defined]
+        return use_case
+
+    return mark
+
+
+def require_conflict_reader(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> None:
+    """Allow the operator, and the facilitators of a workshop on this conflict."""
+    if actor.kind is ActorKind.OPERATOR:
+        return
+    if actor.kind is ActorKind.FACILITATOR and actor.workshop_id is not None:
+        workshop = uow.find(WorkshopRow, actor.workshop_id)
+        if (
+            workshop is not None
+            and workshop.conflict_id == conflict_id
+            and _facilitates(uow, actor, workshop.id)
+        ):
+            return
+    raise AccessDenied(f"{actor.kind.value} may not reach conflict {conflict_id}")
+
+
+def require_round_reader(uow: UnitOfWork, actor: Actor, round_id: UUID) -> None:
+    """Allow a respondent of this round, and the managers of the round's workshop."""
+    feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    if actor.kind is ActorKind.RESPONDENT:
+        respondent = uow.find(RespondentRow, UUID(actor.id))
+        if respondent is not None and respondent.round_id == round_id:
+            return
+        raise AccessDenied("a respondent sees only their own round")
+    require_manager(uow, actor, feedback_round.workshop_id)

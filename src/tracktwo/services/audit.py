@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from tracktwo.domain.actors import Actor
+from tracktwo.services.access import require_operator
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
-def trail(uow: UnitOfWork, workshop_id: UUID | None = None) -> list[dict[str, Any]]:
-    """Return who read which record and when; the data itself is never in the trail."""
+def trail(uow: UnitOfWork, actor: Actor, workshop_id: UUID | None = None) -> list[dict[str, Any]]:
+    """Return who read which record and when; the data itself is never in the trail.
+
+    For the operator, who holds the master key: the trail says who looked at whom.
+    """
+    require_operator(actor, "read the audit trail")
     return [
         {
             "at": row.at.isoformat(),

@@ -41,7 +41,7 @@ def workshop_evidence(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Works
         by_idea[rating.idea_id][names[rating.party_id]].append(rating.value)
     joint_start = next((s.starts_at.date() for s in sessions if s.party_id is None), None)
     conflict_id, stage = conflict.id, conflict.stage
-    timeline = ripeness(uow, conflict_id)
+    timeline = ripeness(uow, actor, conflict_id)
     state = (
         timeline.state_on(joint_start)
         if joint_start and timeline.points

@@ -11,7 +11,7 @@ from tracktwo.domain.rules import require_choice, require_text, require_unit_int
 from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
 from tracktwo.engines.ripeness import PartyAssessment, RipenessTimeline, ripeness_timeline
 from tracktwo.errors import ValidationError
-from tracktwo.services.access import require_operator
+from tracktwo.services.access import require_conflict_reader, require_operator
 from tracktwo.store.models import ConflictRow, PartyRow, RipenessAssessmentRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -53,15 +53,17 @@ def create_conflict(
     return conflict.id
 
 
-def party_ids(uow: UnitOfWork, conflict_id: UUID) -> dict[str, UUID]:
+def party_ids(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> dict[str, UUID]:
     """Return the conflict's parties by name, in their stated order."""
     conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    require_conflict_reader(uow, actor, conflict_id)
     return {party.name: party.id for party in conflict.parties}
 
 
 def conflict_profile(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> dict[str, Any]:
     """Return the conflict profile as a JSON-ready mapping."""
     conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    require_conflict_reader(uow, actor, conflict_id)
     return {
         "id": str(conflict.id),
         "name": conflict.name,
@@ -105,10 +107,11 @@ def record_ripeness(
 
 
 def ripeness(
-    uow: UnitOfWork, conflict_id: UUID, *, pain_threshold: float = 0.5
+    uow: UnitOfWork, actor: Actor, conflict_id: UUID, *, pain_threshold: float = 0.5
 ) -> RipenessTimeline:
     """Return the ripeness state over time from every stored assessment."""
     conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    require_conflict_reader(uow, actor, conflict_id)
     names = {p.id: p.name for p in conflict.parties}
     rows = uow.conflicts.ripeness_assessments(conflict_id)
     assessments = [

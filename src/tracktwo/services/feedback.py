@@ -33,7 +33,7 @@ from tracktwo.errors import (
     ValidationError,
     VoteBatchError,
 )
-from tracktwo.services.access import require_manager
+from tracktwo.services.access import actor_free, require_manager, require_round_reader
 from tracktwo.store.models import (
     ConflictRow,
     FeedbackRoundRow,
@@ -124,6 +124,7 @@ def release_ideas(
     return RoundOpened(feedback.id, links)
 
 
+@actor_free("the community link is the credential; whoever holds it joins anonymously")
 def join_round(uow: UnitOfWork, link_secret: str) -> Actor:
     """Enter a round through a community link; return a new anonymous respondent."""
     link = uow.rounds.link_with(_hash(link_secret))
@@ -180,6 +181,7 @@ def cast_votes(
 Ballot = tuple[Actor, UUID, Sequence[Sequence[object]]]
 
 
+@actor_free("each ballot carries its respondent, checked ballot by ballot")
 def cast_vote_group(uow: UnitOfWork, ballots: Sequence[Ballot]) -> list[int | TrackTwoError]:
     """Record many respondents' batches in one transaction (group commit).
 
@@ -373,9 +375,11 @@ def votes_frame(uow: UnitOfWork, actor: Actor, round_id: UUID) -> pd.DataFrame:
     return frame.drop(columns=["party_id"])
 
 
-def round_of(uow: UnitOfWork, round_id: UUID) -> dict[str, Any]:
-    """Return a round's public facts (title, open or closed, whether results are open)."""
+def round_of(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any]:
+    """Return a round's facts (title, open or closed, whether results are open) to its
+    respondents and its workshop's managers."""
     feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_round_reader(uow, actor, round_id)
     return {
         "id": str(feedback.id),
         "workshop_id": str(feedback.workshop_id),
@@ -405,6 +409,7 @@ def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, A
     return listed
 
 
+@actor_free("the community link is the credential; it names only its round")
 def round_of_link(uow: UnitOfWork, link_secret: str) -> UUID:
     """Return the round a community link belongs to."""
     link = uow.rounds.link_with(_hash(link_secret))

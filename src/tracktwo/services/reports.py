@@ -9,7 +9,7 @@ from tracktwo.domain.actors import Actor
 from tracktwo.engines.frames import records
 from tracktwo.errors import ValidationError
 from tracktwo.services import conditions, phases, recruitment, schedule, surveys, transfers
-from tracktwo.services.access import require_manager
+from tracktwo.services.access import require_manager, require_operator
 from tracktwo.services.conflicts import conflict_profile, ripeness
 from tracktwo.services.workshops import third_party
 from tracktwo.store.unit_of_work import UnitOfWork
@@ -44,7 +44,7 @@ def workshop_report(
         by_party.setdefault(member["party"], []).append(member)
     report: dict[str, Any] = {
         "conflict": conflict_profile(uow, actor, conflict_id),
-        "ripeness": records(ripeness(uow, conflict_id).to_frame().astype({"on": str})),
+        "ripeness": records(ripeness(uow, actor, conflict_id).to_frame().astype({"on": str})),
         "workshop": info,
         "third_party": third_party(uow, actor, workshop_id, reveal=reveal_names),
         "members": by_party,
@@ -78,7 +78,8 @@ def workshop_report(
     return report
 
 
-def composed_workshops(uow: UnitOfWork) -> list[UUID]:
+def composed_workshops(uow: UnitOfWork, actor: Actor) -> list[UUID]:
     """Return workshops that have members, most recently created first (the first one
-    composed in a series comes before ones still being recruited)."""
+    composed in a series comes before ones still being recruited); for the operator."""
+    require_operator(actor, "list every workshop of the data folder")
     return [row.id for row in uow.workshops.composed()]

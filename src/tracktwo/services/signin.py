@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, ValidationError
-from tracktwo.services.access import require_manager
+from tracktwo.services.access import actor_free, require_manager
 from tracktwo.store.models import FacilitatorRow, MemberRow, SignInLinkRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -75,6 +75,7 @@ def create_link(
     return SignInLink(f"{row.id}.{secret}", kind, workshop_id)
 
 
+@actor_free("the single-use link is the credential")
 def redeem(uow: UnitOfWork, token: str) -> Actor:
     """Exchange a link for the actor it names; the link cannot be used again."""
     link_id, _, secret = token.partition(".")

@@ -40,7 +40,7 @@ def vote_page(request: Request, round_id: str) -> Response:
     return render(
         request,
         "round.html",
-        round=feedback.round_of(uow, rid),
+        round=feedback.round_of(uow, actor, rid),
         statement=feedback.next_statement(uow, actor, rid),
     )
 
@@ -59,7 +59,7 @@ def vote(
         return render(
             request,
             "_statement.html",
-            round=feedback.round_of(uow, rid),
+            round=feedback.round_of(uow, actor, rid),
             statement=feedback.next_statement(uow, actor, rid),
         )
     return RedirectResponse(f"/rounds/{rid}", status_code=303)
@@ -73,7 +73,7 @@ def suggest(request: Request, round_id: str, text: str = Form()) -> Response:
     return render(
         request,
         "round.html",
-        round=feedback.round_of(uow_of(request), rid),
+        round=feedback.round_of(uow_of(request), actor, rid),
         statement=feedback.next_statement(uow_of(request), actor, rid),
         suggested=True,
     )
@@ -87,7 +87,7 @@ def results(request: Request, round_id: str) -> Response:
     return render(
         request,
         "results.html",
-        round=feedback.round_of(uow_of(request), rid),
+        round=feedback.round_of(uow_of(request), actor, rid),
         analysis=analysis,
         opinion_map=opinion_map_svg(analysis["map"]) if analysis else "",
     )
