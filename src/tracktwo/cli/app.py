@@ -18,7 +18,7 @@ from tracktwo.cli.common import (
     JsonFlag,
     console,
     guarded,
-    opened,
+    in_folder,
     parse_uuid,
     print_json,
 )
@@ -31,6 +31,7 @@ from tracktwo.cli.survey import survey_app
 from tracktwo.cli.transfer import transfer_app
 from tracktwo.cli.workshop import workshop_app
 from tracktwo.services import audit, setup
+from tracktwo.services.transaction import UnitOfWork
 
 DEFAULT = Path("data")
 
@@ -190,15 +191,14 @@ def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> No
 
 
 @app.command("audit")
+@in_folder
 def audit_command(
+    uow: UnitOfWork,
     workshop_id: Annotated[str | None, typer.Argument()] = None,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Print the audit trail of identity reads (who, which record, when)."""
-    with opened(data_dir, database_url) as uow:
-        wid = parse_uuid(workshop_id, "workshop") if workshop_id else None
-        print_json(audit.trail(uow, OPERATOR, wid))
+    wid = parse_uuid(workshop_id, "workshop") if workshop_id else None
+    print_json(audit.trail(uow, OPERATOR, wid))
 
 
 def main() -> None:

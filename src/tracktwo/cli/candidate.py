@@ -5,30 +5,30 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from tracktwo.cli.common import (
-    DEFAULT,
     OPERATOR,
-    DatabaseUrl,
-    DataDir,
     JsonFlag,
     console,
-    opened,
+    in_folder,
     parse_date,
     parse_uuid,
     print_json,
+    show,
 )
 from tracktwo.domain.vocabulary import Role
 from tracktwo.services import (
     recruitment,
 )
+from tracktwo.services.transaction import UnitOfWork
 
 candidate_app = typer.Typer(help="Recruitment by snowball, briefings.", no_args_is_help=True)
 
 
 @candidate_app.command("add")
+@in_folder
 def candidate_add(
+    uow: UnitOfWork,
     workshop_id: str,
     party: Annotated[str, typer.Option()],
     name: Annotated[str, typer.Option()],
@@ -41,121 +41,108 @@ def candidate_add(
     phone: str | None = None,
     key_person: Annotated[bool, typer.Option("--key-person")] = False,
     referred_by: str | None = None,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Add a candidate (identity sealed at once)."""
-    with opened(data_dir, database_url) as uow:
-        candidate_id = recruitment.add_candidate(
-            uow,
-            OPERATOR,
-            parse_uuid(workshop_id, "workshop"),
-            party=party,
-            name=name,
-            role=role,
-            influence=influence,
-            credibility=credibility,
-            openness=openness,
-            status=status,
-            email=email,
-            phone=phone,
-            key_person=key_person,
-            referred_by=parse_uuid(referred_by, "candidate") if referred_by else None,
-        )
-        console.print(f"candidate {candidate_id}")
+    candidate_id = recruitment.add_candidate(
+        uow,
+        OPERATOR,
+        parse_uuid(workshop_id, "workshop"),
+        party=party,
+        name=name,
+        role=role,
+        influence=influence,
+        credibility=credibility,
+        openness=openness,
+        status=status,
+        email=email,
+        phone=phone,
+        key_person=key_person,
+        referred_by=parse_uuid(referred_by, "candidate") if referred_by else None,
+    )
+    console.print(f"candidate {candidate_id}")
 
 
 @candidate_app.command("list")
+@in_folder
 def candidate_list(
+    uow: UnitOfWork,
     workshop_id: str,
     reveal: Annotated[bool, typer.Option(help="Show names (audited).")] = False,
     as_json: JsonFlag = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """List candidates with their scores and commitment."""
-    with opened(data_dir, database_url) as uow:
-        listed = recruitment.candidates(
-            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
-        )
-        if as_json:
-            print_json(listed)
-            return
-        table = Table(
-            "id", "party", "role", "infl.", "cred.", "open.", "status", "commitment", "name"
-        )
-        for c in listed:
-            table.add_row(
-                c["id"],
-                c["party"],
-                c["role"],
-                f"{c['influence']:.2f}",
-                f"{c['credibility']:.2f}",
-                f"{c['openness']:.2f}",
-                f"{c['status']:.2f}",
-                c["commitment"],
-                c.get("name", "(sealed)"),
-            )
-        console.print(table)
+    listed = recruitment.candidates(
+        uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
+    )
+    show(
+        listed,
+        as_json,
+        ("id", "party", "role", "infl.", "cred.", "open.", "status", "commitment", "name"),
+        lambda c: (
+            c["id"],
+            c["party"],
+            c["role"],
+            *(f"{c[score]:.2f}" for score in ("influence", "credibility", "openness", "status")),
+            c["commitment"],
+            c.get("name", "(sealed)"),
+        ),
+    )
 
 
 @candidate_app.command("snowball")
+@in_folder
 def candidate_snowball(
+    uow: UnitOfWork,
     workshop_id: str,
     as_json: JsonFlag = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Show the referral graph from each key person."""
-    with opened(data_dir, database_url) as uow:
-        graph = recruitment.snowball(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
-        if as_json:
-            print_json(graph.to_dict())
-            return
-        console.print(graph.centrality().to_string(index=False))
+    graph = recruitment.snowball(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    if as_json:
+        print_json(graph.to_dict())
+        return
+    console.print(graph.centrality().to_string(index=False))
 
 
 @candidate_app.command("brief")
+@in_folder
 def candidate_brief(
+    uow: UnitOfWork,
     candidate_id: str,
     on: Annotated[str, typer.Option(help="Date of the briefing.")],
     commitment: Annotated[str, typer.Option(help="given | declined | pending")],
     rule: Annotated[list[str], typer.Option(help="A ground rule discussed (repeat).")] = [],  # noqa: B006
     purposes: Annotated[bool, typer.Option("--purposes/--no-purposes")] = True,
     procedures: Annotated[bool, typer.Option("--procedures/--no-procedures")] = True,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Record the personal briefing and the commitment it ended with."""
-    with opened(data_dir, database_url) as uow:
-        recruitment.record_briefing(
-            uow,
-            OPERATOR,
-            parse_uuid(candidate_id, "candidate"),
-            held_on=parse_date(on, "--on"),
-            purposes=purposes,
-            procedures=procedures,
-            ground_rules=rule,
-            commitment=commitment,
-        )
-        console.print("briefing recorded")
+    recruitment.record_briefing(
+        uow,
+        OPERATOR,
+        parse_uuid(candidate_id, "candidate"),
+        held_on=parse_date(on, "--on"),
+        purposes=purposes,
+        procedures=procedures,
+        ground_rules=rule,
+        commitment=commitment,
+    )
+    console.print("briefing recorded")
 
 
 @candidate_app.command("refer")
+@in_folder
 def candidate_refer(
+    uow: UnitOfWork,
     workshop_id: str,
     referrer: Annotated[str, typer.Option(help="Candidate who referred.")],
     referred: Annotated[str, typer.Option(help="Candidate referred.")],
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Record a referral of the snowball."""
-    with opened(data_dir, database_url) as uow:
-        recruitment.refer(
-            uow,
-            OPERATOR,
-            parse_uuid(workshop_id, "workshop"),
-            referrer=parse_uuid(referrer, "candidate"),
-            referred=parse_uuid(referred, "candidate"),
-        )
-        console.print("referral recorded")
+    recruitment.refer(
+        uow,
+        OPERATOR,
+        parse_uuid(workshop_id, "workshop"),
+        referrer=parse_uuid(referrer, "candidate"),
+        referred=parse_uuid(referred, "candidate"),
+    )
+    console.print("referral recorded")

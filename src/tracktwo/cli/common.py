@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +14,7 @@ from uuid import UUID
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import TrackTwoError
@@ -118,6 +121,45 @@ def parse_datetime(value: str, what: str) -> datetime:
     except ValueError:
         fail(f"{what} {value!r} is not a date and time (YYYY-MM-DDTHH:MM)")
         raise
+
+
+def in_folder(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command ``--data-dir`` and ``--database-url`` and run it in one transaction on
+    that folder: the command takes the unit of work as its first argument."""
+    signature = inspect.signature(command, eval_str=True)
+    kept = list(signature.parameters.values())[1:]
+    folder = [
+        inspect.Parameter(
+            "data_dir", inspect.Parameter.KEYWORD_ONLY, default=DEFAULT, annotation=DataDir
+        ),
+        inspect.Parameter(
+            "database_url", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DatabaseUrl
+        ),
+    ]
+
+    @functools.wraps(command)
+    def with_folder(
+        *args: Any, data_dir: Path = DEFAULT, database_url: str | None = None, **kwargs: Any
+    ) -> None:
+        with opened(data_dir, database_url) as uow:
+            command(uow, *args, **kwargs)
+
+    with_folder.__signature__ = signature.replace(parameters=kept + folder)  # type: ignore[attr-defined]
+    with_folder.__annotations__ = {p.name: p.annotation for p in kept + folder} | {"return": None}
+    return with_folder
+
+
+def show(
+    listed: Any, as_json: bool, columns: Sequence[str], row: Callable[[Any], Sequence[str]]
+) -> None:
+    """Print ``listed`` as one JSON document, or as a table with one row per item."""
+    if as_json:
+        print_json(listed)
+        return
+    table = Table(*columns)
+    for item in listed:
+        table.add_row(*row(item))
+    console.print(table)
 
 
 def run(action: Callable[[], T]) -> T:

@@ -8,13 +8,10 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import (
-    DEFAULT,
     OPERATOR,
-    DatabaseUrl,
-    DataDir,
     JsonFlag,
     console,
-    opened,
+    in_folder,
     parse_date,
     parse_uuid,
     print_json,
@@ -22,12 +19,15 @@ from tracktwo.cli.common import (
 from tracktwo.services import (
     conflicts,
 )
+from tracktwo.services.transaction import UnitOfWork
 
 conflict_app = typer.Typer(help="Conflict profiles and ripeness.", no_args_is_help=True)
 
 
 @conflict_app.command("create")
+@in_folder
 def conflict_create(
+    uow: UnitOfWork,
     name: str,
     party: Annotated[list[str], typer.Option("--party", help="A party; give two or more.")],
     stage: Annotated[
@@ -38,60 +38,56 @@ def conflict_create(
         float, typer.Option(help="Share of the conflict that is misperception, 0-1.")
     ],
     context: str = "",
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Open a conflict profile."""
-    with opened(data_dir, database_url) as uow:
-        conflict_id = conflicts.create_conflict(
-            uow,
-            OPERATOR,
-            name=name,
-            parties=party,
-            stage=stage,
-            kind=kind,
-            misperception_share=misperception,
-            context=context,
-        )
-        console.print(f"conflict {conflict_id}")
+    conflict_id = conflicts.create_conflict(
+        uow,
+        OPERATOR,
+        name=name,
+        parties=party,
+        stage=stage,
+        kind=kind,
+        misperception_share=misperception,
+        context=context,
+    )
+    console.print(f"conflict {conflict_id}")
 
 
 @conflict_app.command("ripeness")
+@in_folder
 def conflict_ripeness(
+    uow: UnitOfWork,
     conflict_id: str,
     party: Annotated[str | None, typer.Option(help="Record an assessment for this party.")] = None,
     on: Annotated[str | None, typer.Option(help="Date of the assessment (YYYY-MM-DD).")] = None,
     can_win_alone: Annotated[bool, typer.Option("--can-win-alone/--cannot-win-alone")] = True,
     pain: Annotated[float, typer.Option(help="How much the stalemate hurts, 0-1.")] = 0.0,
     as_json: JsonFlag = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Record an assessment (with --party) and show the ripeness state over time."""
-    with opened(data_dir, database_url) as uow:
-        cid = parse_uuid(conflict_id, "conflict")
-        if party is not None:
-            if on is None:
-                raise typer.BadParameter("give --on with --party")
-            conflicts.record_ripeness(
-                uow,
-                OPERATOR,
-                cid,
-                party=party,
-                assessed_on=parse_date(on, "--on"),
-                believes_can_win_alone=can_win_alone,
-                stalemate_pain=pain,
-            )
-        timeline = conflicts.ripeness(uow, OPERATOR, cid)
-        if as_json:
-            print_json(timeline.to_dict())
-            return
-        table = Table("date", "state", "in stalemate", "what moved it")
-        for point in timeline.points:
-            table.add_row(
-                point.on.isoformat(),
-                point.state.value,
-                ", ".join(point.parties_in_stalemate),
-                "; ".join(point.moved_by),
-            )
-        console.print(table)
+    cid = parse_uuid(conflict_id, "conflict")
+    if party is not None:
+        if on is None:
+            raise typer.BadParameter("give --on with --party")
+        conflicts.record_ripeness(
+            uow,
+            OPERATOR,
+            cid,
+            party=party,
+            assessed_on=parse_date(on, "--on"),
+            believes_can_win_alone=can_win_alone,
+            stalemate_pain=pain,
+        )
+    timeline = conflicts.ripeness(uow, OPERATOR, cid)
+    if as_json:
+        print_json(timeline.to_dict())
+        return
+    table = Table("date", "state", "in stalemate", "what moved it")
+    for point in timeline.points:
+        table.add_row(
+            point.on.isoformat(),
+            point.state.value,
+            ", ".join(point.parties_in_stalemate),
+            "; ".join(point.moved_by),
+        )
+    console.print(table)

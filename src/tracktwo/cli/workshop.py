@@ -8,16 +8,14 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import (
-    DEFAULT,
     OPERATOR,
-    DatabaseUrl,
-    DataDir,
     JsonFlag,
     console,
-    opened,
+    in_folder,
     parse_uuid,
     print_json,
     run,
+    show,
 )
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
@@ -27,6 +25,7 @@ from tracktwo.services import (
     reports,
     workshops,
 )
+from tracktwo.services.transaction import UnitOfWork
 
 workshop_app = typer.Typer(
     help="Workshops, third party, series, composition.", no_args_is_help=True
@@ -34,49 +33,50 @@ workshop_app = typer.Typer(
 
 
 @workshop_app.command("create")
+@in_folder
 def workshop_create(
+    uow: UnitOfWork,
     conflict_id: str,
     title: Annotated[str, typer.Option()],
     per_party: Annotated[int, typer.Option(help="Members per party, 3-6.")] = 4,
     venue: str = "",
     series: Annotated[str | None, typer.Option(help="Series id: continue that series.")] = None,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Create a workshop (with its own data key)."""
-    with opened(data_dir, database_url) as uow:
-        workshop_id = workshops.create_workshop(
-            uow,
-            OPERATOR,
-            parse_uuid(conflict_id, "conflict"),
-            title=title,
-            per_party=per_party,
-            venue=venue,
-            series_id=parse_uuid(series, "series") if series else None,
-        )
-        console.print(f"workshop {workshop_id}")
+    workshop_id = workshops.create_workshop(
+        uow,
+        OPERATOR,
+        parse_uuid(conflict_id, "conflict"),
+        title=title,
+        per_party=per_party,
+        venue=venue,
+        series_id=parse_uuid(series, "series") if series else None,
+    )
+    console.print(f"workshop {workshop_id}")
 
 
 @workshop_app.command("series")
+@in_folder
 def workshop_series(
-    conflict_id: str, name: str, data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None
+    uow: UnitOfWork,
+    conflict_id: str,
+    name: str,
 ) -> None:
     """Open a continuing series of workshops."""
-    with opened(data_dir, database_url) as uow:
-        cid = parse_uuid(conflict_id, "conflict")
-        console.print(f"series {workshops.create_series(uow, OPERATOR, cid, name=name)}")
+    cid = parse_uuid(conflict_id, "conflict")
+    console.print(f"series {workshops.create_series(uow, OPERATOR, cid, name=name)}")
 
 
 @workshop_app.command("compose")
+@in_folder
 def workshop_compose(
+    uow: UnitOfWork,
     workshop_id: str,
     per_party: Annotated[int, typer.Option(help="Members per party, 3-6.")] = 4,
     max_status_gap: Annotated[float, typer.Option(help="Bound on the gap of mean status.")] = 0.1,
     min_roles: Annotated[int, typer.Option(help="Distinct roles per party at least.")] = 2,
     require_role: Annotated[list[str], typer.Option(help="ROLE=N: at least N per party.")] = [],  # noqa: B006
     as_json: JsonFlag = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Choose the members by exact optimisation among committed candidates."""
     required: dict[Role, int] = {}
@@ -88,107 +88,99 @@ def workshop_compose(
             raise typer.BadParameter(
                 f"--require-role {item!r}: use ROLE=N with a known role"
             ) from None
-    with opened(data_dir, database_url) as uow:
-        rules = run(
-            lambda: CompositionRules(
-                per_party=per_party,
-                max_status_gap=max_status_gap,
-                min_distinct_roles=min_roles,
-                required_roles=required,
-            )
+    rules = run(
+        lambda: CompositionRules(
+            per_party=per_party,
+            max_status_gap=max_status_gap,
+            min_distinct_roles=min_roles,
+            required_roles=required,
         )
-        result = recruitment.compose_workshop(
-            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), rules
-        )
-        if as_json:
-            print_json(result.to_dict())
-            return
-        for line in result.explain():
-            console.print(line)
+    )
+    result = recruitment.compose_workshop(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), rules)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    for line in result.explain():
+        console.print(line)
 
 
 @workshop_app.command("members")
+@in_folder
 def workshop_members(
+    uow: UnitOfWork,
     workshop_id: str,
     reveal: Annotated[bool, typer.Option(help="Show full names (each read is audited).")] = False,
     as_json: JsonFlag = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """List the composed members per party."""
-    with opened(data_dir, database_url) as uow:
-        listed = recruitment.members(
-            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
-        )
-        if as_json:
-            print_json(listed)
-            return
-        table = Table("member id", "party", "role", "name")
-        for m in listed:
-            table.add_row(m["member_id"], m["party"], m["role"], m.get("name", "(sealed)"))
-        console.print(table)
+    listed = recruitment.members(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal)
+    show(
+        listed,
+        as_json,
+        ("member id", "party", "role", "name"),
+        lambda m: (m["member_id"], m["party"], m["role"], m.get("name", "(sealed)")),
+    )
 
 
 @workshop_app.command("report")
+@in_folder
 def workshop_report(
+    uow: UnitOfWork,
     workshop_id: str,
     reveal: Annotated[
         bool, typer.Option(help="Show the people's names (each read is audited).")
     ] = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Print every element's result for a workshop as JSON; names only with --reveal."""
-    with opened(data_dir, database_url) as uow:
-        print_json(
-            reports.workshop_report(
-                uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
-            )
+    print_json(
+        reports.workshop_report(
+            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
         )
+    )
 
 
 @workshop_app.command("conditions")
+@in_folder
 def workshop_conditions(
+    uow: UnitOfWork,
     workshop_id: str,
     as_json: JsonFlag = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Score Hewstone & Brown's five contact conditions from the workshop's own data."""
-    with opened(data_dir, database_url) as uow:
-        report = conditions.contact_conditions(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
-        if as_json:
-            print_json(report.to_dict())
-            return
-        table = Table("condition", "score", "met", "evidence")
-        for condition, score in report.scores.items():
-            table.add_row(
-                condition.value, f"{score.score:.2f}", "yes" if score.met else "NO", score.evidence
-            )
-        console.print(table)
-        for warning in report.warnings:
-            console.print(f"[yellow]warning:[/] {warning}")
+    report = conditions.contact_conditions(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    if as_json:
+        print_json(report.to_dict())
+        return
+    table = Table("condition", "score", "met", "evidence")
+    for condition, score in report.scores.items():
+        table.add_row(
+            condition.value, f"{score.score:.2f}", "yes" if score.met else "NO", score.evidence
+        )
+    console.print(table)
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
 
 
 @workshop_app.command("destroy")
+@in_folder
 def workshop_destroy(
+    uow: UnitOfWork,
     workshop_id: str,
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirm: this destroys the data key.")
     ] = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Delete a workshop at the end of retention and destroy its key."""
     if not yes:
         raise typer.BadParameter("destroying a workshop cannot be undone: add --yes")
-    with opened(data_dir, database_url) as uow:
-        workshops.destroy_workshop(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
-        console.print("workshop and its data key destroyed")
+    workshops.destroy_workshop(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    console.print("workshop and its data key destroyed")
 
 
 @workshop_app.command("facilitator")
+@in_folder
 def workshop_facilitator(
+    uow: UnitOfWork,
     workshop_id: str,
     name: Annotated[str, typer.Option()],
     impartiality: Annotated[float, typer.Option(help="0-1")],
@@ -196,8 +188,6 @@ def workshop_facilitator(
     sensitivity: Annotated[float, typer.Option(help="0-1")],
     credibility: Annotated[list[str], typer.Option(help="PARTY=SCORE, one per party.")],
     lead: Annotated[bool, typer.Option("--lead")] = False,
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Add a member of the third-party team (name sealed at once)."""
     scores: dict[str, float] = {}
@@ -207,37 +197,35 @@ def workshop_facilitator(
             scores[party] = float(score)
         except ValueError:
             raise typer.BadParameter(f"--credibility {item!r}: use PARTY=SCORE") from None
-    with opened(data_dir, database_url) as uow:
-        facilitator_id = workshops.add_facilitator(
-            uow,
-            OPERATOR,
-            parse_uuid(workshop_id, "workshop"),
-            name=name,
-            lead=lead,
-            impartiality=impartiality,
-            communication=communication,
-            sensitivity=sensitivity,
-            credibility=scores,
-        )
-        console.print(f"facilitator {facilitator_id}")
+    facilitator_id = workshops.add_facilitator(
+        uow,
+        OPERATOR,
+        parse_uuid(workshop_id, "workshop"),
+        name=name,
+        lead=lead,
+        impartiality=impartiality,
+        communication=communication,
+        sensitivity=sensitivity,
+        credibility=scores,
+    )
+    console.print(f"facilitator {facilitator_id}")
 
 
 @workshop_app.command("carry")
+@in_folder
 def workshop_carry(
+    uow: UnitOfWork,
     workshop_id: str,
     action: Annotated[
         list[str], typer.Option(help="IDEA=strengthen|expand|modify for an idea of the last one.")
     ] = [],  # noqa: B006
-    data_dir: DataDir = DEFAULT,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Start a series workshop from the previous workshop's ideas."""
     actions = {}
     for item in action:
         idea, _, what = item.partition("=")
         actions[parse_uuid(idea, "idea")] = what
-    with opened(data_dir, database_url) as uow:
-        carried = workshops.carry_ideas(
-            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), actions=actions
-        )
-        console.print(f"carried {len(carried)} ideas")
+    carried = workshops.carry_ideas(
+        uow, OPERATOR, parse_uuid(workshop_id, "workshop"), actions=actions
+    )
+    console.print(f"carried {len(carried)} ideas")

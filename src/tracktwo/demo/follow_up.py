@@ -85,33 +85,18 @@ def follow_up(
                 marginalisation=float(np.round(pressure * rng.uniform(0.2, 0.9), 2)),
                 publicly_exposed=party == SOUTH and index == 0,
             )
-    run(
-        store,
-        transfers.log_transfer,
-        operator,
-        idea_ids[0],
-        channel="decision-maker",
-        recipient="Ilvan deputy minister of the interior",
-        occurred_on=joint_day + timedelta(days=30),
-        result="considered",
-    )
-    run(
-        store,
-        transfers.log_transfer,
-        operator,
-        idea_ids[2],
-        channel="negotiation-text",
-        recipient="draft agenda of the UN-hosted exploratory talks",
-        occurred_on=joint_day + timedelta(days=120),
-        result="adopted",
-    )
-    run(
-        store,
-        transfers.log_transfer,
-        operator,
-        idea_ids[1],
-        channel="media",
-        recipient="op-ed in the Sorai daily 'Liman'",
-        occurred_on=joint_day + timedelta(days=45),
-        result="pending",
-    )
+    for idea, channel, recipient, days, result in (
+        (0, "decision-maker", "Ilvan deputy minister of the interior", 30, "considered"),
+        (2, "negotiation-text", "draft agenda of the UN-hosted exploratory talks", 120, "adopted"),
+        (1, "media", "op-ed in the Sorai daily 'Liman'", 45, "pending"),
+    ):
+        run(
+            store,
+            transfers.log_transfer,
+            operator,
+            idea_ids[idea],
+            channel=channel,
+            recipient=recipient,
+            occurred_on=joint_day + timedelta(days=days),
+            result=result,
+        )

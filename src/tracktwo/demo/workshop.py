@@ -116,22 +116,8 @@ def _phases(
                     retry,
                     satisfied=True,
                 )
-    run(
-        store,
-        phases.log_intervention,
-        operator,
-        workshop_id,
-        phase="analysis",
-        kind="redirect-to-each-other",
-    )
-    run(
-        store,
-        phases.log_intervention,
-        operator,
-        workshop_id,
-        phase="analysis",
-        kind="analytic-not-polemic",
-    )
+    for kind in ("redirect-to-each-other", "analytic-not-polemic"):
+        run(store, phases.log_intervention, operator, workshop_id, phase="analysis", kind=kind)
     idea_ids = []
     for number, (text, answers) in enumerate(IDEAS):
         proposer = NORTH if number % 2 == 0 else SOUTH

@@ -14,6 +14,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from tracktwo.store.database import Store
 from tracktwo.store.unit_of_work import UnitOfWork
 
+__all__ = ["UnitOfWork", "run", "transaction"]
+
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+from uuid import UUID
+
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
+
+Row = TypeVar("Row")
 
 
 class Repository:
@@ -10,3 +16,14 @@ class Repository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _listed(self, statement: Select[Any]) -> list[Any]:
+        """Return every row the statement selects, in its order."""
+        return list(self.session.scalars(statement))
+
+    def _in_workshop(self, row_type: type[Row], workshop_id: UUID, first: Any) -> list[Row]:
+        """Return one table's rows of a workshop, ordered by ``first``, then by id."""
+        table: Any = row_type
+        return self._listed(
+            select(row_type).where(table.workshop_id == workshop_id).order_by(first, table.id)
+        )

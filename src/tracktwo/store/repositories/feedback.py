@@ -33,13 +33,7 @@ class Rounds(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[FeedbackRoundRow]:
         """Return a workshop's rounds in the order they were opened."""
-        return list(
-            self.session.scalars(
-                select(FeedbackRoundRow)
-                .where(FeedbackRoundRow.workshop_id == workshop_id)
-                .order_by(FeedbackRoundRow.opened_at, FeedbackRoundRow.id)
-            )
-        )
+        return self._in_workshop(FeedbackRoundRow, workshop_id, FeedbackRoundRow.opened_at)
 
     def vote_count(self, round_id: UUID) -> int:
         """Return how many votes a round holds (each respondent's latest per statement)."""
@@ -79,11 +73,7 @@ class Statements(Repository):
         statement = select(RoundStatementRow).where(RoundStatementRow.round_id == round_id)
         if moderation is not None:
             statement = statement.where(RoundStatementRow.moderation == moderation.value)
-        return list(
-            self.session.scalars(
-                statement.order_by(RoundStatementRow.position, RoundStatementRow.id)
-            )
-        )
+        return self._listed(statement.order_by(RoundStatementRow.position, RoundStatementRow.id))
 
     def of_round(self, round_id: UUID) -> list[RoundStatementRow]:
         """Return every statement of a round, whatever its moderation, by position."""

@@ -28,38 +28,28 @@ class Concerns(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[ConcernRow]:
         """Return a workshop's concerns, in both spaces, in the order stated, then by id."""
-        return list(
-            self.session.scalars(
-                select(ConcernRow)
-                .where(ConcernRow.workshop_id == workshop_id)
-                .order_by(ConcernRow.created_at, ConcernRow.id)
-            )
-        )
+        return self._in_workshop(ConcernRow, workshop_id, ConcernRow.created_at)
 
     def drafts(self, workshop_id: UUID, party_id: UUID) -> list[ConcernRow]:
         """Return the concerns a party still drafts in its preliminary space, in the order
         stated, then by id."""
-        return list(
-            self.session.scalars(
-                select(ConcernRow)
-                .where(
-                    ConcernRow.workshop_id == workshop_id,
-                    ConcernRow.party_id == party_id,
-                    ConcernRow.space == "preliminary",
-                )
-                .order_by(ConcernRow.created_at, ConcernRow.id)
+        return self._listed(
+            select(ConcernRow)
+            .where(
+                ConcernRow.workshop_id == workshop_id,
+                ConcernRow.party_id == party_id,
+                ConcernRow.space == "preliminary",
             )
+            .order_by(ConcernRow.created_at, ConcernRow.id)
         )
 
     def acknowledgements(self, workshop_id: UUID) -> list[AcknowledgementRow]:
         """Return the restatements of a workshop's concerns in the order made, then by id."""
-        return list(
-            self.session.scalars(
-                select(AcknowledgementRow)
-                .join(ConcernRow, ConcernRow.id == AcknowledgementRow.concern_id)
-                .where(ConcernRow.workshop_id == workshop_id)
-                .order_by(AcknowledgementRow.created_at, AcknowledgementRow.id)
-            )
+        return self._listed(
+            select(AcknowledgementRow)
+            .join(ConcernRow, ConcernRow.id == AcknowledgementRow.concern_id)
+            .where(ConcernRow.workshop_id == workshop_id)
+            .order_by(AcknowledgementRow.created_at, AcknowledgementRow.id)
         )
 
 
@@ -68,25 +58,17 @@ class Ideas(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[IdeaRow]:
         """Return a workshop's ideas in the order proposed (or carried), then by id."""
-        return list(
-            self.session.scalars(
-                select(IdeaRow)
-                .where(IdeaRow.workshop_id == workshop_id)
-                .order_by(IdeaRow.created_at, IdeaRow.id)
-            )
-        )
+        return self._in_workshop(IdeaRow, workshop_id, IdeaRow.created_at)
 
     def answers(self, workshop_id: UUID) -> list[IdeaConcernRow]:
         """Return which idea answers which concern, by idea, then by concern, each in the
         order recorded, then by id."""
-        return list(
-            self.session.scalars(
-                select(IdeaConcernRow)
-                .join(IdeaRow, IdeaRow.id == IdeaConcernRow.idea_id)
-                .join(ConcernRow, ConcernRow.id == IdeaConcernRow.concern_id)
-                .where(IdeaRow.workshop_id == workshop_id)
-                .order_by(IdeaRow.created_at, IdeaRow.id, ConcernRow.created_at, ConcernRow.id)
-            )
+        return self._listed(
+            select(IdeaConcernRow)
+            .join(IdeaRow, IdeaRow.id == IdeaConcernRow.idea_id)
+            .join(ConcernRow, ConcernRow.id == IdeaConcernRow.concern_id)
+            .where(IdeaRow.workshop_id == workshop_id)
+            .order_by(IdeaRow.created_at, IdeaRow.id, ConcernRow.created_at, ConcernRow.id)
         )
 
     def is_linked(self, idea_id: UUID, concern_id: UUID) -> bool:
@@ -96,14 +78,12 @@ class Ideas(Repository):
     def ratings(self, workshop_id: UUID) -> list[IdeaRatingRow]:
         """Return the ratings of a workshop's ideas, by idea (in the order proposed), then by
         the rating party's position in the conflict, then by id."""
-        return list(
-            self.session.scalars(
-                select(IdeaRatingRow)
-                .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
-                .join(PartyRow, PartyRow.id == IdeaRatingRow.party_id)
-                .where(IdeaRow.workshop_id == workshop_id)
-                .order_by(IdeaRow.created_at, IdeaRow.id, PartyRow.position, IdeaRatingRow.id)
-            )
+        return self._listed(
+            select(IdeaRatingRow)
+            .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
+            .join(PartyRow, PartyRow.id == IdeaRatingRow.party_id)
+            .where(IdeaRow.workshop_id == workshop_id)
+            .order_by(IdeaRow.created_at, IdeaRow.id, PartyRow.position, IdeaRatingRow.id)
         )
 
     def rating_by(self, idea_id: UUID, rater_token: str) -> IdeaRatingRow | None:
@@ -120,13 +100,7 @@ class Constraints(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[ConstraintRow]:
         """Return a workshop's constraints in the order named, then by id."""
-        return list(
-            self.session.scalars(
-                select(ConstraintRow)
-                .where(ConstraintRow.workshop_id == workshop_id)
-                .order_by(ConstraintRow.created_at, ConstraintRow.id)
-            )
-        )
+        return self._in_workshop(ConstraintRow, workshop_id, ConstraintRow.created_at)
 
 
 class ReassuranceSteps(Repository):
@@ -134,13 +108,7 @@ class ReassuranceSteps(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[ReassuranceStepRow]:
         """Return a workshop's reassurance steps in the order proposed, then by id."""
-        return list(
-            self.session.scalars(
-                select(ReassuranceStepRow)
-                .where(ReassuranceStepRow.workshop_id == workshop_id)
-                .order_by(ReassuranceStepRow.created_at, ReassuranceStepRow.id)
-            )
-        )
+        return self._in_workshop(ReassuranceStepRow, workshop_id, ReassuranceStepRow.created_at)
 
 
 class SharedVisions(Repository):
@@ -148,13 +116,7 @@ class SharedVisions(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[SharedVisionRow]:
         """Return a workshop's shared-vision statements in the order written, then by id."""
-        return list(
-            self.session.scalars(
-                select(SharedVisionRow)
-                .where(SharedVisionRow.workshop_id == workshop_id)
-                .order_by(SharedVisionRow.created_at, SharedVisionRow.id)
-            )
-        )
+        return self._in_workshop(SharedVisionRow, workshop_id, SharedVisionRow.created_at)
 
 
 class Interventions(Repository):
@@ -162,13 +124,7 @@ class Interventions(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[InterventionRow]:
         """Return a workshop's interventions in time order, then by id."""
-        return list(
-            self.session.scalars(
-                select(InterventionRow)
-                .where(InterventionRow.workshop_id == workshop_id)
-                .order_by(InterventionRow.at, InterventionRow.id)
-            )
-        )
+        return self._in_workshop(InterventionRow, workshop_id, InterventionRow.at)
 
 
 class Transfers(Repository):
@@ -176,11 +132,9 @@ class Transfers(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[TransferRow]:
         """Return the transfers of a workshop's ideas by date, then by id."""
-        return list(
-            self.session.scalars(
-                select(TransferRow)
-                .join(IdeaRow, IdeaRow.id == TransferRow.idea_id)
-                .where(IdeaRow.workshop_id == workshop_id)
-                .order_by(TransferRow.occurred_on, TransferRow.id)
-            )
+        return self._listed(
+            select(TransferRow)
+            .join(IdeaRow, IdeaRow.id == TransferRow.idea_id)
+            .where(IdeaRow.workshop_id == workshop_id)
+            .order_by(TransferRow.occurred_on, TransferRow.id)
         )

@@ -21,13 +21,7 @@ class Candidates(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[CandidateRow]:
         """Return a workshop's candidates in the order they were recorded, then by id."""
-        return list(
-            self.session.scalars(
-                select(CandidateRow)
-                .where(CandidateRow.workshop_id == workshop_id)
-                .order_by(CandidateRow.created_at, CandidateRow.id)
-            )
-        )
+        return self._in_workshop(CandidateRow, workshop_id, CandidateRow.created_at)
 
     def has_key_person(self, workshop_id: UUID, party_id: UUID) -> bool:
         """Say whether a party already has its key person among a workshop's candidates."""
@@ -47,17 +41,15 @@ class Referrals(Repository):
     def of_workshop(self, workshop_id: UUID) -> list[ReferralRow]:
         """Return a workshop's referrals by date, then in the order the referred candidates
         were recorded, then by id."""
-        return list(
-            self.session.scalars(
-                select(ReferralRow)
-                .join(CandidateRow, CandidateRow.id == ReferralRow.referred_id)
-                .where(ReferralRow.workshop_id == workshop_id)
-                .order_by(
-                    ReferralRow.referred_on,
-                    CandidateRow.created_at,
-                    CandidateRow.id,
-                    ReferralRow.id,
-                )
+        return self._listed(
+            select(ReferralRow)
+            .join(CandidateRow, CandidateRow.id == ReferralRow.referred_id)
+            .where(ReferralRow.workshop_id == workshop_id)
+            .order_by(
+                ReferralRow.referred_on,
+                CandidateRow.created_at,
+                CandidateRow.id,
+                ReferralRow.id,
             )
         )
 
@@ -67,13 +59,11 @@ class Briefings(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[BriefingRow]:
         """Return the briefings of a workshop's candidates by date, then by id."""
-        return list(
-            self.session.scalars(
-                select(BriefingRow)
-                .join(CandidateRow, CandidateRow.id == BriefingRow.candidate_id)
-                .where(CandidateRow.workshop_id == workshop_id)
-                .order_by(BriefingRow.held_on, BriefingRow.id)
-            )
+        return self._listed(
+            select(BriefingRow)
+            .join(CandidateRow, CandidateRow.id == BriefingRow.candidate_id)
+            .where(CandidateRow.workshop_id == workshop_id)
+            .order_by(BriefingRow.held_on, BriefingRow.id)
         )
 
 
@@ -95,11 +85,9 @@ class Members(Repository):
     def of_workshop(self, workshop_id: UUID) -> list[MemberRow]:
         """Return a workshop's members in the order their candidates were recorded, then by
         candidate id."""
-        return list(
-            self.session.scalars(
-                select(MemberRow)
-                .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
-                .where(MemberRow.workshop_id == workshop_id)
-                .order_by(CandidateRow.created_at, CandidateRow.id)
-            )
+        return self._listed(
+            select(MemberRow)
+            .join(CandidateRow, CandidateRow.id == MemberRow.candidate_id)
+            .where(MemberRow.workshop_id == workshop_id)
+            .order_by(CandidateRow.created_at, CandidateRow.id)
         )

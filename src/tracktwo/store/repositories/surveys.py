@@ -28,15 +28,13 @@ class SurveyResponses(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[SurveyResponseRow]:
         """Return a workshop's answers by respondent pseudonym, then by date, then by id."""
-        return list(
-            self.session.scalars(
-                select(SurveyResponseRow)
-                .where(SurveyResponseRow.workshop_id == workshop_id)
-                .order_by(
-                    SurveyResponseRow.respondent_token,
-                    SurveyResponseRow.taken_on,
-                    SurveyResponseRow.id,
-                )
+        return self._listed(
+            select(SurveyResponseRow)
+            .where(SurveyResponseRow.workshop_id == workshop_id)
+            .order_by(
+                SurveyResponseRow.respondent_token,
+                SurveyResponseRow.taken_on,
+                SurveyResponseRow.id,
             )
         )
 
@@ -46,10 +44,4 @@ class Reentries(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[ReentryRow]:
         """Return a workshop's re-entry follow-ups by date, then by id."""
-        return list(
-            self.session.scalars(
-                select(ReentryRow)
-                .where(ReentryRow.workshop_id == workshop_id)
-                .order_by(ReentryRow.followed_up_on, ReentryRow.id)
-            )
-        )
+        return self._in_workshop(ReentryRow, workshop_id, ReentryRow.followed_up_on)

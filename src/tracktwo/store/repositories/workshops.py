@@ -22,12 +22,10 @@ class Conflicts(Repository):
 
     def ripeness_assessments(self, conflict_id: UUID) -> list[RipenessAssessmentRow]:
         """Return a conflict's ripeness assessments by the date they judge, then id."""
-        return list(
-            self.session.scalars(
-                select(RipenessAssessmentRow)
-                .where(RipenessAssessmentRow.conflict_id == conflict_id)
-                .order_by(RipenessAssessmentRow.assessed_on, RipenessAssessmentRow.id)
-            )
+        return self._listed(
+            select(RipenessAssessmentRow)
+            .where(RipenessAssessmentRow.conflict_id == conflict_id)
+            .order_by(RipenessAssessmentRow.assessed_on, RipenessAssessmentRow.id)
         )
 
 
@@ -44,12 +42,10 @@ class Workshops(Repository):
 
     def composed(self) -> list[WorkshopRow]:
         """Return the workshops that have members, in the order they were created."""
-        return list(
-            self.session.scalars(
-                select(WorkshopRow)
-                .where(WorkshopRow.id.in_(select(MemberRow.workshop_id)))
-                .order_by(WorkshopRow.created_at, WorkshopRow.id)
-            )
+        return self._listed(
+            select(WorkshopRow)
+            .where(WorkshopRow.id.in_(select(MemberRow.workshop_id)))
+            .order_by(WorkshopRow.created_at, WorkshopRow.id)
         )
 
 
@@ -58,12 +54,10 @@ class Facilitators(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[FacilitatorRow]:
         """Return a workshop's facilitators, the lead first, then by id."""
-        return list(
-            self.session.scalars(
-                select(FacilitatorRow)
-                .where(FacilitatorRow.workshop_id == workshop_id)
-                .order_by(FacilitatorRow.is_lead.desc(), FacilitatorRow.id)
-            )
+        return self._listed(
+            select(FacilitatorRow)
+            .where(FacilitatorRow.workshop_id == workshop_id)
+            .order_by(FacilitatorRow.is_lead.desc(), FacilitatorRow.id)
         )
 
 
@@ -72,21 +66,13 @@ class Schedule(Repository):
 
     def sessions(self, workshop_id: UUID) -> list[SessionRow]:
         """Return a workshop's sessions in time order, then by id."""
-        return list(
-            self.session.scalars(
-                select(SessionRow)
-                .where(SessionRow.workshop_id == workshop_id)
-                .order_by(SessionRow.starts_at, SessionRow.id)
-            )
-        )
+        return self._in_workshop(SessionRow, workshop_id, SessionRow.starts_at)
 
     def rating_values(self, workshop_id: UUID) -> list[float]:
         """Return every rating (1-5) of a workshop's sessions, in session order, then by id."""
-        return list(
-            self.session.scalars(
-                select(SessionRatingRow.value)
-                .join(SessionRow, SessionRow.id == SessionRatingRow.session_id)
-                .where(SessionRow.workshop_id == workshop_id)
-                .order_by(SessionRow.starts_at, SessionRow.id, SessionRatingRow.id)
-            )
+        return self._listed(
+            select(SessionRatingRow.value)
+            .join(SessionRow, SessionRow.id == SessionRatingRow.session_id)
+            .where(SessionRow.workshop_id == workshop_id)
+            .order_by(SessionRow.starts_at, SessionRow.id, SessionRatingRow.id)
         )
