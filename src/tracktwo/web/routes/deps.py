@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, HTTPException, Request
 from starlette.requests import HTTPConnection
 
@@ -21,18 +22,46 @@ def store_of(request: Request) -> Store:
     return store
 
 
-def _open_transaction(connection: HTTPConnection) -> Iterator[None]:
-    """Open the request's one transaction; commit it before the response is sent.
+class _RequestTransaction:
+    """The request's unit of work, opened when a route first asks for it."""
 
-    A live-discussion socket stays open for hours: it gets none, and opens its own for the
-    one check it makes.
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.uow: UnitOfWork | None = None
+
+    def open(self) -> UnitOfWork:
+        if self.uow is None:
+            self.uow = transaction(self.store).__enter__()
+        return self.uow
+
+
+async def _open_transaction(connection: HTTPConnection) -> AsyncIterator[None]:
+    """Give the request one transaction; commit it before the response is sent.
+
+    It is opened only when the route first asks for it (the vote route hands its votes to
+    the vote stream and needs none), and committed or rolled back in a worker thread, so
+    the event loop never waits on the database. A live-discussion socket stays open for
+    hours: it gets none, and opens its own for the one check it makes.
     """
     if connection.scope["type"] == "websocket":
         yield
         return
-    with transaction(connection.app.state.store) as uow:
-        connection.state.uow = uow
+    held = _RequestTransaction(connection.app.state.store)
+    connection.state.transaction = held
+    # A limiter of its own, as FastAPI gives the exits of its dependencies: when every
+    # worker thread waits on SQLite's write lock, the commit that frees it must not queue
+    # behind them.
+    exit_limiter = CapacityLimiter(1)
+    try:
         yield
+    except BaseException as error:
+        if held.uow is not None:
+            await to_thread.run_sync(
+                held.uow.__exit__, type(error), error, error.__traceback__, limiter=exit_limiter
+            )
+        raise
+    if held.uow is not None:
+        await to_thread.run_sync(held.uow.__exit__, None, None, None, limiter=exit_limiter)
 
 
 # Every router declares it: one transaction per request, around the route's function, so a
@@ -41,9 +70,9 @@ ONE_TRANSACTION = Depends(_open_transaction, scope="function")
 
 
 def uow_of(request: Request) -> UnitOfWork:
-    """Return the request's unit of work."""
-    uow: UnitOfWork = request.state.uow
-    return uow
+    """Return the request's unit of work, opening it on first use."""
+    held: _RequestTransaction = request.state.transaction
+    return held.open()
 
 
 def parse_id(value: str, what: str) -> UUID:
