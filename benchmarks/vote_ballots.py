@@ -76,7 +76,7 @@ def _round(store: Any, workshop_id: UUID) -> tuple[UUID, list[str], list[Any]]:
     for number in range(STATEMENTS - len(ideas)):
         added = run(store, feedback.submit_statement, writer, opened.round_id, text=f"s{number}")
         run(store, feedback.moderate, operator, added, accept=True)
-    shown = [s["id"] for s in run(store, feedback.statements, operator, opened.round_id)]
+    shown = [s.id for s in run(store, feedback.statements, operator, opened.round_id)]
     links = list(opened.links.values())
     voters = [run(store, feedback.join_round, links[n % 2]) for n in range(BALLOTS)]
     return opened.round_id, shown, voters

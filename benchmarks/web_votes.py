@@ -41,7 +41,7 @@ def _prepare(folder: Path) -> tuple[str, list[str], list[str]]:
     operator = Actor.operator()
     ideas = [UUID(i["id"]) for i in run(store, phases.board, operator, ids.first_workshop)["ideas"]]
     opened = run(store, feedback.release_ideas, operator, ids.first_workshop, ideas, title="Bench")
-    statements = [s["id"] for s in run(store, feedback.statements, operator, opened.round_id)]
+    statements = [s.id for s in run(store, feedback.statements, operator, opened.round_id)]
     store.dispose()
     return str(opened.round_id), list(opened.links.values()), statements
 
@@ -168,7 +168,7 @@ def _baseline(folder: Path, count: int) -> float:
     operator = Actor.operator()
     ideas = [UUID(i["id"]) for i in run(store, phases.board, operator, ids.first_workshop)["ideas"]]
     opened = run(store, feedback.release_ideas, operator, ids.first_workshop, ideas, title="Bench")
-    statements = [s["id"] for s in run(store, feedback.statements, operator, opened.round_id)]
+    statements = [s.id for s in run(store, feedback.statements, operator, opened.round_id)]
     links = list(opened.links.values())
     voters = [
         run(store, feedback.join_round, links[n % 2]) for n in range(count // len(statements))

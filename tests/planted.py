@@ -43,14 +43,12 @@ def plant_round(store: Store, workshop_id: UUID) -> PlantedRound:
         for index in range(100):
             voter = run(store, feedback.join_round, opened.links[community])
             ballot = [
-                (s["id"], 1 if index < share else -1)
+                (s.id, 1 if index < share else -1)
                 for s, share in zip(shown[:2], shares, strict=True)
             ]
             if index < FEW[community]:
-                ballot.append((shown[2]["id"], 1))
+                ballot.append((shown[2].id, 1))
             ballots.append((voter, opened.round_id, ballot))
     outcomes = run(store, feedback.cast_vote_group, ballots)
     assert all(isinstance(o, int) for o in outcomes), outcomes
-    return PlantedRound(
-        opened.round_id, opened.links, shown[0]["text"], shown[1]["text"], shown[2]["text"]
-    )
+    return PlantedRound(opened.round_id, opened.links, shown[0].text, shown[1].text, shown[2].text)

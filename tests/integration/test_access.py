@@ -190,8 +190,8 @@ def test_use_cases_that_skipped_their_check_now_refuse_who_may_not_reach_them(
                 run(store, use_case, stranger, ids.conflict)
     # a round: its own respondents and the workshop's managers, nobody else
     link = next(iter(run(store, feedback.rounds, OPERATOR, ids.first_workshop)))
-    round_id = UUID(link["id"])
-    assert run(store, feedback.round_of, facilitator, round_id)["title"]
+    round_id = UUID(link.id)
+    assert run(store, feedback.round_of, facilitator, round_id).title
     with pytest.raises(AccessDenied):
         run(store, feedback.round_of, participant, round_id)
     # the whole folder's workshops and the audit trail: the operator only

@@ -66,8 +66,8 @@ def test_reading_an_identity_is_written_to_the_audit_trail_without_the_data(
     trail = run(sqlite_store, audit.trail, OPERATOR, ids.first_workshop)
     assert len(trail) == before + 1
     entry = trail[-1]
-    assert entry["record_id"] == listed[0]["id"]
-    assert entry["actor"] == "operator:operator"
+    assert entry.record_id == listed[0]["id"]
+    assert entry.actor == "operator:operator"
     assert revealed["name"] and revealed["name"] not in str(entry)
 
 

@@ -103,7 +103,7 @@ def test_fifty_parallel_first_visits_give_fifty_respondents_all_counted(demo: tu
             feedback.cast_votes,
             next(it),
             opened.round_id,
-            [(shown[0]["id"], 1), (shown[1]["id"], -1)],
+            [(shown[0].id, 1), (shown[1].id, -1)],
         ),
     )
     assert voted == [2] * 50
@@ -111,7 +111,7 @@ def test_fifty_parallel_first_visits_give_fifty_respondents_all_counted(demo: tu
     assert frame["voter"].nunique() == 50
     summary = run(store, analyse_round, OPERATOR, opened.round_id)
     # the writer of the suggested statements is a respondent too, but did not vote
-    assert summary["respondents"] == 50
+    assert summary.respondents == 50
 
 
 def test_a_thousand_concurrent_full_ballots_on_a_hundred_statements_are_all_counted(
@@ -119,7 +119,7 @@ def test_a_thousand_concurrent_full_ballots_on_a_hundred_statements_are_all_coun
 ) -> None:
     store, ids = demo
     opened = open_round(store, ids.first_workshop, statements=100)
-    shown = [s["id"] for s in run(store, feedback.statements, OPERATOR, opened.round_id)]
+    shown = [s.id for s in run(store, feedback.statements, OPERATOR, opened.round_id)]
     assert len(shown) == 100
     links = list(opened.links.values())
     voters = [run(store, feedback.join_round, links[n % 2]) for n in range(1000)]
@@ -178,7 +178,7 @@ def refuse_votes_on(store: Store, statement: UUID) -> None:
 def test_a_batch_the_database_refuses_fails_alone_naming_its_row(demo: tuple) -> None:
     store, ids = demo
     opened = open_round(store, ids.first_workshop, statements=4)
-    shown = [s["id"] for s in run(store, feedback.statements, OPERATOR, opened.round_id)]
+    shown = [s.id for s in run(store, feedback.statements, OPERATOR, opened.round_id)]
     refuse_votes_on(store, UUID(shown[3]))
     voters = [run(store, feedback.join_round, opened.links["Ilvan community"]) for _ in range(3)]
     outcomes = feedback.write_ballots(

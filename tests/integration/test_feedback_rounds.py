@@ -37,17 +37,15 @@ def test_released_ideas_reach_respondents_without_party_or_person(opened_round: 
     respondent = run(store, feedback.join_round, opened.links["Ilvan community"])
     shown = run(store, feedback.statements, respondent, opened.round_id)
     assert len(shown) == 3
-    assert set(shown[0]) == {"id", "position", "origin", "text"}
+    assert set(shown[0].to_dict()) == {"id", "position", "origin", "text"}
 
 
 def test_a_batch_of_votes_is_stored_and_the_latest_vote_wins(opened_round: tuple) -> None:
     store, _, opened = opened_round
     voter = run(store, feedback.join_round, opened.links["Sorai community"])
     shown = run(store, feedback.statements, voter, opened.round_id)
-    assert (
-        run(store, feedback.cast_votes, voter, opened.round_id, [(s["id"], 1) for s in shown]) == 3
-    )
-    run(store, feedback.cast_votes, voter, opened.round_id, [(shown[0]["id"], -1)])
+    assert run(store, feedback.cast_votes, voter, opened.round_id, [(s.id, 1) for s in shown]) == 3
+    run(store, feedback.cast_votes, voter, opened.round_id, [(shown[0].id, -1)])
     frame = run(store, feedback.votes_frame, OPERATOR, opened.round_id)
     assert len(frame) == 3
     assert sorted(frame["vote"]) == [-1, 1, 1]
@@ -59,9 +57,9 @@ def test_a_bad_row_rejects_the_whole_batch_naming_the_row(opened_round: tuple) -
     voter = run(store, feedback.join_round, opened.links["Sorai community"])
     shown = run(store, feedback.statements, voter, opened.round_id)
     for bad, message in (
-        ([(shown[0]["id"], 1), (shown[1]["id"], 2)], "row 2: vote must be"),
-        ([(shown[0]["id"], 1), (str(uuid4()), 1)], "row 2: statement"),
-        ([(shown[0]["id"], 1), ("x", 1)], "row 2: 'x' is not a statement id"),
+        ([(shown[0].id, 1), (shown[1].id, 2)], "row 2: vote must be"),
+        ([(shown[0].id, 1), (str(uuid4()), 1)], "row 2: statement"),
+        ([(shown[0].id, 1), ("x", 1)], "row 2: 'x' is not a statement id"),
         ([], "no votes"),
     ):
         with pytest.raises(VoteBatchError, match=message):
@@ -80,7 +78,7 @@ def test_a_respondents_statement_waits_for_moderation(opened_round: tuple) -> No
         text="Start with the water board, it touches everyone",
     )
     assert len(run(store, feedback.statements, voter, opened.round_id)) == 3
-    assert [q["id"] for q in run(store, feedback.moderation_queue, OPERATOR, opened.round_id)] == [
+    assert [q.id for q in run(store, feedback.moderation_queue, OPERATOR, opened.round_id)] == [
         str(added)
     ]
     run(store, feedback.moderate, OPERATOR, added, accept=True)
@@ -124,9 +122,9 @@ def test_a_group_commit_writes_good_batches_and_rejects_only_the_bad_one(
         store,
         feedback.cast_vote_group,
         [
-            (first, opened.round_id, [(shown[0]["id"], 1), (shown[1]["id"], -1)]),
-            (second, opened.round_id, [(shown[0]["id"], 7)]),
-            (second, opened.round_id, [(shown[2]["id"], 0)]),
+            (first, opened.round_id, [(shown[0].id, 1), (shown[1].id, -1)]),
+            (second, opened.round_id, [(shown[0].id, 7)]),
+            (second, opened.round_id, [(shown[2].id, 0)]),
         ],
     )
     assert outcomes[0] == 2 and outcomes[2] == 1
@@ -138,7 +136,11 @@ def test_a_group_commit_writes_good_batches_and_rejects_only_the_bad_one(
 def test_the_analysis_of_a_round_finds_what_both_communities_support_and_is_stored(
     opened_round: tuple,
 ) -> None:
-    from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
+    from tracktwo.services.commonground_rounds import (
+        RoundAnalysis,
+        analyse_round,
+        latest_analysis,
+    )
 
     store, _, opened = opened_round
     shown = run(store, feedback.statements, OPERATOR, opened.round_id)
@@ -152,15 +154,16 @@ def test_the_analysis_of_a_round_finds_what_both_communities_support_and_is_stor
                 feedback.cast_votes,
                 voter,
                 opened.round_id,
-                [(shown[0]["id"], 1), (shown[1]["id"], split), (shown[2]["id"], third)],
+                [(shown[0].id, 1), (shown[1].id, split), (shown[2].id, third)],
             )
     summary = run(store, analyse_round, OPERATOR, opened.round_id, seed=3)
-    assert summary["engine_version"].startswith("commonground/")
-    assert [s["text"] for s in summary["both_support"]] == [shown[0]["text"]]
-    assert [s["text"] for s in summary["divides"]] == [shown[1]["text"]]
-    actions = {item["text"]: item["action"] for item in summary["next_workshop"]}
-    assert actions[shown[0]["text"]] == "strengthen"
-    assert actions[shown[1]["text"]] == "modify"
+    assert summary.engine_version.startswith("commonground/")
+    assert [s.text for s in summary.both_support] == [shown[0].text]
+    assert [s.text for s in summary.divides] == [shown[1].text]
+    actions = {item.text: item.action for item in summary.next_workshop}
+    assert actions[shown[0].text] == "strengthen"
+    assert actions[shown[1].text] == "modify"
     stored = run(store, latest_analysis, OPERATOR, opened.round_id)
-    assert stored is not None and stored["votes_counted"] == 72
-    assert stored["engine_version"] == summary["engine_version"]
+    assert isinstance(stored, RoundAnalysis) and stored.votes_counted == 72
+    assert stored.engine_version == summary.engine_version
+    assert stored == summary

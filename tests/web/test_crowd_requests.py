@@ -74,7 +74,7 @@ def test_fifty_parallel_first_visits_to_a_round_link_give_fifty_respondents(
 ) -> None:
     def respondents() -> int:
         listed = run(served.store, feedback.rounds, OPERATOR, served.ids.first_workshop)
-        return next(r["respondents"] for r in listed if r["id"] == str(served.round_id))
+        return next(r.respondents for r in listed if r.id == str(served.round_id))
 
     before = respondents()
     answers = get_all_at_once(base_url, f"/r/{served.round_links['Sorai community']}", 50)

@@ -61,7 +61,7 @@ def test_a_rounds_results_page_takes_one_transaction(served: Served) -> None:
     statements = run(served.store, feedback.statements, OPERATOR, served.round_id)
     assert respondent.post(
         f"/api/rounds/{served.round_id}/votes",
-        json={"votes": [[s["id"], 1] for s in statements]},
+        json={"votes": [[s.id, 1] for s in statements]},
     ).is_success
     run(served.store, analyse_round, OPERATOR, served.round_id)
     run(served.store, feedback.set_results_open, OPERATOR, served.round_id, open_=True)

@@ -146,10 +146,10 @@ def world(served: Served) -> dict[str, Any]:
         "/w/{workshop}/reassurance": {"who": "x", "what": "y", "when": "z"},
         "/w/{workshop}/visions": {"text": "x"},
         "/w/{workshop}/survey": {"wave": "pre", "trust-group": "4"},
-        "/rounds/{round_id}/vote": {"statement": statements[0]["id"], "choice": "pass"},
+        "/rounds/{round_id}/vote": {"statement": statements[0].id, "choice": "pass"},
         "/rounds/{round_id}/statements": {"text": "x"},
     }
-    json_bodies = {"/api/rounds/{round_id}/votes": {"votes": [[statements[1]["id"], 1]]}}
+    json_bodies = {"/api/rounds/{round_id}/votes": {"votes": [[statements[1].id, 1]]}}
     return {"clients": clients, "ids": path_ids, "forms": forms, "json": json_bodies}
 
 

@@ -198,7 +198,7 @@ def audit_command(
 ) -> None:
     """Print the audit trail of identity reads (who, which record, when)."""
     wid = parse_uuid(workshop_id, "workshop") if workshop_id else None
-    print_json(audit.trail(uow, OPERATOR, wid))
+    print_json([entry.to_dict() for entry in audit.trail(uow, OPERATOR, wid)])
 
 
 def main() -> None:

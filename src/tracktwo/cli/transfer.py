@@ -49,7 +49,8 @@ def transfer_log(
 @in_folder
 def transfer_list(uow: UnitOfWork, workshop_id: str) -> None:
     """Print the transfer log as JSON."""
-    print_json(transfers.transfers(uow, OPERATOR, parse_uuid(workshop_id, "workshop")))
+    logged = transfers.transfers(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    print_json([entry.to_dict() for entry in logged])
 
 
 @transfer_app.command("result")

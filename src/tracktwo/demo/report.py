@@ -22,11 +22,10 @@ def demo_report(store: Store, ids: DemoIds, *, reveal_names: bool = False) -> di
     operator = Actor.operator("demo")
     first = run(store, workshop_report, operator, ids.first_workshop, reveal_names=reveal_names)
     second = run(store, workshop_report, operator, ids.next_workshop, reveal_names=reveal_names)
+    analysis = run(store, commonground_rounds.latest_analysis, operator, ids.feedback_round)
     return {
         **first,
-        "feedback_round": run(
-            store, commonground_rounds.latest_analysis, operator, ids.feedback_round
-        ),
+        "feedback_round": analysis.to_dict() if analysis else None,
         "next_workshop": {
             "workshop": second["workshop"],
             "members": second["members"],

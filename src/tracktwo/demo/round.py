@@ -40,7 +40,7 @@ def feedback_round(
             respondent = run(store, feedback.join_round, opened.links[community])
             draws = rng.random(len(shares))
             ballot = [
-                (statement["id"], 1 if draw < share else (0 if draw < share + 0.1 else -1))
+                (statement.id, 1 if draw < share else (0 if draw < share + 0.1 else -1))
                 for statement, share, draw in zip(statements, shares, draws, strict=True)
             ]
             ballots.append((respondent, opened.round_id, ballot))

@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
 from tracktwo.services.access import require_operator
+from tracktwo.services.results import Result
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
-def trail(uow: UnitOfWork, actor: Actor, workshop_id: UUID | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class AuditEntry(Result):
+    """One read of an identity: who read which record, when, in which workshop."""
+
+    at: str
+    actor: str
+    action: str
+    record_type: str
+    record_id: str
+    workshop_id: str | None
+
+
+def trail(uow: UnitOfWork, actor: Actor, workshop_id: UUID | None = None) -> list[AuditEntry]:
     """Return who read which record and when; the data itself is never in the trail.
 
     For the operator, who holds the master key: the trail says who looked at whom.
     """
     require_operator(actor, "read the audit trail")
     return [
-        {
-            "at": row.at.isoformat(),
-            "actor": row.actor,
-            "action": row.action,
-            "record_type": row.record_type,
-            "record_id": row.record_id,
-            "workshop_id": str(row.workshop_id) if row.workshop_id else None,
-        }
+        AuditEntry(
+            at=row.at.isoformat(),
+            actor=row.actor,
+            action=row.action,
+            record_type=row.record_type,
+            record_id=row.record_id,
+            workshop_id=str(row.workshop_id) if row.workshop_id else None,
+        )
         for row in uow.audit_trail(workshop_id)
     ]

@@ -7,7 +7,8 @@ ideas that divide them are corrected (the seed's "strengthen, expand, or modify"
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor, ActorKind
@@ -21,6 +22,7 @@ from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services import feedback
 from tracktwo.services.access import require_manager
+from tracktwo.services.results import Result
 from tracktwo.store.models import (
     FeedbackRoundRow,
     RespondentRow,
@@ -32,17 +34,125 @@ TOP = 5
 MAP_POINTS = 2000
 
 
-def analyse_round(
-    uow: UnitOfWork, actor: Actor, round_id: UUID, *, seed: int = 0
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CommunityFigures(Result):
+    """One community's votes on a statement: how many, how many agree, the agreement
+    share and its 95% interval."""
+
+    n_votes: int
+    n_agree: int
+    share: float | None
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class SortedStatement(Result):
+    """A statement in one of the analysis's three lists, with its figures per community."""
+
+    position: int
+    text: str
+    communities: dict[str, CommunityFigures]
+    cross_community: float | None
+    support_gap: float | None
+    gap_low: float | None
+    gap_high: float | None
+    fewest_votes: int
+    bridging: float | None
+    group_informed_consensus: float | None
+
+
+@dataclass(frozen=True)
+class SortingRule(Result):
+    """The rule that sorted the statements into the three lists, stated and as parameters."""
+
+    rule: str
+    statement_of_rule: str
+    confidence: float
+    support_threshold: float
+    divide_gap: float
+    min_votes: int
+
+
+@dataclass(frozen=True)
+class OpinionGroup(Result):
+    """An opinion group of respondents: its letter and its size."""
+
+    label: str
+    size: int
+
+
+@dataclass(frozen=True)
+class BridgingStatement(Result):
+    """A statement that bridges the opinion groups, with its bridging score."""
+
+    position: int
+    text: str
+    bridging: float | None
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A respondent on the opinion map: its two coordinates and its opinion group."""
+
+    x: float
+    y: float
+    group: int
+
+
+@dataclass(frozen=True)
+class Suggestion(Result):
+    """What the next workshop should do with a statement (strengthen, modify, expand)."""
+
+    position: int
+    text: str
+    verdict: str
+    action: str | None
+
+
+@dataclass(frozen=True)
+class RoundAnalysis(Result):
+    """A round's common-ground analysis under the current rule, as it is shown."""
+
+    outdated: ClassVar[bool] = False
+
+    engine_version: str
+    engine_versions: dict[str, str]
+    respondents: int
+    rule: SortingRule
+    groups: list[OpinionGroup]
+    both_support: list[SortedStatement]
+    divides: list[SortedStatement]
+    not_enough_votes: list[SortedStatement]
+    bridging: list[BridgingStatement]
+    map: list[MapPoint]
+    next_workshop: list[Suggestion]
+    votes_counted: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the analysis as plain data; map points are (x, y, group) triples."""
+        return super().to_dict() | {"map": [(p.x, p.y, p.group) for p in self.map]}
+
+
+@dataclass(frozen=True)
+class OutdatedAnalysis(Result):
+    """An analysis stored under the earlier rule: only its engine and vote count are shown."""
+
+    outdated: bool
+    engine_version: str
+    map: list[MapPoint]
+    votes_counted: int
+
+
+def analyse_round(uow: UnitOfWork, actor: Actor, round_id: UUID, *, seed: int = 0) -> RoundAnalysis:
     """Analyse the round's latest votes and store the summary with the engine version."""
     feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
     require_manager(uow, actor, feedback_round.workshop_id)
     frame = feedback.votes_frame(uow, actor, round_id)
     if frame.empty:
         raise ValidationError("nobody has voted in this round yet")
-    texts = {s["position"]: s["text"] for s in feedback.statements(uow, actor, round_id)}
-    threshold = feedback.round_of(uow, actor, round_id)["support_threshold"]
+    texts = {s.position: s.text for s in feedback.statements(uow, actor, round_id)}
+    threshold = feedback.round_of(uow, actor, round_id).support_threshold
     matrix = VoteMatrix.from_frame(frame, time=None, statements=sorted(texts))
     communities = (
         frame.drop_duplicates("voter")
@@ -52,20 +162,22 @@ def analyse_round(
     )
     params = AnalysisParameters(community=CommunityParameters(support_threshold=threshold))
     result = analyze(matrix, communities=communities, seed=seed, params=params)
-    summary = summarise(result, texts)
+    summary = summarise(result, texts, votes_counted=len(frame))
     uow.add(
         RoundAnalysisRow(
             round_id=round_id,
-            engine_version=summary["engine_version"],
-            result=_without_texts(summary),
-            votes_counted=len(frame),
+            engine_version=summary.engine_version,
+            result=_stored(summary),
+            votes_counted=summary.votes_counted,
             created_at=now(),
         )
     )
     return summary
 
 
-def summarise(result: CommonGroundResult, texts: dict[int, str]) -> dict[str, Any]:
+def summarise(
+    result: CommonGroundResult, texts: dict[int, str], *, votes_counted: int
+) -> RoundAnalysis:
     """Reduce the engine's result to what facilitators and respondents are shown.
 
     The three lists follow the rule of :mod:`tracktwo.engines.commonground.community`
@@ -84,7 +196,6 @@ def summarise(result: CommonGroundResult, texts: dict[int, str]) -> dict[str, An
         row = statements.get(position, {})
         return {
             "position": position,
-            "text": texts.get(position, ""),
             "communities": item["communities"],
             "cross_community": item["cross_community"],
             "support_gap": item["support_gap"],
@@ -111,7 +222,7 @@ def summarise(result: CommonGroundResult, texts: dict[int, str]) -> dict[str, An
         (row for row in statements.values() if _number(row.get("bridging")) is not None),
         key=lambda row: -float(row["bridging"]),
     )
-    return {
+    stored = {
         "engine_version": result.engine_version,
         "engine_versions": dict(result.engine_versions),
         "respondents": len(voters),
@@ -124,11 +235,7 @@ def summarise(result: CommonGroundResult, texts: dict[int, str]) -> dict[str, An
         "divides": divides,
         "not_enough_votes": waiting,
         "bridging": [
-            {
-                "position": int(row["statement"]),
-                "text": texts.get(int(row["statement"]), ""),
-                "bridging": _number(row.get("bridging")),
-            }
+            {"position": int(row["statement"]), "bridging": _number(row.get("bridging"))}
             for row in bridging[:TOP]
         ],
         "map": [
@@ -138,13 +245,13 @@ def summarise(result: CommonGroundResult, texts: dict[int, str]) -> dict[str, An
         "next_workshop": [
             {
                 "position": position,
-                "text": texts.get(position, ""),
                 "verdict": verdict.get(position, "neither"),
                 "action": action.get(verdict.get(position, ""), "expand"),
             }
             for position in sorted(statements)
         ],
     }
+    return _analysis(stored, texts, votes_counted)
 
 
 def _number(value: Any) -> float | None:
@@ -154,17 +261,69 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _without_texts(summary: dict[str, Any]) -> dict[str, Any]:
-    """Return the summary with statement texts removed: they stay sealed in their rows."""
+def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int) -> RoundAnalysis:
+    """Build the typed analysis from its stored form (no texts) and the statements' texts."""
+
+    def text(item: dict[str, Any]) -> str:
+        return texts.get(item["position"], "")
+
+    def sorted_statement(item: dict[str, Any]) -> SortedStatement:
+        return SortedStatement(
+            position=item["position"],
+            text=text(item),
+            communities={
+                name: CommunityFigures(**figures) for name, figures in item["communities"].items()
+            },
+            cross_community=item["cross_community"],
+            support_gap=item["support_gap"],
+            gap_low=item["gap_low"],
+            gap_high=item["gap_high"],
+            fewest_votes=item["fewest_votes"],
+            bridging=item["bridging"],
+            group_informed_consensus=item["group_informed_consensus"],
+        )
+
+    return RoundAnalysis(
+        engine_version=stored["engine_version"],
+        engine_versions=dict(stored["engine_versions"]),
+        respondents=stored["respondents"],
+        rule=SortingRule(**stored["rule"]),
+        groups=[OpinionGroup(**group) for group in stored["groups"]],
+        both_support=[sorted_statement(item) for item in stored["both_support"]],
+        divides=[sorted_statement(item) for item in stored["divides"]],
+        not_enough_votes=[sorted_statement(item) for item in stored["not_enough_votes"]],
+        bridging=[
+            BridgingStatement(position=item["position"], text=text(item), bridging=item["bridging"])
+            for item in stored["bridging"]
+        ],
+        map=[MapPoint(float(x), float(y), int(group)) for x, y, group in stored["map"]],
+        next_workshop=[
+            Suggestion(
+                position=item["position"],
+                text=text(item),
+                verdict=item["verdict"],
+                action=item["action"],
+            )
+            for item in stored["next_workshop"]
+        ],
+        votes_counted=votes_counted,
+    )
+
+
+def _stored(summary: RoundAnalysis) -> dict[str, Any]:
+    """Return the summary as it is stored: statement texts removed (they stay sealed in
+    their rows), and no vote count (the row keeps it)."""
+    data = summary.to_dict()
+    del data["votes_counted"]
     return {
         key: [{k: v for k, v in item.items() if k != "text"} for item in value]
         if isinstance(value, list) and value and isinstance(value[0], dict)
         else value
-        for key, value in summary.items()
+        for key, value in data.items()
     }
 
 
-def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
+def _latest(uow: UnitOfWork, round_id: UUID) -> RoundAnalysis | OutdatedAnalysis | None:
     latest = uow.analyses.latest(round_id)
     if latest is None:
         return None
@@ -176,28 +335,27 @@ def _latest(uow: UnitOfWork, round_id: UUID) -> dict[str, Any] | None:
     stored = latest.result
     if "rule" not in stored:
         # made before the rule of community-2.0: its lists ranked every statement
-        return {"outdated": True, "engine_version": latest.engine_version, "map": []} | {
-            "votes_counted": latest.votes_counted
-        }
-    return {
-        key: [
-            {**item, "text": texts.get(item["position"], "")} if "position" in item else item
-            for item in value
-        ]
-        if isinstance(value, list) and value and isinstance(value[0], dict)
-        else value
-        for key, value in stored.items()
-    } | {"votes_counted": latest.votes_counted}
+        return OutdatedAnalysis(
+            outdated=True,
+            engine_version=latest.engine_version,
+            map=[],
+            votes_counted=latest.votes_counted,
+        )
+    return _analysis(stored, texts, latest.votes_counted)
 
 
-def latest_analysis(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
+def latest_analysis(
+    uow: UnitOfWork, actor: Actor, round_id: UUID
+) -> RoundAnalysis | OutdatedAnalysis | None:
     """Return the round's latest stored analysis, for its facilitators."""
     feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
     require_manager(uow, actor, feedback_round.workshop_id)
     return _latest(uow, round_id)
 
 
-def respondent_results(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
+def respondent_results(
+    uow: UnitOfWork, actor: Actor, round_id: UUID
+) -> RoundAnalysis | OutdatedAnalysis | None:
     """Return the latest analysis to a respondent of the round, once results are open."""
     feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
     respondent = (
@@ -220,13 +378,18 @@ def carry_actions(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[UUID, s
     analysis = _latest(uow, round_id)
     if analysis is None:
         raise ValidationError("analyse the round before carrying its ideas forward")
+    if isinstance(analysis, OutdatedAnalysis):
+        raise ValidationError(
+            "the latest analysis was made under an earlier rule: analyse the round again "
+            "before carrying its ideas forward"
+        )
     ideas = {
         row.position: row.idea_id
         for row in uow.statements.of_round(round_id)
         if row.idea_id is not None
     }
     return {
-        ideas[item["position"]]: item["action"]
-        for item in analysis["next_workshop"]
-        if item.get("position") in ideas and item.get("action")
+        ideas[item.position]: item.action
+        for item in analysis.next_workshop
+        if item.position in ideas and item.action
     }

@@ -34,6 +34,7 @@ from tracktwo.errors import (
     VoteBatchError,
 )
 from tracktwo.services.access import actor_free, require_manager, require_round_reader
+from tracktwo.services.results import Result
 from tracktwo.store.models import (
     ConflictRow,
     FeedbackRoundRow,
@@ -150,7 +151,17 @@ def _respondent(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RespondentRow:
     return respondent
 
 
-def statements(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Statement(Result):
+    """An accepted statement of a round, as its respondents and managers see it."""
+
+    id: str
+    position: int
+    origin: str
+    text: str
+
+
+def statements(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[Statement]:
     """Return the round's accepted statements, for a respondent or a manager."""
     feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
     if actor.kind is ActorKind.RESPONDENT:
@@ -158,12 +169,12 @@ def statements(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[dict[str, 
     else:
         require_manager(uow, actor, feedback.workshop_id)
     return [
-        {
-            "id": str(row.id),
-            "position": row.position,
-            "origin": row.origin,
-            "text": uow.open_field(feedback.workshop_id, row, "text_enc"),
-        }
+        Statement(
+            id=str(row.id),
+            position=row.position,
+            origin=row.origin,
+            text=uow.open_field(feedback.workshop_id, row, "text_enc"),
+        )
         for row in uow.statements.accepted(round_id)
     ]
 
@@ -311,12 +322,20 @@ def submit_statement(uow: UnitOfWork, actor: Actor, round_id: UUID, *, text: str
     return row.id
 
 
-def moderation_queue(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class PendingStatement(Result):
+    """A respondent's statement waiting for moderation."""
+
+    id: str
+    text: str
+
+
+def moderation_queue(uow: UnitOfWork, actor: Actor, round_id: UUID) -> list[PendingStatement]:
     """Return the statements waiting for moderation."""
     feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
     require_manager(uow, actor, feedback.workshop_id)
     return [
-        {"id": str(r.id), "text": uow.open_field(feedback.workshop_id, r, "text_enc")}
+        PendingStatement(id=str(r.id), text=uow.open_field(feedback.workshop_id, r, "text_enc"))
         for r in uow.statements.pending(round_id)
     ]
 
@@ -375,38 +394,61 @@ def votes_frame(uow: UnitOfWork, actor: Actor, round_id: UUID) -> pd.DataFrame:
     return frame.drop(columns=["party_id"])
 
 
-def round_of(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RoundFacts(Result):
+    """A round's facts: its title, whether it is closed and whether its results are open."""
+
+    id: str
+    workshop_id: str
+    title: str
+    closed: bool
+    results_open: bool
+    support_threshold: float
+
+
+def round_of(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RoundFacts:
     """Return a round's facts (title, open or closed, whether results are open) to its
     respondents and its workshop's managers."""
     feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
     require_round_reader(uow, actor, round_id)
-    return {
-        "id": str(feedback.id),
-        "workshop_id": str(feedback.workshop_id),
-        "title": feedback.title,
-        "closed": feedback.closed_at is not None,
-        "results_open": feedback.results_open,
-        "support_threshold": feedback.support_threshold,
-    }
+    return RoundFacts(
+        id=str(feedback.id),
+        workshop_id=str(feedback.workshop_id),
+        title=feedback.title,
+        closed=feedback.closed_at is not None,
+        results_open=feedback.results_open,
+        support_threshold=feedback.support_threshold,
+    )
 
 
-def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ListedRound(Result):
+    """One of a workshop's feedback rounds, with its vote and respondent counts."""
+
+    id: str
+    title: str
+    closed: bool
+    results_open: bool
+    support_threshold: float
+    votes: int
+    respondents: int
+
+
+def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[ListedRound]:
     """Return a workshop's feedback rounds with their vote and respondent counts."""
     require_manager(uow, actor, workshop_id)
-    listed = []
-    for row in uow.rounds.of_workshop(workshop_id):
-        listed.append(
-            {
-                "id": str(row.id),
-                "title": row.title,
-                "closed": row.closed_at is not None,
-                "results_open": row.results_open,
-                "support_threshold": row.support_threshold,
-                "votes": uow.rounds.vote_count(row.id),
-                "respondents": uow.rounds.respondent_count(row.id),
-            }
+    return [
+        ListedRound(
+            id=str(row.id),
+            title=row.title,
+            closed=row.closed_at is not None,
+            results_open=row.results_open,
+            support_threshold=row.support_threshold,
+            votes=uow.rounds.vote_count(row.id),
+            respondents=uow.rounds.respondent_count(row.id),
         )
-    return listed
+        for row in uow.rounds.of_workshop(workshop_id)
+    ]
 
 
 @actor_free("the community link is the credential; it names only its round")
@@ -418,7 +460,16 @@ def round_of_link(uow: UnitOfWork, link_secret: str) -> UUID:
     return link.round_id
 
 
-def next_statement(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class NextStatement(Result):
+    """The next statement a respondent has not voted on, and how many are left."""
+
+    id: str
+    text: str
+    remaining: int
+
+
+def next_statement(uow: UnitOfWork, actor: Actor, round_id: UUID) -> NextStatement | None:
     """Return the first accepted statement this respondent has not voted on, or None."""
     respondent = _respondent(uow, actor, round_id)
     feedback = uow.get(FeedbackRoundRow, round_id)
@@ -427,8 +478,8 @@ def next_statement(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, A
     if not unvoted:
         return None
     row = unvoted[0]
-    return {
-        "id": str(row.id),
-        "text": uow.open_field(feedback.workshop_id, row, "text_enc"),
-        "remaining": len(unvoted),
-    }
+    return NextStatement(
+        id=str(row.id),
+        text=uow.open_field(feedback.workshop_id, row, "text_enc"),
+        remaining=len(unvoted),
+    )

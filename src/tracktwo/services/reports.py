@@ -54,7 +54,7 @@ def workshop_report(
         "contact_conditions": None,
         "survey_effects": None,
         "risk_register": surveys.risk_register(uow, actor, workshop_id),
-        "transfers": transfers.transfers(uow, actor, workshop_id),
+        "transfers": [entry.to_dict() for entry in transfers.transfers(uow, actor, workshop_id)],
     }
     try:
         report["snowball"] = recruitment.snowball(uow, actor, workshop_id).to_dict()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
@@ -11,6 +11,7 @@ from tracktwo.domain.rules import require_text
 from tracktwo.domain.vocabulary import TransferChannel, TransferResult
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_manager
+from tracktwo.services.results import Result
 from tracktwo.store.models import IdeaRow, TransferRow
 from tracktwo.store.unit_of_work import UnitOfWork
 
@@ -66,19 +67,32 @@ def update_transfer(uow: UnitOfWork, actor: Actor, transfer_id: UUID, *, result:
         raise ValidationError(f"unknown transfer result {result!r}") from None
 
 
-def transfers(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Transfer(Result):
+    """One entry of the transfer log: which idea reached whom, by which channel, and how."""
+
+    id: str
+    idea_id: str
+    channel: str
+    level: str
+    recipient: str
+    occurred_on: str
+    result: str
+
+
+def transfers(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[Transfer]:
     """Return the workshop's transfer log in date order."""
     require_manager(uow, actor, workshop_id)
     rows = uow.transfers.of_workshop(workshop_id)
     return [
-        {
-            "id": str(row.id),
-            "idea_id": str(row.idea_id),
-            "channel": row.channel,
-            "level": row.level,
-            "recipient": uow.open_field(workshop_id, row, "recipient_enc"),
-            "occurred_on": row.occurred_on.isoformat(),
-            "result": row.result,
-        }
+        Transfer(
+            id=str(row.id),
+            idea_id=str(row.idea_id),
+            channel=row.channel,
+            level=row.level,
+            recipient=uow.open_field(workshop_id, row, "recipient_enc"),
+            occurred_on=row.occurred_on.isoformat(),
+            result=row.result,
+        )
         for row in rows
     ]

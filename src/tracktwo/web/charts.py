@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
 import networkx as nx
+
+from tracktwo.services.commonground_rounds import MapPoint
 
 STATE_LEVEL = {"not-ripe": 0, "ripening": 1, "ripe": 2}
 PALETTE = ["#1b6ca8", "#c2571a", "#2e7d32", "#6a1b9a", "#ad1457", "#00838f"]
@@ -87,14 +90,12 @@ def snowball_svg(graph: dict[str, Any], width: int = 640, height: int = 360) -> 
     )
 
 
-def opinion_map_svg(
-    points: list[tuple[float, float, int]], width: int = 480, height: int = 320
-) -> str:
+def opinion_map_svg(points: Sequence[MapPoint], width: int = 480, height: int = 320) -> str:
     """Draw respondents on the 2-D opinion map, coloured by opinion group."""
     if not points:
         return ""
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
+    xs = [p.x for p in points]
+    ys = [p.y for p in points]
     x0, x1 = min(xs), max(xs)
     y0, y1 = min(ys), max(ys)
     sx = (width - 40) / ((x1 - x0) or 1)
@@ -102,7 +103,7 @@ def opinion_map_svg(
     dots = "".join(
         f'<circle cx="{20 + (x - x0) * sx:.1f}" cy="{20 + (y - y0) * sy:.1f}" r="3" '
         f'fill="{PALETTE[g % len(PALETTE)] if g >= 0 else "#bbb"}" fill-opacity="0.7"/>'
-        for x, y, g in points
+        for x, y, g in ((p.x, p.y, p.group) for p in points)
     )
     return (
         f'<svg role="img" aria-label="Opinion map of respondents" viewBox="0 0 {width} {height}" '

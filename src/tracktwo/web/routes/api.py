@@ -43,7 +43,7 @@ async def cast_votes(request: Request, round_id: str, ballot: Ballot) -> dict[st
 def round_statements(request: Request, round_id: str) -> list[dict[str, Any]]:
     """The statements of a respondent's round."""
     actor, rid = in_round(request)
-    return feedback.statements(uow_of(request), actor, rid)
+    return [statement.to_dict() for statement in feedback.statements(uow_of(request), actor, rid)]
 
 
 @router.get("/workshops/{workshop}/board", **guard(Access.MEMBER))

@@ -89,5 +89,5 @@ def results(request: Request, round_id: str) -> Response:
         "results.html",
         round=feedback.round_of(uow_of(request), actor, rid),
         analysis=analysis,
-        opinion_map=opinion_map_svg(analysis["map"]) if analysis else "",
+        opinion_map=opinion_map_svg(analysis.map) if analysis else "",
     )

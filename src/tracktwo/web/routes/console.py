@@ -139,7 +139,7 @@ def round_page(request: Request, workshop: str, round_id: str) -> Response:
     actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
     rid = parse_id(round_id, "round")
-    listed = {r["id"]: r for r in feedback.rounds(uow, actor, workshop_id)}
+    listed = {r.id: r for r in feedback.rounds(uow, actor, workshop_id)}
     if str(rid) not in listed:
         raise HTTPException(status_code=404, detail="no such round in this workshop")
     analysis = latest_analysis(uow, actor, rid)
@@ -151,7 +151,7 @@ def round_page(request: Request, workshop: str, round_id: str) -> Response:
         queue=feedback.moderation_queue(uow, actor, rid),
         statements=feedback.statements(uow, actor, rid),
         analysis=analysis,
-        opinion_map=opinion_map_svg(analysis["map"]) if analysis else "",
+        opinion_map=opinion_map_svg(analysis.map) if analysis else "",
     )
 
 
