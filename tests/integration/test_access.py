@@ -64,7 +64,7 @@ def test_a_participant_sees_only_joint_sessions_and_their_own_preliminary_one(de
         _participant(by_party[party][0], ids.first_workshop),
         ids.first_workshop,
     )
-    assert {s["party"] for s in sessions if s["kind"] == "preliminary"} == {party}
+    assert {s.party for s in sessions if s.kind == "preliminary"} == {party}
     assert len(sessions) == 4
 
 
@@ -81,7 +81,7 @@ def test_a_participant_cannot_reach_another_workshop(demo: Any) -> None:
 def test_the_third_party_cannot_author_ideas_or_concerns(demo: Any) -> None:
     store, ids, _ = demo
     lead = run(store, third_party, OPERATOR, ids.first_workshop)[0]
-    facilitator = Actor.facilitator(UUID(lead["id"]), ids.first_workshop)
+    facilitator = Actor.facilitator(UUID(lead.id), ids.first_workshop)
     with pytest.raises(FacilitativeRoleError, match="strictly facilitative"):
         run(store, phases.state_concern, facilitator, ids.first_workshop, kind="need", text="x")
     concern = run(store, phases.board, facilitator, ids.first_workshop)["concerns"][0]["id"]
@@ -109,9 +109,9 @@ def test_the_third_party_cannot_author_ideas_or_concerns(demo: Any) -> None:
 def test_a_facilitator_of_one_workshop_cannot_manage_another(demo: Any) -> None:
     store, ids, _ = demo
     lead = run(store, third_party, OPERATOR, ids.first_workshop)[0]
-    facilitator = Actor.facilitator(UUID(lead["id"]), ids.first_workshop)
+    facilitator = Actor.facilitator(UUID(lead.id), ids.first_workshop)
     assert run(store, recruitment.members, facilitator, ids.first_workshop)
-    elsewhere = Actor.facilitator(UUID(lead["id"]), ids.next_workshop)
+    elsewhere = Actor.facilitator(UUID(lead.id), ids.next_workshop)
     with pytest.raises(AccessDenied):
         run(store, recruitment.members, elsewhere, ids.next_workshop)
 
@@ -167,7 +167,7 @@ def test_a_partys_preliminary_space_is_open_to_that_party_and_the_third_party_on
     with pytest.raises(AccessDenied):
         run(store, phases.party_space, b, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
     lead = run(store, third_party, OPERATOR, ids.first_workshop)[0]
-    facilitator = Actor.facilitator(UUID(lead["id"]), ids.first_workshop)
+    facilitator = Actor.facilitator(UUID(lead.id), ids.first_workshop)
     assert run(store, phases.party_space, facilitator, ids.first_workshop, a.party_id)["drafts"]  # type: ignore[arg-type]
 
 
@@ -182,7 +182,7 @@ def test_use_cases_that_skipped_their_check_now_refuse_who_may_not_reach_them(
     participant = _participant(by_party[sorted(by_party)[0]][0], ids.first_workshop)
     impostor = Actor.facilitator(lead, ids.next_workshop)  # not on that workshop's team
     # the conflict: its facilitators yes, participants and impostors no
-    assert run(store, conflicts.conflict_profile, facilitator, ids.conflict)["name"]
+    assert run(store, conflicts.conflict_profile, facilitator, ids.conflict).name
     assert run(store, conflicts.ripeness, facilitator, ids.conflict).points
     for stranger in (participant, impostor):
         for use_case in (conflicts.conflict_profile, conflicts.ripeness, conflicts.party_ids):

@@ -98,7 +98,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     ids = build_demo(store, seed=7)
     app = create_app(store, session_secret=session_secret(store))
     summary = run(store, workshops.workshop_summary, OPERATOR, ids.first_workshop)
-    parties = {p["name"]: UUID(p["id"]) for p in summary["parties"]}
+    parties = {p.name: UUID(p.id) for p in summary.parties}
     members: dict[str, list[dict[str, str]]] = {}
     for member in run(store, recruitment.members, OPERATOR, ids.first_workshop):
         members.setdefault(member["party"], []).append(member)

@@ -14,7 +14,7 @@ from tracktwo.services.transaction import run
 
 def _joint_session(served: Served) -> str:
     sessions = run(served.store, schedule.schedule, OPERATOR, served.ids.first_workshop)
-    return next(s["id"] for s in sessions if s["kind"] == "joint")
+    return next(s.id for s in sessions if s.kind == "joint")
 
 
 def test_messages_reach_everyone_present_and_no_file_keeps_them(served: Served) -> None:
@@ -54,9 +54,9 @@ def test_people_outside_the_session_cannot_join(served: Served) -> None:
     with pytest.raises(WebSocketDisconnect), other.websocket_connect(url):
         pass
     preliminary = next(
-        s["id"]
+        s.id
         for s in run(served.store, schedule.schedule, OPERATOR, served.ids.first_workshop)
-        if s["kind"] == "preliminary"
+        if s.kind == "preliminary"
     )
     facilitator = signed_in(served, facilitator_token(served, served.ids.first_workshop))
     with (

@@ -86,10 +86,8 @@ def world(served: Served) -> dict[str, Any]:
     ack = run(store, phases.acknowledge_concern, b_actor, concern, restatement="as B hears it")
     idea = run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"][0]["id"]
     session = next(
-        s
-        for s in run(store, schedule.schedule, OPERATOR, ids.first_workshop)
-        if s["kind"] == "joint"
-    )["id"]
+        s for s in run(store, schedule.schedule, OPERATOR, ids.first_workshop) if s.kind == "joint"
+    ).id
     respondent = respondent_client(served, party_a)
     statements = run(store, feedback.statements, OPERATOR, served.round_id)
     pending = run(

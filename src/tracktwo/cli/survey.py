@@ -72,16 +72,16 @@ def survey_risks(
     """The re-entry risk register, highest risk first."""
     register = surveys.risk_register(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
     show(
-        register,
+        [entry.to_dict() for entry in register] if as_json else register,
         as_json,
         ("member", "party", "pressure", "marginalisation", "exposed", "risk"),
         lambda r: (
-            r["member_id"],
-            r["party"],
-            f"{r['ingroup_pressure']:.2f}",
-            f"{r['marginalisation']:.2f}",
-            str(r["publicly_exposed"]),
-            r["risk"],
+            r.member_id,
+            r.party,
+            f"{r.ingroup_pressure:.2f}",
+            f"{r.marginalisation:.2f}",
+            str(r.publicly_exposed),
+            r.risk,
         ),
     )
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
@@ -12,6 +12,7 @@ from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
 from tracktwo.engines.ripeness import PartyAssessment, RipenessTimeline, ripeness_timeline
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_conflict_reader, require_operator
+from tracktwo.services.results import Result
 from tracktwo.store.models import ConflictRow, PartyRow, RipenessAssessmentRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -60,21 +61,44 @@ def party_ids(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> dict[str, UUI
     return {party.name: party.id for party in conflict.parties}
 
 
-def conflict_profile(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> dict[str, Any]:
-    """Return the conflict profile as a JSON-ready mapping."""
+@dataclass(frozen=True)
+class Party(Result):
+    """A party to a conflict: its id and name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ConflictProfile(Result):
+    """A conflict's profile: parties, negotiation stage, kind and the facilitators' diagnosis."""
+
+    id: str
+    name: str
+    context: str
+    parties: list[Party]
+    stage: str
+    kind: str
+    misperception_share: float
+    clash_of_interests_share: float
+    diagnosis_note: str
+
+
+def conflict_profile(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> ConflictProfile:
+    """Return the conflict profile."""
     conflict = uow.get(ConflictRow, conflict_id, "conflict")
     require_conflict_reader(uow, actor, conflict_id)
-    return {
-        "id": str(conflict.id),
-        "name": conflict.name,
-        "context": conflict.context,
-        "parties": [{"id": str(p.id), "name": p.name} for p in conflict.parties],
-        "stage": conflict.stage,
-        "kind": conflict.kind,
-        "misperception_share": conflict.misperception_share,
-        "clash_of_interests_share": round(1.0 - conflict.misperception_share, 6),
-        "diagnosis_note": conflict.diagnosis_note,
-    }
+    return ConflictProfile(
+        id=str(conflict.id),
+        name=conflict.name,
+        context=conflict.context,
+        parties=[Party(id=str(p.id), name=p.name) for p in conflict.parties],
+        stage=conflict.stage,
+        kind=conflict.kind,
+        misperception_share=conflict.misperception_share,
+        clash_of_interests_share=round(1.0 - conflict.misperception_share, 6),
+        diagnosis_note=conflict.diagnosis_note,
+    )
 
 
 def record_ripeness(

@@ -43,17 +43,21 @@ def workshop_report(
     for member in member_list:
         by_party.setdefault(member["party"], []).append(member)
     report: dict[str, Any] = {
-        "conflict": conflict_profile(uow, actor, conflict_id),
+        "conflict": conflict_profile(uow, actor, conflict_id).to_dict(),
         "ripeness": records(ripeness(uow, actor, conflict_id).to_frame().astype({"on": str})),
         "workshop": info,
-        "third_party": third_party(uow, actor, workshop_id, reveal=reveal_names),
+        "third_party": [
+            entry.to_dict() for entry in third_party(uow, actor, workshop_id, reveal=reveal_names)
+        ],
         "members": by_party,
         "composition": composition,
-        "schedule": schedule.schedule(uow, actor, workshop_id),
+        "schedule": [entry.to_dict() for entry in schedule.schedule(uow, actor, workshop_id)],
         "board": phases.board(uow, actor, workshop_id),
         "contact_conditions": None,
         "survey_effects": None,
-        "risk_register": surveys.risk_register(uow, actor, workshop_id),
+        "risk_register": [
+            entry.to_dict() for entry in surveys.risk_register(uow, actor, workshop_id)
+        ],
         "transfers": [entry.to_dict() for entry in transfers.transfers(uow, actor, workshop_id)],
     }
     try:

@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
+
+# Field metadata of a key that appears only sometimes (a name, only when revealed): such a
+# field is declared ``field(default=None, kw_only=True, metadata=SOMETIMES)`` and ``to_dict``
+# leaves its key out while it holds None.
+SOMETIMES: Mapping[str, bool] = {"omitted_when_none": True}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Result):
+        return value.to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return type(value)((_plain(key), _plain(item)) for key, item in value.items())
+    return copy.deepcopy(value)
 
 
 class Result:
     """Base of the frozen dataclasses use cases return; ``to_dict`` gives their JSON form."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as plain data: fields become keys, nested results dicts."""
-        return dataclasses.asdict(cast("DataclassInstance", self))
+        """Return the result as plain data: fields become keys, nested results their dicts.
+
+        A field marked ``SOMETIMES`` is left out while it holds None.
+        """
+        plain: dict[str, Any] = {}
+        for field in dataclasses.fields(cast("DataclassInstance", self)):
+            value = getattr(self, field.name)
+            if value is None and field.metadata.get("omitted_when_none"):
+                continue
+            plain[field.name] = _plain(value)
+        return plain

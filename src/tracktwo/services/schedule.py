@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
@@ -11,6 +11,7 @@ from tracktwo.domain.calendar import CalendarEvent, to_icalendar
 from tracktwo.domain.rules import require_preliminary_hours
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_contributor, require_manager, require_reader
+from tracktwo.services.results import Result
 from tracktwo.store.models import ConflictRow, SessionRatingRow, SessionRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -59,7 +60,19 @@ def schedule_session(
     return row.id
 
 
-def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Session(Result):
+    """One scheduled session: preliminary (one party) or joint, when, how long and where."""
+
+    id: str
+    kind: str
+    party: str | None
+    starts_at: str
+    hours: float
+    venue: str
+
+
+def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[Session]:
     """Return the sessions in time order; a participant sees joint ones and their party's."""
     workshop = require_reader(uow, actor, workshop_id)
     names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
@@ -68,14 +81,14 @@ def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str,
         row for row in rows if actor.party_id is None or row.party_id in (None, actor.party_id)
     ]
     return [
-        {
-            "id": str(row.id),
-            "kind": row.kind,
-            "party": names.get(row.party_id) if row.party_id else None,
-            "starts_at": row.starts_at.isoformat(),
-            "hours": row.hours,
-            "venue": row.venue,
-        }
+        Session(
+            id=str(row.id),
+            kind=row.kind,
+            party=names.get(row.party_id) if row.party_id else None,
+            starts_at=row.starts_at.isoformat(),
+            hours=row.hours,
+            venue=row.venue,
+        )
         for row in visible
     ]
 
@@ -85,15 +98,15 @@ def icalendar(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> str:
     sessions = schedule(uow, actor, workshop_id)
     events = [
         CalendarEvent(
-            uid=f"{entry['id']}@tracktwo",
+            uid=f"{entry.id}@tracktwo",
             summary=(
-                f"Preliminary session ({entry['party']})"
-                if entry["kind"] == PRELIMINARY
+                f"Preliminary session ({entry.party})"
+                if entry.kind == PRELIMINARY
                 else "Joint workshop session"
             ),
-            starts_at=datetime.fromisoformat(entry["starts_at"]),
-            hours=entry["hours"],
-            location=entry["venue"],
+            starts_at=datetime.fromisoformat(entry.starts_at),
+            hours=entry.hours,
+            location=entry.venue,
         )
         for entry in sessions
     ]

@@ -7,8 +7,8 @@ three to six people per party, a per-party figure could identify a person.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 import pandas as pd
@@ -20,6 +20,7 @@ from tracktwo.domain.vocabulary import Measure, SurveyWave
 from tracktwo.engines.evaluation import individual_group_gap, paired_change
 from tracktwo.errors import SurveyFileError, ValidationError
 from tracktwo.services.access import require_contributor, require_manager
+from tracktwo.services.results import Result
 from tracktwo.store.models import (
     ConflictRow,
     MemberRow,
@@ -179,27 +180,40 @@ def risk_level(ingroup_pressure: float, marginalisation: float, exposed: bool) -
     return "low"
 
 
-def risk_register(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ReentryRisk(Result):
+    """A member's latest re-entry follow-up with its risk flag (high, elevated or low)."""
+
+    member_id: str
+    party: str
+    followed_up_on: str
+    ingroup_pressure: float
+    marginalisation: float
+    publicly_exposed: bool
+    risk: str
+
+
+def risk_register(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[ReentryRisk]:
     """Return each member's latest re-entry follow-up with a risk flag, highest risk first."""
     workshop = require_manager(uow, actor, workshop_id)
     names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
     rows = uow.reentries.of_workshop(workshop_id)
     latest: dict[UUID, ReentryRow] = {row.member_id: row for row in rows}
     order = {"high": 0, "elevated": 1, "low": 2}
-    register: list[dict[str, Any]] = []
+    register: list[ReentryRisk] = []
     for member_id, row in latest.items():
         member = uow.get(MemberRow, member_id)
         level = risk_level(row.ingroup_pressure, row.marginalisation, row.publicly_exposed)
         register.append(
-            {
-                "member_id": str(member_id),
-                "party": names[member.party_id],
-                "followed_up_on": row.followed_up_on.isoformat(),
-                "ingroup_pressure": row.ingroup_pressure,
-                "marginalisation": row.marginalisation,
-                "publicly_exposed": row.publicly_exposed,
-                "risk": level,
-            }
+            ReentryRisk(
+                member_id=str(member_id),
+                party=names[member.party_id],
+                followed_up_on=row.followed_up_on.isoformat(),
+                ingroup_pressure=row.ingroup_pressure,
+                marginalisation=row.marginalisation,
+                publicly_exposed=row.publicly_exposed,
+                risk=level,
+            )
         )
-    register.sort(key=lambda entry: (order[entry["risk"]], -entry["marginalisation"]))
+    register.sort(key=lambda entry: (order[entry.risk], -entry.marginalisation))
     return register

@@ -6,14 +6,16 @@ last one's ideas).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import require_party_size, require_text, require_unit_interval
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_manager, require_operator, require_reader
+from tracktwo.services.conflicts import Party
+from tracktwo.services.results import SOMETIMES, Result
 from tracktwo.store.models import (
     ConflictRow,
     FacilitatorRow,
@@ -120,28 +122,41 @@ def add_facilitator(
     return row.id
 
 
+@dataclass(frozen=True)
+class Facilitator(Result):
+    """A member of the third-party team; ``name`` only when revealed (left out of JSON else)."""
+
+    id: str
+    name: str | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+    lead: bool
+    impartiality: float
+    communication: float
+    sensitivity: float
+    credibility: dict[str, float]
+
+
 def third_party(
     uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal: bool = True
-) -> list[dict[str, Any]]:
+) -> list[Facilitator]:
     """Return the team, with names when ``reveal`` (each read is written to the audit trail)."""
     require_manager(uow, actor, workshop_id)
     rows = uow.facilitators.of_workshop(workshop_id)
     team = []
     for row in rows:
-        named: dict[str, Any] = {}
+        name = None
         if reveal:
             uow.audit(actor.label, "read-identity", "facilitator", row.id, workshop_id)
-            named["name"] = uow.open_field(workshop_id, row, "name_enc")
+            name = uow.open_field(workshop_id, row, "name_enc")
         team.append(
-            {
-                "id": str(row.id),
-                **named,
-                "lead": row.is_lead,
-                "impartiality": row.impartiality,
-                "communication": row.communication,
-                "sensitivity": row.sensitivity,
-                "credibility": row.credibility,
-            }
+            Facilitator(
+                id=str(row.id),
+                name=name,
+                lead=row.is_lead,
+                impartiality=row.impartiality,
+                communication=row.communication,
+                sensitivity=row.sensitivity,
+                credibility=row.credibility,
+            )
         )
     return team
 
@@ -200,19 +215,32 @@ def destroy_workshop(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> None:
     uow.destroy_key_after_commit(workshop_id)
 
 
-def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
+@dataclass(frozen=True)
+class WorkshopSummary(Result):
+    """What any member of a workshop may know of it: title, venue, parties, series place."""
+
+    id: str
+    title: str
+    venue: str
+    sequence: int
+    per_party: int
+    conflict: str
+    parties: list[Party]
+
+
+def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> WorkshopSummary:
     """Return what any member of a workshop may know of it: title, venue, parties, series."""
     workshop = require_reader(uow, actor, workshop_id)
     conflict = uow.get(ConflictRow, workshop.conflict_id)
-    return {
-        "id": str(workshop.id),
-        "title": workshop.title,
-        "venue": workshop.venue,
-        "sequence": workshop.sequence,
-        "per_party": workshop.per_party,
-        "conflict": conflict.name,
-        "parties": [{"id": str(p.id), "name": p.name} for p in conflict.parties],
-    }
+    return WorkshopSummary(
+        id=str(workshop.id),
+        title=workshop.title,
+        venue=workshop.venue,
+        sequence=workshop.sequence,
+        per_party=workshop.per_party,
+        conflict=conflict.name,
+        parties=[Party(id=str(p.id), name=p.name) for p in conflict.parties],
+    )
 
 
 def facilitators_of(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[UUID]:

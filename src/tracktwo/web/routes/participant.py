@@ -41,7 +41,7 @@ def joint_space(request: Request, workshop: str) -> Response:
     uow = uow_of(request)
     summary = workshops.workshop_summary(uow, actor, workshop_id)
     board = phases.board(uow, actor, workshop_id)
-    own = next((p for p in summary["parties"] if p["id"] == str(actor.party_id)), None)
+    own = next((p for p in summary.parties if p.id == str(actor.party_id)), None)
     return render(
         request,
         "joint.html",
@@ -49,7 +49,7 @@ def joint_space(request: Request, workshop: str) -> Response:
         board=board,
         own_party=own,
         joint_concerns=[c for c in board["concerns"] if c["space"] == "joint"],
-        sessions=[s for s in schedule.schedule(uow, actor, workshop_id) if s["kind"] == "joint"],
+        sessions=[s for s in schedule.schedule(uow, actor, workshop_id) if s.kind == "joint"],
         workshop_id=str(workshop_id),
     )
 
