@@ -11,6 +11,7 @@ from tracktwo.demo import DemoIds, build_demo
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, FacilitativeRoleError, ValidationError
 from tracktwo.services import phases, recruitment, schedule, surveys
+from tracktwo.services.recruitment import Member
 from tracktwo.services.transaction import run
 from tracktwo.services.workshops import third_party
 from tracktwo.store.database import Store
@@ -19,16 +20,16 @@ OPERATOR = Actor.operator()
 
 
 @pytest.fixture
-def demo(sqlite_store: Store) -> tuple[Store, DemoIds, dict[str, list[dict[str, Any]]]]:
+def demo(sqlite_store: Store) -> tuple[Store, DemoIds, dict[str, list[Member]]]:
     ids = build_demo(sqlite_store, seed=7)
-    by_party: dict[str, list[dict[str, Any]]] = {}
+    by_party: dict[str, list[Member]] = {}
     for member in run(sqlite_store, recruitment.members, OPERATOR, ids.first_workshop):
-        by_party.setdefault(member["party"], []).append(member)
+        by_party.setdefault(member.party, []).append(member)
     return sqlite_store, ids, by_party
 
 
-def _participant(member: dict[str, Any], workshop: UUID) -> Actor:
-    return Actor.participant(UUID(member["member_id"]), workshop, UUID(member["party_id"]))
+def _participant(member: Member, workshop: UUID) -> Actor:
+    return Actor.participant(UUID(member.member_id), workshop, UUID(member.party_id))
 
 
 def test_a_participant_never_sees_the_other_partys_preliminary_space(demo: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -60,22 +61,22 @@ def test_reading_an_identity_is_written_to_the_audit_trail_without_the_data(
     ids = build_demo(sqlite_store, seed=7)
     before = len(run(sqlite_store, audit.trail, OPERATOR, ids.first_workshop))
     listed = run(sqlite_store, recruitment.candidates, OPERATOR, ids.first_workshop)
-    assert "name" not in listed[0]
+    assert listed[0].name is None and "name" not in listed[0].to_dict()
     assert len(run(sqlite_store, audit.trail, OPERATOR, ids.first_workshop)) == before
-    revealed = run(sqlite_store, recruitment.reveal_identity, OPERATOR, listed[0]["id"])
+    revealed = run(sqlite_store, recruitment.reveal_identity, OPERATOR, UUID(listed[0].id))
     trail = run(sqlite_store, audit.trail, OPERATOR, ids.first_workshop)
     assert len(trail) == before + 1
     entry = trail[-1]
-    assert entry.record_id == listed[0]["id"]
+    assert entry.record_id == listed[0].id
     assert entry.actor == "operator:operator"
-    assert revealed["name"] and revealed["name"] not in str(entry)
+    assert revealed.name and revealed.name not in str(entry)
 
 
 def test_destroying_a_workshop_makes_a_backup_of_its_identities_unreadable(
     sqlite_store: Store, tmp_path: Path
 ) -> None:
     ids = build_demo(sqlite_store, seed=7)
-    candidate = run(sqlite_store, recruitment.candidates, OPERATOR, ids.next_workshop)[0]["id"]
+    candidate = UUID(run(sqlite_store, recruitment.candidates, OPERATOR, ids.next_workshop)[0].id)
     backup = tmp_path / "backup"
     backup.mkdir()
     connection = sqlite3.connect(sqlite_store.data_dir / "tracktwo.db")
@@ -89,8 +90,8 @@ def test_destroying_a_workshop_makes_a_backup_of_its_identities_unreadable(
     try:
         with pytest.raises(ConfidentialityError, match="does not exist"):
             run(restored, recruitment.reveal_identity, OPERATOR, candidate)
-        first = run(restored, recruitment.candidates, OPERATOR, ids.first_workshop)[0]["id"]
-        assert run(restored, recruitment.reveal_identity, OPERATOR, first)["name"]
+        first = UUID(run(restored, recruitment.candidates, OPERATOR, ids.first_workshop)[0].id)
+        assert run(restored, recruitment.reveal_identity, OPERATOR, first).name
     finally:
         restored.dispose()
 

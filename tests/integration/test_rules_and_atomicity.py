@@ -143,7 +143,7 @@ def test_contradictory_composition_constraints_name_the_constraint_and_change_no
 
 def test_a_malformed_survey_file_names_the_row_and_stores_nothing(store: Store) -> None:
     ids = build_demo(store, seed=7)
-    member = run(store, recruitment.members, OPERATOR, ids.first_workshop)[0]["member_id"]
+    member = run(store, recruitment.members, OPERATOR, ids.first_workshop)[0].member_id
     before = _row_counts(store)
     good = f"{member},pre,trust-group,4,2025-01-01\n"
     cases = {

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from tracktwo.demo import DemoIds, build_demo
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.services import feedback, phases, recruitment, signin, workshops
+from tracktwo.services.recruitment import Member
 from tracktwo.services.setup import initialise, session_secret
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
@@ -31,7 +32,7 @@ class Served:
     ids: DemoIds
     app: object
     parties: dict[str, UUID]
-    members: dict[str, list[dict[str, str]]]
+    members: dict[str, list[Member]]
     round_id: UUID
     round_links: dict[str, str]
 
@@ -99,9 +100,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     app = create_app(store, session_secret=session_secret(store))
     summary = run(store, workshops.workshop_summary, OPERATOR, ids.first_workshop)
     parties = {p.name: UUID(p.id) for p in summary.parties}
-    members: dict[str, list[dict[str, str]]] = {}
+    members: dict[str, list[Member]] = {}
     for member in run(store, recruitment.members, OPERATOR, ids.first_workshop):
-        members.setdefault(member["party"], []).append(member)
+        members.setdefault(member.party, []).append(member)
     ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"]]
     opened = run(
         store, feedback.release_ideas, OPERATOR, ids.first_workshop, ideas[:3], title="Round"

@@ -20,13 +20,13 @@ def _joint_session(served: Served) -> str:
 def test_messages_reach_everyone_present_and_no_file_keeps_them(served: Served) -> None:
     workshop, session = served.ids.first_workshop, _joint_session(served)
     party_a, party_b = sorted(served.members)
-    a = signed_in(served, member_token(served, workshop, served.members[party_a][0]["member_id"]))
-    b = signed_in(served, member_token(served, workshop, served.members[party_b][0]["member_id"]))
+    a = signed_in(served, member_token(served, workshop, served.members[party_a][0].member_id))
+    b = signed_in(served, member_token(served, workshop, served.members[party_b][0].member_id))
     url = f"/w/{workshop}/live/{session}/ws"
     secret = "our villages would accept a joint patrol if the chief of police were rotated"
     with a.websocket_connect(url) as first:
         assert first.receive_json()["present"] == [
-            f"{party_a} · " + served.members[party_a][0]["role"]
+            f"{party_a} · " + served.members[party_a][0].role
         ]
         with b.websocket_connect(url) as second:
             presence = first.receive_json()["present"]

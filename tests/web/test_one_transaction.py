@@ -47,7 +47,7 @@ def test_the_console_page_takes_one_transaction(served: Served) -> None:
 
 def test_a_phase_board_takes_one_transaction(served: Served) -> None:
     member = served.members[sorted(served.members)[0]][0]
-    client = signed_in(served, member_token(served, served.ids.first_workshop, member["member_id"]))
+    client = signed_in(served, member_token(served, served.ids.first_workshop, member.member_id))
     with transactions(served) as begun:
         joint = client.get(f"/w/{served.ids.first_workshop}/joint")
     assert joint.status_code == 200 and len(begun) == 1

@@ -73,8 +73,8 @@ def world(served: Served) -> dict[str, Any]:
     party_a, party_b = sorted(served.members)
     a_member = served.members[party_a][0]
     b_member = served.members[party_b][0]
-    a_actor = run(store, recruitment.act_as_member, OPERATOR, UUID(a_member["member_id"]))
-    b_actor = run(store, recruitment.act_as_member, OPERATOR, UUID(b_member["member_id"]))
+    a_actor = run(store, recruitment.act_as_member, OPERATOR, UUID(a_member.member_id))
+    b_actor = run(store, recruitment.act_as_member, OPERATOR, UUID(b_member.member_id))
     concern = run(
         store,
         phases.state_concern,
@@ -98,15 +98,15 @@ def world(served: Served) -> dict[str, Any]:
         text="a statement waiting for moderation",
     )
     run(store, feedback.set_results_open, OPERATOR, served.round_id, open_=True)
-    other_member = run(store, recruitment.members, OPERATOR, ids.next_workshop)[0]["member_id"]
+    other_member = run(store, recruitment.members, OPERATOR, ids.next_workshop)[0].member_id
     clients: dict[str, TestClient] = {
         "nobody": anonymous(served),
         "facilitator": signed_in(served, facilitator_token(served, ids.first_workshop)),
         "participant-a": signed_in(
-            served, member_token(served, ids.first_workshop, a_member["member_id"])
+            served, member_token(served, ids.first_workshop, a_member.member_id)
         ),
         "participant-b": signed_in(
-            served, member_token(served, ids.first_workshop, b_member["member_id"])
+            served, member_token(served, ids.first_workshop, b_member.member_id)
         ),
         "other-facilitator": signed_in(served, facilitator_token(served, ids.next_workshop)),
         "other-participant": signed_in(

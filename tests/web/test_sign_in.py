@@ -50,7 +50,7 @@ def test_only_a_hash_of_the_link_secret_is_stored(served: Served) -> None:
 
 def test_a_participant_lands_in_the_joint_space_and_can_sign_out(served: Served) -> None:
     member = served.members[sorted(served.members)[0]][0]
-    client = signed_in(served, member_token(served, served.ids.first_workshop, member["member_id"]))
+    client = signed_in(served, member_token(served, served.ids.first_workshop, member.member_id))
     workshop = served.ids.first_workshop
     assert client.get(f"/w/{workshop}/joint").status_code == 200
     assert client.post("/signout").status_code == 303
@@ -59,7 +59,7 @@ def test_a_participant_lands_in_the_joint_space_and_can_sign_out(served: Served)
 
 def test_a_form_without_its_csrf_token_is_refused(served: Served) -> None:
     member = served.members[sorted(served.members)[0]][0]
-    client = signed_in(served, member_token(served, served.ids.first_workshop, member["member_id"]))
+    client = signed_in(served, member_token(served, served.ids.first_workshop, member.member_id))
     del client.headers["X-CSRF-Token"]
     answer = client.post(
         f"/w/{served.ids.first_workshop}/concerns", data={"kind": "need", "text": "forged"}

@@ -75,16 +75,16 @@ def candidate_list(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
     )
     show(
-        listed,
+        [candidate.to_dict() for candidate in listed] if as_json else listed,
         as_json,
         ("id", "party", "role", "infl.", "cred.", "open.", "status", "commitment", "name"),
         lambda c: (
-            c["id"],
-            c["party"],
-            c["role"],
-            *(f"{c[score]:.2f}" for score in ("influence", "credibility", "openness", "status")),
-            c["commitment"],
-            c.get("name", "(sealed)"),
+            c.id,
+            c.party,
+            c.role,
+            *(f"{score:.2f}" for score in (c.influence, c.credibility, c.openness, c.status)),
+            c.commitment,
+            c.name or "(sealed)",
         ),
     )
 

@@ -115,10 +115,10 @@ def workshop_members(
     """List the composed members per party."""
     listed = recruitment.members(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal)
     show(
-        listed,
+        [member.to_dict() for member in listed] if as_json else listed,
         as_json,
         ("member id", "party", "role", "name"),
-        lambda m: (m["member_id"], m["party"], m["role"], m.get("name", "(sealed)")),
+        lambda m: (m.member_id, m.party, m.role, m.name or "(sealed)"),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
-from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -14,6 +13,7 @@ from tracktwo.demo.island import SOUTH
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.vocabulary import Measure
 from tracktwo.services import surveys, transfers
+from tracktwo.services.recruitment import Member
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
@@ -22,7 +22,7 @@ def _surveys(
     store: Store,
     actor: Actor,
     workshop_id: UUID,
-    members: dict[str, list[dict[str, Any]]],
+    members: dict[str, list[Member]],
     rng: np.random.Generator,
     joint_day: date,
 ) -> int:
@@ -56,7 +56,7 @@ def _surveys(
                     low, high = (0, 100) if "thermometer" in measure.value else (1, 7)
                     value = float(np.clip(np.round(value, 1), low, high))
                     writer.writerow(
-                        [member["member_id"], wave, measure.value, value, taken_on.isoformat()]
+                        [member.member_id, wave, measure.value, value, taken_on.isoformat()]
                     )
     return run(store, surveys.import_survey_file, actor, workshop_id, buffer.getvalue())
 
@@ -65,7 +65,7 @@ def follow_up(
     store: Store,
     operator: Actor,
     first: UUID,
-    by_party: dict[str, list[dict[str, Any]]],
+    by_party: dict[str, list[Member]],
     idea_ids: list[UUID],
     rng: np.random.Generator,
     joint_day: date,
@@ -79,7 +79,7 @@ def follow_up(
                 store,
                 surveys.record_reentry,
                 operator,
-                UUID(member["member_id"]),
+                UUID(member.member_id),
                 followed_up_on=joint_day + timedelta(days=183),
                 ingroup_pressure=pressure,
                 marginalisation=float(np.round(pressure * rng.uniform(0.2, 0.9), 2)),

@@ -4,7 +4,6 @@ and an exact composition."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -14,6 +13,7 @@ from tracktwo.domain.actors import Actor
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.services import conflicts, recruitment, workshops
+from tracktwo.services.recruitment import Member
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
@@ -91,7 +91,7 @@ def compose_first_workshop(
     series_id: UUID,
     rng: np.random.Generator,
     start: date,
-) -> tuple[UUID, list[dict[str, Any]], dict[str, list[dict[str, Any]]], dict[str, UUID]]:
+) -> tuple[UUID, list[Member], dict[str, list[Member]], dict[str, UUID]]:
     """Open the first workshop, recruit and brief candidates, compose it; return (workshop
     id, members, members per party, party ids)."""
     first = run(
@@ -133,8 +133,8 @@ def compose_first_workshop(
         ),
     )
     members = run(store, recruitment.members, operator, first)
-    by_party: dict[str, list[dict[str, Any]]] = {}
+    by_party: dict[str, list[Member]] = {}
     for member in members:
-        by_party.setdefault(member["party"], []).append(member)
+        by_party.setdefault(member.party, []).append(member)
     party_ids = run(store, conflicts.party_ids, operator, conflict_id)
     return first, members, by_party, party_ids

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from tracktwo.demo.island import ISLAND, NORTH, SOUTH
 from tracktwo.domain.actors import Actor
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.services import commonground_rounds, recruitment, schedule, workshops
+from tracktwo.services.recruitment import Member
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
@@ -20,7 +20,7 @@ def next_workshop(
     conflict_id: UUID,
     series_id: UUID,
     round_id: UUID,
-    members: list[dict[str, Any]],
+    members: list[Member],
     joint_day: date,
 ) -> UUID:
     """Open the series' next workshop from the feedback on the first one's ideas; return it."""
@@ -59,7 +59,7 @@ def next_workshop(
         recruitment.invite_returning,
         operator,
         second,
-        [UUID(m["candidate_id"]) for m in members],
+        [UUID(m.candidate_id) for m in members],
     )
     for candidate_id in returning:
         run(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -11,6 +10,7 @@ import numpy as np
 from tracktwo.demo.island import CONCERNS, IDEAS, NORTH, SOUTH
 from tracktwo.domain.actors import Actor
 from tracktwo.services import phases, schedule
+from tracktwo.services.recruitment import Member
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
@@ -52,13 +52,13 @@ def schedule_first_workshop(
 def _phases(
     store: Store,
     workshop_id: UUID,
-    members: dict[str, list[dict[str, Any]]],
+    members: dict[str, list[Member]],
     party_ids: dict[str, UUID],
     rng: np.random.Generator,
 ) -> list[UUID]:
     def as_member(party: str, index: int = 0) -> Actor:
         member = members[party][index % len(members[party])]
-        return Actor.participant(UUID(member["member_id"]), workshop_id, party_ids[party])
+        return Actor.participant(UUID(member.member_id), workshop_id, party_ids[party])
 
     operator = Actor.operator()
     run(
@@ -213,7 +213,7 @@ def _phases(
 def hold_workshop(
     store: Store,
     first: UUID,
-    by_party: dict[str, list[dict[str, Any]]],
+    by_party: dict[str, list[Member]],
     party_ids: dict[str, UUID],
     session_ids: list[UUID],
     rng: np.random.Generator,
@@ -223,7 +223,7 @@ def hold_workshop(
     for session_id in session_ids:
         for party, party_members in by_party.items():
             for member in party_members:
-                actor = Actor.participant(UUID(member["member_id"]), first, party_ids[party])
+                actor = Actor.participant(UUID(member.member_id), first, party_ids[party])
                 value = float(np.clip(np.rint(rng.normal(4.1, 0.6)), 1, 5))
                 run(store, schedule.rate_session, actor, session_id, value=value)
     return idea_ids

@@ -5,8 +5,8 @@ Candidates belong to one workshop, so that the workshop's data key covers their 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
@@ -27,6 +27,7 @@ from tracktwo.engines.composition import (
 from tracktwo.engines.snowball import Referral, SnowballGraph, snowball_graph
 from tracktwo.errors import CommitmentMissing, ValidationError
 from tracktwo.services.access import require_manager
+from tracktwo.services.results import SOMETIMES, Result
 from tracktwo.store.models import (
     BriefingRow,
     CandidateRow,
@@ -203,9 +204,26 @@ def _commitments(uow: UnitOfWork, workshop_id: UUID) -> dict[UUID, str]:
     return latest
 
 
+@dataclass(frozen=True)
+class Candidate(Result):
+    """A candidate's scores and commitment; ``name`` only when revealed (left out otherwise)."""
+
+    id: str
+    party: str
+    role: str
+    influence: float
+    credibility: float
+    openness: float
+    status: float
+    key_person: bool
+    leadership_approval: bool | None
+    commitment: str
+    name: str | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+
+
 def candidates(
     uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal: bool = False
-) -> list[dict[str, Any]]:
+) -> list[Candidate]:
     """List candidates with their scores and commitment; names only when ``reveal``.
 
     Every name revealed is written to the audit trail.
@@ -216,35 +234,49 @@ def candidates(
     rows = uow.candidates.of_workshop(workshop_id)
     listed = []
     for row in rows:
-        entry: dict[str, Any] = {
-            "id": str(row.id),
-            "party": names[row.party_id],
-            "role": row.role,
-            "influence": row.influence,
-            "credibility": row.credibility,
-            "openness": row.openness,
-            "status": row.status,
-            "key_person": row.is_key_person,
-            "leadership_approval": row.leadership_approval,
-            "commitment": commitments.get(row.id, Commitment.PENDING.value),
-        }
+        name = None
         if reveal:
             uow.audit(actor.label, "read-identity", "candidate", row.id, workshop_id)
-            entry["name"] = uow.open_field(workshop_id, row, "name_enc")
-        listed.append(entry)
+            name = uow.open_field(workshop_id, row, "name_enc")
+        listed.append(
+            Candidate(
+                id=str(row.id),
+                party=names[row.party_id],
+                role=row.role,
+                influence=row.influence,
+                credibility=row.credibility,
+                openness=row.openness,
+                status=row.status,
+                key_person=row.is_key_person,
+                leadership_approval=row.leadership_approval,
+                commitment=commitments.get(row.id, Commitment.PENDING.value),
+                name=name,
+            )
+        )
     return listed
 
 
-def reveal_identity(uow: UnitOfWork, actor: Actor, candidate_id: UUID) -> dict[str, str | None]:
+@dataclass(frozen=True)
+class Identity(Result):
+    """A candidate's sealed identity, opened: name and contact details (None where not given)."""
+
+    name: str | None
+    email: str | None
+    phone: str | None
+    notes: str | None
+
+
+def reveal_identity(uow: UnitOfWork, actor: Actor, candidate_id: UUID) -> Identity:
     """Return one candidate's name and contact details, writing the read to the audit trail."""
     row = uow.get(CandidateRow, candidate_id, "candidate")
     require_manager(uow, actor, row.workshop_id)
     uow.audit(actor.label, "read-identity", "candidate", row.id, row.workshop_id)
-
-    return {
-        field: uow.open_optional(row.workshop_id, row, f"{field}_enc")
-        for field in ("name", "email", "phone", "notes")
-    }
+    return Identity(
+        name=uow.open_optional(row.workshop_id, row, "name_enc"),
+        email=uow.open_optional(row.workshop_id, row, "email_enc"),
+        phone=uow.open_optional(row.workshop_id, row, "phone_enc"),
+        notes=uow.open_optional(row.workshop_id, row, "notes_enc"),
+    )
 
 
 def compose_workshop(
@@ -323,9 +355,22 @@ def add_member(uow: UnitOfWork, actor: Actor, workshop_id: UUID, candidate_id: U
     return row.id
 
 
+@dataclass(frozen=True)
+class Member(Result):
+    """A composed member: party, role and status; ``name`` only when revealed (left out else)."""
+
+    member_id: str
+    candidate_id: str
+    party: str
+    party_id: str
+    role: str
+    status: float
+    name: str | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+
+
 def members(
     uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal: bool = False
-) -> list[dict[str, Any]]:
+) -> list[Member]:
     """Return the composed members per party; full names only when ``reveal`` (audited)."""
     workshop = require_manager(uow, actor, workshop_id)
     names = _party_names(uow, workshop)
@@ -333,18 +378,21 @@ def members(
     listed = []
     for row in rows:
         candidate = uow.get(CandidateRow, row.candidate_id)
-        entry: dict[str, Any] = {
-            "member_id": str(row.id),
-            "candidate_id": str(candidate.id),
-            "party": names[row.party_id],
-            "party_id": str(row.party_id),
-            "role": candidate.role,
-            "status": candidate.status,
-        }
+        name = None
         if reveal:
             uow.audit(actor.label, "read-identity", "candidate", candidate.id, workshop_id)
-            entry["name"] = uow.open_field(workshop_id, candidate, "name_enc")
-        listed.append(entry)
+            name = uow.open_field(workshop_id, candidate, "name_enc")
+        listed.append(
+            Member(
+                member_id=str(row.id),
+                candidate_id=str(candidate.id),
+                party=names[row.party_id],
+                party_id=str(row.party_id),
+                role=candidate.role,
+                status=candidate.status,
+                name=name,
+            )
+        )
     return listed
 
 

@@ -41,7 +41,7 @@ def workshop_report(
     member_list = recruitment.members(uow, actor, workshop_id, reveal=reveal_names)
     by_party: dict[str, list[dict[str, Any]]] = {}
     for member in member_list:
-        by_party.setdefault(member["party"], []).append(member)
+        by_party.setdefault(member.party, []).append(member.to_dict())
     report: dict[str, Any] = {
         "conflict": conflict_profile(uow, actor, conflict_id).to_dict(),
         "ripeness": records(ripeness(uow, actor, conflict_id).to_frame().astype({"on": str})),

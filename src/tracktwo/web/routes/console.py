@@ -97,7 +97,7 @@ def invite(request: Request, workshop: str) -> Response:
                 actor,
                 workshop_id,
                 kind=ActorKind.PARTICIPANT,
-                subject_id=UUID(member["member_id"]),
+                subject_id=UUID(member.member_id),
             ).token,
         }
         for member in members
