@@ -70,7 +70,7 @@ def _round(store: Any, workshop_id: UUID) -> tuple[UUID, list[str], list[Any]]:
     from tracktwo.services.transaction import run
 
     operator = Actor.operator()
-    ideas = [UUID(i["id"]) for i in run(store, phases.board, operator, workshop_id)["ideas"]]
+    ideas = [UUID(i.id) for i in run(store, phases.board, operator, workshop_id).ideas]
     opened = run(store, feedback.release_ideas, operator, workshop_id, ideas, title="Bench")
     writer = run(store, feedback.join_round, opened.links[sorted(opened.links)[0]])
     for number in range(STATEMENTS - len(ideas)):

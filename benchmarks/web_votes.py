@@ -39,7 +39,7 @@ def _prepare(folder: Path) -> tuple[str, list[str], list[str]]:
     store = initialise(folder)
     ids = build_demo(store, seed=7)
     operator = Actor.operator()
-    ideas = [UUID(i["id"]) for i in run(store, phases.board, operator, ids.first_workshop)["ideas"]]
+    ideas = [UUID(i.id) for i in run(store, phases.board, operator, ids.first_workshop).ideas]
     opened = run(store, feedback.release_ideas, operator, ids.first_workshop, ideas, title="Bench")
     statements = [s.id for s in run(store, feedback.statements, operator, opened.round_id)]
     store.dispose()
@@ -166,7 +166,7 @@ def _baseline(folder: Path, count: int) -> float:
     store = initialise(folder)
     ids = build_demo(store, seed=7)
     operator = Actor.operator()
-    ideas = [UUID(i["id"]) for i in run(store, phases.board, operator, ids.first_workshop)["ideas"]]
+    ideas = [UUID(i.id) for i in run(store, phases.board, operator, ids.first_workshop).ideas]
     opened = run(store, feedback.release_ideas, operator, ids.first_workshop, ideas, title="Bench")
     statements = [s.id for s in run(store, feedback.statements, operator, opened.round_id)]
     links = list(opened.links.values())

@@ -33,7 +33,7 @@ class PlantedRound:
 
 def plant_round(store: Store, workshop_id: UUID) -> PlantedRound:
     """Release three ideas of the workshop and cast the planted votes on them."""
-    ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, workshop_id)["ideas"]]
+    ideas = [UUID(i.id) for i in run(store, phases.board, OPERATOR, workshop_id).ideas]
     opened = run(
         store, feedback.release_ideas, OPERATOR, workshop_id, ideas[:3], title="Planted round"
     )

@@ -44,12 +44,8 @@ def test_a_participant_never_sees_the_other_partys_preliminary_space(demo: Any) 
         text="a draft only our side should see",
         space="preliminary",
     )
-    seen_by_north = {
-        c["id"] for c in run(store, phases.board, north, ids.first_workshop)["concerns"]
-    }
-    seen_by_south = {
-        c["id"] for c in run(store, phases.board, south, ids.first_workshop)["concerns"]
-    }
+    seen_by_north = {c.id for c in run(store, phases.board, north, ids.first_workshop).concerns}
+    seen_by_south = {c.id for c in run(store, phases.board, south, ids.first_workshop).concerns}
     assert str(draft) in seen_by_north
     assert str(draft) not in seen_by_south
     with pytest.raises(AccessDenied, match="preliminary space"):
@@ -85,7 +81,7 @@ def test_the_third_party_cannot_author_ideas_or_concerns(demo: Any) -> None:
     facilitator = Actor.facilitator(UUID(lead.id), ids.first_workshop)
     with pytest.raises(FacilitativeRoleError, match="strictly facilitative"):
         run(store, phases.state_concern, facilitator, ids.first_workshop, kind="need", text="x")
-    concern = run(store, phases.board, facilitator, ids.first_workshop)["concerns"][0]["id"]
+    concern = run(store, phases.board, facilitator, ids.first_workshop).concerns[0].id
     with pytest.raises(FacilitativeRoleError):
         run(
             store,
@@ -123,17 +119,17 @@ def test_a_party_rates_an_idea_once_and_its_own_concern_is_not_acknowledged_by_i
     store, ids, by_party = demo
     member = _participant(by_party[sorted(by_party)[0]][0], ids.first_workshop)
     board = run(store, phases.board, member, ids.first_workshop)
-    idea = board["ideas"][0]
+    idea = board.ideas[0]
     party = sorted(by_party)[0]
-    count = idea["support"][party]["ratings"]
-    run(store, phases.rate_idea, member, UUID(idea["id"]), value=1)
-    run(store, phases.rate_idea, member, UUID(idea["id"]), value=2)
+    count = idea.support[party].ratings
+    run(store, phases.rate_idea, member, UUID(idea.id), value=1)
+    run(store, phases.rate_idea, member, UUID(idea.id), value=2)
     after = run(store, phases.board, member, ids.first_workshop)
-    again = next(i for i in after["ideas"] if i["id"] == idea["id"])
-    assert again["support"][party]["ratings"] == count
-    own = next(c for c in board["concerns"] if c["party"] == party)
+    again = next(i for i in after.ideas if i.id == idea.id)
+    assert again.support[party].ratings == count
+    own = next(c for c in board.concerns if c.party == party)
     with pytest.raises(ValidationError, match="other side"):
-        run(store, phases.acknowledge_concern, member, UUID(own["id"]), restatement="ours")
+        run(store, phases.acknowledge_concern, member, UUID(own.id), restatement="ours")
 
 
 def test_survey_figures_for_a_group_smaller_than_three_are_suppressed(demo: Any) -> None:
@@ -163,13 +159,13 @@ def test_a_partys_preliminary_space_is_open_to_that_party_and_the_third_party_on
         space="preliminary",
     )
     space = run(store, phases.party_space, a, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
-    assert space["party"] == party_a
-    assert [d["text"] for d in space["drafts"]] == ["only for us"]
+    assert space.party == party_a
+    assert [d.text for d in space.drafts] == ["only for us"]
     with pytest.raises(AccessDenied):
         run(store, phases.party_space, b, ids.first_workshop, a.party_id)  # type: ignore[arg-type]
     lead = run(store, third_party, OPERATOR, ids.first_workshop)[0]
     facilitator = Actor.facilitator(UUID(lead.id), ids.first_workshop)
-    assert run(store, phases.party_space, facilitator, ids.first_workshop, a.party_id)["drafts"]  # type: ignore[arg-type]
+    assert run(store, phases.party_space, facilitator, ids.first_workshop, a.party_id).drafts  # type: ignore[arg-type]
 
 
 def test_use_cases_that_skipped_their_check_now_refuse_who_may_not_reach_them(

@@ -52,7 +52,7 @@ def demo(store: Store) -> tuple[Store, Any]:
 
 def open_round(store: Store, workshop_id: UUID, statements: int) -> feedback.RoundOpened:
     """Open a round of the workshop's ideas, topped up to ``statements`` with accepted ones."""
-    ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, workshop_id)["ideas"]]
+    ideas = [UUID(i.id) for i in run(store, phases.board, OPERATOR, workshop_id).ideas]
     opened = run(store, feedback.release_ideas, OPERATOR, workshop_id, ideas, title="A crowd")
     writer = run(store, feedback.join_round, opened.links["Ilvan community"])
     for number in range(statements - len(ideas)):

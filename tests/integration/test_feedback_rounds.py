@@ -19,7 +19,7 @@ OPERATOR = Actor.operator()
 @pytest.fixture
 def opened_round(store: Store) -> tuple[Store, DemoIds, feedback.RoundOpened]:
     ids = build_demo(store, seed=7)
-    ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"]]
+    ideas = [UUID(i.id) for i in run(store, phases.board, OPERATOR, ids.first_workshop).ideas]
     opened = run(
         store,
         feedback.release_ideas,
@@ -99,7 +99,7 @@ def test_respondents_reach_only_their_round_and_only_open_results(opened_round: 
         feedback.release_ideas,
         OPERATOR,
         ids.first_workshop,
-        [UUID(run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"][0]["id"])],
+        [UUID(run(store, phases.board, OPERATOR, ids.first_workshop).ideas[0].id)],
         title="Other",
     )
     with pytest.raises(AccessDenied, match="own round"):

@@ -103,7 +103,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     members: dict[str, list[Member]] = {}
     for member in run(store, recruitment.members, OPERATOR, ids.first_workshop):
         members.setdefault(member.party, []).append(member)
-    ideas = [UUID(i["id"]) for i in run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"]]
+    ideas = [UUID(i.id) for i in run(store, phases.board, OPERATOR, ids.first_workshop).ideas]
     opened = run(
         store, feedback.release_ideas, OPERATOR, ids.first_workshop, ideas[:3], title="Round"
     )

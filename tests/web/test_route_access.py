@@ -84,7 +84,7 @@ def world(served: Served) -> dict[str, Any]:
         text="a need of party A",
     )
     ack = run(store, phases.acknowledge_concern, b_actor, concern, restatement="as B hears it")
-    idea = run(store, phases.board, OPERATOR, ids.first_workshop)["ideas"][0]["id"]
+    idea = run(store, phases.board, OPERATOR, ids.first_workshop).ideas[0].id
     session = next(
         s for s in run(store, schedule.schedule, OPERATOR, ids.first_workshop) if s.kind == "joint"
     ).id

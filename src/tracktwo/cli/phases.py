@@ -201,7 +201,7 @@ def intervene(
 @in_folder
 def board(uow: UnitOfWork, workshop_id: str) -> None:
     """Print the four phase boards as JSON."""
-    print_json(phases.board(uow, OPERATOR, parse_uuid(workshop_id, "workshop")))
+    print_json(phases.board(uow, OPERATOR, parse_uuid(workshop_id, "workshop")).to_dict())
 
 
 @phase_app.command("link")

@@ -7,7 +7,7 @@ the workshop's key. Facilitators cannot contribute: they log interventions by ki
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor, ActorKind
@@ -26,6 +26,7 @@ from tracktwo.services.access import (
     require_party_space,
     require_reader,
 )
+from tracktwo.services.results import Result
 from tracktwo.store.models import (
     AcknowledgementRow,
     Base,
@@ -244,7 +245,95 @@ def log_intervention(
     return row.id
 
 
-def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Acknowledgement(Result):
+    """Another party's restatement of a concern, and whether its owners accept it."""
+
+    id: str
+    by: str
+    restatement: str
+    owner_satisfied: bool | None
+
+
+@dataclass(frozen=True)
+class Concern(Result):
+    """A party's need, fear, priority or constraint, with the restatements it received."""
+
+    id: str
+    party: str
+    space: str
+    kind: str
+    basic_need: str | None
+    text: str
+    acknowledged: bool
+    acknowledgements: list[Acknowledgement]
+
+
+@dataclass(frozen=True)
+class Support(Result):
+    """One party's support for an idea: its mean rating (1-5) and how many ratings."""
+
+    mean: float
+    ratings: int
+
+
+@dataclass(frozen=True)
+class Idea(Result):
+    """An idea of joint problem solving: the concerns it answers and each party's support."""
+
+    id: str
+    text: str
+    proposed_by: str | None
+    carried_from: str | None
+    carry_action: str | None
+    answers: list[str]
+    support: dict[str, Support]
+    supported_by_both: bool
+
+
+@dataclass(frozen=True)
+class Constraint(Result):
+    """A political or psychological constraint a party named."""
+
+    id: str
+    party: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReassuranceStep(Result):
+    """A step of mutual reassurance a party proposed: who does what, and when."""
+
+    id: str
+    party: str
+    who: str
+    what: str
+    when: str
+
+
+@dataclass(frozen=True)
+class SharedVision(Result):
+    """A statement of a shared vision and the parties that endorse it."""
+
+    id: str
+    text: str
+    endorsed_by: list[str]
+
+
+@dataclass(frozen=True)
+class Board(Result):
+    """The four phase boards as one actor may see them; interventions counted by phase/kind."""
+
+    concerns: list[Concern]
+    ideas: list[Idea]
+    constraints: list[Constraint]
+    reassurance_steps: list[ReassuranceStep]
+    shared_vision: list[SharedVision]
+    interventions: dict[str, int]
+
+
+def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
     """Return the four phase boards as this actor may see them.
 
     A participant sees the joint table and their own party's preliminary space only.
@@ -267,24 +356,24 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
             continue
         restated = acks_by_concern[concern.id]
         concern_view.append(
-            {
-                "id": str(concern.id),
-                "party": parties[concern.party_id],
-                "space": concern.space,
-                "kind": concern.kind,
-                "basic_need": concern.basic_need,
-                "text": opened(concern, "text_enc"),
-                "acknowledged": any(a.owner_satisfied for a in restated),
-                "acknowledgements": [
-                    {
-                        "id": str(a.id),
-                        "by": parties[a.by_party_id],
-                        "restatement": opened(a, "restatement_enc"),
-                        "owner_satisfied": a.owner_satisfied,
-                    }
+            Concern(
+                id=str(concern.id),
+                party=parties[concern.party_id],
+                space=concern.space,
+                kind=concern.kind,
+                basic_need=concern.basic_need,
+                text=opened(concern, "text_enc"),
+                acknowledged=any(a.owner_satisfied for a in restated),
+                acknowledgements=[
+                    Acknowledgement(
+                        id=str(a.id),
+                        by=parties[a.by_party_id],
+                        restatement=opened(a, "restatement_enc"),
+                        owner_satisfied=a.owner_satisfied,
+                    )
                     for a in restated
                 ],
-            }
+            )
         )
     ideas = uow.ideas.of_workshop(workshop_id)
     links = uow.ideas.answers(workshop_id)
@@ -295,34 +384,32 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
     by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for rating in ratings:
         by_idea[rating.idea_id][parties[rating.party_id]].append(rating.value)
-    idea_view: list[dict[str, Any]] = []
+    idea_view: list[Idea] = []
     for idea in ideas:
         support = {
-            party: {"mean": sum(values) / len(values), "ratings": len(values)}
+            party: Support(mean=sum(values) / len(values), ratings=len(values))
             for party, values in by_idea[idea.id].items()
         }
         idea_view.append(
-            {
-                "id": str(idea.id),
-                "text": opened(idea, "text_enc"),
-                "proposed_by": parties.get(idea.proposed_by_party_id)
+            Idea(
+                id=str(idea.id),
+                text=opened(idea, "text_enc"),
+                proposed_by=parties.get(idea.proposed_by_party_id)
                 if idea.proposed_by_party_id
                 else None,
-                "carried_from": str(idea.carried_from_idea_id)
-                if idea.carried_from_idea_id
-                else None,
-                "carry_action": idea.carry_action,
-                "answers": answers[idea.id],
-                "support": support,
-                "supported_by_both": supported_by_all(
-                    {p: s["mean"] for p, s in support.items()}, parties.values()
+                carried_from=str(idea.carried_from_idea_id) if idea.carried_from_idea_id else None,
+                carry_action=idea.carry_action,
+                answers=answers[idea.id],
+                support=support,
+                supported_by_both=supported_by_all(
+                    {p: s.mean for p, s in support.items()}, parties.values()
                 ),
-            }
+            )
         )
     idea_view.sort(
         key=lambda i: (
-            not i["supported_by_both"],
-            -min((s["mean"] for s in i["support"].values()), default=0.0),
+            not i.supported_by_both,
+            -min((s.mean for s in i.support.values()), default=0.0),
         )
     )
     constraints = uow.constraints.of_workshop(workshop_id)
@@ -332,41 +419,59 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, Any]:
     counts: dict[str, int] = defaultdict(int)
     for intervention in interventions:
         counts[f"{intervention.phase}/{intervention.kind}"] += 1
-    return {
-        "concerns": concern_view,
-        "ideas": idea_view,
-        "constraints": [
-            {
-                "id": str(c.id),
-                "party": parties[c.party_id],
-                "kind": c.kind,
-                "text": opened(c, "text_enc"),
-            }
+    return Board(
+        concerns=concern_view,
+        ideas=idea_view,
+        constraints=[
+            Constraint(
+                id=str(c.id),
+                party=parties[c.party_id],
+                kind=c.kind,
+                text=opened(c, "text_enc"),
+            )
             for c in constraints
         ],
-        "reassurance_steps": [
-            {
-                "id": str(s.id),
-                "party": parties[s.by_party_id],
-                "who": opened(s, "actor_enc"),
-                "what": opened(s, "action_enc"),
-                "when": s.when_text,
-            }
+        reassurance_steps=[
+            ReassuranceStep(
+                id=str(s.id),
+                party=parties[s.by_party_id],
+                who=opened(s, "actor_enc"),
+                what=opened(s, "action_enc"),
+                when=s.when_text,
+            )
             for s in steps
         ],
-        "shared_vision": [
-            {
-                "id": str(v.id),
-                "text": opened(v, "text_enc"),
-                "endorsed_by": sorted(parties[UUID(p)] for p in v.endorsed_by),
-            }
+        shared_vision=[
+            SharedVision(
+                id=str(v.id),
+                text=opened(v, "text_enc"),
+                endorsed_by=sorted(parties[UUID(p)] for p in v.endorsed_by),
+            )
             for v in visions
         ],
-        "interventions": dict(sorted(counts.items())),
-    }
+        interventions=dict(sorted(counts.items())),
+    )
 
 
-def party_space(uow: UnitOfWork, actor: Actor, workshop_id: UUID, party_id: UUID) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Draft(Result):
+    """A concern a party is still drafting in its preliminary space."""
+
+    id: str
+    kind: str
+    basic_need: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class PartySpace(Result):
+    """A party's preliminary space: its name and its drafts."""
+
+    party: str
+    drafts: list[Draft]
+
+
+def party_space(uow: UnitOfWork, actor: Actor, workshop_id: UUID, party_id: UUID) -> PartySpace:
     """Return a party's preliminary space: its name and the concerns it is still drafting.
 
     Only that party's members and the workshop's managers reach it.
@@ -376,15 +481,15 @@ def party_space(uow: UnitOfWork, actor: Actor, workshop_id: UUID, party_id: UUID
     if party_id not in parties:
         raise NotFoundError(f"no party {party_id} in this workshop")
     drafts = uow.concerns.drafts(workshop_id, party_id)
-    return {
-        "party": parties[party_id],
-        "drafts": [
-            {
-                "id": str(row.id),
-                "kind": row.kind,
-                "basic_need": row.basic_need,
-                "text": uow.open_field(workshop_id, row, "text_enc"),
-            }
+    return PartySpace(
+        party=parties[party_id],
+        drafts=[
+            Draft(
+                id=str(row.id),
+                kind=row.kind,
+                basic_need=row.basic_need,
+                text=uow.open_field(workshop_id, row, "text_enc"),
+            )
             for row in drafts
         ],
-    }
+    )

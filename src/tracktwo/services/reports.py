@@ -52,7 +52,7 @@ def workshop_report(
         "members": by_party,
         "composition": composition,
         "schedule": [entry.to_dict() for entry in schedule.schedule(uow, actor, workshop_id)],
-        "board": phases.board(uow, actor, workshop_id),
+        "board": phases.board(uow, actor, workshop_id).to_dict(),
         "contact_conditions": None,
         "survey_effects": None,
         "risk_register": [

@@ -50,7 +50,7 @@ def round_statements(request: Request, round_id: str) -> list[dict[str, Any]]:
 def board(request: Request, workshop: str) -> dict[str, Any]:
     """The four phase boards, as this member may see them."""
     actor, workshop_id = in_workshop(request)
-    return phases.board(uow_of(request), actor, workshop_id)
+    return phases.board(uow_of(request), actor, workshop_id).to_dict()
 
 
 @router.get("/session", **guard(Access.SIGNED_IN))

@@ -48,7 +48,7 @@ def joint_space(request: Request, workshop: str) -> Response:
         summary=summary,
         board=board,
         own_party=own,
-        joint_concerns=[c for c in board["concerns"] if c["space"] == "joint"],
+        joint_concerns=[c for c in board.concerns if c.space == "joint"],
         sessions=[s for s in schedule.schedule(uow, actor, workshop_id) if s.kind == "joint"],
         workshop_id=str(workshop_id),
     )
@@ -65,8 +65,8 @@ def party_space(request: Request, workshop: str, party: str) -> Response:
         request,
         "space.html",
         summary=summary,
-        party=space["party"],
-        drafts=space["drafts"],
+        party=space.party,
+        drafts=space.drafts,
         workshop_id=str(workshop_id),
         party_id=party,
     )
