@@ -132,11 +132,10 @@ def workshop_report(
     ] = False,
 ) -> None:
     """Print every element's result for a workshop as JSON; names only with --reveal."""
-    print_json(
-        reports.workshop_report(
-            uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
-        )
+    report = reports.workshop_report(
+        uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
     )
+    print_json(report.to_dict())
 
 
 @workshop_app.command("conditions")

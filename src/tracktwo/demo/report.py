@@ -23,14 +23,15 @@ def demo_report(store: Store, ids: DemoIds, *, reveal_names: bool = False) -> di
     first = run(store, workshop_report, operator, ids.first_workshop, reveal_names=reveal_names)
     second = run(store, workshop_report, operator, ids.next_workshop, reveal_names=reveal_names)
     analysis = run(store, commonground_rounds.latest_analysis, operator, ids.feedback_round)
+    later = second.to_dict()
     return {
-        **first,
+        **first.to_dict(),
         "feedback_round": analysis.to_dict() if analysis else None,
         "next_workshop": {
-            "workshop": second["workshop"],
-            "members": second["members"],
-            "carried_ideas": second["board"]["ideas"],
-            "schedule": second["schedule"],
+            "workshop": later["workshop"],
+            "members": later["members"],
+            "carried_ideas": later["board"]["ideas"],
+            "schedule": later["schedule"],
         },
     }
 

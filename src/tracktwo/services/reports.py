@@ -1,7 +1,8 @@
-"""One JSON-ready report holding each lifecycle element's result for a workshop."""
+"""One report holding each lifecycle element's result for a workshop; ``to_dict`` is its JSON."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -10,14 +11,86 @@ from tracktwo.engines.frames import records
 from tracktwo.errors import ValidationError
 from tracktwo.services import conditions, phases, recruitment, schedule, surveys, transfers
 from tracktwo.services.access import require_manager, require_operator
-from tracktwo.services.conflicts import conflict_profile, ripeness
-from tracktwo.services.workshops import third_party
+from tracktwo.services.conflicts import ConflictProfile, conflict_profile, ripeness
+from tracktwo.services.phases import Board
+from tracktwo.services.recruitment import Member
+from tracktwo.services.results import Result
+from tracktwo.services.schedule import Session
+from tracktwo.services.surveys import ReentryRisk
+from tracktwo.services.transfers import Transfer
+from tracktwo.services.workshops import Facilitator, third_party
 from tracktwo.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class WorkshopInfo(Result):
+    """The workshop itself: title, venue, place in its series and size per party."""
+
+    id: str
+    title: str
+    venue: str
+    sequence: int
+    series_id: str | None
+    previous_workshop_id: str | None
+    per_party: int
+
+
+@dataclass(frozen=True)
+class Unavailable(Result):
+    """Why an element has no result yet (for example no survey answers stored)."""
+
+    unavailable: str
+
+
+@dataclass(frozen=True)
+class SurveyEffects(Result):
+    """Paired change and the individual/group gap after the workshop and at follow-up."""
+
+    pre_to_post: list[dict[str, Any]]
+    pre_to_follow_up: list[dict[str, Any]]
+    individual_group_gap: list[dict[str, Any]]
+    individual_group_gap_follow_up: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class WorkshopReport(Result):
+    """Every element's result for one workshop; engine results (ripeness records, the
+    composition, contact conditions, the snowball graph) are kept in their JSON form."""
+
+    conflict: ConflictProfile
+    ripeness: list[dict[str, Any]]
+    workshop: WorkshopInfo
+    third_party: list[Facilitator]
+    members: dict[str, list[Member]]
+    composition: dict[str, Any] | None
+    schedule: list[Session]
+    board: Board
+    contact_conditions: dict[str, Any] | None
+    survey_effects: SurveyEffects | Unavailable
+    risk_register: list[ReentryRisk]
+    transfers: list[Transfer]
+    snowball: dict[str, Any] | Unavailable
+
+
+def _survey_effects(
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID
+) -> SurveyEffects | Unavailable:
+    try:
+        effects = surveys.survey_effects(uow, actor, workshop_id, after="post")
+        follow_up = surveys.survey_effects(uow, actor, workshop_id, after="follow-up")
+    except ValidationError as error:
+        return Unavailable(unavailable=str(error))
+    return SurveyEffects(
+        pre_to_post=records(effects["change"]),
+        pre_to_follow_up=records(follow_up["change"]),
+        individual_group_gap=records(effects["individual_group_gap"]),
+        individual_group_gap_follow_up=records(follow_up["individual_group_gap"]),
+    )
 
 
 def workshop_report(
     uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal_names: bool = False
-) -> dict[str, Any]:
+) -> WorkshopReport:
     """Gather every element's result for one workshop.
 
     People appear by id, role and party; their names only with ``reveal_names``, and then
@@ -25,61 +98,53 @@ def workshop_report(
     """
     workshop = require_manager(uow, actor, workshop_id)
     latest = uow.compositions.latest(workshop_id)
-    info = {
-        "id": str(workshop.id),
-        "title": workshop.title,
-        "venue": workshop.venue,
-        "sequence": workshop.sequence,
-        "series_id": str(workshop.series_id) if workshop.series_id else None,
-        "previous_workshop_id": str(workshop.previous_workshop_id)
+    info = WorkshopInfo(
+        id=str(workshop.id),
+        title=workshop.title,
+        venue=workshop.venue,
+        sequence=workshop.sequence,
+        series_id=str(workshop.series_id) if workshop.series_id else None,
+        previous_workshop_id=str(workshop.previous_workshop_id)
         if workshop.previous_workshop_id
         else None,
-        "per_party": workshop.per_party,
-    }
+        per_party=workshop.per_party,
+    )
     conflict_id = workshop.conflict_id
-    composition = latest.result if latest is not None else None
     member_list = recruitment.members(uow, actor, workshop_id, reveal=reveal_names)
-    by_party: dict[str, list[dict[str, Any]]] = {}
+    by_party: dict[str, list[Member]] = {}
     for member in member_list:
-        by_party.setdefault(member.party, []).append(member.to_dict())
-    report: dict[str, Any] = {
-        "conflict": conflict_profile(uow, actor, conflict_id).to_dict(),
-        "ripeness": records(ripeness(uow, actor, conflict_id).to_frame().astype({"on": str})),
-        "workshop": info,
-        "third_party": [
-            entry.to_dict() for entry in third_party(uow, actor, workshop_id, reveal=reveal_names)
-        ],
-        "members": by_party,
-        "composition": composition,
-        "schedule": [entry.to_dict() for entry in schedule.schedule(uow, actor, workshop_id)],
-        "board": phases.board(uow, actor, workshop_id).to_dict(),
-        "contact_conditions": None,
-        "survey_effects": None,
-        "risk_register": [
-            entry.to_dict() for entry in surveys.risk_register(uow, actor, workshop_id)
-        ],
-        "transfers": [entry.to_dict() for entry in transfers.transfers(uow, actor, workshop_id)],
-    }
+        by_party.setdefault(member.party, []).append(member)
+    # Gathered in the order of the report before it was typed (each read may be audited).
+    profile = conflict_profile(uow, actor, conflict_id)
+    timeline = records(ripeness(uow, actor, conflict_id).to_frame().astype({"on": str}))
+    team = third_party(uow, actor, workshop_id, reveal=reveal_names)
+    sessions = schedule.schedule(uow, actor, workshop_id)
+    boards = phases.board(uow, actor, workshop_id)
+    risks = surveys.risk_register(uow, actor, workshop_id)
+    logged = transfers.transfers(uow, actor, workshop_id)
+    snowball: dict[str, Any] | Unavailable
     try:
-        report["snowball"] = recruitment.snowball(uow, actor, workshop_id).to_dict()
+        snowball = recruitment.snowball(uow, actor, workshop_id).to_dict()
     except ValidationError as error:
-        report["snowball"] = {"unavailable": str(error)}
-    if member_list:
-        report["contact_conditions"] = conditions.contact_conditions(
-            uow, actor, workshop_id
-        ).to_dict()
-    try:
-        effects = surveys.survey_effects(uow, actor, workshop_id, after="post")
-        follow_up = surveys.survey_effects(uow, actor, workshop_id, after="follow-up")
-        report["survey_effects"] = {
-            "pre_to_post": records(effects["change"]),
-            "pre_to_follow_up": records(follow_up["change"]),
-            "individual_group_gap": records(effects["individual_group_gap"]),
-            "individual_group_gap_follow_up": records(follow_up["individual_group_gap"]),
-        }
-    except ValidationError as error:
-        report["survey_effects"] = {"unavailable": str(error)}
-    return report
+        snowball = Unavailable(unavailable=str(error))
+    contact = (
+        conditions.contact_conditions(uow, actor, workshop_id).to_dict() if member_list else None
+    )
+    return WorkshopReport(
+        conflict=profile,
+        ripeness=timeline,
+        workshop=info,
+        third_party=team,
+        members=by_party,
+        composition=latest.result if latest is not None else None,
+        schedule=sessions,
+        board=boards,
+        contact_conditions=contact,
+        survey_effects=_survey_effects(uow, actor, workshop_id),
+        risk_register=risks,
+        transfers=logged,
+        snowball=snowball,
+    )
 
 
 def composed_workshops(uow: UnitOfWork, actor: Actor) -> list[UUID]:

@@ -30,12 +30,13 @@ def console(request: Request, workshop: str) -> Response:
     uow = uow_of(request)
     report = reports.workshop_report(uow, actor, workshop_id, reveal_names=True)
     names = {
-        member["candidate_id"]: member["name"]
-        for people in report["members"].values()
+        member.candidate_id: member.name
+        for people in report.members.values()
         for member in people
+        if member.name is not None
     }
     explanation = []
-    for line in (report["composition"] or {}).get("explanation", []):
+    for line in (report.composition or {}).get("explanation", []):
         for candidate_id, name in names.items():
             line = line.replace(candidate_id, name)
         explanation.append(line)
@@ -46,8 +47,10 @@ def console(request: Request, workshop: str) -> Response:
         explanation=explanation,
         candidates=recruitment.candidates(uow, actor, workshop_id),
         rounds=feedback.rounds(uow, actor, workshop_id),
-        ripeness_chart=ripeness_svg(report["ripeness"]),
-        snowball_chart=snowball_svg(report["snowball"]) if "nodes" in report["snowball"] else "",
+        ripeness_chart=ripeness_svg(report.ripeness),
+        snowball_chart=snowball_svg(report.snowball)
+        if isinstance(report.snowball, dict) and "nodes" in report.snowball
+        else "",
         workshop_id=str(workshop_id),
     )
 
