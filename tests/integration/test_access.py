@@ -135,7 +135,7 @@ def test_a_party_rates_an_idea_once_and_its_own_concern_is_not_acknowledged_by_i
 def test_survey_figures_for_a_group_smaller_than_three_are_suppressed(demo: Any) -> None:
     store, ids, _ = demo
     effects = run(store, surveys.survey_effects, OPERATOR, ids.first_workshop, min_group=5)
-    change = effects["change"]
+    change = effects.change
     per_party = change[change["party"] != "all"]
     assert per_party["suppressed"].all()
     assert per_party["cohen_d"].isna().all()

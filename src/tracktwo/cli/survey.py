@@ -56,10 +56,15 @@ def survey_effects(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), after=after, min_group=min_group
     )
     if as_json:
-        print_json({k: records(v) for k, v in effects.items()})
+        print_json(
+            {
+                "change": records(effects.change),
+                "individual_group_gap": records(effects.individual_group_gap),
+            }
+        )
         return
-    console.print(effects["change"].to_string(index=False))
-    console.print(effects["individual_group_gap"].to_string(index=False))
+    console.print(effects.change.to_string(index=False))
+    console.print(effects.individual_group_gap.to_string(index=False))
 
 
 @survey_app.command("risks")

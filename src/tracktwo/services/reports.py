@@ -81,10 +81,10 @@ def _survey_effects(
     except ValidationError as error:
         return Unavailable(unavailable=str(error))
     return SurveyEffects(
-        pre_to_post=records(effects["change"]),
-        pre_to_follow_up=records(follow_up["change"]),
-        individual_group_gap=records(effects["individual_group_gap"]),
-        individual_group_gap_follow_up=records(follow_up["individual_group_gap"]),
+        pre_to_post=records(effects.change),
+        pre_to_follow_up=records(follow_up.change),
+        individual_group_gap=records(effects.individual_group_gap),
+        individual_group_gap_follow_up=records(follow_up.individual_group_gap),
     )
 
 

@@ -118,6 +118,19 @@ def responses_frame(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> pd.Data
     )
 
 
+@dataclass(frozen=True)
+class SurveyChange:
+    """What changed between the pre wave and a later one, per measure and party.
+
+    ``change``: paired change with Cohen's d and its bootstrap interval; ``individual_
+    group_gap``: how far the group image lags the individuals met. Both are the frames of
+    :mod:`tracktwo.engines.evaluation`, with small groups suppressed.
+    """
+
+    change: pd.DataFrame
+    individual_group_gap: pd.DataFrame
+
+
 def survey_effects(
     uow: UnitOfWork,
     actor: Actor,
@@ -126,20 +139,20 @@ def survey_effects(
     after: str = "post",
     min_group: int = DEFAULT_MIN_GROUP,
     seed: int = 0,
-) -> dict[str, pd.DataFrame]:
+) -> SurveyChange:
     """Return paired change from the pre wave and the individual/group image gap."""
     frame = responses_frame(uow, actor, workshop_id)
     if frame.empty:
         raise ValidationError("no survey answers are stored for this workshop yet")
     later = SurveyWave(after)
-    return {
-        "change": paired_change(
+    return SurveyChange(
+        change=paired_change(
             frame, before=SurveyWave.PRE, after=later, min_group=min_group, seed=seed
         ),
-        "individual_group_gap": individual_group_gap(
+        individual_group_gap=individual_group_gap(
             frame, before=SurveyWave.PRE, after=later, min_group=min_group, seed=seed
         ),
-    }
+    )
 
 
 def record_reentry(
