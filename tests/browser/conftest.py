@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from tests.serving import served_on_loopback
 from tracktwo import demo
 from tracktwo.demo import DemoIds
 from tracktwo.services.setup import initialise, session_secret
@@ -41,37 +38,14 @@ class LiveServer:
     facilitator_token: str
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("browser") / "data"
     store = initialise(folder)
     ids = demo.build_demo(store, seed=7)
     app = create_app(store, session_secret=session_secret(store))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield LiveServer(
-        f"http://127.0.0.1:{port}",
-        store,
-        ids,
-        demo.facilitator_link(store, ids.first_workshop),
-    )
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_on_loopback(app) as url:
+        yield LiveServer(url, store, ids, demo.facilitator_link(store, ids.first_workshop))
     store.dispose()
 
 

@@ -7,16 +7,13 @@ own (no shared cookies), all sent at once.
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 
+from tests.serving import served_on_loopback
 from tests.web.conftest import OPERATOR, Served, facilitator_token
 from tracktwo.services import feedback
 from tracktwo.services.transaction import run
@@ -24,22 +21,8 @@ from tracktwo.services.transaction import run
 
 @pytest.fixture(scope="module")
 def base_url(served: Served) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(served.app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_on_loopback(served.app) as url:
+        yield url
 
 
 def get_all_at_once(base_url: str, path: str, count: int) -> list[httpx.Response]:

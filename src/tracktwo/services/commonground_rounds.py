@@ -152,7 +152,7 @@ def analyse_round(uow: UnitOfWork, actor: Actor, round_id: UUID, *, seed: int = 
     if frame.empty:
         raise ValidationError("nobody has voted in this round yet")
     texts = {s.position: s.text for s in feedback.statements(uow, actor, round_id)}
-    threshold = feedback.round_of(uow, actor, round_id).support_threshold
+    threshold = feedback_round.support_threshold
     matrix = VoteMatrix.from_frame(frame, time=None, statements=sorted(texts))
     communities = (
         frame.drop_duplicates("voter")

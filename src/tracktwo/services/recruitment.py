@@ -234,10 +234,7 @@ def candidates(
     rows = uow.candidates.of_workshop(workshop_id)
     listed = []
     for row in rows:
-        name = None
-        if reveal:
-            uow.audit(actor.label, "read-identity", "candidate", row.id, workshop_id)
-            name = uow.open_field(workshop_id, row, "name_enc")
+        name = uow.read_name(actor.label, "candidate", workshop_id, row) if reveal else None
         listed.append(
             Candidate(
                 id=str(row.id),
@@ -378,10 +375,7 @@ def members(
     listed = []
     for row in rows:
         candidate = uow.get(CandidateRow, row.candidate_id)
-        name = None
-        if reveal:
-            uow.audit(actor.label, "read-identity", "candidate", candidate.id, workshop_id)
-            name = uow.open_field(workshop_id, candidate, "name_enc")
+        name = uow.read_name(actor.label, "candidate", workshop_id, candidate) if reveal else None
         listed.append(
             Member(
                 member_id=str(row.id),

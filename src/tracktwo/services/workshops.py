@@ -143,10 +143,7 @@ def third_party(
     rows = uow.facilitators.of_workshop(workshop_id)
     team = []
     for row in rows:
-        name = None
-        if reveal:
-            uow.audit(actor.label, "read-identity", "facilitator", row.id, workshop_id)
-            name = uow.open_field(workshop_id, row, "name_enc")
+        name = uow.read_name(actor.label, "facilitator", workshop_id, row) if reveal else None
         team.append(
             Facilitator(
                 id=str(row.id),

@@ -196,6 +196,11 @@ class UnitOfWork:
         sealed = self.cipher(workshop_id).encrypt(text, context_of(row, column))
         setattr(row, column, sealed)
 
+    def read_name(self, actor: str, record_type: str, workshop_id: UUID, row: Base) -> str:
+        """Open a person's sealed name, writing the read to the audit trail first."""
+        self.audit(actor, "read-identity", record_type, row.id, workshop_id)  # type: ignore[attr-defined]
+        return self.open_field(workshop_id, row, "name_enc")
+
     def open_field(self, workshop_id: UUID, row: Base, column: str) -> str:
         """Return the plain text of one sealed column of a row."""
         text = self.open_optional(workshop_id, row, column)
