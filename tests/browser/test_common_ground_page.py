@@ -39,6 +39,7 @@ def test_the_round_pages_sort_the_planted_statements_by_the_stated_rule(
     assert planted.divisive in divides.inner_text()
     assert "17% agree, 17 of 100 votes" in divides.inner_text()
     assert planted.few_votes in few.inner_text()
+    assert "figures withheld" in few.inner_text() and "100%" not in few.inner_text()
     assert re.search(r"lower end of the 95% interval .* at least 50%", page.inner_text("#rule"))
     _shoot(page, screenshots, "10-round-common-ground")
 

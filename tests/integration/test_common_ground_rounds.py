@@ -102,3 +102,18 @@ def test_an_analysis_under_the_earlier_rule_is_marked_outdated(store: Store) -> 
     }
     with pytest.raises(ValidationError, match="earlier rule"):
         run(store, carry_actions, OPERATOR, planted.round_id)
+
+
+def test_a_community_with_fewer_than_three_votes_shows_its_count_and_nothing_else(
+    store: Store,
+) -> None:
+    ids = build_demo(store, seed=7)
+    planted = plant_round(store, ids.first_workshop)
+    summary = run(store, analyse_round, OPERATOR, planted.round_id)
+    (few,) = summary.not_enough_votes
+    for name, votes in (("Ilvan community", 2), ("Sorai community", 1)):
+        figures = few.communities[name]
+        assert figures.n_votes == votes and figures.suppressed
+        assert (figures.n_agree, figures.share, figures.low, figures.high) == (None,) * 4
+    shown = summary.divides[0].communities["Ilvan community"]
+    assert not shown.suppressed and shown.n_agree == 17

@@ -147,7 +147,9 @@ def _print_common_ground(result: CommonGroundResult, texts: dict[Any, str]) -> N
             table.add_column("difference (95% interval)", justify="right")
         for item in lists[key]:
             figures = "; ".join(
-                f"{name}: {_share(f['share'])} of {f['n_votes']}"
+                f"{name}: {f['n_votes']} votes, figures withheld"
+                if f.get("suppressed")
+                else f"{name}: {_share(f['share'])} of {f['n_votes']}"
                 + (f" ({_share(f['low'])}–{_share(f['high'])})" if f["n_votes"] else "")
                 for name, f in item["communities"].items()
             )

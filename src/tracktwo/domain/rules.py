@@ -14,6 +14,9 @@ MAX_PER_PARTY = 6
 PRELIMINARY_HOURS = (4.0, 5.0)
 SUPPORT_THRESHOLD = 3.5
 RATING_SCALE = (1, 5)
+# Figures drawn from fewer people than this are withheld wherever they are shown: with one or
+# two voters, a share is a person's own answer.
+SUPPRESS_BELOW = 3
 
 Choice = TypeVar("Choice", bound=StrEnum)
 

@@ -37,13 +37,14 @@ MAP_POINTS = 2000
 @dataclass(frozen=True)
 class CommunityFigures(Result):
     """One community's votes on a statement: how many, how many agree, the agreement
-    share and its 95% interval."""
+    share and its 95% interval; all but the count withheld below three votes."""
 
     n_votes: int
-    n_agree: int
+    n_agree: int | None
     share: float | None
     low: float | None
     high: float | None
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)

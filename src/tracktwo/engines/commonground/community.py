@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
+from tracktwo.domain.rules import SUPPRESS_BELOW
 from tracktwo.errors import ValidationError
 
 FloatArray = npt.NDArray[np.float64]
@@ -236,9 +237,11 @@ def verdict_lists(
 
     ``ranking`` and ``support`` are the two frames of :func:`community_support`. Each list
     holds dicts: ``statement``, ``communities`` ({name: n_votes, n_agree, share, low,
-    high}), ``cross_community``, ``support_gap``, ``gap_low``, ``gap_high``. "Both support"
-    is ordered by the weakest community's lower bound, "divides" by the lower end of the
-    difference, "not enough votes" by the fewest votes a community cast.
+    high, suppressed}: a community with fewer than ``SUPPRESS_BELOW`` votes on the statement
+    shows only its count, the rest None), ``cross_community``, ``support_gap``,
+    ``gap_low``, ``gap_high``. "Both support" is ordered by the weakest community's lower
+    bound, "divides" by the lower end of the difference, "not enough votes" by the fewest
+    votes a community cast.
     """
 
     def number(value: Any) -> float | None:
@@ -247,12 +250,14 @@ def verdict_lists(
     per: dict[Any, dict[str, dict[str, Any]]] = {}
     for record in support.to_dict("records"):
         seen = int(record["n_seen"])
+        shown = seen >= SUPPRESS_BELOW
         per.setdefault(record["statement"], {})[str(record["community"])] = {
             "n_votes": seen,
-            "n_agree": int(record["n_agree"]),
-            "share": number(record["support"]),
-            "low": number(record["low"]) if seen else None,
-            "high": number(record["high"]) if seen else None,
+            "n_agree": int(record["n_agree"]) if shown else None,
+            "share": number(record["support"]) if shown else None,
+            "low": number(record["low"]) if shown else None,
+            "high": number(record["high"]) if shown else None,
+            "suppressed": 0 < seen < SUPPRESS_BELOW,
         }
 
     def entry(row: Any) -> dict[str, Any]:
