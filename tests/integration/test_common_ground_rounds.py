@@ -113,7 +113,7 @@ def test_a_community_with_fewer_than_three_votes_shows_its_count_and_nothing_els
     (few,) = summary.not_enough_votes
     for name, votes in (("Ilvan community", 2), ("Sorai community", 1)):
         figures = few.communities[name]
-        assert figures.n_votes == votes and figures.suppressed
+        assert figures.n_votes == votes and figures.suppressed is True
         assert (figures.n_agree, figures.share, figures.low, figures.high) == (None,) * 4
     shown = summary.divides[0].communities["Ilvan community"]
-    assert not shown.suppressed and shown.n_agree == 17
+    assert shown.suppressed is None and shown.n_agree == 17

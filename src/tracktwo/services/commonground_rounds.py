@@ -7,7 +7,7 @@ ideas that divide them are corrected (the seed's "strengthen, expand, or modify"
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -22,7 +22,7 @@ from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services import feedback
 from tracktwo.services.access import require_manager
-from tracktwo.services.results import Result
+from tracktwo.services.results import SOMETIMES, Result
 from tracktwo.store.models import (
     FeedbackRoundRow,
     RespondentRow,
@@ -44,7 +44,7 @@ class CommunityFigures(Result):
     share: float | None
     low: float | None
     high: float | None
-    suppressed: bool = False
+    suppressed: bool | None = field(default=None, kw_only=True, metadata=SOMETIMES)
 
 
 @dataclass(frozen=True)

@@ -237,9 +237,9 @@ def verdict_lists(
 
     ``ranking`` and ``support`` are the two frames of :func:`community_support`. Each list
     holds dicts: ``statement``, ``communities`` ({name: n_votes, n_agree, share, low,
-    high, suppressed}: a community with fewer than ``SUPPRESS_BELOW`` votes on the statement
-    shows only its count, the rest None), ``cross_community``, ``support_gap``,
-    ``gap_low``, ``gap_high``. "Both support" is ordered by the weakest community's lower
+    high, and ``suppressed: True`` where a community cast fewer than ``SUPPRESS_BELOW``
+    votes on the statement: it shows only its count, the rest None), ``cross_community``,
+    ``support_gap``, ``gap_low``, ``gap_high``. "Both support" is ordered by the weakest community's lower
     bound, "divides" by the lower end of the difference, "not enough votes" by the fewest
     votes a community cast.
     """
@@ -251,14 +251,16 @@ def verdict_lists(
     for record in support.to_dict("records"):
         seen = int(record["n_seen"])
         shown = seen >= SUPPRESS_BELOW
-        per.setdefault(record["statement"], {})[str(record["community"])] = {
+        figures: dict[str, Any] = {
             "n_votes": seen,
             "n_agree": int(record["n_agree"]) if shown else None,
             "share": number(record["support"]) if shown else None,
             "low": number(record["low"]) if shown else None,
             "high": number(record["high"]) if shown else None,
-            "suppressed": 0 < seen < SUPPRESS_BELOW,
         }
+        if 0 < seen < SUPPRESS_BELOW:
+            figures["suppressed"] = True
+        per.setdefault(record["statement"], {})[str(record["community"])] = figures
 
     def entry(row: Any) -> dict[str, Any]:
         return {
