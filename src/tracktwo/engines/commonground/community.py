@@ -237,11 +237,11 @@ def verdict_lists(
 
     ``ranking`` and ``support`` are the two frames of :func:`community_support`. Each list
     holds dicts: ``statement``, ``communities`` ({name: n_votes, n_agree, share, low,
-    high, and ``suppressed: True`` where a community cast fewer than ``SUPPRESS_BELOW``
+    high}, with ``suppressed: True`` where a community cast fewer than ``SUPPRESS_BELOW``
     votes on the statement: it shows only its count, the rest None), ``cross_community``,
-    ``support_gap``, ``gap_low``, ``gap_high``. "Both support" is ordered by the weakest community's lower
-    bound, "divides" by the lower end of the difference, "not enough votes" by the fewest
-    votes a community cast.
+    ``support_gap``, ``gap_low``, ``gap_high``. "Both support" is ordered by the weakest
+    community's lower bound, "divides" by the lower end of the difference, "not enough
+    votes" by the fewest votes a community cast.
     """
 
     def number(value: Any) -> float | None:
