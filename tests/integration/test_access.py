@@ -10,7 +10,7 @@ import pytest
 from tracktwo.demo import DemoIds, build_demo
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, FacilitativeRoleError, ValidationError
-from tracktwo.services import phases, recruitment, schedule, surveys
+from tracktwo.services import audit, phases, recruitment, schedule, surveys
 from tracktwo.services.recruitment import Member
 from tracktwo.services.transaction import run
 from tracktwo.services.workshops import third_party
@@ -132,14 +132,27 @@ def test_a_party_rates_an_idea_once_and_its_own_concern_is_not_acknowledged_by_i
         run(store, phases.acknowledge_concern, member, UUID(own.id), restatement="ours")
 
 
-def test_survey_figures_for_a_group_smaller_than_three_are_suppressed(demo: Any) -> None:
+def test_survey_figures_for_a_party_below_five_are_withheld_by_default(demo: Any) -> None:
     store, ids, _ = demo
-    effects = run(store, surveys.survey_effects, OPERATOR, ids.first_workshop, min_group=5)
+    effects = run(store, surveys.survey_effects, OPERATOR, ids.first_workshop)
     change = effects.change
     per_party = change[change["party"] != "all"]
     assert per_party["suppressed"].all()
     assert per_party["cohen_d"].isna().all()
     assert not change[change["party"] == "all"]["suppressed"].any()
+
+
+def test_min_group_2_is_refused_and_3_is_audited(demo: Any) -> None:
+    store, ids, _ = demo
+    with pytest.raises(ValidationError, match="give 3 or more"):
+        run(store, surveys.survey_effects, OPERATOR, ids.first_workshop, min_group=2)
+    before = run(store, audit.trail, OPERATOR, ids.first_workshop)
+    assert not any("min-group" in entry.action for entry in before)
+    effects = run(store, surveys.survey_effects, OPERATOR, ids.first_workshop, min_group=3)
+    assert not effects.change[effects.change["party"] != "all"]["suppressed"].any()
+    lowered = [e for e in run(store, audit.trail, OPERATOR, ids.first_workshop)
+               if e.action == "lower-min-group-to-3"]  # fmt: skip
+    assert len(lowered) == 1 and lowered[0].actor == OPERATOR.label
 
 
 def test_a_partys_preliminary_space_is_open_to_that_party_and_the_third_party_only(

@@ -106,7 +106,11 @@ def test_survey_effects_come_with_intervals_and_show_individuals_move_more_than_
     rows = {(r["measure"], r["party"]): r for r in effects["pre_to_post"]}
     overall = rows[("thermometer-individuals", "all")]
     assert overall["n"] == 8
-    assert overall["ci_low"] < overall["cohen_d"] < overall["ci_high"]
+    assert overall["change_low"] < overall["mean_change"] < overall["change_high"]
+    assert overall["cohen_d"] is None and "below 10 people" in overall["note"]
+    assert overall["summary"].startswith("8 people; ")
+    per_party = [r for r in effects["pre_to_post"] if r["party"] != "all"]
+    assert per_party and all(r["suppressed"] and r["mean_change"] is None for r in per_party)
     assert overall["mean_change"] > rows[("thermometer-group", "all")]["mean_change"]
 
 

@@ -17,6 +17,7 @@ from tracktwo.cli.common import (
     print_json,
     show,
 )
+from tracktwo.domain.rules import DEFAULT_MIN_GROUP
 from tracktwo.engines.frames import records
 from tracktwo.services import (
     surveys,
@@ -48,10 +49,17 @@ def survey_effects(
     uow: UnitOfWork,
     workshop_id: str,
     after: Annotated[str, typer.Option(help="post | follow-up")] = "post",
-    min_group: Annotated[int, typer.Option(help="Suppress groups smaller than this.")] = 3,
+    min_group: Annotated[
+        int,
+        typer.Option(help="Withhold groups smaller than this: 5 by default, 3 at least (audited)."),
+    ] = DEFAULT_MIN_GROUP,
     as_json: JsonFlag = False,
 ) -> None:
-    """Paired change with Cohen's d and bootstrap intervals; small groups suppressed."""
+    """Paired change on each measure's scale, in a sentence per group; small groups withheld.
+
+    The interval (a betting interval for a bounded mean) is given from 5 people, Cohen's d
+    from 10; below that the sentence says what can and cannot be said.
+    """
     effects = surveys.survey_effects(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), after=after, min_group=min_group
     )
@@ -63,8 +71,13 @@ def survey_effects(
             }
         )
         return
-    console.print(effects.change.to_string(index=False))
-    console.print(effects.individual_group_gap.to_string(index=False))
+    for frame, label in (
+        (effects.change, "measure"),
+        (effects.individual_group_gap, "individuals"),
+    ):
+        for row in frame.itertuples(index=False):
+            console.print(f"{getattr(row, label)} · {row.party}: {row.summary}")
+    console.print(f"interval: {effects.change.attrs['interval_method']}")
 
 
 @survey_app.command("risks")

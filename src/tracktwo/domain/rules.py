@@ -17,6 +17,11 @@ RATING_SCALE = (1, 5)
 # Figures drawn from fewer people than this are withheld wherever they are shown: with one or
 # two voters, a share is a person's own answer.
 SUPPRESS_BELOW = 3
+# A party's figure (survey change, idea ratings) comes only from at least k people. With 3 to
+# 6 people in a party, k = 3 would show a whole party of 3, each of whom knows the other two's
+# answers; 5 is the default and 3 the floor, and lowering it below the default is audited.
+DEFAULT_MIN_GROUP = 5
+MIN_GROUP_FLOOR = 3
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -50,6 +55,18 @@ def require_in_range(
         span = meaning or f"from {low:g} to {high:g}"
         raise ValidationError(f"{name} is {value!r}; give a number {span}")
     return float(value)
+
+
+def require_group_floor(min_group: int) -> int:
+    """Return ``min_group`` if it is a whole number of at least :data:`MIN_GROUP_FLOOR`."""
+    if isinstance(min_group, bool) or not isinstance(min_group, int):
+        raise ValidationError(f"min_group is {min_group!r}; give a whole number of people")
+    if min_group < MIN_GROUP_FLOOR:
+        raise ValidationError(
+            f"min_group is {min_group}; figures from fewer than {MIN_GROUP_FLOOR} people "
+            f"point at a person, so give {MIN_GROUP_FLOOR} or more (default {DEFAULT_MIN_GROUP})"
+        )
+    return min_group
 
 
 def require_unit_interval(name: str, value: float) -> float:

@@ -17,21 +17,30 @@ identify a person, so groups smaller than ``min_group`` are suppressed, and so i
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tracktwo.domain.rules import DEFAULT_MIN_GROUP, require_group_floor
+from tracktwo.domain.surveys import SCALES
 from tracktwo.domain.vocabulary import Measure, SurveyWave
+from tracktwo.engines.small_samples import (
+    LEVEL,
+    METHOD,
+    MIN_EFFECT_N,
+    MIN_INTERVAL_N,
+    bounded_mean_interval,
+    describe_change,
+    sign_test,
+    standardised_effect,
+)
 from tracktwo.errors import ValidationError
 
-ENGINE_VERSION = "evaluation/1.0"
+ENGINE_VERSION = "evaluation/2.0"
 ALL_PARTIES = "all"
 COLUMNS = ("respondent", "party", "measure", "wave", "value")
-CI_LEVEL = 0.95
-_CHUNK_CELLS = 2_000_000
 
 DEFAULT_PAIRS: tuple[tuple[Measure, Measure], ...] = (
     (Measure.THERMOMETER_INDIVIDUALS, Measure.THERMOMETER_GROUP),
@@ -90,52 +99,16 @@ def validate_responses(responses: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _check_options(before: SurveyWave, after: SurveyWave, min_group: int, n_boot: int) -> None:
+def _check_options(before: SurveyWave, after: SurveyWave, min_group: int) -> None:
     if SurveyWave(before) is SurveyWave(after):
         raise ValidationError(f"before and after are both {before}; compare two waves")
-    if min_group < 1:
-        raise ValidationError(f"min_group is {min_group}; give 1 or more (3 protects people)")
-    if n_boot < 1:
-        raise ValidationError(f"n_boot is {n_boot}; give 1 or more resamples")
+    require_group_floor(min_group)
 
 
-def _rng(seed: int, *key: str) -> np.random.Generator:
-    """Seed one generator per group so a group's interval does not depend on the others."""
-    if seed < 0:
-        raise ValidationError(f"seed is {seed}; give a non-negative integer")
-    return np.random.default_rng([seed, zlib.crc32("|".join(key).encode())])
-
-
-def _bootstrap(
-    values: np.ndarray, statistic: str, n_boot: int, rng: np.random.Generator
-) -> tuple[float, float]:
-    """Return the percentile interval of the mean or of d_z over resampled respondents.
-
-    Resamples with no variation give no d_z and are left out of its interval. The values
-    are sorted first, so that the draws depend on the answers alone, not on the order of
-    the respondents' pseudonyms (random per data folder).
-    """
-    values = np.sort(np.asarray(values, dtype=np.float64))
-    n = len(values)
-    chunk = max(1, _CHUNK_CELLS // max(n, 1))
-    draws: list[np.ndarray] = []
-    for start in range(0, n_boot, chunk):
-        sample = values[rng.integers(0, n, size=(min(chunk, n_boot - start), n))]
-        means = sample.mean(axis=1)
-        if statistic == "mean":
-            draws.append(means)
-            continue
-        sds = sample.std(axis=1, ddof=1) if n > 1 else np.zeros(len(sample))
-        d = np.full(len(sample), np.nan)
-        np.divide(means, sds, out=d, where=sds > 1e-12)
-        draws.append(d)
-    found = np.concatenate(draws)
-    found = found[np.isfinite(found)]
-    if found.size == 0:
-        return math.nan, math.nan
-    tail = (1 - CI_LEVEL) / 2 * 100
-    low, high = np.percentile(found, [tail, 100 - tail])
-    return float(low), float(high)
+def _scale(measure: str) -> float:
+    """Return the width of ``measure``'s scale: a change lies within plus or minus it."""
+    low, high = SCALES[Measure(measure)]
+    return high - low
 
 
 def _paired(frame: pd.DataFrame, measure: str, before: str, after: str) -> pd.DataFrame:
@@ -156,6 +129,8 @@ def _suppress(rows: list[dict[str, Any]], figures: Sequence[str], min_group: int
         row["suppressed"] = small or revealing
         if row["suppressed"]:
             row.update(dict.fromkeys(figures, math.nan))
+            row["summary"] = _WITHHELD.format(k=min_group)
+            row["note"] = "too few people to show a figure without pointing at someone"
 
 
 def _groups(paired: pd.DataFrame, parties: Sequence[str]) -> list[tuple[str, pd.DataFrame]]:
@@ -163,8 +138,10 @@ def _groups(paired: pd.DataFrame, parties: Sequence[str]) -> list[tuple[str, pd.
 
 
 _CHANGE_FIGURES = (
-    "mean_before", "mean_after", "mean_change", "sd_change", "cohen_d", "ci_low", "ci_high",
+    "mean_before", "mean_after", "mean_change", "sd_change", "change_low", "change_high",
+    "cohen_d", "sign_p",
 )  # fmt: skip
+_WITHHELD = "withheld: fewer than {k} people answered in both waves"
 
 
 def paired_change(
@@ -172,37 +149,34 @@ def paired_change(
     *,
     before: SurveyWave = SurveyWave.PRE,
     after: SurveyWave = SurveyWave.POST,
-    min_group: int = 3,
-    n_boot: int = 2000,
-    seed: int = 0,
+    min_group: int = DEFAULT_MIN_GROUP,
 ) -> pd.DataFrame:
     """Return the paired change per measure and party, plus party ``all``.
 
     Change is after - before in the measure's own units (for dehumanisation, in-group
-    pressure and marginalisation a fall is an improvement). ``cohen_d`` is d_z: the mean
-    change divided by the standard deviation of the changes (ddof 1), the paired-samples
-    effect size; ``ci_low``/``ci_high`` are the 95% percentile bootstrap interval of d_z over
-    respondents, seeded per group. Suppressed groups keep ``n`` but every figure is NaN.
+    pressure and marginalisation a fall is an improvement), given first.
+    ``change_low``/``change_high`` bound the mean change with the betting interval of
+    :mod:`tracktwo.engines.small_samples` (none below 5 people; ``note`` says why).
+    ``cohen_d`` is d_z, the mean change over the spread of the changes, given only from 10
+    people with a spread above zero; ``sign_p`` is the exact sign test of the direction.
+    ``summary`` says in a sentence who moved which way.
+    Groups smaller than ``min_group`` keep ``n`` but every figure is NaN.
     """
-    _check_options(before, after, min_group, n_boot)
+    _check_options(before, after, min_group)
     frame = validate_responses(responses)
     parties = sorted(frame["party"].unique())
     measures = [m.value for m in Measure if m.value in set(frame["measure"])]
     records: list[dict[str, Any]] = []
     for measure in measures:
         paired = _paired(frame, measure, SurveyWave(before).value, SurveyWave(after).value)
+        span = _scale(measure)
+        unit = "points on the {:g}-{:g} scale".format(*SCALES[Measure(measure)])
         rows: list[dict[str, Any]] = []
         for party, group in _groups(paired, parties):
             change = (group["after"] - group["before"]).to_numpy(dtype=float)
             n = len(change)
-            sd = float(change.std(ddof=1)) if n > 1 else math.nan
-            mean = float(change.mean()) if n else math.nan
-            d = mean / sd if n > 1 and sd > 1e-12 else math.nan
-            low, high = (
-                _bootstrap(change, "d", n_boot, _rng(seed, measure, party))
-                if n >= min_group
-                else (math.nan, math.nan)
-            )
+            interval = bounded_mean_interval(change, -span, span)
+            d, no_d = standardised_effect(change)
             rows.append(
                 {
                     "measure": measure,
@@ -210,29 +184,35 @@ def paired_change(
                     "n": n,
                     "mean_before": float(group["before"].mean()) if n else math.nan,
                     "mean_after": float(group["after"].mean()) if n else math.nan,
-                    "mean_change": mean,
-                    "sd_change": sd,
+                    "mean_change": float(change.mean()) if n else math.nan,
+                    "sd_change": float(change.std(ddof=1)) if n > 1 else math.nan,
+                    "change_low": interval.low,
+                    "change_high": interval.high,
                     "cohen_d": d,
-                    "ci_low": low,
-                    "ci_high": high,
+                    "sign_p": sign_test(change)[0] if n else math.nan,
+                    "summary": describe_change(change, interval, unit),
+                    "note": "; ".join(r for r in (interval.reason, no_d) if r),
                 }
             )
         _suppress(rows, _CHANGE_FIGURES, min_group)
         records.extend(rows)
-    columns = ["measure", "party", "n", *_CHANGE_FIGURES, "suppressed"]
+    columns = ["measure", "party", "n", *_CHANGE_FIGURES, "summary", "note", "suppressed"]
     result = pd.DataFrame(records, columns=columns).astype({"n": int, "suppressed": bool})
     result.attrs.update(
         engine_version=ENGINE_VERSION,
         effect_size="d_z",
         before=SurveyWave(before).value,
         after=SurveyWave(after).value,
-        ci_level=CI_LEVEL,
+        ci_level=LEVEL,
+        interval_method=METHOD,
+        min_interval_n=MIN_INTERVAL_N,
+        min_effect_n=MIN_EFFECT_N,
         min_group=min_group,
     )
     return result
 
 
-_GAP_FIGURES = ("change_individuals", "change_group", "gap", "ci_low", "ci_high")
+_GAP_FIGURES = ("change_individuals", "change_group", "gap", "gap_low", "gap_high")
 
 
 def individual_group_gap(
@@ -241,19 +221,17 @@ def individual_group_gap(
     before: SurveyWave = SurveyWave.PRE,
     after: SurveyWave = SurveyWave.POST,
     pairs: Sequence[tuple[Measure, Measure]] = DEFAULT_PAIRS,
-    min_group: int = 3,
-    n_boot: int = 2000,
-    seed: int = 0,
+    min_group: int = DEFAULT_MIN_GROUP,
 ) -> pd.DataFrame:
     """Return, per pair of measures and party, how far the group image lags the individuals'.
 
     For each respondent who answered both measures of a pair in both waves, the gap is the
     change in the image of the individuals met minus the change in the image of their group
-    (measure units). ``ci_low``/``ci_high`` are the 95% percentile bootstrap interval of the
-    mean gap. ``group_image_lags`` is True when the whole interval lies above zero: the
-    individuals changed more than the group image (hypothesis confirmation, seed 4.3).
+    (measure units). ``gap_low``/``gap_high`` bound the mean gap with the betting interval
+    (none below 5 people). ``group_image_lags`` is True when the whole interval lies above
+    zero: the individuals changed more than the group image (hypothesis confirmation, seed 4.3).
     """
-    _check_options(before, after, min_group, n_boot)
+    _check_options(before, after, min_group)
     frame = validate_responses(responses)
     parties = sorted(frame["party"].unique())
     b, a = SurveyWave(before).value, SurveyWave(after).value
@@ -263,17 +241,14 @@ def individual_group_gap(
         both = _paired(frame, ind, b, a).merge(
             _paired(frame, grp, b, a), on=["respondent", "party"], suffixes=("_ind", "_grp")
         )
+        bound = _scale(ind) + _scale(grp)
         rows: list[dict[str, Any]] = []
         for party, group in _groups(both, parties):
             change_ind = (group["after_ind"] - group["before_ind"]).to_numpy(dtype=float)
             change_grp = (group["after_grp"] - group["before_grp"]).to_numpy(dtype=float)
             gap = change_ind - change_grp
             n = len(gap)
-            low, high = (
-                _bootstrap(gap, "mean", n_boot, _rng(seed, ind, grp, party))
-                if n >= min_group
-                else (math.nan, math.nan)
-            )
+            interval = bounded_mean_interval(gap, -bound, bound)
             rows.append(
                 {
                     "individuals": ind,
@@ -283,21 +258,29 @@ def individual_group_gap(
                     "change_individuals": float(change_ind.mean()) if n else math.nan,
                     "change_group": float(change_grp.mean()) if n else math.nan,
                     "gap": float(gap.mean()) if n else math.nan,
-                    "ci_low": low,
-                    "ci_high": high,
+                    "gap_low": interval.low,
+                    "gap_high": interval.high,
+                    "summary": describe_change(gap, interval, "points of gap"),
+                    "note": interval.reason,
                 }
             )
         _suppress(rows, _GAP_FIGURES, min_group)
         for row in rows:
-            row["group_image_lags"] = bool(not row["suppressed"] and row["ci_low"] > 0)
+            row["group_image_lags"] = bool(not row["suppressed"] and row["gap_low"] > 0)
         records.extend(rows)
     columns = [
-        "individuals", "group", "party", "n", *_GAP_FIGURES, "suppressed", "group_image_lags",
+        "individuals", "group", "party", "n", *_GAP_FIGURES, "summary", "note", "suppressed",
+        "group_image_lags",
     ]  # fmt: skip
     result = pd.DataFrame(records, columns=columns).astype(
         {"n": int, "suppressed": bool, "group_image_lags": bool}
     )
     result.attrs.update(
-        engine_version=ENGINE_VERSION, before=b, after=a, ci_level=CI_LEVEL, min_group=min_group
+        engine_version=ENGINE_VERSION,
+        before=b,
+        after=a,
+        ci_level=LEVEL,
+        interval_method=METHOD,
+        min_group=min_group,
     )
     return result

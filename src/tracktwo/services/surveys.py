@@ -1,8 +1,9 @@
 """Surveys before, after and at follow-up, and re-entry (elements 15 and 16).
 
 Answers are stored under a keyed pseudonym per participant, so waves can be paired without
-storing who answered. Figures for groups smaller than ``min_group`` are suppressed: with
-three to six people per party, a per-party figure could identify a person.
+storing who answered. Figures for groups smaller than ``min_group`` (default 5, never below
+3) are suppressed: with three to six people per party, a per-party figure could identify a
+person. Lowering ``min_group`` below the default is written to the audit trail.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from uuid import UUID
 import pandas as pd
 
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.rules import require_unit_interval
+from tracktwo.domain.rules import DEFAULT_MIN_GROUP, require_group_floor, require_unit_interval
 from tracktwo.domain.surveys import SurveyAnswer, check_answer, parse_survey_csv
 from tracktwo.domain.vocabulary import Measure, SurveyWave
 from tracktwo.engines.evaluation import individual_group_gap, paired_change
@@ -28,8 +29,6 @@ from tracktwo.store.models import (
     SurveyResponseRow,
 )
 from tracktwo.store.unit_of_work import UnitOfWork
-
-DEFAULT_MIN_GROUP = 3
 
 
 def _store_answer(
@@ -122,9 +121,10 @@ def responses_frame(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> pd.Data
 class SurveyChange:
     """What changed between the pre wave and a later one, per measure and party.
 
-    ``change``: paired change with Cohen's d and its bootstrap interval; ``individual_
-    group_gap``: how far the group image lags the individuals met. Both are the frames of
-    :mod:`tracktwo.engines.evaluation`, with small groups suppressed.
+    ``change``: the paired change on each measure's own scale, with a betting interval
+    from 5 people and Cohen's d from 10; ``individual_group_gap``: how far the group image
+    lags the individuals met. Both are the frames of :mod:`tracktwo.engines.evaluation`,
+    with groups below ``min_group`` withheld.
     """
 
     change: pd.DataFrame
@@ -138,19 +138,26 @@ def survey_effects(
     *,
     after: str = "post",
     min_group: int = DEFAULT_MIN_GROUP,
-    seed: int = 0,
 ) -> SurveyChange:
-    """Return paired change from the pre wave and the individual/group image gap."""
+    """Return paired change from the pre wave and the individual/group image gap.
+
+    A ``min_group`` below the default is allowed down to 3 and audited: whoever lowers it
+    answers for figures drawn from fewer people.
+    """
+    require_group_floor(min_group)
     frame = responses_frame(uow, actor, workshop_id)
     if frame.empty:
         raise ValidationError("no survey answers are stored for this workshop yet")
+    if min_group < DEFAULT_MIN_GROUP:
+        uow.audit(
+            actor.label, f"lower-min-group-to-{min_group}", "survey-effects", workshop_id,
+            workshop_id,
+        )  # fmt: skip
     later = SurveyWave(after)
     return SurveyChange(
-        change=paired_change(
-            frame, before=SurveyWave.PRE, after=later, min_group=min_group, seed=seed
-        ),
+        change=paired_change(frame, before=SurveyWave.PRE, after=later, min_group=min_group),
         individual_group_gap=individual_group_gap(
-            frame, before=SurveyWave.PRE, after=later, min_group=min_group, seed=seed
+            frame, before=SurveyWave.PRE, after=later, min_group=min_group
         ),
     )
 
