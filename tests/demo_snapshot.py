@@ -33,3 +33,16 @@ def masked(report_text: str) -> Any:
         if isinstance(snowball.get(key), list):
             snowball[key] = sorted(snowball[key], key=lambda item: json.dumps(item, sort_keys=True))
     return report
+
+
+def record(report_text: str, path: str = "tests/data/demo-report.masked.json") -> None:
+    """Write a new recording, when a change to the report is intended (say why in the commit)."""
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(masked(report_text), out, indent=1, sort_keys=True, ensure_ascii=False)
+        out.write("\n")
+
+
+if __name__ == "__main__":  # .venv/bin/tracktwo demo --json ... | python -m tests.demo_snapshot
+    import sys
+
+    record(sys.stdin.read())

@@ -46,8 +46,16 @@ def test_a_participant_never_sees_the_other_partys_preliminary_space(demo: Any) 
     )
     seen_by_north = {c.id for c in run(store, phases.board, north, ids.first_workshop).concerns}
     seen_by_south = {c.id for c in run(store, phases.board, south, ids.first_workshop).concerns}
-    assert str(draft) in seen_by_north
-    assert str(draft) not in seen_by_south
+    seen_by_facilitator = {
+        c.id for c in run(store, phases.board, OPERATOR, ids.first_workshop).concerns
+    }
+    # A draft is listed only in its party's space, never on the joint board (not even the
+    # third party's console, which may be projected in the room).
+    assert str(draft) not in seen_by_north | seen_by_south | seen_by_facilitator
+    own_space = run(store, phases.party_space, north, ids.first_workshop, north.party_id)
+    assert str(draft) in {d.id for d in own_space.drafts}
+    with pytest.raises(AccessDenied):
+        run(store, phases.party_space, south, ids.first_workshop, north.party_id)
     with pytest.raises(AccessDenied, match="preliminary space"):
         run(store, phases.acknowledge_concern, south, draft, restatement="peeking")
 

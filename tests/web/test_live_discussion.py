@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from uuid import UUID
 
 import pytest
@@ -24,18 +25,19 @@ def test_messages_reach_everyone_present_and_no_file_keeps_them(served: Served) 
     b = signed_in(served, member_token(served, workshop, served.members[party_b][0].member_id))
     url = f"/w/{workshop}/live/{session}/ws"
     secret = "our villages would accept a joint patrol if the chief of police were rotated"
+    role = served.members[party_a][0].role
     with a.websocket_connect(url) as first:
-        assert first.receive_json()["present"] == [
-            f"{party_a} · " + served.members[party_a][0].role
-        ]
+        assert first.receive_json()["present"] == [f"{party_a} (1)"]
         with b.websocket_connect(url) as second:
             presence = first.receive_json()["present"]
-            assert len(presence) == 2 and all("·" in label for label in presence)
+            assert presence == [f"{party_a} (1)", f"{party_b} (1)"]
             second.receive_json()
             first.send_text(secret)
             for socket in (first, second):
                 message = socket.receive_json()
-                assert message == {"type": "message", "from": presence[0], "text": secret}
+                # The party alone: in a party of 3 to 6, a role would name the speaker.
+                assert message == {"type": "message", "from": party_a, "text": secret}
+                assert role not in json.dumps(message)
         assert len(first.receive_json()["present"]) == 1
     assert served.app.state.live.room_count() == 0  # type: ignore[attr-defined]
     for path in served.store.data_dir.rglob("*"):

@@ -87,11 +87,18 @@ def survey_risks(
     workshop_id: str,
     as_json: JsonFlag = False,
 ) -> None:
-    """The re-entry risk register, highest risk first."""
+    """The re-entry risk register per person, highest risk first, on this screen only.
+
+    With --json, only the counts pooled across parties (none below 5 members followed up):
+    a per-person register never leaves the facilitator's screen.
+    """
     register = surveys.risk_register(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    if as_json:
+        print_json(surveys.ReentrySummary.of(register).to_dict())
+        return
     show(
-        [entry.to_dict() for entry in register] if as_json else register,
-        as_json,
+        register,
+        False,
         ("member", "party", "pressure", "marginalisation", "exposed", "risk"),
         lambda r: (
             r.member_id,

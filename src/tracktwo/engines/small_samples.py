@@ -73,7 +73,8 @@ def _log_capital(x: np.ndarray, grid: np.ndarray, alpha: float) -> np.ndarray:
     log_down = np.log1p(-below * centred).sum(axis=1)
     hedged = np.logaddexp(log_up, log_down) - math.log(2)
     # Mean of the capital over orderings, in logs: an average of e-values is an e-value.
-    return np.logaddexp.reduce(hedged, axis=0) - math.log(orderings)
+    mean_capital: np.ndarray = np.logaddexp.reduce(hedged, axis=0) - math.log(orderings)
+    return mean_capital
 
 
 def bounded_mean_interval(

@@ -7,15 +7,16 @@ from uuid import UUID
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied
 from tracktwo.services.access import require_reader
-from tracktwo.store.models import CandidateRow, ConflictRow, MemberRow, SessionRow
+from tracktwo.store.models import ConflictRow, MemberRow, SessionRow
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
 def admit(uow: UnitOfWork, actor: Actor, workshop_id: UUID, session_id: UUID) -> str:
     """Check the actor may join this joint session; return how the room shows them.
 
-    Participants appear by party and role, facilitators as the third party: the room
-    never needs anyone's name, so admission reads no identity.
+    Participants appear by party alone, facilitators as the third party. Not by role:
+    with 3 to 6 people a party, "party · role" is one person's label, and every message
+    would point at them. The room never needs anyone's name, so admission reads no identity.
     """
     workshop = require_reader(uow, actor, workshop_id)
     session = uow.get(SessionRow, session_id, "session")
@@ -25,5 +26,4 @@ def admit(uow: UnitOfWork, actor: Actor, workshop_id: UUID, session_id: UUID) ->
         return "third party"
     parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
     member = uow.get(MemberRow, UUID(actor.id))
-    candidate = uow.get(CandidateRow, member.candidate_id)
-    return f"{parties[member.party_id]} · {candidate.role}"
+    return parties[member.party_id]

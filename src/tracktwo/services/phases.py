@@ -10,8 +10,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from uuid import UUID
 
-from tracktwo.domain.actors import Actor, ActorKind
-from tracktwo.domain.rules import require_choice, require_rating, require_text, supported_by_all
+from tracktwo.domain.actors import Actor
+from tracktwo.domain.rules import (
+    DEFAULT_MIN_GROUP,
+    SUPPRESS_BELOW,
+    require_choice,
+    require_rating,
+    require_text,
+    supported_by_all,
+)
 from tracktwo.domain.vocabulary import (
     BasicNeed,
     ConcernKind,
@@ -271,10 +278,23 @@ class Concern(Result):
 
 @dataclass(frozen=True)
 class Support(Result):
-    """One party's support for an idea: its mean rating (1-5) and how many ratings."""
+    """One party's support for an idea, as it may be shown: how many rated it, and then
+    the mean rating (1-5) from at least :data:`DEFAULT_MIN_GROUP` raters, or only the range
+    of their ratings from 3 to 4 raters, or nothing more than the count below 3 (a mean of
+    one or two ratings is a person's own answer)."""
 
-    mean: float
     ratings: int
+    mean: float | None = None
+    lowest: int | None = None
+    highest: int | None = None
+
+    @classmethod
+    def of(cls, values: list[int]) -> Support:
+        if len(values) >= DEFAULT_MIN_GROUP:
+            return cls(len(values), mean=sum(values) / len(values))
+        if len(values) >= SUPPRESS_BELOW:
+            return cls(len(values), lowest=min(values), highest=max(values))
+        return cls(len(values))
 
 
 @dataclass(frozen=True)
@@ -336,11 +356,12 @@ class Board(Result):
 def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
     """Return the four phase boards as this actor may see them.
 
-    A participant sees the joint table and their own party's preliminary space only.
+    The board is the joint table: a party's preliminary drafts are never listed on it,
+    for anyone (a console projected in the room would show them); they are read through
+    :func:`party_space`, which only that party and the third party may reach.
     """
     workshop = require_reader(uow, actor, workshop_id)
     parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
-    own_party = actor.party_id if actor.kind is ActorKind.PARTICIPANT else None
 
     def opened(row: Base, column: str) -> str:
         return uow.open_field(workshop_id, row, column)
@@ -352,7 +373,7 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
         acks_by_concern[ack.concern_id].append(ack)
     concern_view = []
     for concern in concerns:
-        if concern.space == "preliminary" and own_party not in (None, concern.party_id):
+        if concern.space == "preliminary":
             continue
         restated = acks_by_concern[concern.id]
         concern_view.append(
@@ -386,10 +407,8 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
         by_idea[rating.idea_id][parties[rating.party_id]].append(rating.value)
     idea_view: list[Idea] = []
     for idea in ideas:
-        support = {
-            party: Support(mean=sum(values) / len(values), ratings=len(values))
-            for party, values in by_idea[idea.id].items()
-        }
+        means = {party: sum(values) / len(values) for party, values in by_idea[idea.id].items()}
+        support = {party: Support.of(values) for party, values in by_idea[idea.id].items()}
         idea_view.append(
             Idea(
                 id=str(idea.id),
@@ -401,15 +420,13 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
                 carry_action=idea.carry_action,
                 answers=answers[idea.id],
                 support=support,
-                supported_by_both=supported_by_all(
-                    {p: s.mean for p, s in support.items()}, parties.values()
-                ),
+                supported_by_both=supported_by_all(means, parties.values()),
             )
         )
     idea_view.sort(
         key=lambda i: (
             not i.supported_by_both,
-            -min((s.mean for s in i.support.values()), default=0.0),
+            -sum(s.ratings for s in i.support.values()),
         )
     )
     constraints = uow.constraints.of_workshop(workshop_id)

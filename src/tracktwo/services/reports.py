@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -14,9 +14,9 @@ from tracktwo.services.access import require_manager, require_operator
 from tracktwo.services.conflicts import ConflictProfile, conflict_profile, ripeness
 from tracktwo.services.phases import Board
 from tracktwo.services.recruitment import Member
-from tracktwo.services.results import Result
+from tracktwo.services.results import IN_ROOM_ONLY, Result
 from tracktwo.services.schedule import Session
-from tracktwo.services.surveys import ReentryRisk
+from tracktwo.services.surveys import ReentryRisk, ReentrySummary
 from tracktwo.services.transfers import Transfer
 from tracktwo.services.workshops import Facilitator, third_party
 from tracktwo.store.unit_of_work import UnitOfWork
@@ -67,9 +67,11 @@ class WorkshopReport(Result):
     board: Board
     contact_conditions: dict[str, Any] | None
     survey_effects: SurveyEffects | Unavailable
-    risk_register: list[ReentryRisk]
+    reentry: ReentrySummary
     transfers: list[Transfer]
     snowball: dict[str, Any] | Unavailable
+    # The facilitators' console shows the register per person; no export carries it.
+    risk_register: list[ReentryRisk] = field(metadata=IN_ROOM_ONLY)
 
 
 def _survey_effects(
@@ -141,9 +143,10 @@ def workshop_report(
         board=boards,
         contact_conditions=contact,
         survey_effects=_survey_effects(uow, actor, workshop_id),
-        risk_register=risks,
+        reentry=ReentrySummary.of(risks),
         transfers=logged,
         snowball=snowball,
+        risk_register=risks,
     )
 
 

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 # field is declared ``field(default=None, kw_only=True, metadata=SOMETIMES)`` and ``to_dict``
 # leaves its key out while it holds None.
 SOMETIMES: Mapping[str, bool] = {"omitted_when_none": True}
+# Field metadata of what the facilitator may see on their own console in the room but what
+# never leaves it: ``to_dict`` (every export, JSON output and report file) leaves it out.
+IN_ROOM_ONLY: Mapping[str, bool] = {"in_room_only": True}
 
 
 def _plain(value: Any) -> Any:
@@ -34,10 +37,13 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data: fields become keys, nested results their dicts.
 
-        A field marked ``SOMETIMES`` is left out while it holds None.
+        A field marked ``SOMETIMES`` is left out while it holds None; one marked
+        ``IN_ROOM_ONLY`` is always left out.
         """
         plain: dict[str, Any] = {}
         for field in dataclasses.fields(cast("DataclassInstance", self)):
+            if field.metadata.get("in_room_only"):
+                continue
             value = getattr(self, field.name)
             if value is None and field.metadata.get("omitted_when_none"):
                 continue

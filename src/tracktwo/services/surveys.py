@@ -8,7 +8,7 @@ person. Lowering ``min_group`` below the default is written to the audit trail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
@@ -21,7 +21,7 @@ from tracktwo.domain.vocabulary import Measure, SurveyWave
 from tracktwo.engines.evaluation import individual_group_gap, paired_change
 from tracktwo.errors import SurveyFileError, ValidationError
 from tracktwo.services.access import require_contributor, require_manager
-from tracktwo.services.results import Result
+from tracktwo.services.results import SOMETIMES, Result
 from tracktwo.store.models import (
     ConflictRow,
     MemberRow,
@@ -213,8 +213,40 @@ class ReentryRisk(Result):
     risk: str
 
 
+@dataclass(frozen=True)
+class ReentrySummary(Result):
+    """The re-entry follow-ups pooled across parties, the only form that leaves the room.
+
+    Counts of members at each risk level, withheld (``withheld`` says why) while fewer than
+    :data:`DEFAULT_MIN_GROUP` members have been followed up: with fewer, "one at high risk"
+    points at a person.
+    """
+
+    followed_up: int
+    high: int | None
+    elevated: int | None
+    low: int | None
+    withheld: str | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+
+    @classmethod
+    def of(cls, register: list[ReentryRisk]) -> ReentrySummary:
+        if len(register) < DEFAULT_MIN_GROUP:
+            return cls(
+                len(register), None, None, None,
+                withheld=f"fewer than {DEFAULT_MIN_GROUP} members followed up",
+            )  # fmt: skip
+        levels = [entry.risk for entry in register]
+        return cls(
+            len(register), levels.count("high"), levels.count("elevated"), levels.count("low")
+        )
+
+
 def risk_register(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[ReentryRisk]:
-    """Return each member's latest re-entry follow-up with a risk flag, highest risk first."""
+    """Return each member's latest re-entry follow-up with a risk flag, highest risk first.
+
+    Per person, so for the facilitators' own screens only (a manager of the workshop);
+    outputs that leave the room carry :class:`ReentrySummary` instead.
+    """
     workshop = require_manager(uow, actor, workshop_id)
     names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
     rows = uow.reentries.of_workshop(workshop_id)

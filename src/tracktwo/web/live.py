@@ -1,13 +1,14 @@
 """The live discussion of a joint session: relayed in memory, never written anywhere.
 
 No message is logged, stored, or kept after it is relayed; a room exists only while someone
-is in it. Presence is shown by party and role, never by name.
+is in it. Presence is shown by party, with how many of it are present, never by name or role.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -33,7 +34,9 @@ class Room:
     seats: dict[int, Seat] = field(default_factory=dict)
 
     def presence(self) -> list[str]:
-        return [seat.label for seat in self.seats.values()]
+        """Each party present and how many of it, in alphabetical order (not who came when)."""
+        counts = Counter(seat.label for seat in self.seats.values())
+        return [f"{label} ({count})" for label, count in sorted(counts.items())]
 
 
 class LiveHub:
