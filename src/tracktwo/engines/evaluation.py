@@ -147,6 +147,16 @@ def _paired(frame: pd.DataFrame, measure: str, before: str, after: str) -> pd.Da
     return wide.reset_index()
 
 
+def _interval(
+    values: np.ndarray, statistic: str, n_boot: int, min_group: int, seed: int, *key: str
+) -> tuple[float, float]:
+    """Return the bootstrap interval of a group of at least ``min_group`` respondents, drawn
+    from the group's own generator (``key`` names the group); a smaller group gets none."""
+    if len(values) < min_group:
+        return math.nan, math.nan
+    return _bootstrap(values, statistic, n_boot, _rng(seed, *key))
+
+
 def _suppress(rows: list[dict[str, Any]], figures: Sequence[str], min_group: int) -> None:
     """Blank small groups, and the ``all`` row when subtraction would reveal them."""
     hidden = sum(r["n"] for r in rows if r["party"] != ALL_PARTIES and r["n"] < min_group)
@@ -198,11 +208,7 @@ def paired_change(
             sd = float(change.std(ddof=1)) if n > 1 else math.nan
             mean = float(change.mean()) if n else math.nan
             d = mean / sd if n > 1 and sd > 1e-12 else math.nan
-            low, high = (
-                _bootstrap(change, "d", n_boot, _rng(seed, measure, party))
-                if n >= min_group
-                else (math.nan, math.nan)
-            )
+            low, high = _interval(change, "d", n_boot, min_group, seed, measure, party)
             rows.append(
                 {
                     "measure": measure,
@@ -269,11 +275,7 @@ def individual_group_gap(
             change_grp = (group["after_grp"] - group["before_grp"]).to_numpy(dtype=float)
             gap = change_ind - change_grp
             n = len(gap)
-            low, high = (
-                _bootstrap(gap, "mean", n_boot, _rng(seed, ind, grp, party))
-                if n >= min_group
-                else (math.nan, math.nan)
-            )
+            low, high = _interval(gap, "mean", n_boot, min_group, seed, ind, grp, party)
             rows.append(
                 {
                     "individuals": ind,
