@@ -122,3 +122,24 @@ IDEAS = [
         [(SOUTH, 0), (SOUTH, 2)],
     ),
 ]
+CONSTRAINTS = [
+    (NORTH, 0, "political", "Any talk of return is framed at home as surrendering land"),
+    (SOUTH, 1, "psychological", "Fear that acknowledging Ilvan losses denies our own"),
+    (SOUTH, 2, "political", "Elections next spring punish any visible contact"),
+]
+REASSURANCE_STEPS = [
+    (
+        NORTH,
+        1,
+        "Ilvan members of the island assembly",
+        "stop using the word 'invaders' in assembly debates",
+        "before the next session",
+    ),
+    (
+        SOUTH,
+        0,
+        "Sorai editors in the workshop",
+        "publish an interview with an Ilvan teacher on the language question",
+        "within three months",
+    ),
+]

@@ -8,7 +8,8 @@ from uuid import UUID
 
 import numpy as np
 
-from tracktwo.demo.island import FAMILY_NAMES, FIRST_NAMES, ISLAND, NORTH, ROLES, SOUTH
+from tracktwo.demo.island import FAMILY_NAMES, FIRST_NAMES, NORTH, ROLES, SOUTH
+from tracktwo.demo.series import open_workshop
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
@@ -94,17 +95,7 @@ def compose_first_workshop(
 ) -> tuple[UUID, list[Member], dict[str, list[Member]], dict[str, UUID]]:
     """Open the first workshop, recruit and brief candidates, compose it; return (workshop
     id, members, members per party, party ids)."""
-    first = run(
-        store,
-        workshops.create_workshop,
-        operator,
-        conflict_id,
-        title=f"{ISLAND} problem-solving workshop I",
-        per_party=4,
-        venue="Centre for Conflict Analysis, Lindqvist University (neutral academic setting)",
-        series_id=series_id,
-        retention_until=date(2031, 12, 31),
-    )
+    first = open_workshop(store, operator, conflict_id, series_id, "I", date(2031, 12, 31))
     for name, lead, scores in (
         ("Dr. Maren Holloway", True, (0.9, 0.85, 0.8)),
         ("Prof. Tobias Wren", False, (0.85, 0.8, 0.85)),

@@ -14,6 +14,29 @@ from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
 
+def open_workshop(
+    store: Store,
+    operator: Actor,
+    conflict_id: UUID,
+    series_id: UUID,
+    numeral: str,
+    retention_until: date,
+) -> UUID:
+    """Open workshop ``numeral`` (I, II...) of the series: four members per party, at the same
+    neutral academic venue; return its id."""
+    return run(
+        store,
+        workshops.create_workshop,
+        operator,
+        conflict_id,
+        title=f"{ISLAND} problem-solving workshop {numeral}",
+        per_party=4,
+        venue="Centre for Conflict Analysis, Lindqvist University (neutral academic setting)",
+        series_id=series_id,
+        retention_until=retention_until,
+    )
+
+
 def next_workshop(
     store: Store,
     operator: Actor,
@@ -24,17 +47,7 @@ def next_workshop(
     joint_day: date,
 ) -> UUID:
     """Open the series' next workshop from the feedback on the first one's ideas; return it."""
-    second = run(
-        store,
-        workshops.create_workshop,
-        operator,
-        conflict_id,
-        title=f"{ISLAND} problem-solving workshop II",
-        per_party=4,
-        venue="Centre for Conflict Analysis, Lindqvist University (neutral academic setting)",
-        series_id=series_id,
-        retention_until=date(2032, 12, 31),
-    )
+    second = open_workshop(store, operator, conflict_id, series_id, "II", date(2032, 12, 31))
     run(
         store,
         workshops.add_facilitator,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import numpy as np
 
-from tracktwo.demo.island import CONCERNS, IDEAS, NORTH, SOUTH
+from tracktwo.demo.island import CONCERNS, CONSTRAINTS, IDEAS, NORTH, REASSURANCE_STEPS, SOUTH
 from tracktwo.domain.actors import Actor
 from tracktwo.services import phases, schedule
 from tracktwo.services.recruitment import Member
@@ -145,30 +145,9 @@ def _phases(
         phase="problem-solving",
         kind="clarify",
     )
-    run(
-        store,
-        phases.name_constraint,
-        as_member(NORTH, 0),
-        workshop_id,
-        kind="political",
-        text="Any talk of return is framed at home as surrendering land",
-    )
-    run(
-        store,
-        phases.name_constraint,
-        as_member(SOUTH, 1),
-        workshop_id,
-        kind="psychological",
-        text="Fear that acknowledging Ilvan losses denies our own",
-    )
-    run(
-        store,
-        phases.name_constraint,
-        as_member(SOUTH, 2),
-        workshop_id,
-        kind="political",
-        text="Elections next spring punish any visible contact",
-    )
+    for party, index, kind, text in CONSTRAINTS:
+        member = as_member(party, index)
+        run(store, phases.name_constraint, member, workshop_id, kind=kind, text=text)
     run(
         store,
         phases.log_intervention,
@@ -177,24 +156,9 @@ def _phases(
         phase="constraints",
         kind="de-escalate",
     )
-    run(
-        store,
-        phases.add_reassurance_step,
-        as_member(NORTH, 1),
-        workshop_id,
-        who="Ilvan members of the island assembly",
-        what="stop using the word 'invaders' in assembly debates",
-        when="before the next session",
-    )
-    run(
-        store,
-        phases.add_reassurance_step,
-        as_member(SOUTH, 0),
-        workshop_id,
-        who="Sorai editors in the workshop",
-        what="publish an interview with an Ilvan teacher on the language question",
-        when="within three months",
-    )
+    for party, index, who, what, when in REASSURANCE_STEPS:
+        member = as_member(party, index)
+        run(store, phases.add_reassurance_step, member, workshop_id, who=who, what=what, when=when)
     vision = run(
         store,
         phases.add_shared_vision,

@@ -68,6 +68,11 @@ class Party(Result):
     id: str
     name: str
 
+    @classmethod
+    def of(cls, row: PartyRow) -> Party:
+        """Return the party a conflict's party row records."""
+        return cls(id=str(row.id), name=row.name)
+
 
 @dataclass(frozen=True)
 class ConflictProfile(Result):
@@ -92,7 +97,7 @@ def conflict_profile(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> Confli
         id=str(conflict.id),
         name=conflict.name,
         context=conflict.context,
-        parties=[Party(id=str(p.id), name=p.name) for p in conflict.parties],
+        parties=[Party.of(p) for p in conflict.parties],
         stage=conflict.stage,
         kind=conflict.kind,
         misperception_share=conflict.misperception_share,

@@ -231,26 +231,22 @@ def candidates(
     workshop = require_manager(uow, actor, workshop_id)
     names = _party_names(uow, workshop)
     commitments = _commitments(uow, workshop_id)
-    rows = uow.candidates.of_workshop(workshop_id)
-    listed = []
-    for row in rows:
-        name = uow.read_name(actor.label, "candidate", workshop_id, row) if reveal else None
-        listed.append(
-            Candidate(
-                id=str(row.id),
-                party=names[row.party_id],
-                role=row.role,
-                influence=row.influence,
-                credibility=row.credibility,
-                openness=row.openness,
-                status=row.status,
-                key_person=row.is_key_person,
-                leadership_approval=row.leadership_approval,
-                commitment=commitments.get(row.id, Commitment.PENDING.value),
-                name=name,
-            )
+    return [
+        Candidate(
+            id=str(row.id),
+            party=names[row.party_id],
+            role=row.role,
+            influence=row.influence,
+            credibility=row.credibility,
+            openness=row.openness,
+            status=row.status,
+            key_person=row.is_key_person,
+            leadership_approval=row.leadership_approval,
+            commitment=commitments.get(row.id, Commitment.PENDING.value),
+            name=uow.read_name(actor.label, "candidate", workshop_id, row) if reveal else None,
         )
-    return listed
+        for row in uow.candidates.of_workshop(workshop_id)
+    ]
 
 
 @dataclass(frozen=True)
@@ -390,6 +386,21 @@ def members(
     return listed
 
 
+# What a returning participant's new candidacy takes over from the earlier one: their sealed
+# identity (re-sealed under the new workshop's key) and their party, role and scores.
+_SEALED = ("name_enc", "email_enc", "phone_enc", "notes_enc")
+_CARRIED = (
+    "party_id",
+    "role",
+    "influence",
+    "credibility",
+    "openness",
+    "status",
+    "is_key_person",
+    "leadership_approval",
+)
+
+
 def invite_returning(
     uow: UnitOfWork, actor: Actor, workshop_id: UUID, previous_candidate_ids: list[UUID]
 ) -> list[UUID]:
@@ -405,24 +416,11 @@ def invite_returning(
         earlier = uow.get(WorkshopRow, old.workshop_id)
         if earlier.series_id is None or earlier.series_id != workshop.series_id:
             raise ValidationError("returning participants come from the same series")
-        identity = {
-            column: uow.open_optional(old.workshop_id, old, column)
-            for column in ("name_enc", "email_enc", "phone_enc", "notes_enc")
-        }
+        identity = {column: uow.open_optional(old.workshop_id, old, column) for column in _SEALED}
+        carried = {column: getattr(old, column) for column in _CARRIED}
         row = uow.add_sealed(
             workshop_id,
-            CandidateRow(
-                workshop_id=workshop_id,
-                party_id=old.party_id,
-                role=old.role,
-                influence=old.influence,
-                credibility=old.credibility,
-                openness=old.openness,
-                status=old.status,
-                is_key_person=old.is_key_person,
-                leadership_approval=old.leadership_approval,
-                created_at=now(),
-            ),
+            CandidateRow(workshop_id=workshop_id, created_at=now(), **carried),
             **identity,
         )
         uow.audit(actor.label, "carry-identity", "candidate", old.id, old.workshop_id)

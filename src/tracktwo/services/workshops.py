@@ -140,22 +140,18 @@ def third_party(
 ) -> list[Facilitator]:
     """Return the team, with names when ``reveal`` (each read is written to the audit trail)."""
     require_manager(uow, actor, workshop_id)
-    rows = uow.facilitators.of_workshop(workshop_id)
-    team = []
-    for row in rows:
-        name = uow.read_name(actor.label, "facilitator", workshop_id, row) if reveal else None
-        team.append(
-            Facilitator(
-                id=str(row.id),
-                name=name,
-                lead=row.is_lead,
-                impartiality=row.impartiality,
-                communication=row.communication,
-                sensitivity=row.sensitivity,
-                credibility=row.credibility,
-            )
+    return [
+        Facilitator(
+            id=str(row.id),
+            name=uow.read_name(actor.label, "facilitator", workshop_id, row) if reveal else None,
+            lead=row.is_lead,
+            impartiality=row.impartiality,
+            communication=row.communication,
+            sensitivity=row.sensitivity,
+            credibility=row.credibility,
         )
-    return team
+        for row in uow.facilitators.of_workshop(workshop_id)
+    ]
 
 
 def carry_ideas(
@@ -236,7 +232,7 @@ def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Worksh
         sequence=workshop.sequence,
         per_party=workshop.per_party,
         conflict=conflict.name,
-        parties=[Party(id=str(p.id), name=p.name) for p in conflict.parties],
+        parties=[Party.of(p) for p in conflict.parties],
     )
 
 

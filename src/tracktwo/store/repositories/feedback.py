@@ -35,27 +35,18 @@ class Rounds(Repository):
         """Return a workshop's rounds in the order they were opened."""
         return self._in_workshop(FeedbackRoundRow, workshop_id, FeedbackRoundRow.opened_at)
 
+    def _count(self, row_type: type[RoundVoteRow | RespondentRow], round_id: UUID) -> int:
+        """Return how many rows of a table belong to a round."""
+        statement = select(func.count()).select_from(row_type)
+        return self.session.scalar(statement.where(row_type.round_id == round_id)) or 0
+
     def vote_count(self, round_id: UUID) -> int:
         """Return how many votes a round holds (each respondent's latest per statement)."""
-        return (
-            self.session.scalar(
-                select(func.count())
-                .select_from(RoundVoteRow)
-                .where(RoundVoteRow.round_id == round_id)
-            )
-            or 0
-        )
+        return self._count(RoundVoteRow, round_id)
 
     def respondent_count(self, round_id: UUID) -> int:
         """Return how many respondents have joined a round."""
-        return (
-            self.session.scalar(
-                select(func.count())
-                .select_from(RespondentRow)
-                .where(RespondentRow.round_id == round_id)
-            )
-            or 0
-        )
+        return self._count(RespondentRow, round_id)
 
     def link_with(self, secret_hash: str) -> RoundLinkRow | None:
         """Return the community link whose secret hashes to ``secret_hash``, if any."""
@@ -149,8 +140,4 @@ class Analyses(Repository):
 
     def latest(self, round_id: UUID) -> RoundAnalysisRow | None:
         """Return the round's most recent analysis, or None before the first."""
-        return self.session.scalars(
-            select(RoundAnalysisRow)
-            .where(RoundAnalysisRow.round_id == round_id)
-            .order_by(RoundAnalysisRow.created_at.desc(), RoundAnalysisRow.id.desc())
-        ).first()
+        return self._latest(RoundAnalysisRow, RoundAnalysisRow.round_id == round_id)

@@ -19,7 +19,7 @@ from tracktwo.store.models import (
     SharedVisionRow,
     TransferRow,
 )
-from tracktwo.store.repositories.base import Repository
+from tracktwo.store.repositories.base import Repository, WorkshopTable
 
 
 class Concerns(Repository):
@@ -45,11 +45,12 @@ class Concerns(Repository):
 
     def acknowledgements(self, workshop_id: UUID) -> list[AcknowledgementRow]:
         """Return the restatements of a workshop's concerns in the order made, then by id."""
-        return self._listed(
-            select(AcknowledgementRow)
-            .join(ConcernRow, ConcernRow.id == AcknowledgementRow.concern_id)
-            .where(ConcernRow.workshop_id == workshop_id)
-            .order_by(AcknowledgementRow.created_at, AcknowledgementRow.id)
+        return self._in_workshop_through(
+            AcknowledgementRow,
+            ConcernRow,
+            AcknowledgementRow.concern_id,
+            workshop_id,
+            AcknowledgementRow.created_at,
         )
 
 
@@ -64,10 +65,8 @@ class Ideas(Repository):
         """Return which idea answers which concern, by idea, then by concern, each in the
         order recorded, then by id."""
         return self._listed(
-            select(IdeaConcernRow)
-            .join(IdeaRow, IdeaRow.id == IdeaConcernRow.idea_id)
+            self._through(IdeaConcernRow, IdeaRow, IdeaConcernRow.idea_id, workshop_id)
             .join(ConcernRow, ConcernRow.id == IdeaConcernRow.concern_id)
-            .where(IdeaRow.workshop_id == workshop_id)
             .order_by(IdeaRow.created_at, IdeaRow.id, ConcernRow.created_at, ConcernRow.id)
         )
 
@@ -79,10 +78,8 @@ class Ideas(Repository):
         """Return the ratings of a workshop's ideas, by idea (in the order proposed), then by
         the rating party's position in the conflict, then by id."""
         return self._listed(
-            select(IdeaRatingRow)
-            .join(IdeaRow, IdeaRow.id == IdeaRatingRow.idea_id)
+            self._through(IdeaRatingRow, IdeaRow, IdeaRatingRow.idea_id, workshop_id)
             .join(PartyRow, PartyRow.id == IdeaRatingRow.party_id)
-            .where(IdeaRow.workshop_id == workshop_id)
             .order_by(IdeaRow.created_at, IdeaRow.id, PartyRow.position, IdeaRatingRow.id)
         )
 
@@ -95,36 +92,32 @@ class Ideas(Repository):
         ).first()
 
 
-class Constraints(Repository):
-    """The political and psychological constraints the parties name (phase 3)."""
+class Constraints(WorkshopTable[ConstraintRow]):
+    """The political and psychological constraints the parties name (phase 3), listed in
+    the order named."""
 
-    def of_workshop(self, workshop_id: UUID) -> list[ConstraintRow]:
-        """Return a workshop's constraints in the order named, then by id."""
-        return self._in_workshop(ConstraintRow, workshop_id, ConstraintRow.created_at)
-
-
-class ReassuranceSteps(Repository):
-    """The steps of mutual reassurance the parties propose (phase 4)."""
-
-    def of_workshop(self, workshop_id: UUID) -> list[ReassuranceStepRow]:
-        """Return a workshop's reassurance steps in the order proposed, then by id."""
-        return self._in_workshop(ReassuranceStepRow, workshop_id, ReassuranceStepRow.created_at)
+    row_type = ConstraintRow
 
 
-class SharedVisions(Repository):
-    """The statements of a shared vision of a common future (phase 4)."""
+class ReassuranceSteps(WorkshopTable[ReassuranceStepRow]):
+    """The steps of mutual reassurance the parties propose (phase 4), listed in the order
+    proposed."""
 
-    def of_workshop(self, workshop_id: UUID) -> list[SharedVisionRow]:
-        """Return a workshop's shared-vision statements in the order written, then by id."""
-        return self._in_workshop(SharedVisionRow, workshop_id, SharedVisionRow.created_at)
+    row_type = ReassuranceStepRow
 
 
-class Interventions(Repository):
-    """The third party's logged interventions, by kind only."""
+class SharedVisions(WorkshopTable[SharedVisionRow]):
+    """The statements of a shared vision of a common future (phase 4), listed in the order
+    written."""
 
-    def of_workshop(self, workshop_id: UUID) -> list[InterventionRow]:
-        """Return a workshop's interventions in time order, then by id."""
-        return self._in_workshop(InterventionRow, workshop_id, InterventionRow.at)
+    row_type = SharedVisionRow
+
+
+class Interventions(WorkshopTable[InterventionRow]):
+    """The third party's logged interventions, by kind only, listed in time order."""
+
+    row_type = InterventionRow
+    order = "at"
 
 
 class Transfers(Repository):
@@ -132,9 +125,6 @@ class Transfers(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[TransferRow]:
         """Return the transfers of a workshop's ideas by date, then by id."""
-        return self._listed(
-            select(TransferRow)
-            .join(IdeaRow, IdeaRow.id == TransferRow.idea_id)
-            .where(IdeaRow.workshop_id == workshop_id)
-            .order_by(TransferRow.occurred_on, TransferRow.id)
+        return self._in_workshop_through(
+            TransferRow, IdeaRow, TransferRow.idea_id, workshop_id, TransferRow.occurred_on
         )

@@ -59,11 +59,8 @@ class Briefings(Repository):
 
     def of_workshop(self, workshop_id: UUID) -> list[BriefingRow]:
         """Return the briefings of a workshop's candidates by date, then by id."""
-        return self._listed(
-            select(BriefingRow)
-            .join(CandidateRow, CandidateRow.id == BriefingRow.candidate_id)
-            .where(CandidateRow.workshop_id == workshop_id)
-            .order_by(BriefingRow.held_on, BriefingRow.id)
+        return self._in_workshop_through(
+            BriefingRow, CandidateRow, BriefingRow.candidate_id, workshop_id, BriefingRow.held_on
         )
 
 
@@ -72,11 +69,7 @@ class Compositions(Repository):
 
     def latest(self, workshop_id: UUID) -> CompositionRow | None:
         """Return a workshop's most recent composition, or None before the first."""
-        return self.session.scalars(
-            select(CompositionRow)
-            .where(CompositionRow.workshop_id == workshop_id)
-            .order_by(CompositionRow.created_at.desc(), CompositionRow.id.desc())
-        ).first()
+        return self._latest(CompositionRow, CompositionRow.workshop_id == workshop_id)
 
 
 class Members(Repository):

@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from tracktwo.store.models import ReentryRow, SurveyResponseRow
-from tracktwo.store.repositories.base import Repository
+from tracktwo.store.repositories.base import Repository, WorkshopTable
 
 
 class SurveyResponses(Repository):
@@ -39,9 +39,9 @@ class SurveyResponses(Repository):
         )
 
 
-class Reentries(Repository):
-    """The follow-ups of members back home: pressure, marginalisation, exposure."""
+class Reentries(WorkshopTable[ReentryRow]):
+    """The follow-ups of members back home: pressure, marginalisation, exposure; listed by
+    date."""
 
-    def of_workshop(self, workshop_id: UUID) -> list[ReentryRow]:
-        """Return a workshop's re-entry follow-ups by date, then by id."""
-        return self._in_workshop(ReentryRow, workshop_id, ReentryRow.followed_up_on)
+    row_type = ReentryRow
+    order = "followed_up_on"

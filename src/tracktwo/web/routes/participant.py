@@ -133,13 +133,8 @@ def propose_idea(
 ) -> Response:
     """Propose an idea linked to the concerns it answers."""
     actor, workshop_id = in_workshop(request)
-    phases.propose_idea(
-        uow_of(request),
-        actor,
-        workshop_id,
-        text=text,
-        answers=[parse_id(a, "concern") for a in answers],
-    )
+    concern_ids = [parse_id(a, "concern") for a in answers]
+    phases.propose_idea(uow_of(request), actor, workshop_id, text=text, answers=concern_ids)
     return back(workshop_id, anchor="#problem-solving")
 
 
