@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 from tracktwo.demo import build_demo
-from tracktwo.demo.island import FAMILY_NAMES, FIRST_NAMES
+from tracktwo.demo.island import FAMILY_NAMES, FIRST_NAMES, REASSURANCE_STEPS
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import ConfidentialityError
 from tracktwo.services import audit, recruitment, workshops
@@ -53,6 +53,35 @@ def test_a_copy_of_the_database_file_reveals_no_name_email_phone_or_contribution
         assert secret.encode() not in raw, f"{secret!r} is readable in the database file"
     # The sealed text is really there: the demo's island name is public context, not sealed.
     assert b"Karsa" in raw
+
+
+def test_no_file_of_the_data_folder_holds_a_place_the_context_a_timing_or_a_name(
+    sqlite_store: Store,
+) -> None:
+    """Where and when people meet, what the facilitators wrote of the conflict, and every
+    participant's name: absent from every file of the data folder, WAL and keys included."""
+    ids = build_demo(sqlite_store, seed=7)
+    raw = b"".join(
+        path.read_bytes() for path in sorted(sqlite_store.data_dir.rglob("*")) if path.is_file()
+    )
+    members = [
+        member
+        for workshop in (ids.first_workshop, ids.next_workshop)
+        for member in run(sqlite_store, recruitment.members, OPERATOR, workshop, reveal=True)
+    ]
+    secrets = [
+        "Lindqvist University",
+        "Centre for Conflict Analysis",
+        "buffer line since 1974",
+        "do not meet",
+        "real clash of interests",
+        "leaders' statements",
+        *(when for *_, when in REASSURANCE_STEPS),
+        *(member.name for member in members if member.name),
+    ]
+    assert len(secrets) > 10
+    for secret in secrets:
+        assert secret.encode() not in raw, f"{secret!r} is readable in the data folder"
 
 
 def test_reading_an_identity_is_written_to_the_audit_trail_without_the_data(

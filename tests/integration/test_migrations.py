@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
-from tracktwo.services import feedback
+from tracktwo.errors import ConfigurationError
+from tracktwo.services import feedback, reports
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.migrate import downgrade, upgrade
@@ -23,10 +25,10 @@ def test_respondents_keep_their_rows_across_the_respondent_number_migration(
             return connection.scalar(select(func.count()).select_from(table))
 
     before = (count(RespondentRow), count(RoundVoteRow))
-    downgrade(store.engine, "0003")
+    downgrade(store.engine, "0003", keys=store.keys)
     columns = {c["name"] for c in inspect(store.engine).get_columns("respondents")}
     assert "number" in columns
-    upgrade(store.engine)
+    upgrade(store.engine, keys=store.keys)
     columns = {c["name"] for c in inspect(store.engine).get_columns("respondents")}
     assert "number" not in columns
     rounds = {c["name"] for c in inspect(store.engine).get_columns("feedback_rounds")}
@@ -37,3 +39,32 @@ def test_respondents_keep_their_rows_across_the_respondent_number_migration(
     if store.engine.dialect.name == "sqlite":  # foreign keys are back on after migrating
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migration_0005_seals_plain_places_and_context_and_brings_them_back(store: Store) -> None:
+    ids = build_demo(store, seed=7)
+    operator = Actor.operator()
+    before = run(store, reports.workshop_report, operator, ids.first_workshop).to_dict()
+    downgrade(store.engine, "0004", keys=store.keys)
+    with store.engine.connect() as connection:
+        venues = connection.exec_driver_sql("SELECT venue FROM workshops").scalars().all()
+        context = connection.exec_driver_sql("SELECT context FROM conflicts").scalar()
+    assert "Lindqvist University" in " ".join(venues) and "buffer line" in context
+    upgrade(store.engine, keys=store.keys)
+    workshops = {c["name"] for c in inspect(store.engine).get_columns("workshops")}
+    assert "venue" not in workshops and "venue_enc" in workshops
+    after = run(store, reports.workshop_report, operator, ids.first_workshop).to_dict()
+    assert after["workshop"]["venue"] == before["workshop"]["venue"] != ""
+    assert after["conflict"]["context"] == before["conflict"]["context"] != ""
+    assert after["schedule"] == before["schedule"]
+    assert after["board"]["reassurance_steps"] == before["board"]["reassurance_steps"]
+
+
+def test_migration_0005_refuses_to_run_without_the_keys_when_there_is_text_to_seal(
+    store: Store,
+) -> None:
+    build_demo(store, seed=7)
+    downgrade(store.engine, "0004", keys=store.keys)
+    with pytest.raises(ConfigurationError, match="needs the key folder"):
+        upgrade(store.engine)
+    upgrade(store.engine, keys=store.keys)

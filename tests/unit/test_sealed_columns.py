@@ -28,7 +28,8 @@ from tracktwo.store.models import (
 from tracktwo.store.sealing import CONTEXT_PREFIXES, context_of
 from tracktwo.store.unit_of_work import UnitOfWork
 
-# The contexts as the services typed them before the store derived them: (table, column).
+# The contexts the data was sealed with (as the services typed them before the store
+# derived them, and as migration 0005 sealed the newer columns): (table, column).
 CONTEXTS_BEFORE = {
     ("facilitators", "name_enc"): "facilitators.name",
     ("facilitators", "email_enc"): "facilitators.email",
@@ -47,6 +48,13 @@ CONTEXTS_BEFORE = {
     ("reentry_followups", "notes_enc"): "reentry.notes",
     ("transfers", "recipient_enc"): "transfers.recipient",
     ("round_statements", "text_enc"): "statements.text",
+    # Sealed by migration 0005 with exactly these contexts.
+    ("conflicts", "context_enc"): "conflicts.context",
+    ("conflicts", "diagnosis_note_enc"): "conflicts.diagnosis",
+    ("ripeness_assessments", "basis_enc"): "ripeness.basis",
+    ("workshops", "venue_enc"): "workshops.venue",
+    ("sessions", "venue_enc"): "sessions.venue",
+    ("reassurance_steps", "when_enc"): "reassurance.when",
 }
 
 WORKSHOP = UUID("00000000-0000-4000-8000-000000000001")

@@ -13,7 +13,7 @@ from tracktwo.engines.ripeness import PartyAssessment, RipenessTimeline, ripenes
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_conflict_reader, require_operator
 from tracktwo.services.results import Result
-from tracktwo.store.models import ConflictRow, PartyRow, RipenessAssessmentRow
+from tracktwo.store.models import ConflictRow, PartyRow, RipenessAssessmentRow, new_id
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
 
@@ -41,16 +41,21 @@ def create_conflict(
     if len(set(names)) != len(names):
         raise ValidationError("party names must differ")
     conflict = ConflictRow(
+        id=new_id(),
         name=require_text("conflict name", name, max_length=200),
-        context=context.strip(),
         stage=require_choice(NegotiationStage, stage, "negotiation stage").value,
         kind=require_choice(ConflictKind, kind, "conflict kind").value,
         misperception_share=require_unit_interval("misperception share", misperception_share),
-        diagnosis_note=diagnosis_note.strip(),
         created_at=now(),
     )
     conflict.parties = [PartyRow(name=party, position=i) for i, party in enumerate(names)]
-    uow.add(conflict)
+    uow.new_conflict_key(conflict.id)
+    uow.add_sealed(
+        conflict.id,
+        conflict,
+        context_enc=context.strip() or None,
+        diagnosis_note_enc=diagnosis_note.strip() or None,
+    )
     return conflict.id
 
 
@@ -96,13 +101,13 @@ def conflict_profile(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> Confli
     return ConflictProfile(
         id=str(conflict.id),
         name=conflict.name,
-        context=conflict.context,
+        context=uow.open_optional(conflict.id, conflict, "context_enc") or "",
         parties=[Party.of(p) for p in conflict.parties],
         stage=conflict.stage,
         kind=conflict.kind,
         misperception_share=conflict.misperception_share,
         clash_of_interests_share=round(1.0 - conflict.misperception_share, 6),
-        diagnosis_note=conflict.diagnosis_note,
+        diagnosis_note=uow.open_optional(conflict.id, conflict, "diagnosis_note_enc") or "",
     )
 
 
@@ -129,9 +134,8 @@ def record_ripeness(
         assessed_on=assessed_on,
         believes_can_win_alone=bool(believes_can_win_alone),
         stalemate_pain=require_unit_interval("stalemate pain", stalemate_pain),
-        basis=basis.strip(),
     )
-    uow.add(row)
+    uow.add_sealed(conflict.id, row, basis_enc=basis.strip() or None)
     return row.id
 
 

@@ -205,7 +205,6 @@ def add_reassurance_step(
     row = ReassuranceStepRow(
         workshop_id=workshop_id,
         by_party_id=member.party_id,
-        when_text=require_text("when", when, max_length=120),
         created_at=now(),
     )
     uow.add_sealed(
@@ -213,6 +212,7 @@ def add_reassurance_step(
         row,
         actor_enc=require_text("who", who),
         action_enc=require_text("what", what),
+        when_enc=require_text("when", when, max_length=120),
     )
     return row.id
 
@@ -454,7 +454,7 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
                 party=parties[s.by_party_id],
                 who=opened(s, "actor_enc"),
                 what=opened(s, "action_enc"),
-                when=s.when_text,
+                when=opened(s, "when_enc"),
             )
             for s in steps
         ],

@@ -103,7 +103,7 @@ def workshop_report(
     info = WorkshopInfo(
         id=str(workshop.id),
         title=workshop.title,
-        venue=workshop.venue,
+        venue=(uow.open_optional(workshop.id, workshop, "venue_enc") or ""),
         sequence=workshop.sequence,
         series_id=str(workshop.series_id) if workshop.series_id else None,
         previous_workshop_id=str(workshop.previous_workshop_id)

@@ -49,14 +49,15 @@ def schedule_session(
     else:
         raise ValidationError(f"session kind must be {PRELIMINARY!r} or {JOINT!r}, got {kind!r}")
     row = SessionRow(
-        workshop_id=workshop_id,
-        kind=kind,
-        party_id=party_id,
-        starts_at=starts_at,
-        hours=hours,
-        venue=venue or workshop.venue,
+        workshop_id=workshop_id, kind=kind, party_id=party_id, starts_at=starts_at, hours=hours
     )
-    uow.add(row)
+    uow.add_sealed(
+        workshop_id,
+        row,
+        venue_enc=(venue or "").strip()
+        or (uow.open_optional(workshop.id, workshop, "venue_enc") or "")
+        or None,
+    )
     return row.id
 
 
@@ -87,7 +88,7 @@ def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[Session]:
             party=names.get(row.party_id) if row.party_id else None,
             starts_at=row.starts_at.isoformat(),
             hours=row.hours,
-            venue=row.venue,
+            venue=uow.open_optional(workshop_id, row, "venue_enc") or "",
         )
         for row in visible
     ]

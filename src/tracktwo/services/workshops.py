@@ -22,6 +22,7 @@ from tracktwo.store.models import (
     IdeaRow,
     SeriesRow,
     WorkshopRow,
+    new_id,
 )
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -61,18 +62,18 @@ def create_workshop(
         if last is not None:
             sequence, previous = last.sequence + 1, last.id
     workshop = WorkshopRow(
+        id=new_id(),
         conflict_id=conflict_id,
         series_id=series_id,
         sequence=sequence,
         previous_workshop_id=previous,
         title=require_text("workshop title", title, max_length=200),
-        venue=venue.strip(),
         per_party=require_party_size(per_party),
         retention_until=retention_until,
         created_at=now(),
     )
-    uow.add(workshop)
     uow.new_workshop_key(workshop.id)
+    uow.add_sealed(workshop.id, workshop, venue_enc=venue.strip() or None)
     return workshop.id
 
 
@@ -228,7 +229,7 @@ def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Worksh
     return WorkshopSummary(
         id=str(workshop.id),
         title=workshop.title,
-        venue=workshop.venue,
+        venue=(uow.open_optional(workshop.id, workshop, "venue_enc") or ""),
         sequence=workshop.sequence,
         per_party=workshop.per_party,
         conflict=conflict.name,

@@ -79,14 +79,18 @@ class KeyStore:
         return cls(folder, base64.b64decode(path.read_bytes()))
 
     def _workshop_key_path(self, workshop_id: UUID) -> Path:
-        return self.folder / "workshops" / f"{workshop_id}.key"
+        """Where a data key lives: ``workshops/ID.key``, or ``conflicts/ID.key`` for the key
+        of a conflict's own sealed columns (ids are random, so the two never collide)."""
+        conflict = self.folder / "conflicts" / f"{workshop_id}.key"
+        return conflict if conflict.exists() else self.folder / "workshops" / f"{workshop_id}.key"
 
-    def create_workshop_key(self, workshop_id: UUID) -> bytes:
-        """Make and store a new data key for a workshop, wrapped by the master key."""
+    def create_workshop_key(self, workshop_id: UUID, *, kind: str = "workshops") -> bytes:
+        """Make and store a new data key for a workshop (or, with ``kind="conflicts"``, a
+        conflict), wrapped by the master key."""
         key = secrets.token_bytes(_KEY_BYTES)
         nonce = secrets.token_bytes(_NONCE_BYTES)
         wrapped = nonce + self._master.encrypt(nonce, key, workshop_id.bytes)
-        _write_private(self._workshop_key_path(workshop_id), wrapped)
+        _write_private(self.folder / kind / f"{workshop_id}.key", wrapped)
         self._cache[workshop_id] = key
         return key
 

@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 from tracktwo.errors import ConfigurationError
+from tracktwo.store.keys import KeyStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -24,17 +25,20 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database up to ``revision`` in one transaction."""
-    _migrate(engine, lambda config: command.upgrade(config, revision))
+def upgrade(engine: Engine, revision: str = "head", *, keys: KeyStore | None = None) -> None:
+    """Bring the database up to ``revision`` in one transaction.
+
+    ``keys`` (the data folder's key store) lets a migration seal or open stored text.
+    """
+    _migrate(engine, lambda config: command.upgrade(config, revision), keys)
 
 
-def downgrade(engine: Engine, revision: str) -> None:
+def downgrade(engine: Engine, revision: str, *, keys: KeyStore | None = None) -> None:
     """Take the database back to ``revision`` in one transaction."""
-    _migrate(engine, lambda config: command.downgrade(config, revision))
+    _migrate(engine, lambda config: command.downgrade(config, revision), keys)
 
 
-def _migrate(engine: Engine, step: Callable[[Config], None]) -> None:
+def _migrate(engine: Engine, step: Callable[[Config], None], keys: KeyStore | None) -> None:
     """Run one Alembic step; on SQLite, with foreign keys off while tables are rebuilt.
 
     SQLite alters a table by copying it into a new one and dropping the old; with foreign
@@ -44,6 +48,7 @@ def _migrate(engine: Engine, step: Callable[[Config], None]) -> None:
     and go back on.
     """
     config = alembic_config(engine)
+    config.attributes["keys"] = keys
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if sqlite:

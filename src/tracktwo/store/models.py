@@ -41,11 +41,12 @@ class ConflictRow(Base):
     __tablename__ = "conflicts"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
-    context: Mapped[str] = mapped_column(String(4000), default="")
+    # Sealed under the conflict's own data key (see store/sealing.py).
+    context_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     stage: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(40))
     misperception_share: Mapped[float] = mapped_column(Float)
-    diagnosis_note: Mapped[str] = mapped_column(String(4000), default="")
+    diagnosis_note_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     parties: Mapped[list[PartyRow]] = relationship(
         back_populates="conflict", order_by="PartyRow.position", cascade="all, delete-orphan"
@@ -70,7 +71,7 @@ class RipenessAssessmentRow(Base):
     assessed_on: Mapped[date] = mapped_column(Date)
     believes_can_win_alone: Mapped[bool] = mapped_column(Boolean)
     stalemate_pain: Mapped[float] = mapped_column(Float)
-    basis: Mapped[str] = mapped_column(String(2000), default="")
+    basis_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class SeriesRow(Base):
@@ -90,7 +91,7 @@ class WorkshopRow(Base):
         ForeignKey("workshops.id", ondelete="SET NULL"), nullable=True
     )
     title: Mapped[str] = mapped_column(String(200))
-    venue: Mapped[str] = mapped_column(String(300), default="")
+    venue_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     per_party: Mapped[int] = mapped_column(Integer)
     retention_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -178,7 +179,7 @@ class SessionRow(Base):
     party_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("parties.id"), nullable=True)
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     hours: Mapped[float] = mapped_column(Float)
-    venue: Mapped[str] = mapped_column(String(300), default="")
+    venue_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class SessionRatingRow(Base):
@@ -263,7 +264,7 @@ class ReassuranceStepRow(Base):
     by_party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     actor_enc: Mapped[bytes] = mapped_column(LargeBinary)
     action_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    when_text: Mapped[str] = mapped_column(String(120))
+    when_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

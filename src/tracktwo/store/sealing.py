@@ -1,5 +1,7 @@
 """The cipher context of every sealed column, derived from the row type, the column and the id.
 
+Each is sealed with the data key of its workshop, or, for a conflict's own columns (the
+conflict and its ripeness assessments), with the data key of the conflict.
 A sealed value is bound to its context (``"<prefix>:<row id>"``): the same ciphertext does
 not open under another column or another row. The prefixes below are those the data was
 sealed with from the start; changing one makes every stored value of its column unreadable.
@@ -13,14 +15,18 @@ from tracktwo.store.models import (
     BriefingRow,
     CandidateRow,
     ConcernRow,
+    ConflictRow,
     ConstraintRow,
     FacilitatorRow,
     IdeaRow,
     ReassuranceStepRow,
     ReentryRow,
+    RipenessAssessmentRow,
     RoundStatementRow,
+    SessionRow,
     SharedVisionRow,
     TransferRow,
+    WorkshopRow,
 )
 
 # (row type, column) -> context prefix; the one table of every sealed column.
@@ -42,6 +48,13 @@ CONTEXT_PREFIXES: dict[tuple[type[Base], str], str] = {
     (ReentryRow, "notes_enc"): "reentry.notes",
     (TransferRow, "recipient_enc"): "transfers.recipient",
     (RoundStatementRow, "text_enc"): "statements.text",
+    # Sealed from migration 0005 on: where people meet and what the facilitators wrote.
+    (ConflictRow, "context_enc"): "conflicts.context",
+    (ConflictRow, "diagnosis_note_enc"): "conflicts.diagnosis",
+    (RipenessAssessmentRow, "basis_enc"): "ripeness.basis",
+    (WorkshopRow, "venue_enc"): "workshops.venue",
+    (SessionRow, "venue_enc"): "sessions.venue",
+    (ReassuranceStepRow, "when_enc"): "reassurance.when",
 }
 
 

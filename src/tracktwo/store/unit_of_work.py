@@ -221,6 +221,12 @@ class UnitOfWork:
             self.session.delete(row)
         self.session.flush()
 
+    def new_conflict_key(self, conflict_id: UUID) -> None:
+        """Create a conflict's data key (its context, diagnosis and ripeness evidence are
+        sealed with it); it is destroyed again if this transaction fails."""
+        self.store.keys.create_workshop_key(conflict_id, kind="conflicts")
+        self._created_keys.append(conflict_id)
+
     def new_workshop_key(self, workshop_id: UUID) -> None:
         """Create a workshop's data key; it is destroyed again if this transaction fails."""
         self.store.keys.create_workshop_key(workshop_id)
