@@ -7,18 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    JsonFlag,
-    console,
-    in_folder,
-    parse_date,
-    parse_uuid,
-    print_json,
-)
-from tracktwo.services import (
-    conflicts,
-)
+from tracktwo.cli.common import OPERATOR, in_folder, parse_date, parse_uuid
+from tracktwo.cli.output import JsonFlag, console, print_json
+from tracktwo.services import conflicts
 from tracktwo.services.transaction import UnitOfWork
 
 conflict_app = typer.Typer(help="Conflict profiles and ripeness.", no_args_is_help=True)

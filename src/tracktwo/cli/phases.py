@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    console,
-    in_folder,
-    parse_uuid,
-    print_json,
-)
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_uuid
+from tracktwo.cli.output import console, print_json
 from tracktwo.domain.actors import Actor
 from tracktwo.services import phases
 from tracktwo.services.recruitment import act_as_member
 from tracktwo.services.transaction import UnitOfWork
-
-if TYPE_CHECKING:
-    from tracktwo.store.unit_of_work import UnitOfWork
 
 Member = Annotated[str, typer.Option("--member", help="Member id of the participant speaking.")]
 
@@ -40,7 +32,7 @@ def concern(
     workshop_id: str,
     member: Member,
     kind: Annotated[str, typer.Option(help="need | fear | priority | constraint")],
-    text: Annotated[str, typer.Option()],
+    text: TextOption,
     need: Annotated[
         str | None, typer.Option(help="security | identity | recognition | participation")
     ] = None,
@@ -63,12 +55,7 @@ def concern(
 
 @phase_app.command("acknowledge")
 @in_folder
-def acknowledge(
-    uow: UnitOfWork,
-    concern_id: str,
-    member: Member,
-    restatement: Annotated[str, typer.Option()],
-) -> None:
+def acknowledge(uow: UnitOfWork, concern_id: str, member: Member, restatement: TextOption) -> None:
     """Restate the other side's concern in one's own words."""
     ack = phases.acknowledge_concern(
         uow, _as(uow, member), parse_uuid(concern_id, "concern"), restatement=restatement
@@ -100,7 +87,7 @@ def idea(
     uow: UnitOfWork,
     workshop_id: str,
     member: Member,
-    text: Annotated[str, typer.Option()],
+    text: TextOption,
     answers: Annotated[
         list[str], typer.Option("--answers", help="Concern id it answers (repeat).")
     ],
@@ -119,10 +106,7 @@ def idea(
 @phase_app.command("rate")
 @in_folder
 def rate(
-    uow: UnitOfWork,
-    idea_id: str,
-    member: Member,
-    value: Annotated[int, typer.Option(help="1-5")],
+    uow: UnitOfWork, idea_id: str, member: Member, value: Annotated[int, typer.Option(help="1-5")]
 ) -> None:
     """Rate an idea 1-5."""
     phases.rate_idea(uow, _as(uow, member), parse_uuid(idea_id, "idea"), value=value)
@@ -136,7 +120,7 @@ def constraint(
     workshop_id: str,
     member: Member,
     kind: Annotated[str, typer.Option(help="political | psychological")],
-    text: Annotated[str, typer.Option()],
+    text: TextOption,
 ) -> None:
     """Name a constraint that keeps the parties from the table (phase 3)."""
     cid = phases.name_constraint(
@@ -151,9 +135,9 @@ def reassure(
     uow: UnitOfWork,
     workshop_id: str,
     member: Member,
-    who: Annotated[str, typer.Option()],
-    what: Annotated[str, typer.Option()],
-    when: Annotated[str, typer.Option()],
+    who: TextOption,
+    what: TextOption,
+    when: TextOption,
 ) -> None:
     """Propose a step of mutual reassurance: who, what, when (phase 4)."""
     sid = phases.add_reassurance_step(
@@ -169,12 +153,7 @@ def reassure(
 
 @phase_app.command("vision")
 @in_folder
-def vision(
-    uow: UnitOfWork,
-    workshop_id: str,
-    member: Member,
-    text: Annotated[str, typer.Option()],
-) -> None:
+def vision(uow: UnitOfWork, workshop_id: str, member: Member, text: TextOption) -> None:
     """Write a shared-vision statement (phase 4)."""
     vid = phases.add_shared_vision(
         uow, _as(uow, member), parse_uuid(workshop_id, "workshop"), text=text
@@ -184,12 +163,7 @@ def vision(
 
 @phase_app.command("intervene")
 @in_folder
-def intervene(
-    uow: UnitOfWork,
-    workshop_id: str,
-    phase: Annotated[str, typer.Option()],
-    kind: Annotated[str, typer.Option()],
-) -> None:
+def intervene(uow: UnitOfWork, workshop_id: str, phase: TextOption, kind: TextOption) -> None:
     """Log a facilitator intervention by kind (no content is kept)."""
     phases.log_intervention(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), phase=phase, kind=kind

@@ -7,16 +7,9 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    console,
-    in_folder,
-    parse_datetime,
-    parse_uuid,
-)
-from tracktwo.services import (
-    schedule,
-)
+from tracktwo.cli.common import OPERATOR, in_folder, parse_datetime, parse_uuid
+from tracktwo.cli.output import console
+from tracktwo.services import schedule
 from tracktwo.services.transaction import UnitOfWork
 
 schedule_app = typer.Typer(help="Preliminary and joint sessions.", no_args_is_help=True)

@@ -7,20 +7,10 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    JsonFlag,
-    console,
-    in_folder,
-    parse_date,
-    parse_uuid,
-    print_json,
-    show,
-)
+from tracktwo.cli.common import OPERATOR, in_folder, parse_date, parse_uuid
+from tracktwo.cli.output import JsonFlag, console, print_json, show
 from tracktwo.engines.frames import records
-from tracktwo.services import (
-    surveys,
-)
+from tracktwo.services import surveys
 from tracktwo.services.transaction import UnitOfWork
 
 survey_app = typer.Typer(help="Surveys and re-entry follow-up.", no_args_is_help=True)
@@ -28,11 +18,7 @@ survey_app = typer.Typer(help="Surveys and re-entry follow-up.", no_args_is_help
 
 @survey_app.command("import")
 @in_folder
-def survey_import(
-    uow: UnitOfWork,
-    workshop_id: str,
-    path: Path,
-) -> None:
+def survey_import(uow: UnitOfWork, workshop_id: str, path: Path) -> None:
     """Import a survey CSV (participant, wave, measure, value, taken_on); all or nothing."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -69,15 +55,11 @@ def survey_effects(
 
 @survey_app.command("risks")
 @in_folder
-def survey_risks(
-    uow: UnitOfWork,
-    workshop_id: str,
-    as_json: JsonFlag = False,
-) -> None:
+def survey_risks(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
     """The re-entry risk register, highest risk first."""
     register = surveys.risk_register(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
     show(
-        [entry.to_dict() for entry in register] if as_json else register,
+        register,
         as_json,
         ("member", "party", "pressure", "marginalisation", "exposed", "risk"),
         lambda r: (

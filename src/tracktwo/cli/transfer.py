@@ -6,17 +6,9 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    console,
-    in_folder,
-    parse_date,
-    parse_uuid,
-    print_json,
-)
-from tracktwo.services import (
-    transfers,
-)
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid
+from tracktwo.cli.output import console, print_json
+from tracktwo.services import transfers
 from tracktwo.services.transaction import UnitOfWork
 
 transfer_app = typer.Typer(help="Transfer of ideas to policy.", no_args_is_help=True)
@@ -27,9 +19,9 @@ transfer_app = typer.Typer(help="Transfer of ideas to policy.", no_args_is_help=
 def transfer_log(
     uow: UnitOfWork,
     idea_id: str,
-    channel: Annotated[str, typer.Option()],
-    recipient: Annotated[str, typer.Option()],
-    on: Annotated[str, typer.Option()],
+    channel: TextOption,
+    recipient: TextOption,
+    on: TextOption,
     result: str = "pending",
 ) -> None:
     """Record that an idea reached a decision-maker, a negotiation text or the media."""
