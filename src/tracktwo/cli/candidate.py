@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_date, parse_uuid
 from tracktwo.cli.output import JsonFlag, console, print_json, show
-from tracktwo.domain.vocabulary import Role
+from tracktwo.domain.vocabulary import Commitment, Role
 from tracktwo.services import recruitment
 from tracktwo.services.transaction import UnitOfWork
 
@@ -96,7 +96,7 @@ def candidate_brief(
     uow: UnitOfWork,
     candidate_id: str,
     on: Annotated[str, typer.Option(help="Date of the briefing.")],
-    commitment: Annotated[str, typer.Option(help="given | declined | pending")],
+    commitment: Annotated[str, one_of(Commitment.GIVEN, Commitment.DECLINED, Commitment.PENDING)],
     rule: Annotated[list[str], typer.Option(help="A ground rule discussed (repeat).")] = [],  # noqa: B006
     purposes: Annotated[bool, typer.Option("--purposes/--no-purposes")] = True,
     procedures: Annotated[bool, typer.Option("--procedures/--no-procedures")] = True,

@@ -43,6 +43,12 @@ DatabaseUrl = Annotated[
 # A required option whose name says what to give, such as ``--title`` or ``--text``.
 TextOption = Annotated[str, typer.Option()]
 
+
+def one_of(*values: str) -> Any:
+    """An option taking one of ``values`` (the domain's vocabulary), which its help lists."""
+    return typer.Option(help=" | ".join(values))
+
+
 T = TypeVar("T")
 
 

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_uuid
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_uuid
 from tracktwo.cli.output import console, print_json
 from tracktwo.domain.actors import Actor
+from tracktwo.domain.vocabulary import BasicNeed, ConcernKind, ConstraintKind
 from tracktwo.services import phases
 from tracktwo.services.recruitment import act_as_member
 from tracktwo.services.transaction import UnitOfWork
@@ -31,11 +32,9 @@ def concern(
     uow: UnitOfWork,
     workshop_id: str,
     member: Member,
-    kind: Annotated[str, typer.Option(help="need | fear | priority | constraint")],
+    kind: Annotated[str, one_of(*ConcernKind)],
     text: TextOption,
-    need: Annotated[
-        str | None, typer.Option(help="security | identity | recognition | participation")
-    ] = None,
+    need: Annotated[str | None, one_of(*BasicNeed)] = None,
     preliminary: Annotated[
         bool, typer.Option("--preliminary", help="Keep in the party's own space.")
     ] = False,
@@ -119,7 +118,7 @@ def constraint(
     uow: UnitOfWork,
     workshop_id: str,
     member: Member,
-    kind: Annotated[str, typer.Option(help="political | psychological")],
+    kind: Annotated[str, one_of(*ConstraintKind)],
     text: TextOption,
 ) -> None:
     """Name a constraint that keeps the parties from the table (phase 3)."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import OPERATOR, in_folder, parse_datetime, parse_uuid
+from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_datetime, parse_uuid
 from tracktwo.cli.output import console
 from tracktwo.services import schedule
 from tracktwo.services.transaction import UnitOfWork
@@ -20,7 +20,7 @@ schedule_app = typer.Typer(help="Preliminary and joint sessions.", no_args_is_he
 def schedule_add(
     uow: UnitOfWork,
     workshop_id: str,
-    kind: Annotated[str, typer.Option(help="preliminary | joint")],
+    kind: Annotated[str, one_of(schedule.PRELIMINARY, schedule.JOINT)],
     starts: Annotated[str, typer.Option(help="YYYY-MM-DDTHH:MM (UTC)")],
     hours: Annotated[float, typer.Option()],
     party: str | None = None,

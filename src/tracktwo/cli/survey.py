@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import OPERATOR, in_folder, parse_date, parse_uuid
+from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_date, parse_uuid
 from tracktwo.cli.output import JsonFlag, console, print_json, show
+from tracktwo.domain.vocabulary import SurveyWave
 from tracktwo.engines.frames import records
 from tracktwo.services import surveys
 from tracktwo.services.transaction import UnitOfWork
@@ -33,7 +34,7 @@ def survey_import(uow: UnitOfWork, workshop_id: str, path: Path) -> None:
 def survey_effects(
     uow: UnitOfWork,
     workshop_id: str,
-    after: Annotated[str, typer.Option(help="post | follow-up")] = "post",
+    after: Annotated[str, one_of(SurveyWave.POST, SurveyWave.FOLLOW_UP)] = "post",
     min_group: Annotated[int, typer.Option(help="Suppress groups smaller than this.")] = 3,
     as_json: JsonFlag = False,
 ) -> None:
