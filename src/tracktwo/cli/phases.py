@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 import typer
 
@@ -26,6 +27,11 @@ def _as(uow: UnitOfWork, member: str) -> Actor:
     return act_as_member(uow, OPERATOR, parse_uuid(member, "member"))
 
 
+def _speaking(uow: UnitOfWork, member: str, workshop_id: str) -> tuple[Actor, UUID]:
+    """The member speaking and the workshop they speak in (the ids checked in that order)."""
+    return _as(uow, member), parse_uuid(workshop_id, "workshop")
+
+
 @phase_app.command("concern")
 @in_folder
 def concern(
@@ -40,14 +46,10 @@ def concern(
     ] = False,
 ) -> None:
     """State a concern of the member's party (phase 1)."""
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    space = "preliminary" if preliminary else "joint"
     concern_id = phases.state_concern(
-        uow,
-        _as(uow, member),
-        parse_uuid(workshop_id, "workshop"),
-        kind=kind,
-        text=text,
-        basic_need=need,
-        space="preliminary" if preliminary else "joint",
+        uow, speaker, workshop, kind=kind, text=text, basic_need=need, space=space
     )
     console.print(f"concern {concern_id}")
 
@@ -92,13 +94,9 @@ def idea(
     ],
 ) -> None:
     """Propose an idea linked to the concerns it answers (phase 2)."""
-    idea_id = phases.propose_idea(
-        uow,
-        _as(uow, member),
-        parse_uuid(workshop_id, "workshop"),
-        text=text,
-        answers=[parse_uuid(a, "concern") for a in answers],
-    )
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    answered = [parse_uuid(a, "concern") for a in answers]
+    idea_id = phases.propose_idea(uow, speaker, workshop, text=text, answers=answered)
     console.print(f"idea {idea_id}")
 
 
@@ -122,9 +120,8 @@ def constraint(
     text: TextOption,
 ) -> None:
     """Name a constraint that keeps the parties from the table (phase 3)."""
-    cid = phases.name_constraint(
-        uow, _as(uow, member), parse_uuid(workshop_id, "workshop"), kind=kind, text=text
-    )
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    cid = phases.name_constraint(uow, speaker, workshop, kind=kind, text=text)
     console.print(f"constraint {cid}")
 
 
@@ -139,14 +136,8 @@ def reassure(
     when: TextOption,
 ) -> None:
     """Propose a step of mutual reassurance: who, what, when (phase 4)."""
-    sid = phases.add_reassurance_step(
-        uow,
-        _as(uow, member),
-        parse_uuid(workshop_id, "workshop"),
-        who=who,
-        what=what,
-        when=when,
-    )
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    sid = phases.add_reassurance_step(uow, speaker, workshop, who=who, what=what, when=when)
     console.print(f"reassurance step {sid}")
 
 
@@ -154,9 +145,8 @@ def reassure(
 @in_folder
 def vision(uow: UnitOfWork, workshop_id: str, member: Member, text: TextOption) -> None:
     """Write a shared-vision statement (phase 4)."""
-    vid = phases.add_shared_vision(
-        uow, _as(uow, member), parse_uuid(workshop_id, "workshop"), text=text
-    )
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    vid = phases.add_shared_vision(uow, speaker, workshop, text=text)
     console.print(f"vision {vid}")
 
 
