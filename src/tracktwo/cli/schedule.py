@@ -26,14 +26,10 @@ def schedule_add(
     party: str | None = None,
 ) -> None:
     """Schedule a preliminary (per party, 4-5 h) or a joint session."""
+    workshop = parse_uuid(workshop_id, "workshop")
+    starts_at = parse_datetime(starts, "--starts")
     session_id = schedule.schedule_session(
-        uow,
-        OPERATOR,
-        parse_uuid(workshop_id, "workshop"),
-        kind=kind,
-        starts_at=parse_datetime(starts, "--starts"),
-        hours=hours,
-        party=party,
+        uow, OPERATOR, workshop, kind=kind, starts_at=starts_at, hours=hours, party=party
     )
     console.print(f"session {session_id}")
 

@@ -25,14 +25,9 @@ def transfer_log(
     result: str = "pending",
 ) -> None:
     """Record that an idea reached a decision-maker, a negotiation text or the media."""
+    idea, day = parse_uuid(idea_id, "idea"), parse_date(on, "--on")
     transfer_id = transfers.log_transfer(
-        uow,
-        OPERATOR,
-        parse_uuid(idea_id, "idea"),
-        channel=channel,
-        recipient=recipient,
-        occurred_on=parse_date(on, "--on"),
-        result=result,
+        uow, OPERATOR, idea, channel=channel, recipient=recipient, occurred_on=day, result=result
     )
     console.print(f"transfer {transfer_id}")
 

@@ -30,14 +30,10 @@ def workshop_create(
     series: Annotated[str | None, typer.Option(help="Series id: continue that series.")] = None,
 ) -> None:
     """Create a workshop (with its own data key)."""
+    conflict = parse_uuid(conflict_id, "conflict")
+    series_id = parse_uuid(series, "series") if series else None
     workshop_id = workshops.create_workshop(
-        uow,
-        OPERATOR,
-        parse_uuid(conflict_id, "conflict"),
-        title=title,
-        per_party=per_party,
-        venue=venue,
-        series_id=parse_uuid(series, "series") if series else None,
+        uow, OPERATOR, conflict, title=title, per_party=per_party, venue=venue, series_id=series_id
     )
     console.print(f"workshop {workshop_id}")
 
