@@ -11,19 +11,10 @@ from rich.table import Table
 
 from tracktwo import demo
 from tracktwo.cli.candidate import candidate_app
-from tracktwo.cli.common import (
-    OPERATOR,
-    DatabaseUrl,
-    DataDir,
-    JsonFlag,
-    console,
-    guarded,
-    in_folder,
-    parse_uuid,
-    print_json,
-)
+from tracktwo.cli.common import OPERATOR, DatabaseUrl, DataDir, guarded, in_folder, parse_uuid
 from tracktwo.cli.commonground import app as commonground_app
 from tracktwo.cli.conflict import conflict_app
+from tracktwo.cli.output import JsonFlag, console, print_json
 from tracktwo.cli.phases import phase_app
 from tracktwo.cli.schedule import schedule_app
 from tracktwo.cli.simulate import app as simulate_app

@@ -6,20 +6,10 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    JsonFlag,
-    console,
-    in_folder,
-    parse_date,
-    parse_uuid,
-    print_json,
-    show,
-)
-from tracktwo.domain.vocabulary import Role
-from tracktwo.services import (
-    recruitment,
-)
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_date, parse_uuid
+from tracktwo.cli.output import JsonFlag, console, print_json, show
+from tracktwo.domain.vocabulary import Commitment, Role
+from tracktwo.services import recruitment
 from tracktwo.services.transaction import UnitOfWork
 
 candidate_app = typer.Typer(help="Recruitment by snowball, briefings.", no_args_is_help=True)
@@ -30,8 +20,8 @@ candidate_app = typer.Typer(help="Recruitment by snowball, briefings.", no_args_
 def candidate_add(
     uow: UnitOfWork,
     workshop_id: str,
-    party: Annotated[str, typer.Option()],
-    name: Annotated[str, typer.Option()],
+    party: TextOption,
+    name: TextOption,
     role: Annotated[str, typer.Option(help=", ".join(r.value for r in Role))],
     influence: Annotated[float, typer.Option()],
     credibility: Annotated[float, typer.Option()],
@@ -75,7 +65,7 @@ def candidate_list(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal
     )
     show(
-        [candidate.to_dict() for candidate in listed] if as_json else listed,
+        listed,
         as_json,
         ("id", "party", "role", "infl.", "cred.", "open.", "status", "commitment", "name"),
         lambda c: (
@@ -91,11 +81,7 @@ def candidate_list(
 
 @candidate_app.command("snowball")
 @in_folder
-def candidate_snowball(
-    uow: UnitOfWork,
-    workshop_id: str,
-    as_json: JsonFlag = False,
-) -> None:
+def candidate_snowball(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
     """Show the referral graph from each key person."""
     graph = recruitment.snowball(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
     if as_json:
@@ -110,7 +96,7 @@ def candidate_brief(
     uow: UnitOfWork,
     candidate_id: str,
     on: Annotated[str, typer.Option(help="Date of the briefing.")],
-    commitment: Annotated[str, typer.Option(help="given | declined | pending")],
+    commitment: Annotated[str, one_of(Commitment.GIVEN, Commitment.DECLINED, Commitment.PENDING)],
     rule: Annotated[list[str], typer.Option(help="A ground rule discussed (repeat).")] = [],  # noqa: B006
     purposes: Annotated[bool, typer.Option("--purposes/--no-purposes")] = True,
     procedures: Annotated[bool, typer.Option("--procedures/--no-procedures")] = True,

@@ -1,20 +1,18 @@
-"""What every command shares: the data folder, JSON output and error handling."""
+"""What every command shares: the data folder, its one transaction, ids and error handling."""
 
 from __future__ import annotations
 
 import functools
 import inspect
-import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 from uuid import UUID
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import TrackTwoError
@@ -28,7 +26,6 @@ if TYPE_CHECKING:
 OPERATOR = Actor.operator()
 DEFAULT = Path("data")
 
-console = Console()
 errors = Console(stderr=True)
 
 DataDir = Annotated[
@@ -43,32 +40,19 @@ DatabaseUrl = Annotated[
         help="SQLAlchemy URL (PostgreSQL for scale); default: SQLite in the data folder.",
     ),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+# A required option whose name says what to give, such as ``--title`` or ``--text``.
+TextOption = Annotated[str, typer.Option()]
+
+
+def one_of(*values: str) -> Any:
+    """An option taking one of ``values`` (the domain's vocabulary), which its help lists."""
+    return typer.Option(help=" | ".join(values))
+
 
 T = TypeVar("T")
 
 
-def to_json_ready(value: Any) -> Any:
-    """Convert UUIDs, dates and numpy scalars to JSON-ready values."""
-    if isinstance(value, dict):
-        return {str(k): to_json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json_ready(v) for v in value]
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if hasattr(value, "item") and callable(value.item):
-        return value.item()
-    return value
-
-
-def print_json(value: Any) -> None:
-    """Print ``value`` as one JSON document on standard output."""
-    typer.echo(json.dumps(to_json_ready(value), ensure_ascii=False, indent=2))
-
-
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print an error and exit with status 2."""
     errors.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(2)
@@ -98,29 +82,26 @@ def opened(data_dir: Path, url: str | None) -> Iterator[UnitOfWork]:
             store.dispose()
 
 
+def _parsed(parse: Callable[[str], T], value: str, complaint: str) -> T:
+    """``parse(value)``; when it is not valid, ``complaint`` as the error (status 2)."""
+    try:
+        return parse(value)
+    except ValueError:
+        fail(complaint)
+
+
 def parse_uuid(value: str, what: str) -> UUID:
     """Parse an id given on the command line, naming what was expected."""
-    try:
-        return UUID(value)
-    except ValueError:
-        fail(f"{value!r} is not a valid {what} id")
-        raise  # unreachable; keeps type checkers sure
+    return _parsed(UUID, value, f"{value!r} is not a valid {what} id")
 
 
 def parse_date(value: str, what: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{what} {value!r} is not a date (YYYY-MM-DD)")
-        raise
+    return _parsed(date.fromisoformat, value, f"{what} {value!r} is not a date (YYYY-MM-DD)")
 
 
 def parse_datetime(value: str, what: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"{what} {value!r} is not a date and time (YYYY-MM-DDTHH:MM)")
-        raise
+    complaint = f"{what} {value!r} is not a date and time (YYYY-MM-DDTHH:MM)"
+    return _parsed(datetime.fromisoformat, value, complaint)
 
 
 def in_folder(command: Callable[..., None]) -> Callable[..., None]:
@@ -147,19 +128,6 @@ def in_folder(command: Callable[..., None]) -> Callable[..., None]:
     with_folder.__signature__ = signature.replace(parameters=kept + folder)  # type: ignore[attr-defined]
     with_folder.__annotations__ = {p.name: p.annotation for p in kept + folder} | {"return": None}
     return with_folder
-
-
-def show(
-    listed: Any, as_json: bool, columns: Sequence[str], row: Callable[[Any], Sequence[str]]
-) -> None:
-    """Print ``listed`` as one JSON document, or as a table with one row per item."""
-    if as_json:
-        print_json(listed)
-        return
-    table = Table(*columns)
-    for item in listed:
-        table.add_row(*row(item))
-    console.print(table)
 
 
 def run(action: Callable[[], T]) -> T:

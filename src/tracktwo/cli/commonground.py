@@ -98,29 +98,24 @@ def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> 
             )
         console.print(table)
 
-    consensus = Table(title="Consensus (group-informed, Pol.is)")
-    bridging = Table(title="Bridging (Community Notes intercept)")
-    for table, score in ((consensus, "consensus"), (bridging, "bridging")):
+    consensus, bridging = result.consensus_ranking(), result.bridging_ranking()
+    for title, header, score, ranking in (
+        ("Consensus (group-informed, Pol.is)", "consensus", "group_informed_consensus", consensus),
+        ("Bridging (Community Notes intercept)", "bridging", "bridging", bridging),
+    ):
+        table = Table(title=title)
         table.add_column("id", justify="right")
         table.add_column("statement")
-        table.add_column(score, justify="right")
+        table.add_column(header, justify="right")
         table.add_column("agree", justify="right")
-    for row in result.consensus_ranking().head(top).itertuples(index=False):
-        consensus.add_row(
-            str(row.statement),
-            _short(texts.get(row.statement, "")),
-            f"{row.group_informed_consensus:.3f}",
-            f"{row.n_agree}/{row.n_seen}",
-        )
-    for row in result.bridging_ranking().head(top).itertuples(index=False):
-        bridging.add_row(
-            str(row.statement),
-            _short(texts.get(row.statement, "")),
-            f"{row.bridging:.3f}",
-            f"{row.n_agree}/{row.n_seen}",
-        )
-    console.print(consensus)
-    console.print(bridging)
+        for row in ranking.head(top).itertuples(index=False):
+            table.add_row(
+                str(row.statement),
+                _short(texts.get(row.statement, "")),
+                f"{getattr(row, score):.3f}",
+                f"{row.n_agree}/{row.n_seen}",
+            )
+        console.print(table)
     _print_common_ground(result, texts)
 
 

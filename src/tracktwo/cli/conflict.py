@@ -7,18 +7,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    JsonFlag,
-    console,
-    in_folder,
-    parse_date,
-    parse_uuid,
-    print_json,
-)
-from tracktwo.services import (
-    conflicts,
-)
+from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_date, parse_uuid
+from tracktwo.cli.output import JsonFlag, console, print_json
+from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
+from tracktwo.services import conflicts
 from tracktwo.services.transaction import UnitOfWork
 
 conflict_app = typer.Typer(help="Conflict profiles and ripeness.", no_args_is_help=True)
@@ -30,10 +22,8 @@ def conflict_create(
     uow: UnitOfWork,
     name: str,
     party: Annotated[list[str], typer.Option("--party", help="A party; give two or more.")],
-    stage: Annotated[
-        str, typer.Option(help="pre-negotiation | active-negotiation | post-negotiation")
-    ],
-    kind: Annotated[str, typer.Option(help="inter-state | internal-identity")],
+    stage: Annotated[str, one_of(*NegotiationStage)],
+    kind: Annotated[str, one_of(*ConflictKind)],
     misperception: Annotated[
         float, typer.Option(help="Share of the conflict that is misperception, 0-1.")
     ],

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
+from uuid import UUID
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    console,
-    in_folder,
-    parse_uuid,
-    print_json,
-)
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_uuid
+from tracktwo.cli.output import console, print_json
 from tracktwo.domain.actors import Actor
+from tracktwo.domain.vocabulary import BasicNeed, ConcernKind, ConstraintKind
 from tracktwo.services import phases
 from tracktwo.services.recruitment import act_as_member
 from tracktwo.services.transaction import UnitOfWork
-
-if TYPE_CHECKING:
-    from tracktwo.store.unit_of_work import UnitOfWork
 
 Member = Annotated[str, typer.Option("--member", help="Member id of the participant speaking.")]
 
@@ -33,42 +27,36 @@ def _as(uow: UnitOfWork, member: str) -> Actor:
     return act_as_member(uow, OPERATOR, parse_uuid(member, "member"))
 
 
+def _speaking(uow: UnitOfWork, member: str, workshop_id: str) -> tuple[Actor, UUID]:
+    """The member speaking and the workshop they speak in (the ids checked in that order)."""
+    return _as(uow, member), parse_uuid(workshop_id, "workshop")
+
+
 @phase_app.command("concern")
 @in_folder
 def concern(
     uow: UnitOfWork,
     workshop_id: str,
     member: Member,
-    kind: Annotated[str, typer.Option(help="need | fear | priority | constraint")],
-    text: Annotated[str, typer.Option()],
-    need: Annotated[
-        str | None, typer.Option(help="security | identity | recognition | participation")
-    ] = None,
+    kind: Annotated[str, one_of(*ConcernKind)],
+    text: TextOption,
+    need: Annotated[str | None, one_of(*BasicNeed)] = None,
     preliminary: Annotated[
         bool, typer.Option("--preliminary", help="Keep in the party's own space.")
     ] = False,
 ) -> None:
     """State a concern of the member's party (phase 1)."""
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    space = "preliminary" if preliminary else "joint"
     concern_id = phases.state_concern(
-        uow,
-        _as(uow, member),
-        parse_uuid(workshop_id, "workshop"),
-        kind=kind,
-        text=text,
-        basic_need=need,
-        space="preliminary" if preliminary else "joint",
+        uow, speaker, workshop, kind=kind, text=text, basic_need=need, space=space
     )
     console.print(f"concern {concern_id}")
 
 
 @phase_app.command("acknowledge")
 @in_folder
-def acknowledge(
-    uow: UnitOfWork,
-    concern_id: str,
-    member: Member,
-    restatement: Annotated[str, typer.Option()],
-) -> None:
+def acknowledge(uow: UnitOfWork, concern_id: str, member: Member, restatement: TextOption) -> None:
     """Restate the other side's concern in one's own words."""
     ack = phases.acknowledge_concern(
         uow, _as(uow, member), parse_uuid(concern_id, "concern"), restatement=restatement
@@ -100,29 +88,22 @@ def idea(
     uow: UnitOfWork,
     workshop_id: str,
     member: Member,
-    text: Annotated[str, typer.Option()],
+    text: TextOption,
     answers: Annotated[
         list[str], typer.Option("--answers", help="Concern id it answers (repeat).")
     ],
 ) -> None:
     """Propose an idea linked to the concerns it answers (phase 2)."""
-    idea_id = phases.propose_idea(
-        uow,
-        _as(uow, member),
-        parse_uuid(workshop_id, "workshop"),
-        text=text,
-        answers=[parse_uuid(a, "concern") for a in answers],
-    )
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    answered = [parse_uuid(a, "concern") for a in answers]
+    idea_id = phases.propose_idea(uow, speaker, workshop, text=text, answers=answered)
     console.print(f"idea {idea_id}")
 
 
 @phase_app.command("rate")
 @in_folder
 def rate(
-    uow: UnitOfWork,
-    idea_id: str,
-    member: Member,
-    value: Annotated[int, typer.Option(help="1-5")],
+    uow: UnitOfWork, idea_id: str, member: Member, value: Annotated[int, typer.Option(help="1-5")]
 ) -> None:
     """Rate an idea 1-5."""
     phases.rate_idea(uow, _as(uow, member), parse_uuid(idea_id, "idea"), value=value)
@@ -135,13 +116,12 @@ def constraint(
     uow: UnitOfWork,
     workshop_id: str,
     member: Member,
-    kind: Annotated[str, typer.Option(help="political | psychological")],
-    text: Annotated[str, typer.Option()],
+    kind: Annotated[str, one_of(*ConstraintKind)],
+    text: TextOption,
 ) -> None:
     """Name a constraint that keeps the parties from the table (phase 3)."""
-    cid = phases.name_constraint(
-        uow, _as(uow, member), parse_uuid(workshop_id, "workshop"), kind=kind, text=text
-    )
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    cid = phases.name_constraint(uow, speaker, workshop, kind=kind, text=text)
     console.print(f"constraint {cid}")
 
 
@@ -151,45 +131,28 @@ def reassure(
     uow: UnitOfWork,
     workshop_id: str,
     member: Member,
-    who: Annotated[str, typer.Option()],
-    what: Annotated[str, typer.Option()],
-    when: Annotated[str, typer.Option()],
+    who: TextOption,
+    what: TextOption,
+    when: TextOption,
 ) -> None:
     """Propose a step of mutual reassurance: who, what, when (phase 4)."""
-    sid = phases.add_reassurance_step(
-        uow,
-        _as(uow, member),
-        parse_uuid(workshop_id, "workshop"),
-        who=who,
-        what=what,
-        when=when,
-    )
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    sid = phases.add_reassurance_step(uow, speaker, workshop, who=who, what=what, when=when)
     console.print(f"reassurance step {sid}")
 
 
 @phase_app.command("vision")
 @in_folder
-def vision(
-    uow: UnitOfWork,
-    workshop_id: str,
-    member: Member,
-    text: Annotated[str, typer.Option()],
-) -> None:
+def vision(uow: UnitOfWork, workshop_id: str, member: Member, text: TextOption) -> None:
     """Write a shared-vision statement (phase 4)."""
-    vid = phases.add_shared_vision(
-        uow, _as(uow, member), parse_uuid(workshop_id, "workshop"), text=text
-    )
+    speaker, workshop = _speaking(uow, member, workshop_id)
+    vid = phases.add_shared_vision(uow, speaker, workshop, text=text)
     console.print(f"vision {vid}")
 
 
 @phase_app.command("intervene")
 @in_folder
-def intervene(
-    uow: UnitOfWork,
-    workshop_id: str,
-    phase: Annotated[str, typer.Option()],
-    kind: Annotated[str, typer.Option()],
-) -> None:
+def intervene(uow: UnitOfWork, workshop_id: str, phase: TextOption, kind: TextOption) -> None:
     """Log a facilitator intervention by kind (no content is kept)."""
     phases.log_intervention(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), phase=phase, kind=kind

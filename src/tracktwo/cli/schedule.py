@@ -7,16 +7,9 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    console,
-    in_folder,
-    parse_datetime,
-    parse_uuid,
-)
-from tracktwo.services import (
-    schedule,
-)
+from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_datetime, parse_uuid
+from tracktwo.cli.output import console
+from tracktwo.services import schedule
 from tracktwo.services.transaction import UnitOfWork
 
 schedule_app = typer.Typer(help="Preliminary and joint sessions.", no_args_is_help=True)
@@ -27,20 +20,16 @@ schedule_app = typer.Typer(help="Preliminary and joint sessions.", no_args_is_he
 def schedule_add(
     uow: UnitOfWork,
     workshop_id: str,
-    kind: Annotated[str, typer.Option(help="preliminary | joint")],
+    kind: Annotated[str, one_of(schedule.PRELIMINARY, schedule.JOINT)],
     starts: Annotated[str, typer.Option(help="YYYY-MM-DDTHH:MM (UTC)")],
     hours: Annotated[float, typer.Option()],
     party: str | None = None,
 ) -> None:
     """Schedule a preliminary (per party, 4-5 h) or a joint session."""
+    workshop = parse_uuid(workshop_id, "workshop")
+    starts_at = parse_datetime(starts, "--starts")
     session_id = schedule.schedule_session(
-        uow,
-        OPERATOR,
-        parse_uuid(workshop_id, "workshop"),
-        kind=kind,
-        starts_at=parse_datetime(starts, "--starts"),
-        hours=hours,
-        party=party,
+        uow, OPERATOR, workshop, kind=kind, starts_at=starts_at, hours=hours, party=party
     )
     console.print(f"session {session_id}")
 

@@ -7,21 +7,12 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    JsonFlag,
-    console,
-    in_folder,
-    parse_date,
-    parse_uuid,
-    print_json,
-    show,
-)
+from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_date, parse_uuid
+from tracktwo.cli.output import JsonFlag, console, print_json, show
 from tracktwo.domain.rules import DEFAULT_MIN_GROUP
+from tracktwo.domain.vocabulary import SurveyWave
 from tracktwo.engines.frames import records
-from tracktwo.services import (
-    surveys,
-)
+from tracktwo.services import surveys
 from tracktwo.services.transaction import UnitOfWork
 
 survey_app = typer.Typer(help="Surveys and re-entry follow-up.", no_args_is_help=True)
@@ -29,11 +20,7 @@ survey_app = typer.Typer(help="Surveys and re-entry follow-up.", no_args_is_help
 
 @survey_app.command("import")
 @in_folder
-def survey_import(
-    uow: UnitOfWork,
-    workshop_id: str,
-    path: Path,
-) -> None:
+def survey_import(uow: UnitOfWork, workshop_id: str, path: Path) -> None:
     """Import a survey CSV (participant, wave, measure, value, taken_on); all or nothing."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -48,7 +35,7 @@ def survey_import(
 def survey_effects(
     uow: UnitOfWork,
     workshop_id: str,
-    after: Annotated[str, typer.Option(help="post | follow-up")] = "post",
+    after: Annotated[str, one_of(SurveyWave.POST, SurveyWave.FOLLOW_UP)] = "post",
     min_group: Annotated[
         int,
         typer.Option(help="Withhold groups smaller than this: 5 by default, 3 at least (audited)."),
@@ -82,11 +69,7 @@ def survey_effects(
 
 @survey_app.command("risks")
 @in_folder
-def survey_risks(
-    uow: UnitOfWork,
-    workshop_id: str,
-    as_json: JsonFlag = False,
-) -> None:
+def survey_risks(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
     """The re-entry risk register per person, highest risk first, on this screen only.
 
     With --json, only the counts pooled across parties (none below 5 members followed up):

@@ -6,17 +6,9 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    console,
-    in_folder,
-    parse_date,
-    parse_uuid,
-    print_json,
-)
-from tracktwo.services import (
-    transfers,
-)
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid
+from tracktwo.cli.output import console, print_json
+from tracktwo.services import transfers
 from tracktwo.services.transaction import UnitOfWork
 
 transfer_app = typer.Typer(help="Transfer of ideas to policy.", no_args_is_help=True)
@@ -27,20 +19,15 @@ transfer_app = typer.Typer(help="Transfer of ideas to policy.", no_args_is_help=
 def transfer_log(
     uow: UnitOfWork,
     idea_id: str,
-    channel: Annotated[str, typer.Option()],
-    recipient: Annotated[str, typer.Option()],
-    on: Annotated[str, typer.Option()],
+    channel: TextOption,
+    recipient: TextOption,
+    on: TextOption,
     result: str = "pending",
 ) -> None:
     """Record that an idea reached a decision-maker, a negotiation text or the media."""
+    idea, day = parse_uuid(idea_id, "idea"), parse_date(on, "--on")
     transfer_id = transfers.log_transfer(
-        uow,
-        OPERATOR,
-        parse_uuid(idea_id, "idea"),
-        channel=channel,
-        recipient=recipient,
-        occurred_on=parse_date(on, "--on"),
-        result=result,
+        uow, OPERATOR, idea, channel=channel, recipient=recipient, occurred_on=day, result=result
     )
     console.print(f"transfer {transfer_id}")
 

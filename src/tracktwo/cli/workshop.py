@@ -7,24 +7,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tracktwo.cli.common import (
-    OPERATOR,
-    JsonFlag,
-    console,
-    in_folder,
-    parse_uuid,
-    print_json,
-    run,
-    show,
-)
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_uuid, run
+from tracktwo.cli.output import JsonFlag, console, print_json, show
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
-from tracktwo.services import (
-    conditions,
-    recruitment,
-    reports,
-    workshops,
-)
+from tracktwo.services import conditions, recruitment, reports, workshops
 from tracktwo.services.transaction import UnitOfWork
 
 workshop_app = typer.Typer(
@@ -37,31 +24,23 @@ workshop_app = typer.Typer(
 def workshop_create(
     uow: UnitOfWork,
     conflict_id: str,
-    title: Annotated[str, typer.Option()],
+    title: TextOption,
     per_party: Annotated[int, typer.Option(help="Members per party, 3-6.")] = 4,
     venue: str = "",
     series: Annotated[str | None, typer.Option(help="Series id: continue that series.")] = None,
 ) -> None:
     """Create a workshop (with its own data key)."""
+    conflict = parse_uuid(conflict_id, "conflict")
+    series_id = parse_uuid(series, "series") if series else None
     workshop_id = workshops.create_workshop(
-        uow,
-        OPERATOR,
-        parse_uuid(conflict_id, "conflict"),
-        title=title,
-        per_party=per_party,
-        venue=venue,
-        series_id=parse_uuid(series, "series") if series else None,
+        uow, OPERATOR, conflict, title=title, per_party=per_party, venue=venue, series_id=series_id
     )
     console.print(f"workshop {workshop_id}")
 
 
 @workshop_app.command("series")
 @in_folder
-def workshop_series(
-    uow: UnitOfWork,
-    conflict_id: str,
-    name: str,
-) -> None:
+def workshop_series(uow: UnitOfWork, conflict_id: str, name: str) -> None:
     """Open a continuing series of workshops."""
     cid = parse_uuid(conflict_id, "conflict")
     console.print(f"series {workshops.create_series(uow, OPERATOR, cid, name=name)}")
@@ -115,7 +94,7 @@ def workshop_members(
     """List the composed members per party."""
     listed = recruitment.members(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal=reveal)
     show(
-        [member.to_dict() for member in listed] if as_json else listed,
+        listed,
         as_json,
         ("member id", "party", "role", "name"),
         lambda m: (m.member_id, m.party, m.role, m.name or "(sealed)"),
@@ -140,11 +119,7 @@ def workshop_report(
 
 @workshop_app.command("conditions")
 @in_folder
-def workshop_conditions(
-    uow: UnitOfWork,
-    workshop_id: str,
-    as_json: JsonFlag = False,
-) -> None:
+def workshop_conditions(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
     """Score Hewstone & Brown's five contact conditions from the workshop's own data."""
     report = conditions.contact_conditions(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
     if as_json:
@@ -181,7 +156,7 @@ def workshop_destroy(
 def workshop_facilitator(
     uow: UnitOfWork,
     workshop_id: str,
-    name: Annotated[str, typer.Option()],
+    name: TextOption,
     impartiality: Annotated[float, typer.Option(help="0-1")],
     communication: Annotated[float, typer.Option(help="0-1")],
     sensitivity: Annotated[float, typer.Option(help="0-1")],
