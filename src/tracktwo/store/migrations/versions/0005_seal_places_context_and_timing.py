@@ -73,62 +73,51 @@ def _cipher(keys: Any, scope: uuid.UUID, table: str) -> Any:
         return FieldCipher(keys.create_workshop_key(scope, kind="conflicts"))
 
 
-def upgrade() -> None:
+def _move(sealing: bool) -> None:
+    """Move every column's text from plain to sealed (``sealing``) or back.
+
+    Everything is read first, so that a refusal (no keys) comes before any schema change.
+    """
     bind = op.get_bind()
-    # Read and seal first, so that a refusal (no keys) comes before any change to the schema.
-    found = {
-        (table, sealed, prefix): bind.execute(
+    found = {}
+    for table, plain, sealed, prefix, scope_column in _SEALED:
+        source, target = (plain, sealed) if sealing else (sealed, plain)
+        empty = f" AND {source} <> ''" if sealing else ""
+        found[(table, target, prefix)] = bind.execute(
             sa.text(
-                f"SELECT id, {scope_column} AS scope, {plain} AS value FROM {table} "
-                f"WHERE {plain} IS NOT NULL AND {plain} <> ''"
+                f"SELECT id, {scope_column} AS scope, {source} AS value FROM {table} "
+                f"WHERE {source} IS NOT NULL{empty}"
             )
         ).fetchall()
-        for table, plain, sealed, prefix, scope_column in _SEALED
-    }
     keys = _keys(any(found.values()))
-    for table, _, sealed, _, _ in _SEALED:
+    for table, plain, sealed, _, _ in _SEALED:
         with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column(sealed, sa.LargeBinary(), nullable=True))
-    for (table, sealed, prefix), rows in found.items():
+            batch.add_column(
+                sa.Column(sealed, sa.LargeBinary(), nullable=True)
+                if sealing
+                else sa.Column(plain, _PLAIN_TYPES[plain], nullable=False, server_default="")
+            )
+    for (table, target, prefix), rows in found.items():
         for row in rows:
-            token = _cipher(keys, _as_uuid(row.scope), table).encrypt(
-                row.value, f"{prefix}:{_as_uuid(row.id)}"
+            cipher = _cipher(keys, _as_uuid(row.scope), table)
+            where = f"{prefix}:{_as_uuid(row.id)}"
+            value = (
+                cipher.encrypt(row.value, where)
+                if sealing
+                else cipher.decrypt(bytes(row.value), where)
             )
             bind.execute(
-                sa.text(f"UPDATE {table} SET {sealed} = :value WHERE id = :id"),
-                {"value": token, "id": row.id},
+                sa.text(f"UPDATE {table} SET {target} = :value WHERE id = :id"),
+                {"value": value, "id": row.id},
             )
-    for table, plain, _, _, _ in _SEALED:
+    for table, plain, sealed, _, _ in _SEALED:
         with op.batch_alter_table(table) as batch:
-            batch.drop_column(plain)
+            batch.drop_column(plain if sealing else sealed)
+
+
+def upgrade() -> None:
+    _move(sealing=True)
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    found = {
-        (table, plain, prefix): bind.execute(
-            sa.text(
-                f"SELECT id, {scope_column} AS scope, {sealed} AS value FROM {table} "
-                f"WHERE {sealed} IS NOT NULL"
-            )
-        ).fetchall()
-        for table, plain, sealed, prefix, scope_column in _SEALED
-    }
-    keys = _keys(any(found.values()))
-    for table, plain, _, _, _ in _SEALED:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(
-                sa.Column(plain, _PLAIN_TYPES[plain], nullable=False, server_default="")
-            )
-    for (table, plain, prefix), rows in found.items():
-        for row in rows:
-            text = _cipher(keys, _as_uuid(row.scope), table).decrypt(
-                bytes(row.value), f"{prefix}:{_as_uuid(row.id)}"
-            )
-            bind.execute(
-                sa.text(f"UPDATE {table} SET {plain} = :value WHERE id = :id"),
-                {"value": text, "id": row.id},
-            )
-    for table, _, sealed, _, _ in _SEALED:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column(sealed)
+    _move(sealing=False)
