@@ -123,6 +123,8 @@ def world(served: Served) -> dict[str, Any]:
         "session": session,
         "round_id": str(served.round_id),
         "statement_id": str(pending),
+        "record_type": "concern",
+        "record_id": str(concern),
     }
     forms: dict[str, dict[str, Any]] = {
         "/w/{workshop}/interventions": {"phase": "analysis", "kind": "clarify"},

@@ -8,10 +8,10 @@ from uuid import UUID
 import typer
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_uuid
-from tracktwo.cli.output import console, print_json
+from tracktwo.cli.output import JsonFlag, console, print_json
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.vocabulary import BasicNeed, ConcernKind, ConstraintKind
-from tracktwo.services import phases
+from tracktwo.services import phases, record
 from tracktwo.services.recruitment import act_as_member
 from tracktwo.services.transaction import UnitOfWork
 
@@ -180,3 +180,30 @@ def link(
         uow, _as(uow, member), parse_uuid(idea_id, "idea"), parse_uuid(concern, "concern")
     )
     console.print("linked")
+
+
+@phase_app.command("keep")
+@in_folder
+def keep(
+    uow: UnitOfWork,
+    record_type: Annotated[str, typer.Argument(help=", ".join(record.CONTRIBUTIONS))],
+    record_id: str,
+    member: Member,
+) -> None:
+    """Mark, for the member's party, a joint contribution to keep (keep-only-endorsed mode)."""
+    record.mark_keep(uow, _as(uow, member), record_type, parse_uuid(record_id, record_type))
+    console.print(f"{record_type} {record_id}: marked to keep")
+
+
+@phase_app.command("prune")
+@in_folder
+def prune(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
+    """End a joint session: keep what both parties endorse, destroy the rest and its key."""
+    pruning = record.keep_only_endorsed(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    if as_json:
+        print_json(pruning.to_dict())
+        return
+    for item in pruning.kept:
+        console.print(f"kept {item.record_type} {item.id}: {item.reason}")
+    gone = ", ".join(f"{count} {kind}" for kind, count in pruning.destroyed.items() if count)
+    console.print(f"destroyed: {gone or 'nothing'}")

@@ -28,12 +28,27 @@ def workshop_create(
     per_party: Annotated[int, typer.Option(help="Members per party, 3-6.")] = 4,
     venue: str = "",
     series: Annotated[str | None, typer.Option(help="Series id: continue that series.")] = None,
+    keep_only_endorsed: Annotated[
+        bool,
+        typer.Option(
+            "--keep-only-endorsed",
+            help="Keep only the joint contributions both parties endorse; `phase prune` at "
+            "the end of each joint session destroys the rest.",
+        ),
+    ] = False,
 ) -> None:
     """Create a workshop (with its own data key)."""
     conflict = parse_uuid(conflict_id, "conflict")
     series_id = parse_uuid(series, "series") if series else None
     workshop_id = workshops.create_workshop(
-        uow, OPERATOR, conflict, title=title, per_party=per_party, venue=venue, series_id=series_id
+        uow,
+        OPERATOR,
+        conflict,
+        title=title,
+        per_party=per_party,
+        venue=venue,
+        series_id=series_id,
+        keep_only_endorsed=keep_only_endorsed,
     )
     console.print(f"workshop {workshop_id}")
 

@@ -7,7 +7,8 @@ the workshop's key. Facilitators cannot contribute: they log interventions by ki
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
@@ -33,7 +34,7 @@ from tracktwo.services.access import (
     require_party_space,
     require_reader,
 )
-from tracktwo.services.results import Result
+from tracktwo.services.results import SOMETIMES, Result
 from tracktwo.store.models import (
     AcknowledgementRow,
     Base,
@@ -46,6 +47,7 @@ from tracktwo.store.models import (
     InterventionRow,
     ReassuranceStepRow,
     SharedVisionRow,
+    WorkshopRow,
 )
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -80,7 +82,11 @@ def state_concern(
         else None,
         created_at=now(),
     )
-    uow.add_sealed(workshop_id, row, text_enc=require_text("concern", text))
+    text = require_text("concern", text)
+    if space == "preliminary":  # the party's own draft: pruning never touches it
+        uow.add_sealed(workshop_id, row, text_enc=text)
+    else:
+        uow.add_contribution(uow.get(WorkshopRow, workshop_id), row, text_enc=text)
     return row.id
 
 
@@ -91,6 +97,8 @@ def table_concern(uow: UnitOfWork, actor: Actor, concern_id: UUID) -> None:
     if concern.party_id != member.party_id:
         raise AccessDenied("only the party that prepared a concern may table it")
     concern.space = "joint"
+    workshop = uow.get(WorkshopRow, concern.workshop_id)
+    uow.reseal(workshop.id, concern, uow.sealing_scope(workshop), "text_enc")
 
 
 def acknowledge_concern(
@@ -109,8 +117,10 @@ def acknowledge_concern(
         owner_satisfied=None,
         created_at=now(),
     )
-    uow.add_sealed(
-        concern.workshop_id, row, restatement_enc=require_text("restatement", restatement)
+    uow.add_contribution(
+        uow.get(WorkshopRow, concern.workshop_id),
+        row,
+        restatement_enc=require_text("restatement", restatement),
     )
     return row.id
 
@@ -143,7 +153,9 @@ def propose_idea(
         proposed_by_party_id=member.party_id,
         created_at=now(),
     )
-    uow.add_sealed(workshop_id, row, text_enc=require_text("idea", text))
+    uow.add_contribution(
+        uow.get(WorkshopRow, workshop_id), row, text_enc=require_text("idea", text)
+    )
     for concern_id in dict.fromkeys(answers):
         uow.add(IdeaConcernRow(idea_id=row.id, concern_id=concern_id), flush=False)
     return row.id
@@ -193,7 +205,9 @@ def name_constraint(
         kind=require_choice(ConstraintKind, kind, "constraint kind").value,
         created_at=now(),
     )
-    uow.add_sealed(workshop_id, row, text_enc=require_text("constraint", text))
+    uow.add_contribution(
+        uow.get(WorkshopRow, workshop_id), row, text_enc=require_text("constraint", text)
+    )
     return row.id
 
 
@@ -207,8 +221,8 @@ def add_reassurance_step(
         by_party_id=member.party_id,
         created_at=now(),
     )
-    uow.add_sealed(
-        workshop_id,
+    uow.add_contribution(
+        uow.get(WorkshopRow, workshop_id),
         row,
         actor_enc=require_text("who", who),
         action_enc=require_text("what", what),
@@ -225,7 +239,9 @@ def add_shared_vision(uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, text:
         endorsed_by=[str(member.party_id)],
         created_at=now(),
     )
-    uow.add_sealed(workshop_id, row, text_enc=require_text("vision", text))
+    uow.add_contribution(
+        uow.get(WorkshopRow, workshop_id), row, text_enc=require_text("vision", text)
+    )
     return row.id
 
 
@@ -342,8 +358,21 @@ class SharedVision(Result):
 
 
 @dataclass(frozen=True)
+class RecordKeeping(Result):
+    """In keep-only-endorsed mode: which contributions are still pending (destroyed at the end
+    of the joint session unless both parties endorse them) and what the last pruning kept,
+    with the reason, and destroyed."""
+
+    pending: list[str]
+    last_pruning: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class Board(Result):
-    """The four phase boards as one actor may see them; interventions counted by phase/kind."""
+    """The four phase boards as one actor may see them; interventions counted by phase/kind.
+
+    ``record`` is there only for a workshop that keeps only what both parties endorse.
+    """
 
     concerns: list[Concern]
     ideas: list[Idea]
@@ -351,6 +380,7 @@ class Board(Result):
     reassurance_steps: list[ReassuranceStep]
     shared_vision: list[SharedVision]
     interventions: dict[str, int]
+    record: RecordKeeping | None = field(default=None, kw_only=True, metadata=SOMETIMES)
 
 
 def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
@@ -436,7 +466,20 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
     counts: dict[str, int] = defaultdict(int)
     for intervention in interventions:
         counts[f"{intervention.phase}/{intervention.kind}"] += 1
+    record = None
+    if workshop.keep_only_endorsed:
+        pending_key = workshop.pending_key_id
+        every: list[Any] = [*concerns, *acks, *ideas, *constraints, *steps, *visions]
+        record = RecordKeeping(
+            pending=[
+                str(row.id)
+                for row in every
+                if pending_key is not None and row.sealed_under == pending_key
+            ],
+            last_pruning=workshop.last_pruning,
+        )
     return Board(
+        record=record,
         concerns=concern_view,
         ideas=idea_view,
         constraints=[

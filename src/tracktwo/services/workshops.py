@@ -48,8 +48,13 @@ def create_workshop(
     venue: str = "",
     series_id: UUID | None = None,
     retention_until: date | None = None,
+    keep_only_endorsed: bool = False,
 ) -> UUID:
-    """Create a workshop with its own data key; 3-6 members per party (seed 3)."""
+    """Create a workshop with its own data key; 3-6 members per party (seed 3).
+
+    With ``keep_only_endorsed``, joint contributions are kept only when both parties
+    endorse them (services/record.py); the mode is chosen once, here.
+    """
     require_operator(actor, "create a workshop")
     uow.get(ConflictRow, conflict_id, "conflict")
     sequence = 1
@@ -70,6 +75,7 @@ def create_workshop(
         title=require_text("workshop title", title, max_length=200),
         per_party=require_party_size(per_party),
         retention_until=retention_until,
+        keep_only_endorsed=bool(keep_only_endorsed),
         created_at=now(),
     )
     uow.new_workshop_key(workshop.id)

@@ -79,10 +79,14 @@ class KeyStore:
         return cls(folder, base64.b64decode(path.read_bytes()))
 
     def _workshop_key_path(self, workshop_id: UUID) -> Path:
-        """Where a data key lives: ``workshops/ID.key``, or ``conflicts/ID.key`` for the key
-        of a conflict's own sealed columns (ids are random, so the two never collide)."""
-        conflict = self.folder / "conflicts" / f"{workshop_id}.key"
-        return conflict if conflict.exists() else self.folder / "workshops" / f"{workshop_id}.key"
+        """Where a data key lives: ``workshops/ID.key``; ``conflicts/ID.key`` for the key of a
+        conflict's own sealed columns; ``pending/ID.key`` for the key of contributions not yet
+        endorsed (ids are random, so they never collide)."""
+        for kind in ("conflicts", "pending"):
+            other = self.folder / kind / f"{workshop_id}.key"
+            if other.exists():
+                return other
+        return self.folder / "workshops" / f"{workshop_id}.key"
 
     def create_workshop_key(self, workshop_id: UUID, *, kind: str = "workshops") -> bytes:
         """Make and store a new data key for a workshop (or, with ``kind="conflicts"``, a

@@ -95,6 +95,12 @@ class WorkshopRow(Base):
     per_party: Mapped[int] = mapped_column(Integer)
     retention_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # "Keep only what both parties endorse": contributions are sealed under a pending key
+    # until pruned; pruning keeps the endorsed ones (resealed under the workshop key) and
+    # destroys the rest with the pending key (services/record.py).
+    keep_only_endorsed: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending_key_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    last_pruning: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class FacilitatorRow(Base):
@@ -194,6 +200,8 @@ class ConcernRow(Base):
     __tablename__ = "concerns"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    # The pending key this row is sealed under (keep-only-endorsed mode); None: the workshop's.
+    sealed_under: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     space: Mapped[str] = mapped_column(String(20), default="joint")
     kind: Mapped[str] = mapped_column(String(20))
@@ -206,6 +214,8 @@ class AcknowledgementRow(Base):
     __tablename__ = "acknowledgements"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     concern_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concerns.id", ondelete="CASCADE"))
+    # The pending key this row is sealed under (keep-only-endorsed mode); None: the workshop's.
+    sealed_under: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     by_party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     restatement_enc: Mapped[bytes] = mapped_column(LargeBinary)
     owner_satisfied: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
@@ -216,6 +226,8 @@ class IdeaRow(Base):
     __tablename__ = "ideas"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    # The pending key this row is sealed under (keep-only-endorsed mode); None: the workshop's.
+    sealed_under: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     proposed_by_party_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("parties.id"), nullable=True
     )
@@ -251,6 +263,8 @@ class ConstraintRow(Base):
     __tablename__ = "constraints"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    # The pending key this row is sealed under (keep-only-endorsed mode); None: the workshop's.
+    sealed_under: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     kind: Mapped[str] = mapped_column(String(20))
     text_enc: Mapped[bytes] = mapped_column(LargeBinary)
@@ -261,6 +275,8 @@ class ReassuranceStepRow(Base):
     __tablename__ = "reassurance_steps"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    # The pending key this row is sealed under (keep-only-endorsed mode); None: the workshop's.
+    sealed_under: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     by_party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     actor_enc: Mapped[bytes] = mapped_column(LargeBinary)
     action_enc: Mapped[bytes] = mapped_column(LargeBinary)
@@ -272,8 +288,23 @@ class SharedVisionRow(Base):
     __tablename__ = "shared_visions"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    # The pending key this row is sealed under (keep-only-endorsed mode); None: the workshop's.
+    sealed_under: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     text_enc: Mapped[bytes] = mapped_column(LargeBinary)
     endorsed_by: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class KeepMarkRow(Base):
+    """A party's agreement to keep one contribution (keep-only-endorsed mode)."""
+
+    __tablename__ = "keep_marks"
+    __table_args__ = (UniqueConstraint("record_type", "record_id", "party_id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID] = mapped_column()
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tracktwo.errors import NotFoundError, StoreRefusal
 from tracktwo.store.database import Store
 from tracktwo.store.keys import FieldCipher
-from tracktwo.store.models import AuditRow, Base, new_id
+from tracktwo.store.models import AuditRow, Base, WorkshopRow, new_id
 from tracktwo.store.repositories import (
     Analyses,
     Briefings,
@@ -27,6 +27,7 @@ from tracktwo.store.repositories import (
     Facilitators,
     Ideas,
     Interventions,
+    KeepMarks,
     Members,
     ReassuranceSteps,
     Reentries,
@@ -69,6 +70,7 @@ class UnitOfWork:
     reassurance_steps: ReassuranceSteps
     shared_visions: SharedVisions
     interventions: Interventions
+    keep_marks: KeepMarks
     transfers: Transfers
     survey_responses: SurveyResponses
     reentries: Reentries
@@ -82,6 +84,7 @@ class UnitOfWork:
         self._ciphers: dict[UUID, FieldCipher] = {}
         self._created_keys: list[UUID] = []
         self._doomed_keys: list[UUID] = []
+        self._scrub = False
 
     def __enter__(self) -> UnitOfWork:
         self.session = session = self.store.sessions()
@@ -100,6 +103,7 @@ class UnitOfWork:
         self.reassurance_steps = ReassuranceSteps(session)
         self.shared_visions = SharedVisions(session)
         self.interventions = Interventions(session)
+        self.keep_marks = KeepMarks(session)
         self.transfers = Transfers(session)
         self.survey_responses = SurveyResponses(session)
         self.reentries = Reentries(session)
@@ -126,11 +130,29 @@ class UnitOfWork:
                 # Only once the rows are gone: a failed commit must leave the data readable.
                 for workshop_id in self._doomed_keys:
                     self.store.keys.destroy_workshop_key(workshop_id)
+                if self._scrub:
+                    self._checkpoint()
             else:
                 self.session.rollback()
                 self._destroy_created_keys()
         finally:
             self.session.close()
+
+    def scrub_after_commit(self) -> None:
+        """Once committed, push deleted rows out of SQLite's write-ahead log too.
+
+        SQLite runs with ``secure_delete`` (freed pages are zeroed), but the WAL still
+        holds earlier versions of the pages until a checkpoint; a TRUNCATE checkpoint copies
+        the zeroed pages into the database file and empties the WAL. PostgreSQL keeps dead
+        rows until vacuumed: there the destroyed key is what makes them unreadable.
+        """
+        self._scrub = True
+
+    def _checkpoint(self) -> None:
+        if self.store.engine.dialect.name != "sqlite":
+            return
+        with self.store.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _destroy_created_keys(self) -> None:
         # A workshop created in a failed transaction must not leave its key behind.
@@ -191,6 +213,33 @@ class UnitOfWork:
         self.add(row)
         return row
 
+    def sealing_scope(self, workshop: WorkshopRow) -> UUID:
+        """Return the key a new joint contribution of ``workshop`` is sealed under: the
+        workshop's own, or in keep-only-endorsed mode its pending key (made now if none)."""
+        if not workshop.keep_only_endorsed:
+            return workshop.id
+        if workshop.pending_key_id is None:
+            workshop.pending_key_id = new_id()
+            self.store.keys.create_workshop_key(workshop.pending_key_id, kind="pending")
+            self._created_keys.append(workshop.pending_key_id)
+        return workshop.pending_key_id
+
+    def add_contribution(self, workshop: WorkshopRow, row: Row, **plain: str | None) -> Row:
+        """Add a joint contribution (a row with ``sealed_under``), sealed as its workshop
+        keeps them (:meth:`sealing_scope`)."""
+        scope = self.sealing_scope(workshop)
+        row.sealed_under = None if scope == workshop.id else scope  # type: ignore[attr-defined]
+        return self.add_sealed(scope, row, **plain)
+
+    def reseal(self, workshop_id: UUID, row: Base, scope: UUID, *columns: str) -> None:
+        """Seal a contribution's columns again under ``scope`` (the workshop's own key, or
+        its pending key); ``sealed_under`` follows."""
+        texts = {column: self.open_optional(workshop_id, row, column) for column in columns}
+        row.sealed_under = None if scope == workshop_id else scope  # type: ignore[attr-defined]
+        for column, text in texts.items():
+            if text is not None:
+                self.seal_field(scope, row, column, text)
+
     def seal_field(self, workshop_id: UUID, row: Base, column: str, text: str) -> None:
         """Seal ``text`` into one column of a row that has its id."""
         sealed = self.cipher(workshop_id).encrypt(text, context_of(row, column))
@@ -213,7 +262,8 @@ class UnitOfWork:
         token: bytes | None = getattr(row, column)
         if token is None:
             return None
-        return self.cipher(workshop_id).decrypt(token, context_of(row, column))
+        scope = getattr(row, "sealed_under", None) or workshop_id
+        return self.cipher(scope).decrypt(token, context_of(row, column))
 
     def remove(self, *rows: Base) -> None:
         """Delete rows (and, through the database's cascades, what belongs to them)."""

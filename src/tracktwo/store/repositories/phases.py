@@ -14,6 +14,7 @@ from tracktwo.store.models import (
     IdeaRatingRow,
     IdeaRow,
     InterventionRow,
+    KeepMarkRow,
     PartyRow,
     ReassuranceStepRow,
     SharedVisionRow,
@@ -111,6 +112,13 @@ class SharedVisions(WorkshopTable[SharedVisionRow]):
     written."""
 
     row_type = SharedVisionRow
+
+
+class KeepMarks(WorkshopTable[KeepMarkRow]):
+    """The parties' agreements to keep contributions (keep-only-endorsed mode), in the order
+    given."""
+
+    row_type = KeepMarkRow
 
 
 class Interventions(WorkshopTable[InterventionRow]):

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.engines.composition import CompositionRules
-from tracktwo.services import feedback, phases, recruitment, reports, schedule, signin
+from tracktwo.services import feedback, phases, record, recruitment, reports, schedule, signin
 from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
 from tracktwo.web.charts import opinion_map_svg, ripeness_svg, snowball_svg
 from tracktwo.web.pages import render
@@ -53,6 +53,14 @@ def console(request: Request, workshop: str) -> Response:
         else "",
         workshop_id=str(workshop_id),
     )
+
+
+@router.post("/prune", **guard(Access.FACILITATOR, csrf=True))
+def prune(request: Request, workshop: str) -> Response:
+    """End a joint session: keep what both parties endorse, destroy the rest and its key."""
+    actor, workshop_id = in_workshop(request)
+    record.keep_only_endorsed(uow_of(request), actor, workshop_id)
+    return RedirectResponse(f"/w/{workshop_id}/console#record", status_code=303)
 
 
 @router.get("/schedule.ics", **guard(Access.FACILITATOR))

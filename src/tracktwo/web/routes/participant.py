@@ -13,7 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from tracktwo.domain.vocabulary import Measure
 from tracktwo.errors import TrackTwoError
-from tracktwo.services import live, phases, schedule, surveys, workshops
+from tracktwo.services import live, phases, record, schedule, surveys, workshops
 from tracktwo.services.transaction import run
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
@@ -172,6 +172,14 @@ def vision(request: Request, workshop: str, text: str = Form()) -> Response:
     actor, workshop_id = in_workshop(request)
     phases.add_shared_vision(uow_of(request), actor, workshop_id, text=text)
     return back(workshop_id, anchor="#reassurance")
+
+
+@router.post("/keep/{record_type}/{record_id}", **guard(Access.PARTICIPANT, csrf=True))
+def keep(request: Request, workshop: str, record_type: str, record_id: str) -> Response:
+    """Mark, for one's own party, a joint contribution to keep (keep-only-endorsed mode)."""
+    actor, workshop_id = in_workshop(request)
+    record.mark_keep(uow_of(request), actor, record_type, parse_id(record_id, record_type))
+    return back(workshop_id, anchor="#record")
 
 
 @router.get("/survey", **guard(Access.PARTICIPANT))
