@@ -166,6 +166,48 @@ def test_workshop_report_shows_names_only_with_reveal_and_audits_each(
     assert len(reads) == len(members) + len(json.loads(shown.stdout)["third_party"])
 
 
+def _party_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [row for row in rows if row["party"] != "all"]
+
+
+def test_no_output_that_leaves_the_room_gives_a_figure_for_a_party_below_five(
+    demo_dir: tuple[Path, dict[str, Any]],
+) -> None:
+    """The demo's parties have 4 members each: below the default k of 5, so every output
+    that leaves the facilitator's screen pools or withholds their figures."""
+    folder, demo = demo_dir
+    workshop = demo["workshop"]["id"]
+    report = json.loads(invoke("workshop", "report", workshop, "--data-dir", str(folder)).stdout)
+    assert all(len(people) == 4 for people in report["members"].values())
+    for output in (demo, report):
+        effects = output["survey_effects"]
+        for key in ("pre_to_post", "pre_to_follow_up", "individual_group_gap"):
+            rows = _party_rows(effects[key])
+            assert rows and all(r["suppressed"] for r in rows), key
+            assert all(r.get("mean_change") is None and r.get("gap") is None for r in rows)
+        for idea in output["board"]["ideas"]:
+            for support in idea["support"].values():
+                assert support["mean"] is None and support["ratings"] < 5
+        assert "risk_register" not in output
+        # Pooled across parties, never per party or per person.
+        assert set(output["reentry"]) <= {"followed_up", "high", "elevated", "low", "withheld"}
+    board = json.loads(invoke("phase", "board", workshop, "--data-dir", str(folder)).stdout)
+    assert all(s["mean"] is None for i in board["ideas"] for s in i["support"].values())
+    effects = json.loads(
+        invoke("survey", "effects", workshop, "--json", "--data-dir", str(folder)).stdout
+    )
+    assert all(r["suppressed"] for r in _party_rows(effects["change"]))
+    pooled = json.loads(
+        invoke("survey", "risks", workshop, "--json", "--data-dir", str(folder)).stdout
+    )
+    assert set(pooled) <= {"followed_up", "high", "elevated", "low", "withheld"}
+    assert pooled["followed_up"] >= 5 or pooled["high"] is None
+    refused = runner.invoke(
+        app, ["survey", "effects", workshop, "--min-group", "2", "--data-dir", str(folder)]
+    )
+    assert refused.exit_code != 0 and "give 3 or more" in " ".join(refused.output.split())
+
+
 def test_a_lifecycle_can_be_driven_step_by_step_from_the_command_line(tmp_path: Path) -> None:
     folder = str(tmp_path / "data")
     assert invoke("init", "--data-dir", folder).exit_code == 0
