@@ -24,26 +24,31 @@ router = APIRouter(prefix="/w/{workshop}", dependencies=[ONE_TRANSACTION])
 
 
 @router.get("/console", **guard(Access.FACILITATOR))
-def console(request: Request, workshop: str) -> Response:
-    """The whole workshop on one page: profile to transfers."""
+def console(request: Request, workshop: str, reveal: str = "") -> Response:
+    """The whole workshop on one page: profile to transfers.
+
+    People appear by party, role and number; their names only after the facilitator's
+    explicit reveal action (``?reveal=names``), each name read written to the audit trail:
+    a console may be on a screen others can see.
+    """
     actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
-    report = reports.workshop_report(uow, actor, workshop_id, reveal_names=True)
-    names = {
-        member.candidate_id: member.name
-        for people in report.members.values()
-        for member in people
-        if member.name is not None
-    }
+    revealed = reveal == "names"
+    report = reports.workshop_report(uow, actor, workshop_id, reveal_names=revealed)
+    labels: dict[str, str] = {}
+    for party, people in report.members.items():
+        for number, member in enumerate(people, start=1):
+            labels[member.candidate_id] = member.name or f"{party} {number} ({member.role})"
     explanation = []
     for line in (report.composition or {}).get("explanation", []):
-        for candidate_id, name in names.items():
-            line = line.replace(candidate_id, name)
+        for candidate_id, label in labels.items():
+            line = line.replace(candidate_id, label)
         explanation.append(line)
     return render(
         request,
         "console.html",
         report=report,
+        revealed=revealed,
         explanation=explanation,
         candidates=recruitment.candidates(uow, actor, workshop_id),
         rounds=feedback.rounds(uow, actor, workshop_id),
