@@ -19,7 +19,7 @@ import pytest
 from tracktwo.engines.commonground.agreement import agreement_with_polis
 from tracktwo.engines.commonground.pipeline import analyze
 from tracktwo.engines.commonground.polis_export import PolisExport
-from tracktwo.engines.commonground.polis_groups import PolisGroups, replay
+from tracktwo.engines.commonground.polis_groups import PolisGroups, replay, snapshot
 from tracktwo.io.polis import read_export
 
 # The goal: a median of 0.9 and nothing below 0.7 (reached 2026-11-25: median 0.901, min
@@ -139,3 +139,31 @@ def test_the_whole_analysis_runs_on_a_real_conversation(polis_data_dir):
     assert len(result.representative) >= result.polis.k
     top = result.consensus_ranking()["statement"].iloc[0]
     assert not export.votes.moderated_out[list(export.votes.statement_ids).index(top)]
+
+
+@pytest.fixture(scope="module")
+def final_state(polis_data_dir: Path) -> dict[str, float]:
+    """The default for rounds and imports: groups from the final votes, no replay."""
+    found = {}
+    meta = metadata_statements()
+    for folder in conversations(polis_data_dir):
+        export = read_export(folder, meta=meta.get(folder.name, []))
+        if export.polis_groups is None or not export.polis_groups.notna().any():
+            continue
+        groups = snapshot(export.votes, export.polis_parameters())
+        ours = dict(zip(export.votes.voter_ids, groups.groups, strict=True))
+        found[folder.name] = agreement_with_polis(ours, export.polis_groups)[0]
+    return found
+
+
+def test_the_final_state_default_agrees_with_pol_is(final_state, agreements) -> None:
+    """Printed with the replay's figures and leave-one-out medians of both (pytest -s)."""
+    for name in sorted(final_state):
+        print(f"final votes {name}: {final_state[name]:.3f}  replay {agreements[name][0]:.3f}")
+    values = np.array(list(final_state.values()))
+    print(f"final votes: median {np.median(values):.3f}, min {values.min():.3f}")
+    for left_out in sorted(final_state):
+        rest = [final_state[n] for n in final_state if n != left_out]
+        replayed = [agreements[n][0] for n in agreements if n != left_out]
+        print(f"without {left_out}: final {np.median(rest):.3f}, replay {np.median(replayed):.3f}")
+    assert np.median(values) >= MEDIAN_AT_LEAST

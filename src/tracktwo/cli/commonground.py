@@ -65,8 +65,10 @@ def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> 
         f"[bold]{export.folder.name}[/]: {summary['voters']} voters, "
         f"{summary['statements']} statements, {summary['votes']} votes; "
         f"{summary['clustered']} clustered into {summary['groups']} groups "
-        f"({result.engine_versions['polis']}, {summary['updates']} updates)"
+        f"({result.engine_versions['polis']}, {summary['grouping']}, {summary['updates']} "
+        "updates)"
     )
+    console.print(result.stability.sentence())
     if export.polis_groups is not None and export.polis_groups.notna().any():
         ours = dict(zip(result.voters["voter"], result.voters["group"], strict=True))
         ari, n = agreement_with_polis(ours, export.polis_groups)
@@ -215,14 +217,25 @@ def analyze_command(
             "e.g. 1,4-14; they are left out of the map and the groups.",
         ),
     ] = None,
+    replay_votes: Annotated[
+        bool,
+        typer.Option(
+            "--replay",
+            help="Replay the votes in time order, update by update, to emulate the path "
+            "Pol.is took; by default the groups come from the final votes, whatever their "
+            "order.",
+        ),
+    ] = False,
 ) -> None:
-    """Find opinion groups, representative statements, consensus and bridging statements."""
+    """Find opinion groups (with their stability), representative statements, consensus and
+    bridging statements."""
     try:
         export = read_export(export_dir, meta=None if meta is None else parse_id_ranges(meta))
         # follow the Pol.is math that computed the export (by the date of its last vote)
         params = AnalysisParameters(
             polis=export.polis_parameters(),
             community=CommunityParameters(support_threshold=threshold),
+            replay=replay_votes,
         )
         communities = (
             None

@@ -84,6 +84,16 @@ class OpinionGroup(Result):
 
 
 @dataclass(frozen=True)
+class GroupStability(Result):
+    """How far the opinion groups can be trusted: the least stable group's clusterwise
+    stability over resamples of the respondents, its verdict, and the sentence shown."""
+
+    score: float | None
+    verdict: str
+    sentence: str
+
+
+@dataclass(frozen=True)
 class BridgingStatement(Result):
     """A statement that bridges the opinion groups, with its bridging score."""
 
@@ -129,6 +139,7 @@ class RoundAnalysis(Result):
     map: list[MapPoint]
     next_workshop: list[Suggestion]
     votes_counted: int
+    stability: GroupStability | None = field(default=None, kw_only=True, metadata=SOMETIMES)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the analysis as plain data; map points are (x, y, group) triples."""
@@ -232,6 +243,11 @@ def summarise(
             {"label": chr(ord("A") + int(g["group"])), "size": int(g["size"])}
             for g in result.groups.to_dict(orient="records")
         ],
+        "stability": {
+            "score": _number(result.stability.score),
+            "verdict": result.stability.verdict,
+            "sentence": result.stability.sentence(),
+        },
         "both_support": both,
         "divides": divides,
         "not_enough_votes": waiting,
@@ -298,6 +314,7 @@ def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int)
             for item in stored["bridging"]
         ],
         map=[MapPoint(float(x), float(y), int(group)) for x, y, group in stored["map"]],
+        stability=GroupStability(**stored["stability"]) if "stability" in stored else None,
         next_workshop=[
             Suggestion(
                 position=item["position"],

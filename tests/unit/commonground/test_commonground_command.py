@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tracktwo.cli.commonground import app
+from tracktwo.engines.commonground.pipeline import ENGINE_VERSION
 from tracktwo.engines.commonground.synthetic import planted_round
 from tracktwo.io.polis import write_export
 
@@ -44,7 +45,7 @@ def test_json_prints_one_document_with_engine_versions_and_texts(export_dir):
     result = runner.invoke(app, ["analyze", str(export_dir), "--json", "--seed", "4"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["engine_version"] == "commonground/1.0"
+    assert document["engine_version"] == ENGINE_VERSION
     assert document["seed"] == 4
     assert document["statements"][0]["text"].startswith("statement number")
 

@@ -46,7 +46,8 @@ def test_the_bridge_leads_every_consensus_ranking_and_the_partisan_statement_doe
 def test_the_result_is_json_ready_and_tagged_with_engine_versions(result):
     data = result.to_dict()
     text = json.dumps(data, allow_nan=False)
-    assert json.loads(text)["engine_version"] == "commonground/1.0"
+    assert json.loads(text)["engine_version"] == "commonground/1.1"
+    assert data["stability"]["verdict"] in {"stable", "moderate", "unstable", "single-group"}
     assert data["engine_versions"]["polis"] == "commonground/polis-1.0"
     assert data["engine_versions"]["bridging"] == "commonground/bridging-1.0"
     assert data["engine_versions"]["community"] == "commonground/community-2.0"

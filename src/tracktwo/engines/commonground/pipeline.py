@@ -38,11 +38,13 @@ from tracktwo.engines.commonground.polis_groups import (
     snapshot,
 )
 from tracktwo.engines.commonground.repness import count_group_votes, representative_statements
+from tracktwo.engines.commonground.stability import DRAWS, Stability, group_stability
+from tracktwo.engines.commonground.stability import METHOD as STABILITY_METHOD
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.engines.frames import jsonable, records
 from tracktwo.errors import ValidationError
 
-ENGINE_VERSION = "commonground/1.0"
+ENGINE_VERSION = "commonground/1.1"
 POLIS_VERSION = "commonground/polis-1.0"
 COMMUNITY_VERSION = "commonground/community-2.0"
 
@@ -51,12 +53,20 @@ Communities = Sequence[Any] | npt.NDArray[Any] | Mapping[Any, Any] | pd.Series
 
 @dataclass(frozen=True)
 class AnalysisParameters:
-    """Parameters of every part of the analysis; ``replay`` follows vote times when known."""
+    """Parameters of every part of the analysis.
+
+    The groups come from the final votes (one update, no history), so they do not depend
+    on the order in which votes arrived. ``replay`` follows the vote times instead, update
+    by update, to emulate the path Pol.is took (its groups carry that history); it agrees
+    less with Pol.is on conversations it was not tuned on. ``stability_draws`` resamples of
+    the voters score how far the groups can be trusted (0: not scored).
+    """
 
     polis: PolisParameters = field(default_factory=PolisParameters)
     bridging: BridgingParameters = field(default_factory=BridgingParameters)
     community: CommunityParameters = field(default_factory=CommunityParameters)
-    replay: bool = True
+    replay: bool = False
+    stability_draws: int = DRAWS
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +84,7 @@ class CommonGroundResult:
 
     votes: VoteMatrix
     polis: PolisGroups
+    stability: Stability
     voters: pd.DataFrame
     groups: pd.DataFrame
     representative: pd.DataFrame
@@ -127,6 +138,7 @@ class CommonGroundResult:
             "groups": int(self.polis.k),
             "silhouettes": {str(k): v for k, v in self.polis.silhouettes.items()},
             "updates": int(self.polis.n_updates),
+            "grouping": "replay" if self.parameters.replay else "final votes",
         }
         data: dict[str, Any] = {
             "engine_version": self.engine_version,
@@ -135,6 +147,14 @@ class CommonGroundResult:
             "parameters": dataclasses.asdict(self.parameters),
             "summary": summary,
             "groups": records(self.groups),
+            "stability": {
+                "score": self.stability.score,
+                "verdict": self.stability.verdict,
+                "sentence": self.stability.sentence(),
+                "draws": self.stability.draws,
+                "method": STABILITY_METHOD,
+                "groups": records(self.stability.groups),
+            },
             "representative": records(self.representative),
             "statements": records(self.statements),
             "voters": records(self.voters),
@@ -189,6 +209,7 @@ def analyze(
 
     use_replay = params.replay and votes.times is not None
     polis = replay(votes, params.polis, seed) if use_replay else snapshot(votes, params.polis, seed)
+    stability = group_stability(votes, polis, params.polis, seed, params.stability_draws)
     values = votes.values_csr()
     seen = votes.seen_csr()
     k = max(polis.k, 1)
@@ -230,6 +251,7 @@ def analyze(
     return CommonGroundResult(
         votes=votes,
         polis=polis,
+        stability=stability,
         voters=voters,
         groups=groups,
         representative=representative,

@@ -147,6 +147,26 @@ class VoteMatrix:
             frame["time"] = self.times
         return frame
 
+    def take_voters(self, rows: IntArray) -> VoteMatrix:
+        """Return the matrix of the voters at ``rows`` (repeats allowed, as in a bootstrap
+        resample), in that order; row j of the result is voter ``rows[j]``, its id the
+        position j (ids must be unique; ``rows`` maps back)."""
+        # Votes shifted to 1..3 so that a pass (0) stays a stored entry through the slicing.
+        shifted = sp.csr_matrix(
+            (self.values.astype(np.int16) + 2, (self.rows, self.cols)), shape=self.shape
+        )
+        taken = shifted[np.asarray(rows, dtype=np.int64)].tocoo()
+        order = np.lexsort((taken.col, taken.row))
+        return VoteMatrix(
+            voter_ids=np.arange(len(rows)),
+            statement_ids=self.statement_ids,
+            rows=taken.row[order].astype(np.int64),
+            cols=taken.col[order].astype(np.int64),
+            values=(taken.data[order] - 2).astype(np.int8),
+            moderated_out=self.moderated_out,
+            meta=self.meta,
+        )
+
     def select_statements(self, keep: BoolArray) -> VoteMatrix:
         """Return the matrix restricted to the statements where ``keep`` is true."""
         new_col = np.cumsum(keep) - 1
