@@ -100,24 +100,33 @@ def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> 
             )
         console.print(table)
 
-    consensus, bridging = result.consensus_ranking(), result.bridging_ranking()
-    for title, header, score, ranking in (
-        ("Consensus (group-informed, Pol.is)", "consensus", "group_informed_consensus", consensus),
-        ("Bridging (Community Notes intercept)", "bridging", "bridging", bridging),
-    ):
-        table = Table(title=title)
-        table.add_column("id", justify="right")
-        table.add_column("statement")
-        table.add_column(header, justify="right")
-        table.add_column("agree", justify="right")
-        for row in ranking.head(top).itertuples(index=False):
-            table.add_row(
-                str(row.statement),
-                _short(texts.get(row.statement, "")),
-                f"{getattr(row, score):.3f}",
-                f"{row.n_agree}/{row.n_seen}",
-            )
-        console.print(table)
+    consensus = result.consensus_statements()
+    table = Table(title="Consensus past Pol.is's test (group-informed consensus)")
+    for column, justify in (("id", "right"), ("statement", "left"), ("way", "left"),
+                            ("consensus", "right"), ("agree", "right")):  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in consensus.itertuples(index=False):
+        table.add_row(
+            str(row.statement),
+            _short(texts.get(row.statement, "")),
+            str(row.consensus),
+            f"{row.group_informed_consensus:.3f}",
+            f"{row.n_agree}/{row.n_seen}",
+        )
+    console.print(table if len(consensus) else "No statement passes Pol.is's consensus test.")
+    table = Table(title="Bridging (Community Notes intercept, 90% band over resampled voters)")
+    for column, justify in (("id", "right"), ("statement", "left"), ("bridging", "right"),
+                            ("band", "right"), ("raters", "right")):  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in result.bridging_ranking().head(top).itertuples(index=False):
+        table.add_row(
+            str(row.statement),
+            _short(texts.get(row.statement, "")),
+            f"{row.bridging:.3f}",
+            f"{row.bridging_low:.3f} to {row.bridging_high:.3f}",
+            f"{row.n_raters}" + (" (too few)" if row.too_few_raters else ""),
+        )
+    console.print(table)
     _print_common_ground(result, texts)
 
 

@@ -95,11 +95,26 @@ class GroupStability(Result):
 
 @dataclass(frozen=True)
 class BridgingStatement(Result):
-    """A statement that bridges the opinion groups, with its bridging score."""
+    """A statement that bridges the opinion groups, with its bridging score, the 90% band of
+    that score over resampled respondents, and whether too few rated it to read the score."""
 
     position: int
     text: str
     bridging: float | None
+    low: float | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+    high: float | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+    raters: int | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+    too_few_raters: bool | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+
+
+@dataclass(frozen=True)
+class ConsensusStatement(Result):
+    """A statement past Pol.is's consensus test: agreed (or rejected) across the groups."""
+
+    position: int
+    text: str
+    way: str
+    group_informed_consensus: float | None
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,7 @@ class RoundAnalysis(Result):
     next_workshop: list[Suggestion]
     votes_counted: int
     stability: GroupStability | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+    consensus: list[ConsensusStatement] = field(default_factory=list, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the analysis as plain data; map points are (x, y, group) triples."""
@@ -252,8 +268,23 @@ def summarise(
         "divides": divides,
         "not_enough_votes": waiting,
         "bridging": [
-            {"position": int(row["statement"]), "bridging": _number(row.get("bridging"))}
+            {
+                "position": int(row["statement"]),
+                "bridging": _number(row.get("bridging")),
+                "low": _number(row.get("bridging_low")),
+                "high": _number(row.get("bridging_high")),
+                "raters": int(row.get("n_raters") or 0),
+                "too_few_raters": bool(row.get("too_few_raters")),
+            }
             for row in bridging[:TOP]
+        ],
+        "consensus": [
+            {
+                "position": int(row["statement"]),
+                "way": str(row["consensus"]),
+                "group_informed_consensus": _number(row["group_informed_consensus"]),
+            }
+            for row in result.consensus_statements().to_dict("records")
         ],
         "map": [
             (float(v["x"]), float(v["y"]), int(v["group"]))
@@ -310,8 +341,25 @@ def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int)
         divides=[sorted_statement(item) for item in stored["divides"]],
         not_enough_votes=[sorted_statement(item) for item in stored["not_enough_votes"]],
         bridging=[
-            BridgingStatement(position=item["position"], text=text(item), bridging=item["bridging"])
+            BridgingStatement(
+                position=item["position"],
+                text=text(item),
+                bridging=item["bridging"],
+                low=item.get("low"),
+                high=item.get("high"),
+                raters=item.get("raters"),
+                too_few_raters=item.get("too_few_raters"),
+            )
             for item in stored["bridging"]
+        ],
+        consensus=[
+            ConsensusStatement(
+                position=item["position"],
+                text=text(item),
+                way=item["way"],
+                group_informed_consensus=item["group_informed_consensus"],
+            )
+            for item in stored.get("consensus", [])
         ],
         map=[MapPoint(float(x), float(y), int(group)) for x, y, group in stored["map"]],
         stability=GroupStability(**stored["stability"]) if "stability" in stored else None,

@@ -17,6 +17,7 @@ The sign of the factors is fixed as Community Notes fixes it: most voters positi
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -229,6 +230,51 @@ def bridging_table(votes: VoteMatrix, model: BridgingModel) -> pd.DataFrame:
         }
     )[live]
     return frame.sort_values("bridging", ascending=False, kind="stable").reset_index(drop=True)
+
+
+MIN_RATERS = 5
+"""Community Notes scores a note only from 5 ratings (``minNumRatingsToGetScore``); a
+statement rated by fewer is marked, its score not read as a finding."""
+BAND_DRAWS = 30
+BAND_LEVEL = 0.90
+
+
+def bridging_band(
+    votes: VoteMatrix,
+    params: BridgingParameters | None = None,
+    seed: int = 0,
+    draws: int = BAND_DRAWS,
+) -> pd.DataFrame:
+    """Return each live statement's bridging band: the 5th and 95th percentiles of its score
+    refitted on ``draws`` bootstrap resamples of the raters (seeded), with ``n_raters`` and
+    ``too_few_raters`` (below :data:`MIN_RATERS`). A score is an estimate: two statements
+    whose bands overlap are not ranked apart by the data."""
+    rng = np.random.default_rng([seed, 104729])
+    n = votes.shape[0]
+    scores = np.full((draws, votes.shape[1]), np.nan)
+    for draw in range(draws):
+        picked = np.sort(rng.integers(0, n, n))
+        resample = votes.take_voters(picked)
+        rated = np.bincount(resample.cols, minlength=votes.shape[1]) > 0
+        model, _ = bridging(resample, params, int(rng.integers(2**31)))
+        scores[draw, rated] = model.statement_intercepts[rated]
+    tail = (1 - BAND_LEVEL) / 2 * 100
+    low = high = np.full(votes.shape[1], np.nan)
+    if draws:
+        with warnings.catch_warnings():  # a statement no resample rated has no band
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high = np.nanpercentile(scores, [tail, 100 - tail], axis=0)
+    raters = np.bincount(votes.cols, minlength=votes.shape[1])
+    frame = pd.DataFrame(
+        {
+            "statement": votes.statement_ids,
+            "bridging_low": low,
+            "bridging_high": high,
+            "n_raters": raters.astype(np.int64),
+            "too_few_raters": raters < MIN_RATERS,
+        }
+    )
+    return frame[~votes.left_out].reset_index(drop=True)
 
 
 def bridging(

@@ -19,11 +19,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from tracktwo.engines.commonground.bridging import (
-    ENGINE_VERSION as BRIDGING_VERSION,
-)
-from tracktwo.engines.commonground.bridging import (
+    BAND_DRAWS,
     BridgingParameters,
     bridging,
+    bridging_band,
+)
+from tracktwo.engines.commonground.bridging import (
+    ENGINE_VERSION as BRIDGING_VERSION,
 )
 from tracktwo.engines.commonground.community import (
     CommunityParameters,
@@ -67,6 +69,7 @@ class AnalysisParameters:
     community: CommunityParameters = field(default_factory=CommunityParameters)
     replay: bool = False
     stability_draws: int = DRAWS
+    bridging_draws: int = BAND_DRAWS
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +108,13 @@ class CommonGroundResult:
         return self.statements.sort_values(
             "group_informed_consensus", ascending=False, kind="stable"
         ).reset_index(drop=True)
+
+    def consensus_statements(self) -> pd.DataFrame:
+        """Return only the statements past Pol.is's consensus test (agreement, or
+        disagreement, above one half across everyone and significant at 90%; its top five
+        each way), by group-informed consensus: a shortlist, not a ranking of everything."""
+        ranked = self.consensus_ranking()
+        return ranked[ranked["consensus"] != ""].reset_index(drop=True)
 
     def bridging_ranking(self) -> pd.DataFrame:
         """Return the statements by bridging score (Community Notes intercept), highest first."""
@@ -219,6 +229,10 @@ def analyze(
     model, bridge = bridging(votes, params.bridging, seed)
     statements = statements.merge(
         bridge[["statement", "bridging", "polarity"]], on="statement", how="left"
+    ).merge(
+        bridging_band(votes, params.bridging, seed, params.bridging_draws),
+        on="statement",
+        how="left",
     )
     support = None
     if labels is not None:
