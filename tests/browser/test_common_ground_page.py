@@ -54,3 +54,41 @@ def test_the_round_pages_sort_the_planted_statements_by_the_stated_rule(
     assert planted.few_votes in respondent.inner_text("#not-enough-votes")
     _shoot(respondent, screenshots, "11-respondent-results")
     run(store, feedback.set_results_open, OPERATOR, planted.round_id, open_=False)
+
+
+def test_the_map_has_a_legend_shares_by_community_a_stability_sentence_and_you(
+    live_server: LiveServer, browser: Any, screenshots: Path
+) -> None:
+    store, workshop = live_server.store, live_server.ids.first_workshop
+    planted = plant_round(store, workshop)
+    respondent = browser.new_context().new_page()
+    respondent.goto(f"{live_server.url}/r/{planted.links['Sorai community']}")
+    for _ in range(3):  # agree with everything, as most of the Sorai community did
+        with respondent.expect_response(lambda r: r.url.endswith("/vote")):
+            respondent.get_by_role("button", name="Agree", exact=True).click()
+    facilitator = browser.new_context().new_page()
+    facilitator.goto(f"{live_server.url}/signin/{demo.facilitator_link(store, workshop)}")
+    facilitator.goto(f"{live_server.url}/w/{workshop}/rounds/{planted.round_id}")
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Analyse the votes").click()
+    for page in (facilitator,):
+        legend = page.locator("#groups").inner_text()
+        assert re.search(r"Group A: \d+ respondents \((Ilvan|Sorai) community \d+%", legend)
+        assert page.locator("svg.opinion-map circle").count() >= 2
+        assert re.search(
+            r"opinion groups are (stable|only moderately|unstable)", page.inner_text("main")
+        )
+        assert page.locator("svg.opinion-map text", has_text="you").count() == 0
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Open results to respondents").click()
+    respondent.goto(f"{live_server.url}/rounds/{planted.round_id}/results")
+    assert planted.shared in respondent.inner_text("#both-support")
+    assert "Sorai community" in respondent.inner_text("#groups")
+    assert respondent.locator("svg.opinion-map text", has_text="you").count() == 1
+    assert "your place marked" in (
+        respondent.locator("svg.opinion-map").get_attribute("aria-label") or ""
+    )
+    respondent.locator("#groups details summary").first.click()
+    assert respondent.locator("#groups details[open] li").count() >= 1
+    _shoot(respondent, screenshots, "12-respondent-map-with-you")
+    run(store, feedback.set_results_open, OPERATOR, planted.round_id, open_=False)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from uuid import UUID
 
+import numpy as np
+import pandas as pd
+
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.engines.commonground.community import CommunityParameters
 from tracktwo.engines.commonground.pipeline import (
@@ -22,7 +25,7 @@ from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services import feedback
 from tracktwo.services.access import require_manager
-from tracktwo.services.results import SOMETIMES, Result
+from tracktwo.services.results import IN_ROOM_ONLY, SOMETIMES, Result
 from tracktwo.store.models import (
     FeedbackRoundRow,
     RespondentRow,
@@ -31,7 +34,7 @@ from tracktwo.store.models import (
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
 TOP = 5
-MAP_POINTS = 2000
+MAP_CELLS = 24  # the opinion map is a grid of this many cells a side
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,13 @@ class SortingRule(Result):
 
 @dataclass(frozen=True)
 class OpinionGroup(Result):
-    """An opinion group of respondents: its letter and its size."""
+    """An opinion group of respondents: its letter, its size, how many of it come from each
+    community, and the statements that set it apart (Pol.is's representative statements)."""
 
     label: str
     size: int
+    communities: dict[str, int] = field(default_factory=dict, kw_only=True)
+    representative: list[GroupStatement] = field(default_factory=list, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -119,11 +125,24 @@ class ConsensusStatement(Result):
 
 @dataclass(frozen=True)
 class MapPoint:
-    """A respondent on the opinion map: its two coordinates and its opinion group."""
+    """A cell of the opinion map: its centre (0-1 on each axis), an opinion group (-1: not
+    grouped) and how many of that group's respondents fall in it."""
 
     x: float
     y: float
     group: int
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class GroupStatement(Result):
+    """A statement that sets an opinion group apart: how the group voted on it, and how many
+    of the group agreed (or disagreed) of those who saw it."""
+
+    position: int
+    text: str
+    way: str
+    share: float
 
 
 @dataclass(frozen=True)
@@ -156,10 +175,15 @@ class RoundAnalysis(Result):
     votes_counted: int
     stability: GroupStability | None = field(default=None, kw_only=True, metadata=SOMETIMES)
     consensus: list[ConsensusStatement] = field(default_factory=list, kw_only=True)
+    # Where each respondent is on the map (by respondent id): read back for a respondent's
+    # own "you", never shown or exported.
+    positions: dict[str, list[float]] = field(
+        default_factory=dict, kw_only=True, metadata=IN_ROOM_ONLY
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the analysis as plain data; map points are (x, y, group) triples."""
-        return super().to_dict() | {"map": [(p.x, p.y, p.group) for p in self.map]}
+        return super().to_dict() | {"map": [(p.x, p.y, p.group, p.count) for p in self.map]}
 
 
 @dataclass(frozen=True)
@@ -244,8 +268,7 @@ def summarise(
         verdict[item["position"]] = "not_enough_votes"
     action = {"both_support": "strengthen", "divides": "modify", "not_enough_votes": None}
     voters = result.voters
-    clustered = voters[voters["in_conv"]]
-    step = max(1, len(clustered) // MAP_POINTS)
+    cells, positions = _map_cells(voters)
     bridging = sorted(
         (row for row in statements.values() if _number(row.get("bridging")) is not None),
         key=lambda row: -float(row["bridging"]),
@@ -256,7 +279,21 @@ def summarise(
         "respondents": len(voters),
         "rule": {key: value for key, value in lists.items() if not isinstance(value, list)},
         "groups": [
-            {"label": chr(ord("A") + int(g["group"])), "size": int(g["size"])}
+            {
+                "label": chr(ord("A") + int(g["group"])),
+                "size": int(g["size"]),
+                "communities": _communities_of(voters, int(g["group"])),
+                "representative": [
+                    {
+                        "position": int(r["statement"]),
+                        "way": str(r["repful"]),
+                        "share": float(r["p_success"]),
+                    }
+                    for r in result.representative[result.representative["group"] == g["group"]]
+                    .head(TOP)
+                    .to_dict("records")
+                ],
+            }
             for g in result.groups.to_dict(orient="records")
         ],
         "stability": {
@@ -286,10 +323,8 @@ def summarise(
             }
             for row in result.consensus_statements().to_dict("records")
         ],
-        "map": [
-            (float(v["x"]), float(v["y"]), int(v["group"]))
-            for v in clustered.iloc[::step].to_dict(orient="records")
-        ],
+        "map": cells,
+        "positions": positions,
         "next_workshop": [
             {
                 "position": position,
@@ -302,11 +337,59 @@ def summarise(
     return _analysis(stored, texts, votes_counted)
 
 
+def _communities_of(voters: pd.DataFrame, group: int) -> dict[str, int]:
+    """Return how many of an opinion group's respondents come from each community."""
+    if "community" not in voters.columns:
+        return {}
+    members = voters[voters["group"] == group]["community"].dropna()
+    return {str(name): int(count) for name, count in members.value_counts().sort_index().items()}
+
+
+def _map_cells(voters: pd.DataFrame) -> tuple[list[list[float]], dict[str, list[float]]]:
+    """Bin the grouped respondents of the map into a grid: each (cell, group) with its count,
+    cell centres scaled to 0-1, so that respondents on one spot show as one larger dot; and
+    each respondent's cell centre, for "you" on their own map."""
+    placed = voters[voters["group"] >= 0]
+    if placed.empty:
+        return [], {}
+    xs, ys = placed["x"].to_numpy(float), placed["y"].to_numpy(float)
+
+    def centres(values: np.ndarray) -> np.ndarray:
+        low, span = values.min(), np.ptp(values) or 1.0
+        index = np.minimum(((values - low) / span * MAP_CELLS).astype(int), MAP_CELLS - 1)
+        centre: np.ndarray = np.round((index + 0.5) / MAP_CELLS, 4)
+        return centre
+
+    cx, cy = centres(xs), centres(ys)
+    frame = pd.DataFrame({"x": cx, "y": cy, "group": placed["group"].to_numpy(int)})
+    counted = frame.groupby(["x", "y", "group"]).size().reset_index(name="count")
+    cells = [
+        [float(x), float(y), int(group), int(count)]
+        for x, y, group, count in counted.itertuples(index=False, name=None)
+    ]
+    positions = {
+        str(voter): [float(x), float(y)]
+        for voter, x, y in zip(placed["voter"], cx, cy, strict=True)
+    }
+    return cells, positions
+
+
 def _number(value: Any) -> float | None:
     if value is None:
         return None
     number = float(value)
     return None if math.isnan(number) else number
+
+
+def _map_of(stored: list[list[float]]) -> list[MapPoint]:
+    """Read the stored map: (x, y, group, count) cells, or, from analyses stored before the map
+    was binned, (x, y, group) points in the projection's own units, scaled here to 0-1."""
+    if stored and len(stored[0]) == 3:
+        xs, ys = [p[0] for p in stored], [p[1] for p in stored]
+        x0, y0 = min(xs), min(ys)
+        sx, sy = (max(xs) - x0) or 1.0, (max(ys) - y0) or 1.0
+        return [MapPoint((x - x0) / sx, (y - y0) / sy, int(g)) for x, y, g in stored]
+    return [MapPoint(float(x), float(y), int(g), int(n)) for x, y, g, n in stored]
 
 
 def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int) -> RoundAnalysis:
@@ -336,7 +419,23 @@ def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int)
         engine_versions=dict(stored["engine_versions"]),
         respondents=stored["respondents"],
         rule=SortingRule(**stored["rule"]),
-        groups=[OpinionGroup(**group) for group in stored["groups"]],
+        groups=[
+            OpinionGroup(
+                label=group["label"],
+                size=group["size"],
+                communities=dict(group.get("communities", {})),
+                representative=[
+                    GroupStatement(
+                        position=item["position"],
+                        text=text(item),
+                        way=item["way"],
+                        share=item["share"],
+                    )
+                    for item in group.get("representative", [])
+                ],
+            )
+            for group in stored["groups"]
+        ],
         both_support=[sorted_statement(item) for item in stored["both_support"]],
         divides=[sorted_statement(item) for item in stored["divides"]],
         not_enough_votes=[sorted_statement(item) for item in stored["not_enough_votes"]],
@@ -361,8 +460,9 @@ def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int)
             )
             for item in stored.get("consensus", [])
         ],
-        map=[MapPoint(float(x), float(y), int(group)) for x, y, group in stored["map"]],
+        map=_map_of(stored["map"]),
         stability=GroupStability(**stored["stability"]) if "stability" in stored else None,
+        positions=dict(stored.get("positions", {})),
         next_workshop=[
             Suggestion(
                 position=item["position"],
@@ -376,17 +476,23 @@ def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int)
     )
 
 
+def _without_texts(value: Any) -> Any:
+    """Return ``value`` with every statement text taken out, however deep it is nested."""
+    if isinstance(value, dict):
+        return {k: _without_texts(v) for k, v in value.items() if k != "text"}
+    if isinstance(value, list):
+        return [_without_texts(item) for item in value]
+    return value
+
+
 def _stored(summary: RoundAnalysis) -> dict[str, Any]:
-    """Return the summary as it is stored: statement texts removed (they stay sealed in
-    their rows), and no vote count (the row keeps it)."""
+    """Return the summary as it is stored: statement texts removed wherever they are (they
+    stay sealed in their rows), no vote count (the row keeps it), and each respondent's
+    place on the map (read back only for that respondent's own map)."""
     data = summary.to_dict()
     del data["votes_counted"]
-    return {
-        key: [{k: v for k, v in item.items() if k != "text"} for item in value]
-        if isinstance(value, list) and value and isinstance(value[0], dict)
-        else value
-        for key, value in data.items()
-    }
+    stored: dict[str, Any] = _without_texts(data)
+    return stored | {"positions": summary.positions}
 
 
 def _latest(uow: UnitOfWork, round_id: UUID) -> RoundAnalysis | OutdatedAnalysis | None:
@@ -432,6 +538,17 @@ def respondent_results(
     if not feedback_round.results_open:
         raise AccessDenied("the facilitators have not opened the results yet")
     return _latest(uow, round_id)
+
+
+def my_place_on_the_map(
+    uow: UnitOfWork, actor: Actor, round_id: UUID
+) -> tuple[float, float] | None:
+    """Return where the respondent asking is on the latest map (their cell), or None."""
+    analysis = respondent_results(uow, actor, round_id)
+    if not isinstance(analysis, RoundAnalysis):
+        return None
+    place = analysis.positions.get(str(actor.id))
+    return None if place is None else (float(place[0]), float(place[1]))
 
 
 def carry_actions(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[UUID, str]:

@@ -90,22 +90,77 @@ def snowball_svg(graph: dict[str, Any], width: int = 640, height: int = 360) -> 
     )
 
 
-def opinion_map_svg(points: Sequence[MapPoint], width: int = 480, height: int = 320) -> str:
-    """Draw respondents on the 2-D opinion map, coloured by opinion group."""
-    if not points:
+def group_colour(group: int) -> str:
+    """The colour of an opinion group on the map and in its legend (grey: not grouped)."""
+    return PALETTE[group % len(PALETTE)] if group >= 0 else "#757575"
+
+
+def opinion_map_svg(
+    cells: Sequence[MapPoint],
+    labels: Sequence[str] = (),
+    you: tuple[float, float] | None = None,
+    width: int = 480,
+    height: int = 320,
+) -> str:
+    """Draw the binned opinion map: one dot per cell and group, its area proportional to how
+    many respondents it holds (the number in its tooltip), each group's letter at its centre
+    of mass, and, on a respondent's own map, a ring marked "you" on their cell.
+
+    ``cells`` are (x, y, group, count) with x and y from 0 to 1. The legend (colours, sizes,
+    communities, statements) is HTML beside the map, so that screen readers reach it.
+    """
+    if not cells:
         return ""
-    xs = [p.x for p in points]
-    ys = [p.y for p in points]
-    x0, x1 = min(xs), max(xs)
-    y0, y1 = min(ys), max(ys)
-    sx = (width - 40) / ((x1 - x0) or 1)
-    sy = (height - 40) / ((y1 - y0) or 1)
-    dots = "".join(
-        f'<circle cx="{20 + (x - x0) * sx:.1f}" cy="{20 + (y - y0) * sy:.1f}" r="3" '
-        f'fill="{PALETTE[g % len(PALETTE)] if g >= 0 else "#bbb"}" fill-opacity="0.7"/>'
-        for x, y, g in ((p.x, p.y, p.group) for p in points)
-    )
+    margin = 24
+    most = max(c.count for c in cells)
+    radius_max = min(width, height) / 2 / 24 * 0.95 * 1.6
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return margin + x * (width - 2 * margin), margin + y * (height - 2 * margin)
+
+    dots = []
+    for cell in sorted(cells, key=lambda c: -c.count):
+        cx, cy = at(cell.x, cell.y)
+        r = max(2.0, radius_max * (cell.count / most) ** 0.5)
+        name = f"group {labels[cell.group]}" if 0 <= cell.group < len(labels) else "ungrouped"
+        dots.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{group_colour(cell.group)}" '
+            f'fill-opacity="0.75"><title>{escape(name)}: {cell.count} here</title></circle>'
+        )
+    letters = []
+    for group, label in enumerate(labels):
+        mine = [c for c in cells if c.group == group]
+        total = sum(c.count for c in mine)
+        if not total:
+            continue
+        gx = sum(c.x * c.count for c in mine) / total
+        gy = sum(c.y * c.count for c in mine) / total
+        x, y = at(gx, gy)
+        letters.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="middle" '
+            f'font-size="18" font-weight="bold" fill="#000" stroke="#fff" stroke-width="4" '
+            f'paint-order="stroke">{escape(label)}</text>'
+        )
+    mark = ""
+    if you is not None:
+        x, y = at(*you)
+        mark = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius_max + 4:.1f}" fill="none" '
+            f'stroke="#000" stroke-width="2.5"/><text x="{x:.1f}" y="{y - radius_max - 8:.1f}" '
+            'text-anchor="middle" font-size="13" font-weight="bold" fill="#000" stroke="#fff" '
+            'stroke-width="3" paint-order="stroke">you</text>'
+        )
+    described = f"Opinion map: {sum(c.count for c in cells)} respondents in {len(labels)} groups"
+    if you is not None:
+        described += ", with your place marked"
     return (
-        f'<svg role="img" aria-label="Opinion map of respondents" viewBox="0 0 {width} {height}" '
-        f'class="chart">{dots}</svg>'
+        f'<svg role="img" aria-label="{escape(described)}" viewBox="0 0 {width} {height}" '
+        f'class="chart opinion-map">{"".join(dots)}{"".join(letters)}{mark}</svg>'
     )
+
+
+def analysis_map(analysis: Any, you: tuple[float, float] | None = None) -> str:
+    """The opinion map of a round's analysis (none for an analysis under an earlier rule)."""
+    if analysis is None or getattr(analysis, "outdated", False):
+        return ""
+    return opinion_map_svg(analysis.map, [g.label for g in analysis.groups], you)

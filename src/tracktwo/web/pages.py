@@ -9,10 +9,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from tracktwo.web.charts import group_colour
 from tracktwo.web.i18n import LANGUAGES, direction, language_of, translations
 from tracktwo.web.security import CSRF_FIELD, csrf_token, current_actor
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["colour"] = group_colour
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

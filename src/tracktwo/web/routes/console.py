@@ -11,7 +11,7 @@ from tracktwo.domain.actors import ActorKind
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.services import feedback, phases, record, recruitment, reports, schedule, signin
 from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
-from tracktwo.web.charts import opinion_map_svg, ripeness_svg, snowball_svg
+from tracktwo.web.charts import analysis_map, ripeness_svg, snowball_svg
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
 from tracktwo.web.security import (
@@ -167,7 +167,7 @@ def round_page(request: Request, workshop: str, round_id: str) -> Response:
         queue=feedback.moderation_queue(uow, actor, rid),
         statements=feedback.statements(uow, actor, rid),
         analysis=analysis,
-        opinion_map=opinion_map_svg(analysis.map) if analysis else "",
+        opinion_map=analysis_map(analysis),
     )
 
 
