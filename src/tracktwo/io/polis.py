@@ -176,3 +176,44 @@ def write_export(
     with (root / SUMMARY_FILE).open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(summary_rows(votes, groups, summary))
     return root
+
+
+COMMUNITIES_FILE = "communities.csv"
+LONG_VOTES_FILE = "votes-long.csv"
+
+
+def write_round_export(
+    folder: str | Path,
+    votes: VoteMatrix,
+    *,
+    groups: Mapping[Any, int],
+    statements: pd.DataFrame,
+    communities: Mapping[Any, str],
+    group_informed_consensus: Mapping[Any, float] | None = None,
+) -> Path:
+    """Write a feedback round as a Pol.is-format export folder, plus ``communities.csv``
+    (voter id, community: what ``commonground analyze --communities`` reads back) and
+    ``votes-long.csv`` (voter, community, statement, vote: one row per vote, for a
+    spreadsheet)."""
+    root = write_export(
+        folder,
+        votes,
+        groups=groups,
+        statements=statements,
+        group_informed_consensus=group_informed_consensus,
+    )
+    _write_rows(
+        root / COMMUNITIES_FILE,
+        ["voter", "community"],
+        [[voter, community] for voter, community in communities.items()],
+    )
+    voter_ids, statement_ids = votes.voter_ids, votes.statement_ids
+    _write_rows(
+        root / LONG_VOTES_FILE,
+        ["voter", "community", "statement", "vote"],
+        [
+            [voter_ids[r], communities.get(voter_ids[r], ""), statement_ids[c], int(v)]
+            for r, c, v in zip(votes.rows, votes.cols, votes.values, strict=True)
+        ],
+    )
+    return root

@@ -6,6 +6,7 @@ ideas that divide them are corrected (the seed's "strengthen, expand, or modify"
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -576,3 +577,61 @@ def carry_actions(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[UUID, s
         for item in analysis.next_workshop
         if item.position in ideas and item.action
     }
+
+
+@dataclass(frozen=True)
+class RoundExport:
+    """What a round's export holds: the votes, the statements with their texts (as
+    respondents saw them), each respondent's opinion group and community. Respondents are
+    known by their random id only."""
+
+    votes: VoteMatrix
+    statements: pd.DataFrame
+    groups: dict[Any, int]
+    communities: dict[Any, str]
+    group_informed_consensus: dict[Any, float]
+
+
+def export_round(uow: UnitOfWork, actor: Actor, round_id: UUID, *, seed: int = 0) -> RoundExport:
+    """Return the round ready to write as a Pol.is-format export (for the workshop's
+    managers; audited): groups from the final votes, as the round's analysis finds them."""
+    feedback_round = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    require_manager(uow, actor, feedback_round.workshop_id)
+    frame = feedback.votes_frame(uow, actor, round_id)
+    if frame.empty:
+        raise ValidationError("nobody has voted in this round yet: there is nothing to export")
+    shown = feedback.statements(uow, actor, round_id)
+    texts = {s.position: s.text for s in shown}
+    matrix = VoteMatrix.from_frame(frame, time=None, statements=sorted(texts))
+    communities = frame.drop_duplicates("voter").set_index("voter")["community"]
+    result = analyze(
+        matrix, communities=communities.reindex(matrix.voter_ids).to_numpy(), seed=seed
+    )
+    statements = pd.DataFrame(
+        {
+            "statement": sorted(texts),
+            "author": 0,
+            "moderated": 1,
+            "text": [texts[p] for p in sorted(texts)],
+        }
+    )
+    uow.audit(actor.label, "export-round", "feedback-round", round_id, feedback_round.workshop_id)
+    # Pol.is numbers participants 0, 1, ... in the order they joined; so does the export, and
+    # the respondents' random ids stay on the server.
+    number = {voter: index for index, voter in enumerate(matrix.voter_ids.tolist())}
+    return RoundExport(
+        votes=dataclasses.replace(matrix, voter_ids=np.arange(len(number))),
+        statements=statements,
+        groups={
+            number[voter]: int(group)
+            for voter, group in zip(result.voters["voter"], result.voters["group"], strict=True)
+        },
+        communities={number[v]: str(c) for v, c in communities.items() if c is not None},
+        group_informed_consensus=dict(
+            zip(
+                result.statements["statement"],
+                result.statements["group_informed_consensus"],
+                strict=True,
+            )
+        ),
+    )

@@ -16,7 +16,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -39,6 +39,7 @@ from tracktwo.store.models import (
     ConflictRow,
     FeedbackRoundRow,
     IdeaRow,
+    PartyRow,
     ReleaseRow,
     RespondentRow,
     RoundLinkRow,
@@ -113,16 +114,39 @@ def release_ideas(
             ),
             flush=False,
         )
+    links = _new_links(uow, feedback.id, parties)
+    uow.audit(actor.label, "release-ideas", "feedback-round", feedback.id, workshop_id)
+    return RoundOpened(feedback.id, links)
+
+
+def _new_links(uow: UnitOfWork, round_id: UUID, parties: Sequence[PartyRow]) -> dict[str, str]:
+    """Make one community link per party; only a keyed hash of each secret is kept."""
     links = {}
     for party in parties:
         secret = secrets.token_urlsafe(32)
         uow.add(
-            RoundLinkRow(round_id=feedback.id, party_id=party.id, secret_hash=_hash(secret)),
+            RoundLinkRow(round_id=round_id, party_id=party.id, secret_hash=_hash(secret)),
             flush=False,
         )
         links[party.name] = secret
-    uow.audit(actor.label, "release-ideas", "feedback-round", feedback.id, workshop_id)
-    return RoundOpened(feedback.id, links)
+    return links
+
+
+def renew_links(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, str]:
+    """Make new community links for a round and void the earlier ones.
+
+    Only hashes are kept, so a link cannot be shown again: this is how a facilitator gets
+    the links back, or revokes a link that went too far. People already in the round keep
+    their place; nobody new enters through an old link.
+    """
+    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    workshop = require_manager(uow, actor, feedback.workshop_id)
+    if feedback.closed_at is not None:
+        raise ValidationError("this round is closed: it takes no new respondents")
+    uow.remove(*uow.rounds.links_of(round_id))
+    links = _new_links(uow, round_id, uow.get(ConflictRow, workshop.conflict_id).parties)
+    uow.audit(actor.label, "renew-round-links", "feedback-round", round_id, feedback.workshop_id)
+    return links
 
 
 @actor_free("the community link is the credential; whoever holds it joins anonymously")
@@ -368,10 +392,12 @@ def set_support_threshold(uow: UnitOfWork, actor: Actor, round_id: UUID, thresho
 
 
 def close_round(uow: UnitOfWork, actor: Actor, round_id: UUID) -> None:
-    """Close a round to new votes."""
+    """Close a round to new respondents and votes; closing a closed round changes nothing."""
     feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
     require_manager(uow, actor, feedback.workshop_id)
-    feedback.closed_at = now()
+    if feedback.closed_at is None:
+        feedback.closed_at = now()
+        uow.audit(actor.label, "close-round", "feedback-round", round_id, feedback.workshop_id)
 
 
 def votes_frame(uow: UnitOfWork, actor: Actor, round_id: UUID) -> pd.DataFrame:
@@ -432,6 +458,8 @@ class ListedRound(Result):
     support_threshold: float
     votes: int
     respondents: int
+    opened_at: str = field(default="", kw_only=True)
+    closed_at: str | None = field(default=None, kw_only=True)
 
 
 def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[ListedRound]:
@@ -446,6 +474,8 @@ def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[ListedRound
             support_threshold=row.support_threshold,
             votes=uow.rounds.vote_count(row.id),
             respondents=uow.rounds.respondent_count(row.id),
+            opened_at=row.opened_at.isoformat(timespec="minutes"),
+            closed_at=row.closed_at.isoformat(timespec="minutes") if row.closed_at else None,
         )
         for row in uow.rounds.of_workshop(workshop_id)
     ]

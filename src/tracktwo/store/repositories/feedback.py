@@ -48,6 +48,16 @@ class Rounds(Repository):
         """Return how many respondents have joined a round."""
         return self._count(RespondentRow, round_id)
 
+    def links_of(self, round_id: UUID) -> list[RoundLinkRow]:
+        """Return a round's community links (their hashes), by id."""
+        return list(
+            self.session.scalars(
+                select(RoundLinkRow)
+                .where(RoundLinkRow.round_id == round_id)
+                .order_by(RoundLinkRow.id)
+            )
+        )
+
     def link_with(self, secret_hash: str) -> RoundLinkRow | None:
         """Return the community link whose secret hashes to ``secret_hash``, if any."""
         return self.session.scalars(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import tempfile
+import zipfile
+from pathlib import Path
 from uuid import UUID
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -9,8 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.engines.composition import CompositionRules
+from tracktwo.io.polis import write_round_export
 from tracktwo.services import feedback, phases, record, recruitment, reports, schedule, signin
-from tracktwo.services.commonground_rounds import analyse_round, latest_analysis
+from tracktwo.services.commonground_rounds import analyse_round, export_round, latest_analysis
 from tracktwo.web.charts import analysis_map, ripeness_svg, snowball_svg
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
@@ -138,14 +143,10 @@ def release(
     opened = feedback.release_ideas(
         uow_of(request), actor, workshop_id, [parse_id(i, "idea") for i in ideas], title=title
     )
-    base = str(request.base_url).rstrip("/")
-    links = {party: f"{base}/r/{secret}" for party, secret in opened.links.items()}
-    return render(
-        request,
-        "released.html",
-        links=links,
-        round_id=str(opened.round_id),
-        workshop_id=str(workshop_id),
+    # Post/redirect/get: reloading the round page never releases the ideas again. The links
+    # are made on the round page, where they can be made anew (voiding the old) at any time.
+    return RedirectResponse(
+        f"/w/{workshop_id}/rounds/{opened.round_id}?released=1#links", status_code=303
     )
 
 
@@ -168,6 +169,56 @@ def round_page(request: Request, workshop: str, round_id: str) -> Response:
         statements=feedback.statements(uow, actor, rid),
         analysis=analysis,
         opinion_map=analysis_map(analysis),
+        released=request.query_params.get("released") == "1",
+    )
+
+
+@router.post("/rounds/{round_id}/links", **guard(Access.FACILITATOR, csrf=True))
+def new_links(request: Request, workshop: str, round_id: str) -> Response:
+    """Make new community links for the round (the earlier ones stop working) and show them
+    once: only their hashes are kept."""
+    actor, workshop_id = in_workshop(request)
+    links = feedback.renew_links(uow_of(request), actor, parse_id(round_id, "round"))
+    base = str(request.base_url).rstrip("/")
+    return render(
+        request,
+        "released.html",
+        links={party: f"{base}/r/{secret}" for party, secret in links.items()},
+        round_id=round_id,
+        workshop_id=str(workshop_id),
+    )
+
+
+@router.post("/rounds/{round_id}/close", **guard(Access.FACILITATOR, csrf=True))
+def close(request: Request, workshop: str, round_id: str) -> Response:
+    """Close the round: no new respondents, no new votes."""
+    actor, workshop_id = in_workshop(request)
+    feedback.close_round(uow_of(request), actor, parse_id(round_id, "round"))
+    return RedirectResponse(f"/w/{workshop_id}/rounds/{round_id}", status_code=303)
+
+
+@router.get("/rounds/{round_id}/export.zip", **guard(Access.FACILITATOR))
+def export(request: Request, workshop: str, round_id: str) -> Response:
+    """Download the round as a Pol.is-format export with communities.csv and votes-long.csv."""
+    actor, _ = in_workshop(request)
+    found = export_round(uow_of(request), actor, parse_id(round_id, "round"))
+    with tempfile.TemporaryDirectory() as folder:
+        written = write_round_export(
+            Path(folder) / "round",
+            found.votes,
+            groups=found.groups,
+            statements=found.statements,
+            communities=found.communities,
+            group_informed_consensus=found.group_informed_consensus,
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(written.iterdir()):
+                archive.write(path, f"round-{round_id}/{path.name}")
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="round-{round_id}.zip"'},
     )
 
 
