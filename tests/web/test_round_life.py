@@ -59,3 +59,15 @@ def test_release_links_close_and_export_from_the_round_page(served: Served) -> N
     assert closed.status_code == 303
     assert "The round is closed" in client.get(round_url).text
     assert served.client().get(f"/r/{new[0]}", follow_redirects=False).status_code == 403
+
+
+def test_releasing_nothing_says_so_in_a_page_not_json(served: Served) -> None:
+    workshop = served.ids.first_workshop
+    client = signed_in(served, facilitator_token(served, workshop))
+    console = client.get(f"/w/{workshop}/console").text
+    answer = client.post(
+        f"/w/{workshop}/release", data={"title": "Round", "csrf_token": _csrf(console)}
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "ideas: nothing was given" in answer.text and '{"detail"' not in answer.text

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -124,6 +126,22 @@ def create_app(store: Store, *, session_secret: str, secure_cookies: bool = Fals
             status=error.status_code,
             message=str(error.detail),
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def form_errors(request: Request, error: RequestValidationError) -> Response:
+        """A form or query that does not hold what the page needs: say which field, in words
+        (JSON only to clients that ask for JSON)."""
+        if _wants_json(request):
+            return JSONResponse({"detail": jsonable_encoder(error.errors())}, 422)
+        problems = []
+        for item in error.errors():
+            field = str(item.get("loc", ("", "the form"))[-1]).replace("_", " ")
+            if item.get("type") == "missing":
+                problems.append(f"{field}: nothing was given; fill it in or choose one")
+            else:
+                problems.append(f"{field}: {item.get('msg', 'not valid')}")
+        message = "The form could not be used. " + "; ".join(problems) + "."
+        return render(request, "error.html", status_code=422, status=422, message=message)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (public, console, participant, community, api):
