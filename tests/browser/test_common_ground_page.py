@@ -63,9 +63,20 @@ def test_the_map_has_a_legend_shares_by_community_a_stability_sentence_and_you(
     planted = plant_round(store, workshop)
     respondent = browser.new_context().new_page()
     respondent.goto(f"{live_server.url}/r/{planted.links['Sorai community']}")
-    for _ in range(3):  # agree with everything, as most of the Sorai community did
+    for number in range(3):  # agree with everything, as most of the Sorai community did
+        form = respondent.locator("#statement form")
+        statement = respondent.locator("#statement .statement").inner_text()
+        assert form.get_attribute("aria-labelledby")  # the form is named by its statement
         with respondent.expect_response(lambda r: r.url.endswith("/vote")):
             respondent.get_by_role("button", name="Agree", exact=True).click()
+        # The focus moves on to what replaced the statement: the next one, or the thanks.
+        respondent.wait_for_function(
+            "document.activeElement && (document.activeElement.classList.contains('statement')"
+            " || document.activeElement.getAttribute('role') === 'status')"
+        )
+        if number < 2:
+            assert respondent.locator("#statement .statement").inner_text() != statement
+    _shoot(respondent, screenshots, "12a-voted")
     facilitator = browser.new_context().new_page()
     facilitator.goto(f"{live_server.url}/signin/{demo.facilitator_link(store, workshop)}")
     facilitator.goto(f"{live_server.url}/w/{workshop}/rounds/{planted.round_id}")
