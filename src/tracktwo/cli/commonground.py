@@ -23,7 +23,7 @@ from tracktwo.engines.commonground.pipeline import (
     CommonGroundResult,
     analyze,
 )
-from tracktwo.engines.commonground.polis_export import PolisExport
+from tracktwo.engines.commonground.polis_export import PolisExport, suggest_metadata
 from tracktwo.errors import TrackTwoError, ValidationError
 from tracktwo.io.polis import read_communities, read_export, write_export
 from tracktwo.research.opinion_map import save_opinion_map
@@ -69,6 +69,14 @@ def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> 
         "updates)"
     )
     console.print(result.stability.sentence())
+    if not export.votes.meta.any():
+        suggested = suggest_metadata(export.statements)
+        if suggested:
+            listed = ",".join(str(s) for s in suggested)
+            console.print(
+                f"Statements {listed} look like participant metadata (the owner's 'I am ...', "
+                f"'I live ...' statements); if they are, run again with --meta {listed}"
+            )
     if export.polis_groups is not None and export.polis_groups.notna().any():
         ours = dict(zip(result.voters["voter"], result.voters["group"], strict=True))
         ari, n = agreement_with_polis(ours, export.polis_groups)
@@ -277,6 +285,9 @@ def analyze_command(
         return
     if json_output:
         document = result.to_dict()
+        document["suggested_meta"] = (
+            [] if export.votes.meta.any() else suggest_metadata(export.statements)
+        )
         texts = _texts(export)
         for row in document["statements"]:
             row["text"] = texts.get(row["statement"], "")

@@ -12,6 +12,7 @@ Pure computation on frames and rows; :mod:`tracktwo.io.polis` reads and writes t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -309,3 +310,23 @@ def summary_rows(
         }
     )
     return list(rows.items())
+
+
+_ABOUT_ME = re.compile(
+    r"^\s*(i am|i'm|im|i live|i work|i was born|i have|i identify|i voted|i speak|i own|"
+    r"i rent|i drive|i use|i always|i never|my |as a )",
+    re.IGNORECASE,
+)
+
+
+def suggest_metadata(statements: pd.DataFrame) -> list[int]:
+    """Suggest the statements that likely describe the participant rather than state an
+    opinion (Pol.is's ``is_meta``, which exports do not carry): written by the
+    conversation's owner (author 0, who seeds the first statements) and phrased about
+    oneself ("I am ...", "I live ...", "My ..."). A suggestion for the user to confirm with
+    ``--meta``, never applied on its own."""
+    if statements.empty or not {"author", "text", "statement"} <= set(statements.columns):
+        return []
+    owner = pd.to_numeric(statements["author"], errors="coerce") == 0
+    about_me = statements["text"].fillna("").astype(str).str.match(_ABOUT_ME)
+    return sorted(int(s) for s in statements.loc[owner & about_me, "statement"])
