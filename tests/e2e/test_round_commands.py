@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.planted import plant_round
+from tests.planted import OPERATOR, plant_round
 from tracktwo.cli.app import app
 from tracktwo.demo import build_demo
 from tracktwo.errors import AccessDenied
 from tracktwo.services import feedback
+from tracktwo.services.commonground_rounds import carry_actions
 from tracktwo.services.setup import initialise
 from tracktwo.services.transaction import run
 
@@ -58,6 +59,23 @@ def test_a_round_from_the_command_line(tmp_path: Path) -> None:
     assert again.exit_code == 0, again.output
     lists = json.loads(again.stdout)["common_ground"]
     assert [s["statement"] for s in lists["both_support"]] == [1]
+    # The analysis of the export feeds the next workshop as the round's own results do.
+    carry = tmp_path / "carry.csv"
+    written = runner.invoke(
+        app,
+        ["commonground", "analyze", str(out), "--communities", str(out / "communities.csv"),
+         "--carry", str(carry)],
+    )  # fmt: skip
+    assert written.exit_code == 0, written.output
+    store = initialise(folder)
+    expected = run(store, carry_actions, OPERATOR, planted.round_id)
+    store.dispose()
+    rows = dict(line.split(",") for line in carry.read_text().split()[1:])
+    assert rows == {str(idea): action for idea, action in expected.items()}
+    carried = invoke(
+        "workshop", "carry", str(ids.next_workshop), "--actions-from", str(carry), *data
+    )
+    assert carried.exit_code == 0 and "carried" in carried.stdout
 
     assert invoke("round", "close", str(planted.round_id), *data).exit_code == 0
     store = initialise(folder)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tracktwo.engines.commonground.agreement import agreement_with_polis
-from tracktwo.engines.commonground.community import CommunityParameters
+from tracktwo.engines.commonground.community import CommunityParameters, next_workshop
 from tracktwo.engines.commonground.pipeline import (
     AnalysisParameters,
     CommonGroundResult,
@@ -25,7 +25,13 @@ from tracktwo.engines.commonground.pipeline import (
 )
 from tracktwo.engines.commonground.polis_export import PolisExport, suggest_metadata
 from tracktwo.errors import TrackTwoError, ValidationError
-from tracktwo.io.polis import read_communities, read_export, write_export
+from tracktwo.io.polis import (
+    read_communities,
+    read_export,
+    read_round_ideas,
+    write_carry_actions,
+    write_export,
+)
 from tracktwo.research.opinion_map import save_opinion_map
 
 console = Console()
@@ -56,6 +62,18 @@ def _texts(export: PolisExport) -> dict[Any, str]:
 def _short(text: str, width: int = 70) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _write_carry(result: CommonGroundResult, export_dir: Path, carry_path: Path) -> None:
+    """Write what the next workshop should do with each released idea, as a round does."""
+    lists = result.common_ground()
+    if lists is None:
+        raise ValidationError("--carry needs --communities: the actions follow both lists")
+    ideas = read_round_ideas(export_dir)
+    suggested = next_workshop(lists, sorted(ideas))
+    actions = {ideas[s]: action for s, (_, action) in suggested.items() if action}
+    write_carry_actions(carry_path, actions)
+    console.print(f"{len(actions)} carry actions written to {carry_path}")
 
 
 def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> None:
@@ -234,6 +252,14 @@ def analyze_command(
             "e.g. 1,4-14; they are left out of the map and the groups.",
         ),
     ] = None,
+    carry_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--carry",
+            help="With --communities, on a round exported by tracktwo: write idea,action rows "
+            "(strengthen, expand, modify) for `workshop carry --actions-from`.",
+        ),
+    ] = None,
     replay_votes: Annotated[
         bool,
         typer.Option(
@@ -260,6 +286,8 @@ def analyze_command(
             else read_communities(communities_path, list(export.votes.voter_ids))
         )
         result = analyze(export.votes, communities=communities, seed=seed, params=params)
+        if carry_path is not None:
+            _write_carry(result, export_dir, carry_path)
         if map_path is not None:
             save_opinion_map(result, map_path, statements=statements)
         if export_path is not None:

@@ -91,6 +91,7 @@ def round_export(
             statements=export.statements,
             communities=export.communities,
             group_informed_consensus=export.group_informed_consensus,
+            ideas=export.ideas,
         )
     except OSError as error:
         raise typer.BadParameter(f"cannot write {out}: {error.strerror}") from None

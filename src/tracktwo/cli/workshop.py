@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_uuid, run
 from tracktwo.cli.output import JsonFlag, console, print_json, show
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
+from tracktwo.io.polis import read_carry_actions
 from tracktwo.services import conditions, recruitment, reports, workshops
 from tracktwo.services.transaction import UnitOfWork
 
@@ -208,11 +210,21 @@ def workshop_carry(
     action: Annotated[
         list[str], typer.Option(help="IDEA=strengthen|expand|modify for an idea of the last one.")
     ] = [],  # noqa: B006
+    actions_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--actions-from",
+            help="CSV of idea,action rows, as `commonground analyze --carry` writes them.",
+        ),
+    ] = None,
 ) -> None:
     """Start a series workshop from the previous workshop's ideas."""
     actions = {}
+    chosen = list(read_carry_actions(actions_from).items()) if actions_from else []
     for item in action:
         idea, _, what = item.partition("=")
+        chosen.append((idea, what))
+    for idea, what in chosen:
         actions[parse_uuid(idea, "idea")] = what
     carried = workshops.carry_ideas(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), actions=actions

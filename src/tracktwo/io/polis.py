@@ -180,6 +180,7 @@ def write_export(
 
 COMMUNITIES_FILE = "communities.csv"
 LONG_VOTES_FILE = "votes-long.csv"
+IDEAS_FILE = "ideas.csv"
 
 
 def write_round_export(
@@ -190,11 +191,13 @@ def write_round_export(
     statements: pd.DataFrame,
     communities: Mapping[Any, str],
     group_informed_consensus: Mapping[Any, float] | None = None,
+    ideas: Mapping[int, str] | None = None,
 ) -> Path:
     """Write a feedback round as a Pol.is-format export folder, plus ``communities.csv``
-    (voter id, community: what ``commonground analyze --communities`` reads back) and
+    (voter id, community: what ``commonground analyze --communities`` reads back),
     ``votes-long.csv`` (voter, community, statement, vote: one row per vote, for a
-    spreadsheet)."""
+    spreadsheet) and ``ideas.csv`` (statement, the workshop idea it was released from: what
+    ``commonground analyze --carry`` needs to say what to do with each idea)."""
     root = write_export(
         folder,
         votes,
@@ -216,4 +219,34 @@ def write_round_export(
             for r, c, v in zip(votes.rows, votes.cols, votes.values, strict=True)
         ],
     )
+    _write_rows(
+        root / IDEAS_FILE,
+        ["statement", "idea"],
+        [[statement, idea] for statement, idea in sorted((ideas or {}).items())],
+    )
     return root
+
+
+def read_round_ideas(folder: str | Path) -> dict[int, str]:
+    """Read ``ideas.csv`` of a round export: the idea each statement was released from."""
+    path = Path(folder) / IDEAS_FILE
+    if not path.is_file():
+        raise ValidationError(
+            f"{path} is missing: only a round exported by tracktwo knows which workshop idea "
+            "each statement came from"
+        )
+    frame = _read_csv(path, ["statement", "idea"])
+    return dict(zip(frame["statement"].astype(int), frame["idea"].astype(str), strict=True))
+
+
+def write_carry_actions(path: str | Path, actions: Mapping[str, str]) -> Path:
+    """Write ``idea, action`` rows: what ``workshop carry --actions-from`` reads."""
+    target = Path(path)
+    _write_rows(target, ["idea", "action"], [[i, a] for i, a in actions.items()])
+    return target
+
+
+def read_carry_actions(path: str | Path) -> dict[str, str]:
+    """Read the ``idea, action`` rows written by ``commonground analyze --carry``."""
+    frame = _read_csv(Path(path), ["idea", "action"])
+    return dict(zip(frame["idea"].astype(str), frame["action"].astype(str), strict=True))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tracktwo.domain.actors import Actor, ActorKind
-from tracktwo.engines.commonground.community import CommunityParameters
+from tracktwo.engines.commonground.community import CommunityParameters, next_workshop
 from tracktwo.engines.commonground.pipeline import (
     AnalysisParameters,
     CommonGroundResult,
@@ -262,12 +262,7 @@ def summarise(
     both = [entry(item) for item in lists["both_support"]]
     divides = [entry(item) for item in lists["divides"]]
     waiting = [entry(item) for item in lists["not_enough_votes"]]
-    verdict = {item["position"]: "both_support" for item in both}
-    for item in divides:
-        verdict.setdefault(item["position"], "divides")
-    for item in waiting:
-        verdict[item["position"]] = "not_enough_votes"
-    action = {"both_support": "strengthen", "divides": "modify", "not_enough_votes": None}
+    suggested = next_workshop(lists, sorted(statements))
     voters = result.voters
     cells, positions = _map_cells(voters)
     bridging = sorted(
@@ -327,12 +322,8 @@ def summarise(
         "map": cells,
         "positions": positions,
         "next_workshop": [
-            {
-                "position": position,
-                "verdict": verdict.get(position, "neither"),
-                "action": action.get(verdict.get(position, ""), "expand"),
-            }
-            for position in sorted(statements)
+            {"position": position, "verdict": verdict, "action": action}
+            for position, (verdict, action) in suggested.items()
         ],
     }
     return _analysis(stored, texts, votes_counted)
@@ -590,6 +581,7 @@ class RoundExport:
     groups: dict[Any, int]
     communities: dict[Any, str]
     group_informed_consensus: dict[Any, float]
+    ideas: dict[int, str]
 
 
 def export_round(uow: UnitOfWork, actor: Actor, round_id: UUID, *, seed: int = 0) -> RoundExport:
@@ -634,4 +626,9 @@ def export_round(uow: UnitOfWork, actor: Actor, round_id: UUID, *, seed: int = 0
                 strict=True,
             )
         ),
+        ideas={
+            row.position: str(row.idea_id)
+            for row in uow.statements.of_round(round_id)
+            if row.idea_id is not None
+        },
     )

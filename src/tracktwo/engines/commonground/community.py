@@ -25,6 +25,7 @@ The two tests are separate: a statement every community supports can still divid
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -288,4 +289,28 @@ def verdict_lists(
         "both_support": [entry(r) for r in both.itertuples(index=False)],
         "divides": [entry(r) for r in divides.itertuples(index=False)],
         "not_enough_votes": [entry(r) for r in waiting.itertuples(index=False)],
+    }
+
+
+CARRY_ACTIONS = {"both_support": "strengthen", "divides": "modify", "not_enough_votes": None}
+
+
+def next_workshop(
+    lists: Mapping[str, Any], statements: Iterable[Any]
+) -> dict[Any, tuple[str, str | None]]:
+    """Return, per statement, its verdict and what the next workshop should do with it (the
+    seed's "strengthen, expand, or modify"): what both communities support is strengthened,
+    what divides them (and is not supported by both) is modified, the rest with enough votes
+    is expanded; a statement with not enough votes yet gets no action."""
+    verdict = {item["statement"]: "both_support" for item in lists["both_support"]}
+    for item in lists["divides"]:
+        verdict.setdefault(item["statement"], "divides")
+    for item in lists["not_enough_votes"]:
+        verdict[item["statement"]] = "not_enough_votes"
+    return {
+        statement: (
+            verdict.get(statement, "neither"),
+            CARRY_ACTIONS.get(verdict.get(statement, ""), "expand"),
+        )
+        for statement in statements
     }

@@ -210,6 +210,7 @@ def export(request: Request, workshop: str, round_id: str) -> Response:
             statements=found.statements,
             communities=found.communities,
             group_informed_consensus=found.group_informed_consensus,
+            ideas=found.ideas,
         )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
