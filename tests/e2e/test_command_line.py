@@ -166,6 +166,16 @@ def test_workshop_report_shows_names_only_with_reveal_and_audits_each(
     assert len(reads) == len(members) + len(json.loads(shown.stdout)["third_party"])
 
 
+def test_an_unknown_workshop_in_the_audit_command_exits_2(
+    demo_dir: tuple[Path, dict[str, Any]],
+) -> None:
+    folder, _ = demo_dir
+    unknown = runner.invoke(
+        app, ["audit", "00000000-0000-4000-8000-000000000009", "--data-dir", str(folder)]
+    )
+    assert unknown.exit_code == 2 and "no workshop" in unknown.output
+
+
 def _party_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [row for row in rows if row["party"] != "all"]
 

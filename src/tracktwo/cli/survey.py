@@ -12,6 +12,7 @@ from tracktwo.cli.output import JsonFlag, console, print_json, show
 from tracktwo.domain.rules import DEFAULT_MIN_GROUP
 from tracktwo.domain.vocabulary import SurveyWave
 from tracktwo.engines.frames import records
+from tracktwo.io.text_files import read_text_file
 from tracktwo.services import surveys
 from tracktwo.services.transaction import UnitOfWork
 
@@ -20,13 +21,22 @@ survey_app = typer.Typer(help="Surveys and re-entry follow-up.", no_args_is_help
 
 @survey_app.command("import")
 @in_folder
-def survey_import(uow: UnitOfWork, workshop_id: str, path: Path) -> None:
-    """Import a survey CSV (participant, wave, measure, value, taken_on); all or nothing."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise typer.BadParameter(f"cannot read {path}: {error.strerror}") from None
-    count = surveys.import_survey_file(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), text)
+def survey_import(
+    uow: UnitOfWork,
+    workshop_id: str,
+    path: Path,
+    lenient: Annotated[
+        bool, typer.Option("--lenient", help="Ignore columns the format does not know.")
+    ] = False,
+) -> None:
+    """Import a survey CSV (participant, wave, measure, value, taken_on); all or nothing.
+
+    UTF-8 with or without a byte-order mark; other encodings and unknown columns are refused.
+    """
+    text = read_text_file(path, "survey file")
+    count = surveys.import_survey_file(
+        uow, OPERATOR, parse_uuid(workshop_id, "workshop"), text, lenient=lenient
+    )
     console.print(f"imported {count} answers")
 
 

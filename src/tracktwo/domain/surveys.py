@@ -23,6 +23,7 @@ SCALES: dict[Measure, tuple[float, float]] = {
 """Feeling thermometer 0-100; the other measures on 1-7 agreement scales."""
 
 SURVEY_COLUMNS = ("participant", "wave", "measure", "value", "taken_on")
+_EXTRA = "\x00extra"
 
 
 @dataclass(frozen=True)
@@ -46,18 +47,47 @@ def check_answer(measure: Measure, value: float) -> float:
     return value
 
 
-def parse_survey_csv(text: str) -> list[SurveyAnswer]:
-    """Parse a survey CSV (participant, wave, measure, value, taken_on), naming any bad row."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in SURVEY_COLUMNS if column not in (reader.fieldnames or [])]
+def parse_survey_csv(text: str, *, lenient: bool = False) -> list[SurveyAnswer]:
+    """Parse a survey CSV (participant, wave, measure, value, taken_on), naming any bad row.
+
+    A column the format does not know is refused (a misspelt header would otherwise drop
+    data silently) unless ``lenient``; a row with more or fewer fields than the header is
+    refused, naming the row.
+    """
+    try:
+        return _parse_survey_rows(text.removeprefix("\ufeff"), lenient)
+    except csv.Error as error:
+        raise SurveyFileError(f"the survey file is not a readable CSV file: {error}") from None
+
+
+def _parse_survey_rows(text: str, lenient: bool) -> list[SurveyAnswer]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA)
+    header = [(name or "").strip() for name in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [column for column in SURVEY_COLUMNS if column not in header]
     if missing:
         raise SurveyFileError(
             f"the survey file lacks column(s) {', '.join(missing)}; "
             f"expected a header of {', '.join(SURVEY_COLUMNS)}"
         )
+    unknown = [column for column in header if column not in SURVEY_COLUMNS]
+    if unknown and not lenient:
+        raise SurveyFileError(
+            f"the survey file has column(s) the format does not know: {', '.join(unknown)}; "
+            f"expected {', '.join(SURVEY_COLUMNS)} (or pass --lenient to ignore them)"
+        )
     answers: list[SurveyAnswer] = []
     for row_number, row in enumerate(reader, start=2):
         where = f"row {row_number}"
+        if _EXTRA in row or any(row.get(column) is None for column in header):
+            fields = (
+                len(header)
+                + len(row.get(_EXTRA) or [])
+                - sum(row.get(column) is None for column in header)
+            )
+            raise SurveyFileError(
+                f"{where}: has {fields} fields where the header has {len(header)}"
+            )
         try:
             wave = SurveyWave(row["wave"].strip())
         except ValueError:

@@ -34,6 +34,7 @@ from tracktwo.engines.commonground.polis_export import (
 )
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import ValidationError
+from tracktwo.io.text_files import read_text_file
 
 COMMUNITY_HEADERS = {"voter", "voter-id", "voter_id", "voter id", "participant", "pid"}
 
@@ -42,10 +43,11 @@ def _read_csv(path: Path, required: Sequence[str]) -> pd.DataFrame:
     """Read a CSV file and check its header names the ``required`` columns."""
     if not path.is_file():
         raise ValidationError(f"{path} does not exist; a Pol.is export folder needs {path.name}")
+    text = read_text_file(path, "export file")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise ValidationError(f"{path} is not a readable CSV file: {error}") from error
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+        raise ValidationError(f"{path} is not a readable CSV file: {error}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -63,17 +65,13 @@ def read_communities(path: str | Path, voter_ids: Sequence[Any]) -> dict[Any, st
     voted are ignored; voters left out of it count in no community.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ValidationError(f"cannot read the communities file {path}: {error}") from error
-    try:
-        content = raw.decode("utf-8-sig")  # spreadsheet programs write a byte-order mark
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path} is not UTF-8 text; save it as a CSV file in UTF-8") from None
+    content = read_text_file(path, "communities file")
     known = {str(voter): voter for voter in voter_ids}
     found: dict[Any, str] = {}
-    rows = list(csv.reader(io.StringIO(content)))
+    try:
+        rows = list(csv.reader(io.StringIO(content, newline="")))
+    except csv.Error as error:
+        raise ValidationError(f"{path} is not a readable CSV file: {error}") from None
     for number, row in enumerate(rows, start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells):
@@ -136,8 +134,12 @@ def _read_summary(path: Path) -> dict[str, str]:
     """Return the key/value rows of ``summary.csv`` (empty when absent)."""
     if not path.is_file():
         return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row[0]: (row[1] if len(row) > 1 else "") for row in csv.reader(handle) if row}
+    text = read_text_file(path, "export file")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise ValidationError(f"{path} is not a readable CSV file: {error}") from None
+    return {row[0]: (row[1] if len(row) > 1 else "") for row in rows if row}
 
 
 def _write_rows(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from tracktwo.engines.simulation.scenarios import Scenario, scenario_from_mapping
 from tracktwo.errors import ValidationError
+from tracktwo.io.text_files import read_text_file
 
 
 def packaged_scenarios() -> tuple[str, ...]:
@@ -27,7 +28,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if path.suffix == ".toml" or path.exists():
         if not path.is_file():
             raise ValidationError(f"no scenario file at {path}")
-        text = path.read_text(encoding="utf-8")
+        text = read_text_file(path, "scenario file")
         source = str(path)
     else:
         resource = resources.files("tracktwo") / "scenarios" / f"{name_or_path}.toml"

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
+from tracktwo.errors import NotFoundError
 from tracktwo.services.access import require_operator
 from tracktwo.services.results import Result
+from tracktwo.store.models import WorkshopRow
 from tracktwo.store.unit_of_work import UnitOfWork
 
 
@@ -29,6 +31,10 @@ def trail(uow: UnitOfWork, actor: Actor, workshop_id: UUID | None = None) -> lis
     For the operator, who holds the master key: the trail says who looked at whom.
     """
     require_operator(actor, "read the audit trail")
+    if workshop_id is not None and uow.find(WorkshopRow, workshop_id) is None:
+        destroyed = any(e.action == "destroy-workshop" for e in uow.audit_trail(workshop_id))
+        if not destroyed:
+            raise NotFoundError(f"no workshop with id {workshop_id}")
     return [
         AuditEntry(
             at=row.at.isoformat(),

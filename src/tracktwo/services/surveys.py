@@ -84,9 +84,14 @@ def answer_survey(
         )
 
 
-def import_survey_file(uow: UnitOfWork, actor: Actor, workshop_id: UUID, text: str) -> int:
-    """Import a survey CSV keyed by member id; a bad row rejects the whole file."""
-    answers = parse_survey_csv(text)
+def import_survey_file(
+    uow: UnitOfWork, actor: Actor, workshop_id: UUID, text: str, *, lenient: bool = False
+) -> int:
+    """Import a survey CSV keyed by member id; a bad row rejects the whole file.
+
+    ``lenient`` ignores columns the format does not know instead of refusing the file.
+    """
+    answers = parse_survey_csv(text, lenient=lenient)
     require_manager(uow, actor, workshop_id)
     members = {str(m.id): m for m in uow.members.of_workshop(workshop_id)}
     for row_number, answer in enumerate(answers, start=2):
