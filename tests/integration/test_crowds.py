@@ -8,6 +8,7 @@ concurrent ballots into shared transactions).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -175,7 +176,10 @@ def refuse_votes_on(store: Store, statement: UUID) -> None:
         )
 
 
-def test_a_batch_the_database_refuses_fails_alone_naming_its_row(demo: tuple) -> None:
+def test_a_batch_the_database_refuses_fails_alone_naming_its_row(
+    demo: tuple, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     store, ids = demo
     opened = open_round(store, ids.first_workshop, statements=4)
     shown = [s.id for s in run(store, feedback.statements, OPERATOR, opened.round_id)]
@@ -195,3 +199,9 @@ def test_a_batch_the_database_refuses_fails_alone_naming_its_row(demo: tuple) ->
     frame = run(store, feedback.votes_frame, OPERATOR, opened.round_id)
     assert sorted(frame["voter"].unique()) == sorted([voters[0].id, voters[2].id])
     assert len(frame) == 3
+    # The log says what kind of refusal happened; it carries no vote, respondent or statement.
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "vote batches failed (" in logged
+    for secret in (*(v.id for v in voters), *shown, str(opened.round_id)):
+        assert secret not in logged and secret.replace("-", "") not in logged
+    assert all(secret not in str(outcomes[1]) for secret in (voters[1].id, shown[3]))

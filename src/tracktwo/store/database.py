@@ -29,13 +29,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` with SQLite set to WAL and foreign keys on."""
+    """Create an engine for ``url`` with SQLite set to WAL and foreign keys on.
+
+    ``hide_parameters``: a database error never carries the statement's values (a vote, a
+    respondent id, sealed bytes) into an exception message or a log line.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     raise ConfigurationError(
         f"unsupported database URL {url.split(':')[0]!r}: use sqlite:///PATH or postgresql+psycopg://..."
     )
