@@ -145,3 +145,15 @@ def test_a_wrong_master_key_does_not_open_a_workshop(
             run(other, recruitment.members, OPERATOR, ids.first_workshop, reveal=True)
     finally:
         other.dispose()
+
+
+def test_the_database_file_and_its_wal_are_readable_by_their_owner_only(
+    sqlite_store: Store,
+) -> None:
+    build_demo(sqlite_store, seed=7)
+    files = [p for p in sqlite_store.data_dir.iterdir() if p.name.startswith("tracktwo.db")]
+    assert {p.name for p in files} >= {"tracktwo.db", "tracktwo.db-wal"}
+    for path in files:
+        assert path.stat().st_mode & 0o777 == 0o600, f"{path.name} is {oct(path.stat().st_mode)}"
+    with sqlite_store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
