@@ -14,6 +14,7 @@ from tracktwo.cli.candidate import candidate_app
 from tracktwo.cli.common import OPERATOR, DatabaseUrl, DataDir, guarded, in_folder, parse_uuid
 from tracktwo.cli.commonground import app as commonground_app
 from tracktwo.cli.conflict import conflict_app
+from tracktwo.cli.keys import keys_app
 from tracktwo.cli.output import JsonFlag, console, print_json
 from tracktwo.cli.phases import phase_app
 from tracktwo.cli.round import round_app
@@ -41,6 +42,7 @@ app.add_typer(phase_app, name="phase")
 app.add_typer(survey_app, name="survey")
 app.add_typer(transfer_app, name="transfer")
 app.add_typer(round_app, name="round")
+app.add_typer(keys_app, name="keys")
 app.add_typer(simulate_app, name="simulate")
 
 app.add_typer(commonground_app, name="commonground")

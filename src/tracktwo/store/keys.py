@@ -133,6 +133,53 @@ class KeyStore:
             path.unlink()
 
 
+def rotate_master_key(folder: Path, keys: KeyStore) -> int:
+    """Re-wrap every data key of ``folder`` under a new master key; return how many.
+
+    Every wrapped key is first opened with the current master key (a key that does not open
+    stops the rotation before anything changes). The new wrapped keys are written beside the
+    old ones and moved into place one by one (an atomic rename each), then the new master
+    key replaces ``master.key``, whose old bytes are overwritten first. Afterwards the old
+    master key opens nothing here. A master key given in the environment cannot be rotated
+    here: rotate it where it is kept.
+    """
+    if os.environ.get(MASTER_KEY_ENV):
+        raise ConfigurationError(
+            f"the master key comes from {MASTER_KEY_ENV}; rotate it where it is kept, not here"
+        )
+    master_path = folder / "master.key"
+    wrapped_files = sorted(
+        path
+        for kind in ("workshops", "conflicts", "pending")
+        for path in (folder / kind).glob("*.key")
+    )
+    opened = {path: keys.workshop_key(UUID(path.stem)) for path in wrapped_files}
+    new_master = secrets.token_bytes(_KEY_BYTES)
+    sealer = AESGCM(new_master)
+    for path, key in opened.items():
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        fresh = path.with_suffix(".new")
+        fresh.unlink(missing_ok=True)
+        _write_private(fresh, nonce + sealer.encrypt(nonce, key, UUID(path.stem).bytes))
+        os.replace(fresh, path)
+    fresh_master = master_path.with_suffix(".new")
+    fresh_master.unlink(missing_ok=True)
+    _write_private(fresh_master, base64.b64encode(new_master))
+    _overwrite(master_path)
+    os.replace(fresh_master, master_path)
+    return len(opened)
+
+
+def _overwrite(path: Path) -> None:
+    """Overwrite a key file's bytes in place before it is replaced or deleted."""
+    if path.exists():
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.write(secrets.token_bytes(size))
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
 class FieldCipher:
     """Encrypt and decrypt one workshop's sensitive fields with AES-256-GCM.
 
