@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_date, parse_uuid
-from tracktwo.cli.output import JsonFlag, console, print_json, show
+from tracktwo.cli.output import JsonFlag, answer, console, show
 from tracktwo.domain.vocabulary import Commitment, Role
 from tracktwo.services import recruitment
 from tracktwo.services.transaction import UnitOfWork
@@ -83,11 +83,11 @@ def candidate_list(
 @in_folder
 def candidate_snowball(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
     """Show the referral graph from each key person."""
-    graph = recruitment.snowball(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
-    if as_json:
-        print_json(graph.to_dict())
-        return
-    console.print(graph.centrality().to_string(index=False))
+    answer(
+        recruitment.snowball(uow, OPERATOR, parse_uuid(workshop_id, "workshop")),
+        as_json,
+        lambda graph: console.print(graph.centrality().to_string(index=False)),
+    )
 
 
 @candidate_app.command("brief")

@@ -76,6 +76,23 @@ def _write_carry(result: CommonGroundResult, export_dir: Path, carry_path: Path)
     console.print(f"{len(actions)} carry actions written to {carry_path}")
 
 
+def _table(
+    title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, empty: str = ""
+) -> None:
+    """Print one table; the statement column left-aligned, the figures right-aligned."""
+    if not rows and empty:
+        console.print(empty)
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(
+            column, justify="left" if column in ("statement", "stance", "way") else "right"
+        )
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
 def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> None:
     texts = _texts(export)
     summary = result.to_dict()["summary"]
@@ -112,47 +129,36 @@ def _print_tables(result: CommonGroundResult, export: PolisExport, top: int) -> 
 
     for group in range(result.polis.k):
         rows = result.representative[result.representative["group"] == group]
-        table = Table(title=f"Group {group}: representative statements")
-        for column, justify in (("id", "right"), ("statement", "left"), ("stance", "left"),
-                                ("share", "right"), ("repness", "right")):  # fmt: skip
-            table.add_column(column, justify=justify)  # type: ignore[arg-type]
-        for row in rows.itertuples(index=False):
-            table.add_row(
-                str(row.statement),
-                _short(texts.get(row.statement, "")),
-                str(row.repful),
-                f"{row.p_success:.0%}",
-                f"{row.repness:.2f}",
-            )
-        console.print(table)
-
+        _table(
+            f"Group {group}: representative statements",
+            ("id", "statement", "stance", "share", "repness"),
+            [
+                (str(r.statement), _short(texts.get(r.statement, "")), str(r.repful),
+                 f"{r.p_success:.0%}", f"{r.repness:.2f}")
+                for r in rows.itertuples(index=False)
+            ],
+        )  # fmt: skip
     consensus = result.consensus_statements()
-    table = Table(title="Consensus past Pol.is's test (group-informed consensus)")
-    for column, justify in (("id", "right"), ("statement", "left"), ("way", "left"),
-                            ("consensus", "right"), ("agree", "right")):  # fmt: skip
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for row in consensus.itertuples(index=False):
-        table.add_row(
-            str(row.statement),
-            _short(texts.get(row.statement, "")),
-            str(row.consensus),
-            f"{row.group_informed_consensus:.3f}",
-            f"{row.n_agree}/{row.n_seen}",
-        )
-    console.print(table if len(consensus) else "No statement passes Pol.is's consensus test.")
-    table = Table(title="Bridging (Community Notes intercept, 90% band over resampled voters)")
-    for column, justify in (("id", "right"), ("statement", "left"), ("bridging", "right"),
-                            ("band", "right"), ("raters", "right")):  # fmt: skip
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for row in result.bridging_ranking().head(top).itertuples(index=False):
-        table.add_row(
-            str(row.statement),
-            _short(texts.get(row.statement, "")),
-            f"{row.bridging:.3f}",
-            f"{row.bridging_low:.3f} to {row.bridging_high:.3f}",
-            f"{row.n_raters}" + (" (too few)" if row.too_few_raters else ""),
-        )
-    console.print(table)
+    _table(
+        "Consensus past Pol.is's test (group-informed consensus)",
+        ("id", "statement", "way", "consensus", "agree"),
+        [
+            (str(r.statement), _short(texts.get(r.statement, "")), str(r.consensus),
+             f"{r.group_informed_consensus:.3f}", f"{r.n_agree}/{r.n_seen}")
+            for r in consensus.itertuples(index=False)
+        ],
+        empty="No statement passes Pol.is's consensus test.",
+    )  # fmt: skip
+    _table(
+        "Bridging (Community Notes intercept, 90% band over resampled voters)",
+        ("id", "statement", "bridging", "band", "raters"),
+        [
+            (str(r.statement), _short(texts.get(r.statement, "")), f"{r.bridging:.3f}",
+             f"{r.bridging_low:.3f} to {r.bridging_high:.3f}",
+             f"{r.n_raters}" + (" (too few)" if r.too_few_raters else ""))
+            for r in result.bridging_ranking().head(top).itertuples(index=False)
+        ],
+    )  # fmt: skip
     _print_common_ground(result, texts)
 
 

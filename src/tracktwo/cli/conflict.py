@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_date, parse_uuid
-from tracktwo.cli.output import JsonFlag, console, print_json
+from tracktwo.cli.output import JsonFlag, console, json_or
 from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
 from tracktwo.services import conflicts
 from tracktwo.services.transaction import UnitOfWork
@@ -69,8 +69,7 @@ def conflict_ripeness(
             stalemate_pain=pain,
         )
     timeline = conflicts.ripeness(uow, OPERATOR, cid)
-    if as_json:
-        print_json(timeline.to_dict())
+    if json_or(timeline, as_json):
         return
     table = Table("date", "state", "in stalemate", "what moved it")
     for point in timeline.points:

@@ -6,8 +6,7 @@ import typer
 
 from tracktwo.cli.common import DEFAULT, DatabaseUrl, DataDir, guarded
 from tracktwo.cli.output import console
-from tracktwo.services.setup import open_data
-from tracktwo.store.keys import rotate_master_key
+from tracktwo.services.setup import open_data, rotate_keys
 
 keys_app = typer.Typer(help="The master key of a data folder.", no_args_is_help=True)
 
@@ -22,7 +21,7 @@ def rotate(data_dir: DataDir = DEFAULT, database_url: DatabaseUrl = None) -> Non
     with guarded():
         store = open_data(data_dir, database_url)
         try:
-            count = rotate_master_key(store.keys.folder, store.keys)
+            count = rotate_keys(store)
         finally:
             store.dispose()
     console.print(f"master key rotated: {count} data keys re-wrapped under the new one")

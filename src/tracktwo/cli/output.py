@@ -37,6 +37,22 @@ def print_json(value: Any) -> None:
     typer.echo(json.dumps(to_json_ready(value), ensure_ascii=False, indent=2))
 
 
+def json_or(result: Any, as_json: bool) -> bool:
+    """Print ``result``'s JSON (its ``to_dict()``) when ``as_json``; say whether it did, so
+    that the caller prints for people otherwise: ``if json_or(result, as_json): return``."""
+    if as_json:
+        print_json(result.to_dict())
+    return as_json
+
+
+def answer(result: Any, as_json: bool, say: Callable[[Any], None]) -> None:
+    """Print ``result`` as JSON when ``as_json``, else as ``say`` puts it for people."""
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        say(result)
+
+
 def show(
     listed: Sequence[Any],
     as_json: bool,

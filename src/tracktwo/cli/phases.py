@@ -8,7 +8,7 @@ from uuid import UUID
 import typer
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_uuid
-from tracktwo.cli.output import JsonFlag, console, print_json
+from tracktwo.cli.output import JsonFlag, answer, console, print_json
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.vocabulary import BasicNeed, ConcernKind, ConstraintKind
 from tracktwo.services import phases, record
@@ -199,10 +199,14 @@ def keep(
 @in_folder
 def prune(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
     """End a joint session: keep what both parties endorse, destroy the rest and its key."""
-    pruning = record.keep_only_endorsed(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
-    if as_json:
-        print_json(pruning.to_dict())
-        return
+    answer(
+        record.keep_only_endorsed(uow, OPERATOR, parse_uuid(workshop_id, "workshop")),
+        as_json,
+        _say_pruning,
+    )
+
+
+def _say_pruning(pruning: record.Pruning) -> None:
     for item in pruning.kept:
         console.print(f"kept {item.record_type} {item.id}: {item.reason}")
     gone = ", ".join(f"{count} {kind}" for kind, count in pruning.destroyed.items() if count)

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from tracktwo.cli.common import OPERATOR, in_folder, parse_uuid
-from tracktwo.cli.output import JsonFlag, console, print_json, show
-from tracktwo.io.polis import write_round_export
+from tracktwo.cli.output import JsonFlag, console, json_or, show
 from tracktwo.services import feedback
 from tracktwo.services.commonground_rounds import analyse_round, export_round
 from tracktwo.services.transaction import UnitOfWork
@@ -59,8 +58,7 @@ def round_close(uow: UnitOfWork, round_id: str) -> None:
 def round_analyse(uow: UnitOfWork, round_id: str, as_json: JsonFlag = False) -> None:
     """Analyse the round's votes now and store the result."""
     analysis = analyse_round(uow, OPERATOR, parse_uuid(round_id, "round"))
-    if as_json:
-        print_json(analysis.to_dict())
+    if json_or(analysis, as_json):
         return
     console.print(f"{analysis.respondents} respondents, {analysis.votes_counted} votes")
     for title, items in (
@@ -84,15 +82,7 @@ def round_export(
     (read it back with `commonground analyze OUT --communities OUT/communities.csv`)."""
     export = export_round(uow, OPERATOR, parse_uuid(round_id, "round"))
     try:
-        written = write_round_export(
-            out,
-            export.votes,
-            groups=export.groups,
-            statements=export.statements,
-            communities=export.communities,
-            group_informed_consensus=export.group_informed_consensus,
-            ideas=export.ideas,
-        )
+        written = export.write(out)
     except OSError as error:
         raise typer.BadParameter(f"cannot write {out}: {error.strerror}") from None
     console.print(f"round written to {written}")

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_uuid, run
-from tracktwo.cli.output import JsonFlag, console, print_json, show
+from tracktwo.cli.output import JsonFlag, console, json_or, print_json, show
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.io.polis import read_carry_actions
@@ -43,15 +43,9 @@ def workshop_create(
     conflict = parse_uuid(conflict_id, "conflict")
     series_id = parse_uuid(series, "series") if series else None
     workshop_id = workshops.create_workshop(
-        uow,
-        OPERATOR,
-        conflict,
-        title=title,
-        per_party=per_party,
-        venue=venue,
-        series_id=series_id,
-        keep_only_endorsed=keep_only_endorsed,
-    )
+        uow, OPERATOR, conflict, title=title, per_party=per_party, venue=venue,
+        series_id=series_id, keep_only_endorsed=keep_only_endorsed,
+    )  # fmt: skip
     console.print(f"workshop {workshop_id}")
 
 
@@ -93,8 +87,7 @@ def workshop_compose(
         )
     )
     result = recruitment.compose_workshop(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), rules)
-    if as_json:
-        print_json(result.to_dict())
+    if json_or(result, as_json):
         return
     for line in result.explain():
         console.print(line)
@@ -139,8 +132,7 @@ def workshop_report(
 def workshop_conditions(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
     """Score Hewstone & Brown's five contact conditions from the workshop's own data."""
     report = conditions.contact_conditions(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
-    if as_json:
-        print_json(report.to_dict())
+    if json_or(report, as_json):
         return
     table = Table("condition", "score", "met", "evidence")
     for condition, score in report.scores.items():

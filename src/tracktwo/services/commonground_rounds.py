@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 import numpy as np
@@ -24,6 +26,7 @@ from tracktwo.engines.commonground.pipeline import (
 )
 from tracktwo.engines.commonground.votes import VoteMatrix
 from tracktwo.errors import AccessDenied, ValidationError
+from tracktwo.io.polis import write_round_export
 from tracktwo.services import feedback
 from tracktwo.services.access import require_manager
 from tracktwo.services.results import IN_ROOM_ONLY, SOMETIMES, Result
@@ -373,6 +376,17 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
+Listed = TypeVar("Listed", GroupStatement, BridgingStatement, ConsensusStatement)
+
+
+def _with_text(
+    kind: type[Listed], item: dict[str, Any], text: Callable[[dict[str, Any]], str]
+) -> Listed:
+    """Build a listed statement from its stored form (which has no text) and its text."""
+    known = {f.name for f in dataclasses.fields(kind)} - {"text"}
+    return kind(text=text(item), **{k: v for k, v in item.items() if k in known})
+
+
 def _map_of(stored: list[list[float]]) -> list[MapPoint]:
     """Read the stored map: (x, y, group, count) cells, or, from analyses stored before the map
     was binned, (x, y, group) points in the projection's own units, scaled here to 0-1."""
@@ -417,12 +431,7 @@ def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int)
                 size=group["size"],
                 communities=dict(group.get("communities", {})),
                 representative=[
-                    GroupStatement(
-                        position=item["position"],
-                        text=text(item),
-                        way=item["way"],
-                        share=item["share"],
-                    )
+                    _with_text(GroupStatement, item, text)
                     for item in group.get("representative", [])
                 ],
             )
@@ -431,26 +440,9 @@ def _analysis(stored: dict[str, Any], texts: dict[int, str], votes_counted: int)
         both_support=[sorted_statement(item) for item in stored["both_support"]],
         divides=[sorted_statement(item) for item in stored["divides"]],
         not_enough_votes=[sorted_statement(item) for item in stored["not_enough_votes"]],
-        bridging=[
-            BridgingStatement(
-                position=item["position"],
-                text=text(item),
-                bridging=item["bridging"],
-                low=item.get("low"),
-                high=item.get("high"),
-                raters=item.get("raters"),
-                too_few_raters=item.get("too_few_raters"),
-            )
-            for item in stored["bridging"]
-        ],
+        bridging=[_with_text(BridgingStatement, item, text) for item in stored["bridging"]],
         consensus=[
-            ConsensusStatement(
-                position=item["position"],
-                text=text(item),
-                way=item["way"],
-                group_informed_consensus=item["group_informed_consensus"],
-            )
-            for item in stored.get("consensus", [])
+            _with_text(ConsensusStatement, item, text) for item in stored.get("consensus", [])
         ],
         map=_map_of(stored["map"]),
         stability=GroupStability(**stored["stability"]) if "stability" in stored else None,
@@ -582,6 +574,19 @@ class RoundExport:
     communities: dict[Any, str]
     group_informed_consensus: dict[Any, float]
     ideas: dict[int, str]
+
+    def write(self, folder: str | Path) -> Path:
+        """Write the round as a Pol.is-format folder with communities.csv, votes-long.csv
+        and ideas.csv (:func:`tracktwo.io.polis.write_round_export`)."""
+        return write_round_export(
+            folder,
+            self.votes,
+            groups=self.groups,
+            statements=self.statements,
+            communities=self.communities,
+            group_informed_consensus=self.group_informed_consensus,
+            ideas=self.ideas,
+        )
 
 
 def export_round(uow: UnitOfWork, actor: Actor, round_id: UUID, *, seed: int = 0) -> RoundExport:

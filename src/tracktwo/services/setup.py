@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracktwo.store.database import Store, open_store
+from tracktwo.store.keys import rotate_master_key
 from tracktwo.store.migrate import upgrade
 
 
@@ -20,6 +21,12 @@ def open_data(data_dir: Path, url: str | None = None) -> Store:
     store = open_store(data_dir, url)
     upgrade(store.engine, keys=store.keys)
     return store
+
+
+def rotate_keys(store: Store) -> int:
+    """Re-wrap every data key of the folder under a new master key (the operator's job, from
+    the command line on the server); return how many were re-wrapped."""
+    return rotate_master_key(store.keys.folder, store.keys)
 
 
 def session_secret(store: Store) -> str:

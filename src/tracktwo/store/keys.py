@@ -125,11 +125,7 @@ class KeyStore:
         path = self._workshop_key_path(workshop_id)
         self._cache.pop(workshop_id, None)
         if path.exists():
-            size = path.stat().st_size
-            with path.open("r+b") as handle:
-                handle.write(secrets.token_bytes(size))
-                handle.flush()
-                os.fsync(handle.fileno())
+            _overwrite(path)
             path.unlink()
 
 

@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.engines.composition import CompositionRules
-from tracktwo.io.polis import write_round_export
 from tracktwo.services import feedback, phases, record, recruitment, reports, schedule, signin
 from tracktwo.services.commonground_rounds import analyse_round, export_round, latest_analysis
 from tracktwo.web.charts import analysis_map, ripeness_svg, snowball_svg
@@ -203,15 +202,7 @@ def export(request: Request, workshop: str, round_id: str) -> Response:
     actor, _ = in_workshop(request)
     found = export_round(uow_of(request), actor, parse_id(round_id, "round"))
     with tempfile.TemporaryDirectory() as folder:
-        written = write_round_export(
-            Path(folder) / "round",
-            found.votes,
-            groups=found.groups,
-            statements=found.statements,
-            communities=found.communities,
-            group_informed_consensus=found.group_informed_consensus,
-            ideas=found.ideas,
-        )
+        written = found.write(Path(folder) / "round")
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(written.iterdir()):

@@ -16,10 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0006", "0005"
+branch_labels = depends_on = None
 
 _CONTRIBUTIONS = (
     "concerns",
