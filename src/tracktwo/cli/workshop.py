@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_uuid, run
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid, run
 from tracktwo.cli.output import JsonFlag, console, print_json, show
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
@@ -38,10 +38,15 @@ def workshop_create(
             "the end of each joint session destroys the rest.",
         ),
     ] = False,
+    retain_until: Annotated[
+        str | None,
+        typer.Option(help="Last day its records are kept (YYYY-MM-DD); default: a year on."),
+    ] = None,
 ) -> None:
-    """Create a workshop (with its own data key)."""
+    """Create a workshop (with its own data key and a retention date)."""
     conflict = parse_uuid(conflict_id, "conflict")
     series_id = parse_uuid(series, "series") if series else None
+    until = parse_date(retain_until, "--retain-until") if retain_until else None
     workshop_id = workshops.create_workshop(
         uow,
         OPERATOR,
@@ -51,6 +56,7 @@ def workshop_create(
         venue=venue,
         series_id=series_id,
         keep_only_endorsed=keep_only_endorsed,
+        retention_until=until,
     )
     console.print(f"workshop {workshop_id}")
 

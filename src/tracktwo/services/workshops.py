@@ -11,7 +11,13 @@ from datetime import date
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.rules import require_party_size, require_text, require_unit_interval
+from tracktwo.domain.rules import (
+    kept_until,
+    require_party_size,
+    require_retention_date,
+    require_text,
+    require_unit_interval,
+)
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_manager, require_operator, require_reader
 from tracktwo.services.conflicts import Party
@@ -52,10 +58,18 @@ def create_workshop(
 ) -> UUID:
     """Create a workshop with its own data key; 3-6 members per party (seed 3).
 
+    Its records are kept until ``retention_until`` (not a date already past), by default
+    :data:`~tracktwo.domain.rules.DEFAULT_RETENTION_DAYS` after today; then
+    :func:`tracktwo.services.retention.enforce` destroys them with the key.
+
     With ``keep_only_endorsed``, joint contributions are kept only when both parties
     endorse them (services/record.py); the mode is chosen once, here.
     """
     require_operator(actor, "create a workshop")
+    created = now()
+    if retention_until is None:
+        retention_until = kept_until(created, None)
+    require_retention_date(retention_until, created.date())
     uow.get(ConflictRow, conflict_id, "conflict")
     sequence = 1
     previous: UUID | None = None
@@ -76,7 +90,7 @@ def create_workshop(
         per_party=require_party_size(per_party),
         retention_until=retention_until,
         keep_only_endorsed=bool(keep_only_endorsed),
-        created_at=now(),
+        created_at=created,
     )
     uow.new_workshop_key(workshop.id)
     uow.add_sealed(workshop.id, workshop, venue_enc=venue.strip() or None)
