@@ -128,6 +128,27 @@ def test_enforcing_retention_destroys_only_what_is_past_its_date_and_can_run_aga
     assert not _key(store, ids.next_workshop)
 
 
+def test_retention_destroys_the_pending_key_of_a_keep_only_endorsed_workshop(
+    store: Store,
+) -> None:
+    ids = build_demo(store, seed=7)
+    workshop = ids.first_workshop
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(WorkshopRow).where(WorkshopRow.id == workshop).values(keep_only_endorsed=True)
+        )
+    member = run(store, recruitment.members, OPERATOR, workshop)[0]
+    speaker = Actor.participant(UUID(member.member_id), workshop, UUID(member.party_id))
+    run(store, phases.state_concern, speaker, workshop, kind="fear", text="not yet pruned")
+    with store.sessions() as session:
+        pending = session.get(WorkshopRow, workshop).pending_key_id  # type: ignore[union-attr]
+    assert pending is not None
+    assert (store.data_dir / "keys" / "pending" / f"{pending}.key").exists()
+    run(store, retention.enforce, OPERATOR, today=date(2032, 1, 1))
+    assert not _key(store, workshop)
+    assert not (store.data_dir / "keys" / "pending" / f"{pending}.key").exists()
+
+
 def test_destroying_the_first_workshop_of_a_series_says_what_the_next_one_keeps(
     store: Store,
 ) -> None:

@@ -333,6 +333,9 @@ def _destroy(
     )
     if dry_run or not doomed:
         return result
+    # Each workshop's key, and in keep-only-endorsed mode the key of what is not yet pruned.
+    keys = [row.id for row in doomed]
+    keys += [row.pending_key_id for row in doomed if row.pending_key_id is not None]
     for row in doomed:
         uow.audit(actor.label, "destroy-workshop", "workshop", row.id, row.id)
     uow.remove(*doomed)
@@ -340,8 +343,8 @@ def _destroy(
         uow.audit(actor.label, "destroy-series", "series", series.id)
         uow.remove(series)
     # Only after commit: a failed transaction must leave the records readable.
-    for row in doomed:
-        uow.destroy_key_after_commit(row.id)
+    for key in keys:
+        uow.destroy_key_after_commit(key)
     return result
 
 
