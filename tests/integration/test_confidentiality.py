@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
+from sqlalchemy import func, inspect, select, text
 
 from tracktwo.demo import build_demo
 from tracktwo.demo.island import FAMILY_NAMES, FIRST_NAMES, REASSURANCE_STEPS
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import ConfidentialityError
-from tracktwo.services import audit, recruitment, workshops
+from tracktwo.services import audit, recruitment, retention, workshops
 from tracktwo.services.setup import open_data
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
+from tracktwo.store.models import Base
 
 OPERATOR = Actor.operator()
 
@@ -101,28 +106,91 @@ def test_reading_an_identity_is_written_to_the_audit_trail_without_the_data(
     assert revealed.name and revealed.name not in str(entry)
 
 
-def test_destroying_a_workshop_makes_a_backup_of_its_identities_unreadable(
-    sqlite_store: Store, tmp_path: Path
-) -> None:
-    ids = build_demo(sqlite_store, seed=7)
-    candidate = UUID(run(sqlite_store, recruitment.candidates, OPERATOR, ids.next_workshop)[0].id)
-    backup = tmp_path / "backup"
-    backup.mkdir()
-    connection = sqlite3.connect(sqlite_store.data_dir / "tracktwo.db")
-    connection.execute(f"VACUUM INTO '{backup / 'tracktwo.db'}'")
-    connection.close()
-    run(sqlite_store, workshops.destroy_workshop, OPERATOR, ids.next_workshop)
-    assert not (sqlite_store.data_dir / "keys" / "workshops" / f"{ids.next_workshop}.key").exists()
-    # Restore the backup beside the surviving keys: the destroyed workshop cannot be read.
-    shutil.copytree(sqlite_store.data_dir / "keys", backup / "keys")
-    restored = open_data(backup)
+@contextmanager
+def backed_up(store: Store, folder: Path) -> Iterator[Callable[[], Store]]:
+    """Copy the database as it is now (SQLite: ``VACUUM INTO`` a file; PostgreSQL: every
+    table, its rows and its columns' defaults, into a schema of its own), and yield a
+    function that restores that copy beside the keys the data folder holds by then, as an
+    operator restoring a backup would."""
+    folder.mkdir()
+    url: str | None = None
+    schema = ""
+    if store.engine.dialect.name == "sqlite":
+        connection = sqlite3.connect(store.data_dir / "tracktwo.db")
+        connection.execute(f"VACUUM INTO '{folder / 'tracktwo.db'}'")
+        connection.close()
+    else:
+        schema = f"b_{uuid4().hex[:12]}"
+        with store.engine.begin() as connection:
+            live = connection.execute(text("SELECT current_schema()")).scalar_one()
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            for table in inspect(connection).get_table_names(schema=live):
+                copy, source = f'"{schema}"."{table}"', f'"{live}"."{table}"'
+                connection.execute(text(f"CREATE TABLE {copy} (LIKE {source} INCLUDING ALL)"))
+                connection.execute(text(f"INSERT INTO {copy} SELECT * FROM {source}"))
+        url = store.engine.url.update_query_dict(
+            {"options": f"-csearch_path={schema}"}
+        ).render_as_string(hide_password=False)
+    opened: list[Store] = []
+
+    def restore() -> Store:
+        shutil.copytree(store.data_dir / "keys", folder / "keys")
+        opened.append(open_data(folder, url))
+        return opened[0]
+
     try:
+        yield restore
+    finally:
+        for restored in opened:
+            restored.dispose()
+        if schema:
+            with store.engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def _rows_of(store: Store, workshop: UUID) -> dict[str, int]:
+    """Count, per table, the rows that belong to a workshop (the audit trail aside)."""
+    counts: dict[str, int] = {}
+    with store.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            column = table.c.id if table.name == "workshops" else table.c.get("workshop_id")
+            if column is None or table.name == "audit_trail":
+                continue
+            found = connection.execute(
+                select(func.count()).select_from(table).where(column == workshop)
+            ).scalar_one()
+            if found:
+                counts[table.name] = found
+    return counts
+
+
+@pytest.mark.parametrize("how", ["workshop destroy", "retention enforce"])
+def test_destroying_a_workshop_makes_a_backup_of_its_identities_unreadable(
+    store: Store, tmp_path: Path, how: str
+) -> None:
+    ids = build_demo(store, seed=7)
+    if how == "workshop destroy":
+        doomed, kept = ids.next_workshop, ids.first_workshop
+    else:  # the first workshop is kept until 2031-12-31, the next one until 2032-12-31
+        doomed, kept = ids.first_workshop, ids.next_workshop
+    candidate = UUID(run(store, recruitment.candidates, OPERATOR, doomed)[0].id)
+    survivor = UUID(run(store, recruitment.candidates, OPERATOR, kept)[0].id)
+    assert _rows_of(store, doomed)["candidates"] > 0
+    with backed_up(store, tmp_path / "backup") as restore:
+        if how == "workshop destroy":
+            run(store, workshops.destroy_workshop, OPERATOR, doomed)
+        else:
+            enforced = run(store, retention.enforce, OPERATOR, today=date(2032, 1, 1))
+            assert [w.id for w in enforced.destruction.destroyed] == [str(doomed)]
+        assert not (store.data_dir / "keys" / "workshops" / f"{doomed}.key").exists()
+        assert (store.data_dir / "keys" / "workshops" / f"{kept}.key").exists()
+        assert _rows_of(store, doomed) == {}
+        # Restore the backup beside the surviving keys: the destroyed workshop cannot be read.
+        restored = restore()
+        assert _rows_of(restored, doomed)["candidates"] > 0, "the backup still holds the rows"
         with pytest.raises(ConfidentialityError, match="does not exist"):
             run(restored, recruitment.reveal_identity, OPERATOR, candidate)
-        first = UUID(run(restored, recruitment.candidates, OPERATOR, ids.first_workshop)[0].id)
-        assert run(restored, recruitment.reveal_identity, OPERATOR, first).name
-    finally:
-        restored.dispose()
+        assert run(restored, recruitment.reveal_identity, OPERATOR, survivor).name
 
 
 def test_key_files_are_readable_by_their_owner_only(sqlite_store: Store) -> None:

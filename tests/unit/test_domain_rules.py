@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -10,10 +10,14 @@ from hypothesis import strategies as st
 
 from tracktwo.domain.calendar import CalendarEvent, to_icalendar
 from tracktwo.domain.rules import (
+    DEFAULT_RETENTION_DAYS,
+    kept_until,
+    past_retention,
     require_equal_parties,
     require_party_size,
     require_preliminary_hours,
     require_rating,
+    require_retention_date,
     supported_by_all,
 )
 from tracktwo.domain.surveys import parse_survey_csv
@@ -105,3 +109,14 @@ def test_the_calendar_is_valid_icalendar_with_folded_lines_and_no_people() -> No
     assert "DTSTART:20251215T090000Z" in lines and "DTEND:20251215T160000Z" in lines
     assert all(len(line.encode()) <= 75 for line in lines)
     assert "SUMMARY:Joint workshop session\\, day one\\; " in text
+
+
+def test_a_workshop_is_kept_through_its_date_or_a_year_after_its_creation() -> None:
+    created = datetime(2026, 3, 1, 23, 59)
+    assert kept_until(created, date(2027, 1, 31)) == date(2027, 1, 31)
+    assert kept_until(created, None) == date(2026, 3, 1) + timedelta(days=DEFAULT_RETENTION_DAYS)
+    assert not past_retention(created, date(2027, 1, 31), date(2027, 1, 31))
+    assert past_retention(created, date(2027, 1, 31), date(2027, 2, 1))
+    assert require_retention_date(date(2027, 1, 1), date(2027, 1, 1)) == date(2027, 1, 1)
+    with pytest.raises(ValidationError, match="2026-12-31 is in the past"):
+        require_retention_date(date(2026, 12, 31), date(2027, 1, 1))

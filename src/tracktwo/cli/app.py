@@ -17,6 +17,7 @@ from tracktwo.cli.conflict import conflict_app
 from tracktwo.cli.keys import keys_app
 from tracktwo.cli.output import JsonFlag, console, print_json
 from tracktwo.cli.phases import phase_app
+from tracktwo.cli.retention import retention_app
 from tracktwo.cli.round import round_app
 from tracktwo.cli.schedule import schedule_app
 from tracktwo.cli.simulate import app as simulate_app
@@ -44,6 +45,7 @@ app.add_typer(transfer_app, name="transfer")
 app.add_typer(round_app, name="round")
 app.add_typer(keys_app, name="keys")
 app.add_typer(simulate_app, name="simulate")
+app.add_typer(retention_app, name="retention")
 
 app.add_typer(commonground_app, name="commonground")
 

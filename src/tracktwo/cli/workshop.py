@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_uuid, run
+from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid, run
 from tracktwo.cli.output import JsonFlag, console, json_or, print_json, show
+from tracktwo.cli.retention import print_destruction
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.io.polis import read_carry_actions
@@ -38,13 +39,18 @@ def workshop_create(
             "the end of each joint session destroys the rest.",
         ),
     ] = False,
+    retain_until: Annotated[
+        str | None,
+        typer.Option(help="Last day its records are kept (YYYY-MM-DD); default: a year on."),
+    ] = None,
 ) -> None:
-    """Create a workshop (with its own data key)."""
+    """Create a workshop (with its own data key and a retention date)."""
     conflict = parse_uuid(conflict_id, "conflict")
     series_id = parse_uuid(series, "series") if series else None
+    until = parse_date(retain_until, "--retain-until") if retain_until else None
     workshop_id = workshops.create_workshop(
         uow, OPERATOR, conflict, title=title, per_party=per_party, venue=venue,
-        series_id=series_id, keep_only_endorsed=keep_only_endorsed,
+        series_id=series_id, keep_only_endorsed=keep_only_endorsed, retention_until=until,
     )  # fmt: skip
     console.print(f"workshop {workshop_id}")
 
@@ -149,15 +155,24 @@ def workshop_conditions(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = F
 def workshop_destroy(
     uow: UnitOfWork,
     workshop_id: str,
+    series: Annotated[
+        bool,
+        typer.Option("--series", help="Destroy every workshop of its series, each with its key."),
+    ] = False,
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirm: this destroys the data key.")
     ] = False,
 ) -> None:
-    """Delete a workshop at the end of retention and destroy its key."""
+    """Delete a workshop at the end of retention and destroy its key; say what later
+    workshops of its series keep (carried ideas, returning participants), or, with
+    --series, destroy the series whole."""
+    wid = parse_uuid(workshop_id, "workshop")
     if not yes:
+        print_destruction(
+            workshops.destroy_workshop(uow, OPERATOR, wid, series=series, dry_run=True)
+        )
         raise typer.BadParameter("destroying a workshop cannot be undone: add --yes")
-    workshops.destroy_workshop(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
-    console.print("workshop and its data key destroyed")
+    print_destruction(workshops.destroy_workshop(uow, OPERATOR, wid, series=series))
 
 
 @workshop_app.command("facilitator")

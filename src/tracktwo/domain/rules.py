@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
@@ -22,6 +23,10 @@ SUPPRESS_BELOW = 3
 # answers; 5 is the default and 3 the floor, and lowering it below the default is audited.
 DEFAULT_MIN_GROUP = 5
 MIN_GROUP_FLOOR = 3
+# How long a workshop's records are kept when no date is set at its creation: a year is long
+# enough to carry its ideas (and its returning participants) into the series' next workshop,
+# and short enough that the record of who came and what they said does not outlive its use.
+DEFAULT_RETENTION_DAYS = 365
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -82,6 +87,33 @@ def require_text(name: str, value: str, *, max_length: int = 4000) -> str:
     if len(text) > max_length:
         raise ValidationError(f"{name} is {len(text)} characters; at most {max_length} are allowed")
     return text
+
+
+def kept_until(created_at: datetime | date, retention_until: date | None) -> date:
+    """Return the last day a workshop's records are kept: its retention date, or, for a
+    workshop stored without one, :data:`DEFAULT_RETENTION_DAYS` after its creation."""
+    if retention_until is not None:
+        return retention_until
+    created = created_at.date() if isinstance(created_at, datetime) else created_at
+    return created + timedelta(days=DEFAULT_RETENTION_DAYS)
+
+
+def past_retention(created_at: datetime | date, retention_until: date | None, today: date) -> bool:
+    """Say whether a workshop's records are due for destruction on ``today``: the day after
+    the last day they are kept."""
+    return kept_until(created_at, retention_until) < today
+
+
+def require_retention_date(retention_until: date, today: date) -> date:
+    """Return ``retention_until`` if it is not before ``today``: a workshop is not created
+    already due for destruction."""
+    if retention_until < today:
+        raise ValidationError(
+            f"the retention date {retention_until.isoformat()} is in the past (today is "
+            f"{today.isoformat()}); give today or a later date, or none for the default of "
+            f"{DEFAULT_RETENTION_DAYS} days"
+        )
+    return retention_until
 
 
 def require_party_size(per_party: int) -> int:

@@ -400,6 +400,14 @@ _CARRIED = (
     "leadership_approval",
 )
 
+# A candidate has no column saying whose identity it copies, so the audit trail traces it: a
+# returning participant's new candidacy is recorded as copied from the earlier one's workshop
+# and, when that candidacy was itself a copy, onward from each workshop it came from. Destroying
+# a workshop reads these to say which later workshops still hold its people's identities.
+IDENTITY_COPIED_FROM = "identity-copied-from"
+IDENTITY_COPIED_ONWARD = "identity-copied-onward-from"
+IDENTITY_TRACES = (IDENTITY_COPIED_FROM, IDENTITY_COPIED_ONWARD)
+
 
 def invite_returning(
     uow: UnitOfWork, actor: Actor, workshop_id: UUID, previous_candidate_ids: list[UUID]
@@ -407,7 +415,8 @@ def invite_returning(
     """Invite participants of an earlier workshop in the series as candidates of this one.
 
     Their identities are re-sealed under this workshop's key; their commitment must be given
-    again after a new briefing.
+    again after a new briefing. The audit trail records where each copy came from, so that
+    destroying the earlier workshop can say that the copy remains.
     """
     workshop = require_manager(uow, actor, workshop_id)
     invited = []
@@ -424,6 +433,10 @@ def invite_returning(
             **identity,
         )
         uow.audit(actor.label, "carry-identity", "candidate", old.id, old.workshop_id)
+        uow.audit(actor.label, IDENTITY_COPIED_FROM, "candidate", row.id, old.workshop_id)
+        for origin in uow.candidates.identity_origins(old.id, IDENTITY_TRACES):
+            if origin != old.workshop_id:
+                uow.audit(actor.label, IDENTITY_COPIED_ONWARD, "candidate", row.id, origin)
         invited.append(row.id)
     return invited
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
+from tracktwo.domain.rules import kept_until
 from tracktwo.engines.frames import records
 from tracktwo.errors import ValidationError
 from tracktwo.services import conditions, phases, recruitment, schedule, surveys, transfers
@@ -24,7 +26,8 @@ from tracktwo.store.unit_of_work import UnitOfWork
 
 @dataclass(frozen=True)
 class WorkshopInfo(Result):
-    """The workshop itself: title, venue, place in its series and size per party."""
+    """The workshop itself: title, venue, place in its series, size per party and the last
+    day its records are kept (then destroyed with its key by ``tracktwo retention enforce``)."""
 
     id: str
     title: str
@@ -33,6 +36,7 @@ class WorkshopInfo(Result):
     series_id: str | None
     previous_workshop_id: str | None
     per_party: int
+    retention_until: date
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ def workshop_report(
         if workshop.previous_workshop_id
         else None,
         per_party=workshop.per_party,
+        retention_until=kept_until(workshop.created_at, workshop.retention_until),
     )
     conflict_id = workshop.conflict_id
     member_list = recruitment.members(uow, actor, workshop_id, reveal=reveal_names)

@@ -6,17 +6,27 @@ last one's ideas).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.rules import require_party_size, require_text, require_unit_interval
+from tracktwo.domain.rules import (
+    kept_until,
+    require_party_size,
+    require_retention_date,
+    require_text,
+    require_unit_interval,
+)
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_manager, require_operator, require_reader
 from tracktwo.services.conflicts import Party
+from tracktwo.services.recruitment import IDENTITY_COPIED_FROM, IDENTITY_TRACES
 from tracktwo.services.results import SOMETIMES, Result
 from tracktwo.store.models import (
+    CandidateRow,
     ConflictRow,
     FacilitatorRow,
     IdeaRow,
@@ -52,10 +62,18 @@ def create_workshop(
 ) -> UUID:
     """Create a workshop with its own data key; 3-6 members per party (seed 3).
 
+    Its records are kept until ``retention_until`` (not a date already past), by default
+    :data:`~tracktwo.domain.rules.DEFAULT_RETENTION_DAYS` after today; then
+    :func:`tracktwo.services.retention.enforce` destroys them with the key.
+
     With ``keep_only_endorsed``, joint contributions are kept only when both parties
     endorse them (services/record.py); the mode is chosen once, here.
     """
     require_operator(actor, "create a workshop")
+    created = now()
+    if retention_until is None:
+        retention_until = kept_until(created, None)
+    require_retention_date(retention_until, created.date())
     uow.get(ConflictRow, conflict_id, "conflict")
     sequence = 1
     previous: UUID | None = None
@@ -76,7 +94,7 @@ def create_workshop(
         per_party=require_party_size(per_party),
         retention_until=retention_until,
         keep_only_endorsed=bool(keep_only_endorsed),
-        created_at=now(),
+        created_at=created,
     )
     uow.new_workshop_key(workshop.id)
     uow.add_sealed(workshop.id, workshop, venue_enc=venue.strip() or None)
@@ -202,17 +220,171 @@ def carry_ideas(
     return carried
 
 
-def destroy_workshop(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> None:
+@dataclass(frozen=True)
+class DestroyedWorkshop(Result):
+    """A workshop destroyed with its data key (in a preview: one that would be)."""
+
+    id: str
+    title: str
+    sequence: int
+    series_id: str | None
+    kept_until: date
+
+
+@dataclass(frozen=True)
+class LeftBehind(Result):
+    """What a workshop that is not destroyed holds of destroyed ones: ideas carried from
+    theirs (at any remove) and returning participants' identities copied from theirs, each
+    sealed under this workshop's own key and kept until its own retention date."""
+
+    workshop_id: str
+    title: str
+    sequence: int
+    kept_until: date
+    carried_ideas: int
+    returning_participants: int
+
+
+@dataclass(frozen=True)
+class Destruction(Result):
+    """What destroying workshops destroys, and what it leaves in the rest of their series.
+
+    ``done`` is False for a preview, which changes nothing. ``series_id`` names a series
+    destroyed whole. ``left_behind`` lists, per later workshop kept, the copies it holds;
+    ``untraced_identities`` counts identities copied out of a destroyed workshop before
+    copies were traced, whose later workshop is not recorded.
+    """
+
+    done: bool
+    destroyed: list[DestroyedWorkshop]
+    series_id: str | None
+    left_behind: list[LeftBehind]
+    untraced_identities: int
+
+
+def _left_behind(uow: UnitOfWork, doomed: list[WorkshopRow]) -> tuple[list[LeftBehind], int]:
+    """Count, per workshop kept, the copies it holds of the doomed workshops' ideas and
+    people; and the identities copied out of them before copies were traced."""
+    doomed_ids = {workshop.id for workshop in doomed}
+    ideas: Counter[UUID] = Counter()
+    frontier = {idea.id for workshop in doomed for idea in uow.ideas.of_workshop(workshop.id)}
+    seen = set(frontier)
+    while frontier:
+        copies = [idea for idea in uow.ideas.carried_from(frontier) if idea.id not in seen]
+        seen.update(idea.id for idea in copies)
+        frontier = {idea.id for idea in copies}
+        ideas.update(idea.workshop_id for idea in copies if idea.workshop_id not in doomed_ids)
+    people: dict[UUID, set[UUID]] = {}
+    untraced = 0
+    for workshop in doomed:
+        trail = uow.audit_trail(workshop.id)
+        for entry in trail:
+            if entry.action in IDENTITY_TRACES:
+                copy = uow.find(CandidateRow, UUID(entry.record_id))
+                if copy is not None and copy.workshop_id not in doomed_ids:
+                    people.setdefault(copy.workshop_id, set()).add(copy.id)
+        kept_in_series = workshop.series_id is not None and any(
+            other.id not in doomed_ids for other in uow.workshops.of_series(workshop.series_id)
+        )
+        if kept_in_series:
+            copied = sum(entry.action == "carry-identity" for entry in trail)
+            traced = sum(entry.action == IDENTITY_COPIED_FROM for entry in trail)
+            untraced += max(0, copied - traced)
+    holders = [uow.get(WorkshopRow, holder) for holder in set(ideas) | set(people)]
+    holders.sort(key=lambda row: (row.sequence, str(row.id)))
+    left = [
+        LeftBehind(
+            workshop_id=str(row.id),
+            title=row.title,
+            sequence=row.sequence,
+            kept_until=kept_until(row.created_at, row.retention_until),
+            carried_ideas=ideas[row.id],
+            returning_participants=len(people.get(row.id, ())),
+        )
+        for row in holders
+    ]
+    return left, untraced
+
+
+def _destroy(
+    uow: UnitOfWork,
+    actor: Actor,
+    doomed: list[WorkshopRow],
+    series: SeriesRow | None,
+    *,
+    dry_run: bool,
+) -> Destruction:
+    left, untraced = _left_behind(uow, doomed)
+    result = Destruction(
+        done=not dry_run,
+        destroyed=[
+            DestroyedWorkshop(
+                id=str(row.id),
+                title=row.title,
+                sequence=row.sequence,
+                series_id=str(row.series_id) if row.series_id else None,
+                kept_until=kept_until(row.created_at, row.retention_until),
+            )
+            for row in doomed
+        ],
+        series_id=str(series.id) if series is not None else None,
+        left_behind=left,
+        untraced_identities=untraced,
+    )
+    if dry_run or not doomed:
+        return result
+    # Each workshop's key, and in keep-only-endorsed mode the key of what is not yet pruned.
+    keys = [row.id for row in doomed]
+    keys += [row.pending_key_id for row in doomed if row.pending_key_id is not None]
+    for row in doomed:
+        uow.audit(actor.label, "destroy-workshop", "workshop", row.id, row.id)
+    uow.remove(*doomed)
+    if series is not None:
+        uow.audit(actor.label, "destroy-series", "series", series.id)
+        uow.remove(series)
+    # Only after commit: a failed transaction must leave the records readable.
+    for key in keys:
+        uow.destroy_key_after_commit(key)
+    return result
+
+
+def destroy_workshops(
+    uow: UnitOfWork, actor: Actor, workshop_ids: Sequence[UUID], *, dry_run: bool = False
+) -> Destruction:
+    """Delete workshops and destroy their data keys once the transaction commits; say what
+    copies the rest of their series keeps (see :class:`Destruction`).
+
+    Any backup of the database that still holds their rows cannot be decrypted once the key
+    files are gone. With ``dry_run``, change nothing and say what would be destroyed.
+    """
+    require_operator(actor, "destroy a workshop")
+    doomed = [uow.get(WorkshopRow, wid, "workshop") for wid in dict.fromkeys(workshop_ids)]
+    return _destroy(uow, actor, doomed, None, dry_run=dry_run)
+
+
+def destroy_workshop(
+    uow: UnitOfWork,
+    actor: Actor,
+    workshop_id: UUID,
+    *,
+    series: bool = False,
+    dry_run: bool = False,
+) -> Destruction:
     """Delete a workshop at the end of its retention period and destroy its data key.
 
-    Any backup of the database that still holds the workshop's rows cannot be decrypted
-    once the key file is gone.
+    Alone, it leaves what later workshops of its series copied from it (carried ideas,
+    returning participants' identities, sealed under their own keys): the result lists
+    them. With ``series``, every workshop of its series goes, each with its key, and the
+    series itself. With ``dry_run``, change nothing and say what would be destroyed.
     """
     require_operator(actor, "destroy a workshop")
     workshop = uow.get(WorkshopRow, workshop_id, "workshop")
-    uow.audit(actor.label, "destroy-workshop", "workshop", workshop_id, workshop_id)
-    uow.remove(workshop)
-    uow.destroy_key_after_commit(workshop_id)
+    if not series:
+        return _destroy(uow, actor, [workshop], None, dry_run=dry_run)
+    if workshop.series_id is None:
+        raise ValidationError("this workshop belongs to no series: destroy it alone")
+    whole = uow.get(SeriesRow, workshop.series_id, "series")
+    return _destroy(uow, actor, uow.workshops.of_series(whole.id), whole, dry_run=dry_run)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from uuid import UUID
 
 from sqlalchemy import select
@@ -61,6 +62,17 @@ class Ideas(Repository):
     def of_workshop(self, workshop_id: UUID) -> list[IdeaRow]:
         """Return a workshop's ideas in the order proposed (or carried), then by id."""
         return self._in_workshop(IdeaRow, workshop_id, IdeaRow.created_at)
+
+    def carried_from(self, idea_ids: Collection[UUID]) -> list[IdeaRow]:
+        """Return the ideas carried (into a later workshop of a series) from any of
+        ``idea_ids``, by workshop, then in the order carried, then by id."""
+        if not idea_ids:
+            return []
+        return self._listed(
+            select(IdeaRow)
+            .where(IdeaRow.carried_from_idea_id.in_(list(idea_ids)))
+            .order_by(IdeaRow.workshop_id, IdeaRow.created_at, IdeaRow.id)
+        )
 
     def answers(self, workshop_id: UUID) -> list[IdeaConcernRow]:
         """Return which idea answers which concern, by idea, then by concern, each in the

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from uuid import UUID
 
 from sqlalchemy import select
 
 from tracktwo.store.models import (
+    AuditRow,
     BriefingRow,
     CandidateRow,
     CompositionRow,
@@ -33,6 +35,17 @@ class Candidates(Repository):
             )
         ).first()
         return found is not None
+
+    def identity_origins(self, candidate_id: UUID, actions: Collection[str]) -> list[UUID]:
+        """Return the workshops the audit trail names, under one of ``actions``, as where a
+        candidate's identity was copied from (a returning participant's earlier workshops),
+        in the order recorded, each once."""
+        found = self._listed(
+            select(AuditRow.workshop_id)
+            .where(AuditRow.record_id == str(candidate_id), AuditRow.action.in_(list(actions)))
+            .order_by(AuditRow.id)
+        )
+        return list(dict.fromkeys(origin for origin in found if origin is not None))
 
 
 class Referrals(Repository):

@@ -40,6 +40,18 @@ class Workshops(Repository):
             .order_by(WorkshopRow.sequence.desc(), WorkshopRow.id)
         ).first()
 
+    def of_series(self, series_id: UUID) -> list[WorkshopRow]:
+        """Return a series' workshops in their order in it, then by id."""
+        return self._listed(
+            select(WorkshopRow)
+            .where(WorkshopRow.series_id == series_id)
+            .order_by(WorkshopRow.sequence, WorkshopRow.id)
+        )
+
+    def every(self) -> list[WorkshopRow]:
+        """Return every workshop of the data folder in the order created, then by id."""
+        return self._listed(select(WorkshopRow).order_by(WorkshopRow.created_at, WorkshopRow.id))
+
     def composed(self) -> list[WorkshopRow]:
         """Return the workshops that have members, in the order they were created."""
         return self._listed(
