@@ -35,19 +35,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(conflict_app, name="conflict")
-app.add_typer(workshop_app, name="workshop")
-app.add_typer(candidate_app, name="candidate")
-app.add_typer(schedule_app, name="schedule")
-app.add_typer(phase_app, name="phase")
-app.add_typer(survey_app, name="survey")
-app.add_typer(transfer_app, name="transfer")
-app.add_typer(round_app, name="round")
-app.add_typer(keys_app, name="keys")
-app.add_typer(simulate_app, name="simulate")
-app.add_typer(retention_app, name="retention")
-
-app.add_typer(commonground_app, name="commonground")
+# The command groups, in the order of a workshop's life.
+for group, name in (
+    (conflict_app, "conflict"), (workshop_app, "workshop"), (candidate_app, "candidate"),
+    (schedule_app, "schedule"), (phase_app, "phase"), (survey_app, "survey"),
+    (transfer_app, "transfer"), (round_app, "round"), (commonground_app, "commonground"),
+    (retention_app, "retention"), (keys_app, "keys"), (simulate_app, "simulate"),
+):  # fmt: skip
+    app.add_typer(group, name=name)
 
 
 @app.command()

@@ -199,11 +199,8 @@ def keep(
 @in_folder
 def prune(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
     """End a joint session: keep what both parties endorse, destroy the rest and its key."""
-    answer(
-        record.keep_only_endorsed(uow, OPERATOR, parse_uuid(workshop_id, "workshop")),
-        as_json,
-        _say_pruning,
-    )
+    workshop = parse_uuid(workshop_id, "workshop")
+    answer(record.keep_only_endorsed(uow, OPERATOR, workshop), as_json, _say_pruning)
 
 
 def _say_pruning(pruning: record.Pruning) -> None:
