@@ -7,6 +7,7 @@ pending key is destroyed, so the ciphertext a dump taken before holds cannot be 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -17,7 +18,7 @@ from sqlalchemy import update
 from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import AccessDenied, ConfidentialityError, ValidationError
-from tracktwo.services import phases, record, recruitment
+from tracktwo.services import phases, record, recruitment, retention
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.keys import FieldCipher
@@ -176,3 +177,16 @@ def test_only_a_party_marks_for_itself_and_only_a_manager_prunes(session: dict[s
 def _plain_workshop(store: Store) -> UUID:
     with store.sessions() as db:
         return next(row.id for row in db.query(WorkshopRow).all() if not row.keep_only_endorsed)
+
+
+def test_retention_enforce_ends_a_joint_session_that_is_over(session: dict[str, Any]) -> None:
+    """The cron job prunes a keep-only-endorsed workshop once its joint session has ended,
+    and only once per session."""
+    store, workshop = session["store"], session["workshop"]
+    first = run(store, retention.enforce, OPERATOR, today=date(2000, 1, 1))
+    # The demo's joint sessions are in the past: the pending contributions are judged.
+    assert first.pruned == [str(workshop)]
+    texts = {c.text for c in run(store, phases.board, OPERATOR, workshop).concerns}
+    assert KEPT_CONCERN in texts and GONE_CONCERN not in texts
+    again = run(store, retention.enforce, OPERATOR, today=date(2000, 1, 1))
+    assert again.pruned == []

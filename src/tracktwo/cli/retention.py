@@ -89,6 +89,10 @@ def retention_enforce(
     if as_json:
         print_json(run.to_dict())
         return
+    for workshop in run.pruned:
+        console.print(
+            f"workshop {workshop}: a joint session ended; kept only what both parties endorsed"
+        )
     if not run.destruction.destroyed:
         console.print(f"as of {run.as_of.isoformat()}: no workshop is past its retention date")
         return
