@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,7 @@ from tracktwo.cli.simulate import app as simulate_app
 from tracktwo.cli.survey import survey_app
 from tracktwo.cli.transfer import transfer_app
 from tracktwo.cli.workshop import workshop_app
+from tracktwo.errors import ConfigurationError
 from tracktwo.services import audit, setup
 from tracktwo.services.transaction import UnitOfWork
 
@@ -180,6 +182,48 @@ def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> No
     typer.echo(f"tracktwo is serving on http://{host}:{port}/")
     typer.echo(f"one-time facilitator sign-in link: http://{host}:{port}/signin/{link}")
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command("backup")
+def backup_command(
+    out: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Back up the database (SQLite's online backup, or pg_dump); never the keys folder.
+
+    The backup opens nothing without the keys: back up the keys folder separately, rarely,
+    and keep it apart from the database backups (docs/confidentiality.md).
+    """
+    with guarded():
+        store = setup.open_data(data_dir, database_url)
+        try:
+            written = setup.backup(store, out)
+        finally:
+            store.dispose()
+    console.print(f"database backed up to {written}; the keys folder is not in it")
+
+
+@app.command("restore")
+def restore_command(
+    backup: Annotated[Path, typer.Argument(help="The backup folder (or file).")],
+    data_dir: DataDir = DEFAULT,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Restore a backup into a new data folder whose keys folder is already in place; then
+    delete the workshops destroyed since (their keys are gone) and apply retention."""
+    with guarded():
+        if not (data_dir / "keys" / "master.key").exists() and not os.environ.get(
+            "TRACKTWO_MASTER_KEY"
+        ):
+            raise ConfigurationError(
+                f"put the keys folder in {data_dir / 'keys'} first: the backup holds none"
+            )
+        restored = setup.restore(backup, data_dir, database_url)
+    console.print(
+        f"restored into {data_dir}; {len(restored.forgotten)} workshop(s) destroyed since the "
+        f"backup left out, {len(restored.destroyed_by_retention)} past retention destroyed"
+    )
 
 
 @app.command("audit")

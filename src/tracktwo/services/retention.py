@@ -73,3 +73,16 @@ def _prune_ended_sessions(uow: UnitOfWork, actor: Actor, skip: set[UUID]) -> lis
             record.keep_only_endorsed(uow, actor, row.id)
             pruned.append(str(row.id))
     return pruned
+
+
+def forget_destroyed(uow: UnitOfWork, actor: Actor) -> list[str]:
+    """Delete the rows of every workshop whose data key is gone from the keys folder: a
+    workshop destroyed after a backup was taken, come back with that backup. Its rows could
+    not be read anyway; this takes them out of the database too. For the operator."""
+    require_operator(actor, "restore a backup")
+    gone = [row for row in uow.workshops.every() if not uow.has_data_key(row.id)]
+    for row in gone:
+        uow.audit(actor.label, "forget-destroyed-workshop", "workshop", row.id, row.id)
+    if gone:
+        uow.remove(*gone)
+    return [str(row.id) for row in gone]

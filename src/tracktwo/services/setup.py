@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from tracktwo.domain.actors import Actor
+from tracktwo.services import retention
+from tracktwo.services.transaction import run
+from tracktwo.store.backup import backup_database, restore_database
 from tracktwo.store.database import Store, open_store
 from tracktwo.store.keys import rotate_master_key
 from tracktwo.store.migrate import upgrade
@@ -40,3 +45,33 @@ def session_secret(store: Store) -> str:
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def backup(store: Store, out: Path) -> Path:
+    """Write a consistent backup of the database (never the keys) into ``out``."""
+    return backup_database(store.engine, out)
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a restore brought back and what it took out again."""
+
+    forgotten: list[str]
+    destroyed_by_retention: list[str]
+
+
+def restore(source: Path, data_dir: Path, url: str | None = None) -> Restored:
+    """Restore a backup into a new data folder whose keys folder is already in place, then
+    re-apply what happened since: workshops whose key is gone (destroyed after the backup)
+    are deleted, and retention destroys every workshop past its date. A restore never brings
+    back what has been destroyed."""
+    store = open_store(data_dir, url)
+    try:
+        restore_database(source, store.engine)
+        store.engine.dispose()
+        upgrade(store.engine, keys=store.keys)
+        forgotten = run(store, retention.forget_destroyed, Actor.operator())
+        enforced = run(store, retention.enforce, Actor.operator())
+        return Restored(forgotten, [w.id for w in enforced.destruction.destroyed])
+    finally:
+        store.dispose()

@@ -98,6 +98,10 @@ class KeyStore:
         self._cache[workshop_id] = key
         return key
 
+    def has_key(self, scope_id: UUID) -> bool:
+        """Say whether the data key of a workshop (or conflict, or pending key) exists here."""
+        return scope_id in self._cache or self._workshop_key_path(scope_id).exists()
+
     def workshop_key(self, workshop_id: UUID) -> bytes:
         """Return a workshop's data key; fail clearly when it was destroyed or is foreign."""
         if workshop_id in self._cache:

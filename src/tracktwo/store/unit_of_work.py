@@ -286,6 +286,10 @@ class UnitOfWork:
         """Destroy a workshop's data key once this transaction has committed."""
         self._doomed_keys.append(workshop_id)
 
+    def has_data_key(self, scope_id: UUID) -> bool:
+        """Say whether a workshop's (or conflict's) data key is in the keys folder."""
+        return self.store.keys.has_key(scope_id)
+
     def cipher(self, workshop_id: UUID) -> FieldCipher:
         """Return the field cipher of one workshop."""
         if workshop_id not in self._ciphers:
