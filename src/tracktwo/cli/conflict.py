@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_date, parse_uuid
-from tracktwo.cli.output import JsonFlag, console, json_or
+from tracktwo.cli.output import JsonFlag, answer, console, json_or, show
 from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
 from tracktwo.services import conflicts
 from tracktwo.services.transaction import UnitOfWork
@@ -80,3 +80,32 @@ def conflict_ripeness(
             "; ".join(point.moved_by),
         )
     console.print(table)
+
+
+@conflict_app.command("list")
+@in_folder
+def conflict_list(uow: UnitOfWork, as_json: JsonFlag = False) -> None:
+    """Every conflict of the data folder: id, name, parties, stage."""
+    show(
+        conflicts.conflicts(uow, OPERATOR),
+        as_json,
+        ("conflict", "name", "parties", "stage", "kind"),
+        lambda c: (c.id, c.name, ", ".join(p.name for p in c.parties), c.stage, c.kind),
+    )
+
+
+@conflict_app.command("show")
+@in_folder
+def conflict_show(uow: UnitOfWork, conflict_id: str, as_json: JsonFlag = False) -> None:
+    """One conflict's profile: parties, stage, kind, context and the diagnosis."""
+    answer(
+        conflicts.conflict_profile(uow, OPERATOR, parse_uuid(conflict_id, "conflict")),
+        as_json,
+        lambda c: console.print(
+            f"{c.name} ({c.id})\nparties: {', '.join(p.name for p in c.parties)}\n"
+            f"stage: {c.stage}; kind: {c.kind}; misperception {c.misperception_share:.0%}\n"
+            f"context: {c.context or '-'}\ndiagnosis: {c.diagnosis_note or '-'}",
+            highlight=False,
+            markup=False,
+        ),
+    )

@@ -64,7 +64,10 @@ def show(
     if as_json:
         print_json([item.to_dict() for item in listed])
         return
-    table = Table(*columns)
+    table = Table()
+    for column in columns:
+        # Fold, never cut: an id cut to "6d083..." at 80 columns cannot be typed back.
+        table.add_column(column, overflow="fold")
     for item in listed:
         table.add_row(*row(item))
     console.print(table)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_datetime, parse_uuid
-from tracktwo.cli.output import console
+from tracktwo.cli.output import JsonFlag, console, show
 from tracktwo.services import schedule
 from tracktwo.services.transaction import UnitOfWork
 
@@ -50,3 +50,30 @@ def schedule_ics(
     else:
         out.write_text(text, encoding="utf-8", newline="")
         console.print(f"wrote {out}")
+
+
+@schedule_app.command("list")
+@in_folder
+def schedule_list(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
+    """The sessions of a workshop in time order (UTC)."""
+    show(
+        schedule.schedule(uow, OPERATOR, parse_uuid(workshop_id, "workshop")),
+        as_json,
+        ("session", "kind", "party", "starts (UTC)", "hours", "venue"),
+        lambda s: (
+            s.id,
+            s.kind,
+            s.party or "both",
+            s.starts_at.replace("T", " "),
+            f"{s.hours:g}",
+            s.venue,
+        ),
+    )
+
+
+@schedule_app.command("remove")
+@in_folder
+def schedule_remove(uow: UnitOfWork, session_id: str) -> None:
+    """Take a session off the schedule."""
+    schedule.remove_session(uow, OPERATOR, parse_uuid(session_id, "session"))
+    console.print(f"session {session_id} removed")

@@ -10,6 +10,7 @@ import typer
 from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_date, parse_uuid
 from tracktwo.cli.output import JsonFlag, console, print_json, show
 from tracktwo.domain.rules import DEFAULT_MIN_GROUP
+from tracktwo.domain.surveys import SCALES
 from tracktwo.domain.vocabulary import SurveyWave
 from tracktwo.engines.frames import records
 from tracktwo.io.text_files import read_text_file
@@ -38,6 +39,14 @@ def survey_import(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), text, lenient=lenient
     )
     console.print(f"imported {count} answers")
+
+
+@survey_app.command("measures")
+def survey_measures() -> None:
+    """The measures a survey file may hold, each with its scale (the column `measure`)."""
+    for measure, (low, high) in SCALES.items():
+        console.print(f"{measure.value}: {low:g} to {high:g}", highlight=False)
+    console.print("waves: " + ", ".join(w.value for w in SurveyWave), highlight=False)
 
 
 @survey_app.command("effects")

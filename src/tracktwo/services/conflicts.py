@@ -157,3 +157,9 @@ def ripeness(
         for row in rows
     ]
     return ripeness_timeline(assessments, list(names.values()), pain_threshold=pain_threshold)
+
+
+def conflicts(uow: UnitOfWork, actor: Actor) -> list[ConflictProfile]:
+    """Return every conflict of the data folder (the operator's view), in the order opened."""
+    require_operator(actor, "list the conflicts of the data folder")
+    return [conflict_profile(uow, actor, row.id) for row in uow.conflicts.every()]

@@ -61,6 +61,13 @@ def schedule_session(
     return row.id
 
 
+def remove_session(uow: UnitOfWork, actor: Actor, session_id: UUID) -> None:
+    """Take a session off the schedule (its ratings go with it)."""
+    session = uow.get(SessionRow, session_id, "session")
+    require_manager(uow, actor, session.workshop_id)
+    uow.remove(session)
+
+
 @dataclass(frozen=True)
 class Session(Result):
     """One scheduled session: preliminary (one party) or joint, when, how long and where."""
