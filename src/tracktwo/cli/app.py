@@ -12,7 +12,15 @@ from rich.table import Table
 
 from tracktwo import demo
 from tracktwo.cli.candidate import candidate_app
-from tracktwo.cli.common import OPERATOR, DatabaseUrl, DataDir, guarded, in_folder, parse_uuid
+from tracktwo.cli.common import (
+    OPERATOR,
+    DatabaseUrl,
+    DataDir,
+    folder,
+    guarded,
+    in_folder,
+    parse_uuid,
+)
 from tracktwo.cli.commonground import app as commonground_app
 from tracktwo.cli.conflict import conflict_app
 from tracktwo.cli.keys import keys_app
@@ -195,12 +203,8 @@ def backup_command(
     The backup opens nothing without the keys: back up the keys folder separately, rarely,
     and keep it apart from the database backups (docs/confidentiality.md).
     """
-    with guarded():
-        store = setup.open_data(data_dir, database_url)
-        try:
-            written = setup.backup(store, out)
-        finally:
-            store.dispose()
+    with folder(data_dir, database_url) as store:
+        written = setup.backup(store, out)
     console.print(f"database backed up to {written}; the keys folder is not in it")
 
 

@@ -20,6 +20,7 @@ from tracktwo.services.setup import open_data
 from tracktwo.services.transaction import transaction
 
 if TYPE_CHECKING:
+    from tracktwo.store.database import Store
     from tracktwo.store.unit_of_work import UnitOfWork
 
 # The command line acts as the operator, who holds the data folder's master key.
@@ -65,6 +66,18 @@ def guarded() -> Iterator[None]:
         yield
     except TrackTwoError as error:
         fail(str(error))
+
+
+@contextmanager
+def folder(data_dir: Path, url: str | None) -> Iterator[Store]:
+    """Open a data folder for a command that works on the folder itself (backup, keys),
+    reporting our errors (status 2), and close it after."""
+    with guarded():
+        store = open_data(data_dir, url)
+        try:
+            yield store
+        finally:
+            store.dispose()
 
 
 @contextmanager
