@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -14,14 +14,14 @@ from uuid import UUID
 import typer
 from rich.console import Console
 
+from tracktwo.cli.output import JsonFlag, show
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import TrackTwoError
 from tracktwo.services.setup import open_data
-from tracktwo.services.transaction import transaction
+from tracktwo.services.transaction import UnitOfWork, transaction
 
 if TYPE_CHECKING:
     from tracktwo.store.database import Store
-    from tracktwo.store.unit_of_work import UnitOfWork
 
 # The command line acts as the operator, who holds the data folder's master key.
 OPERATOR = Actor.operator()
@@ -148,3 +148,29 @@ def run(action: Callable[[], T]) -> T:
     with guarded():
         return action()
     raise AssertionError("unreachable")
+
+
+# The id a listing belongs to: a workshop's sessions, a round's... (see listing_command).
+OwnerId = Annotated[
+    str, typer.Argument(metavar="ID", help="The id of what the list belongs to (named above).")
+]
+
+
+def listing_command(
+    group: typer.Typer,
+    name: str,
+    summary: str,
+    list_of: tuple[str, Callable[[Any, UUID], Sequence[Any]]],
+    columns: Sequence[str],
+    row: Callable[[Any], Sequence[str]],
+) -> None:
+    """Register ``GROUP NAME ID [--json]``: what ``list_of`` = (kind of id, fetch) lists for
+    that id, as a table (one row per item, as ``row`` puts it) or as JSON."""
+    kind, fetch = list_of
+
+    def command(uow: UnitOfWork, owner: OwnerId, as_json: JsonFlag = False) -> None:
+        show(fetch(uow, parse_uuid(owner, kind)), as_json, columns, row)
+
+    command.__doc__ = summary
+    command.__name__ = f"{name}_{kind}"
+    group.command(name)(in_folder(command))

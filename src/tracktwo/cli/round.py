@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import OPERATOR, in_folder, parse_uuid
-from tracktwo.cli.output import JsonFlag, console, json_or, show
+from tracktwo.cli.common import OPERATOR, in_folder, listing_command, parse_uuid
+from tracktwo.cli.output import JsonFlag, console, json_or
 from tracktwo.services import feedback
 from tracktwo.services.commonground_rounds import analyse_round, export_round
 from tracktwo.services.transaction import UnitOfWork
@@ -16,23 +16,14 @@ from tracktwo.services.transaction import UnitOfWork
 round_app = typer.Typer(help="Community feedback rounds.", no_args_is_help=True)
 
 
-@round_app.command("list")
-@in_folder
-def round_list(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
-    """A workshop's rounds: opened, closed, votes and respondents."""
-    show(
-        feedback.rounds(uow, OPERATOR, parse_uuid(workshop_id, "workshop")),
-        as_json,
-        ("round", "title", "opened", "closed", "votes", "respondents"),
-        lambda r: (
-            r.id,
-            r.title,
-            r.opened_at,
-            r.closed_at or "open",
-            str(r.votes),
-            str(r.respondents),
-        ),
-    )
+listing_command(
+    round_app,
+    "list",
+    "A workshop's rounds: opened, closed, votes and respondents.",
+    ("workshop", lambda uow, workshop: feedback.rounds(uow, OPERATOR, workshop)),
+    ("round", "title", "opened", "closed", "votes", "respondents"),
+    lambda r: (r.id, r.title, r.opened_at, r.closed_at or "open", f"{r.votes}", f"{r.respondents}"),
+)
 
 
 @round_app.command("links")

@@ -7,8 +7,15 @@ from typing import Annotated
 
 import typer
 
-from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_datetime, parse_uuid
-from tracktwo.cli.output import JsonFlag, console, show
+from tracktwo.cli.common import (
+    OPERATOR,
+    in_folder,
+    listing_command,
+    one_of,
+    parse_datetime,
+    parse_uuid,
+)
+from tracktwo.cli.output import console
 from tracktwo.services import schedule
 from tracktwo.services.transaction import UnitOfWork
 
@@ -52,23 +59,21 @@ def schedule_ics(
         console.print(f"wrote {out}")
 
 
-@schedule_app.command("list")
-@in_folder
-def schedule_list(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
-    """The sessions of a workshop in time order (UTC)."""
-    show(
-        schedule.schedule(uow, OPERATOR, parse_uuid(workshop_id, "workshop")),
-        as_json,
-        ("session", "kind", "party", "starts (UTC)", "hours", "venue"),
-        lambda s: (
-            s.id,
-            s.kind,
-            s.party or "both",
-            s.starts_at.replace("T", " "),
-            f"{s.hours:g}",
-            s.venue,
-        ),
-    )
+listing_command(
+    schedule_app,
+    "list",
+    "The sessions of a workshop in time order (UTC).",
+    ("workshop", lambda uow, workshop: schedule.schedule(uow, OPERATOR, workshop)),
+    ("session", "kind", "party", "starts (UTC)", "hours", "venue"),
+    lambda s: (
+        s.id,
+        s.kind,
+        s.party or "both",
+        s.starts_at.replace("T", " "),
+        f"{s.hours:g}",
+        s.venue,
+    ),
+)
 
 
 @schedule_app.command("remove")
