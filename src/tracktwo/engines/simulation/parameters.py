@@ -4,7 +4,8 @@ A step is one day. Images of the other side run from -1 (most hostile) to +1 (wa
 Defaults marked *calibrated* were set by :mod:`~tracktwo.engines.simulation.experiment` so
 that the simulated studies reproduce the published figures in ``CALIBRATION.md``; those
 marked *assumption* carry a direction the seed or a paper argues but no published size, and
-are the first to vary in a sweep.
+are the first to vary in a sweep. :data:`~tracktwo.engines.simulation.labels.LABELS` holds
+the label of every field (a test fails on any field without one).
 """
 
 from __future__ import annotations
@@ -217,9 +218,10 @@ class SocialInfluenceParameters:
     susceptibility: float = 0.01
     """Base daily pull toward the network (DeGroot 1974 weighting); assumption."""
     conviction: float = 0.05
-    """Daily pull toward one's own conviction. Calibrated on Paluck, Green & Green (2019):
-    effects measured 180 days or more after contact (d = 0.31) are not much smaller than
-    the pooled d = 0.39, so most of a gain stays."""
+    """Daily pull toward one's own conviction; assumption. Sized so that, as Paluck, Green &
+    Green (2019) found, effects 180 days or more after contact (d = 0.31) are not much
+    smaller than the pooled d = 0.39; but that figure does not pin it (half and double
+    still pass), so it is labelled an assumption (docs/simulation.md, 'What is labelled')."""
     idea_spread: float = 0.05
     """Daily share of the gap to the neighbours' ideas closed (ideas only spread upward)."""
     idea_decay: float = 0.002
