@@ -18,9 +18,12 @@ from tracktwo.engines.simulation import labels
 from tracktwo.engines.simulation.experiment import CALIBRATION_CHECKS, with_societies
 from tracktwo.engines.simulation.labels import LABELS, SETTINGS, Basis
 from tracktwo.engines.simulation.parameters import ModelParameters
+from tracktwo.errors import ValidationError
 
 PIN_REPLICATIONS = 6
 """Replications of each criterion in the pinning test (the calibration tests run 10)."""
+LIMITS = {"contact.floor": 1.0}
+"""Upper limits of shares whose double lies outside their range: the limit stands in."""
 
 
 def parameter_paths() -> list[str]:
@@ -45,6 +48,14 @@ def get(parameters: ModelParameters, path: str) -> Any:
 def scaled(parameters: ModelParameters, path: str, factor: float) -> ModelParameters:
     section, name = path.split(".")
     value = get(parameters, path) * factor
+    if path in LIMITS and value > LIMITS[path]:
+        with pytest.raises(ValidationError):
+            scaled_to(parameters, section, name, value)
+        value = LIMITS[path]
+    return scaled_to(parameters, section, name, value)
+
+
+def scaled_to(parameters: ModelParameters, section: str, name: str, value: Any) -> ModelParameters:
     if section == "societies":
         return with_societies(parameters, **{name: value})
     return replace(parameters, **{section: replace(getattr(parameters, section), **{name: value})})

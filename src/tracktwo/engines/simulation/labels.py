@@ -81,6 +81,8 @@ LABELS: dict[str, Label] = {
     "societies.decision_maker_influence": assumption("decision-makers' influence multiple"),
     "societies.cost_per_step": assumption("daily drift of the conflict's costs; scenario-specific"),
     "societies.cost_sd": assumption("day-to-day spread of the costs"),
+    "societies.cost_jump_chance": assumption("daily chance of a costly event (an escalation)"),
+    "societies.cost_jump_size": assumption("mean cost of such an event"),
     "societies.initial_costs": assumption("costs already borne; scenario-specific"),
     "societies.belief_win_alone": assumption("Zartman 1989 names the belief, not its level"),
     # network -----------------------------------------------------------------------------
@@ -111,6 +113,18 @@ LABELS: dict[str, Label] = {
     ),
     "contact.everyday_index": assumption("seed 4.3: everyday conditions are rarely met"),
     "contact.friendship_per_day": assumption("Schroeder & Risen 2016: some campers befriended"),
+    "contact.negative_chance": assumption(
+        "chance that a workshop day goes badly with none of the conditions met; Barlow et al. "
+        "2012 and Graf, Paolini & Rubin 2014 find negative contact rarer than positive"
+    ),
+    "contact.everyday_negative_share": assumption(
+        "everyday encounters along existing ties go badly less often than a workshop among "
+        "strangers"
+    ),
+    "contact.negative_weight": assumption(
+        "Barlow et al. 2012 ('The contact caveat', PSPB): negative contact is more strongly "
+        "associated with prejudice than positive; the direction is theirs, the size is ours"
+    ),
     # hypothesis confirmation -------------------------------------------------------------
     "hypothesis_confirmation.strength": assumption(
         "Rothbart & John 1985; Lord, Ross & Lepper 1979: direction only"
@@ -148,6 +162,10 @@ LABELS: dict[str, Label] = {
     "ripeness.pain_scale": assumption("Zartman 1989: costs hurt; the scale is ours"),
     "ripeness.belief_scale": assumption("Zartman 1989: costs erode the belief; scale ours"),
     "ripeness.pain_threshold": assumption("pain at which a stalemate hurts"),
+    "ripeness.breakdown_cost": assumption(
+        "costs a breakdown of negotiation adds (Zartman 2000: a failed opening sharpens "
+        "the conflict); no size"
+    ),
     # readiness and negotiation ----------------------------------------------------------
     "readiness.clash_share": assumption("seed 4.3: a real clash of interests; scenario-specific"),
     "readiness.push_weight": assumption("weight of the stalemate's push in readiness"),
@@ -155,6 +173,9 @@ LABELS: dict[str, Label] = {
     "readiness.decision_maker_image_weight": assumption("weight of their image of the other"),
     "readiness.public_image_weight": assumption("seed 4.1: the public's support; weight ours"),
     "readiness.threshold": assumption("readiness both sides need to open negotiation"),
+    "readiness.breakdown_rate": assumption(
+        "daily hazard of a breakdown at zero readiness and a full clash of interests"
+    ),
 }
 """The label of every behavioural parameter, by dotted path."""
 
