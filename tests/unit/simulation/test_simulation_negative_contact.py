@@ -82,7 +82,7 @@ def test_a_negative_episode_weighs_more_than_a_positive_one_of_the_same_strength
 def poor() -> tuple[RandomisedEvaluation, RandomisedEvaluation]:
     """One workshop with none of the conditions met, with and without negative contact."""
     runs = [
-        randomised_evaluation(parameters, poor_workshop(0.0), replications=20, seed=4)
+        randomised_evaluation(parameters, poor_workshop(0.0), replications=40, seed=4)
         for parameters in (ModelParameters(), negative_off(ModelParameters()))
     ]
     return runs[0], runs[1]
