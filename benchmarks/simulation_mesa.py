@@ -137,6 +137,16 @@ class Member(FixedAgent):  # type: ignore[misc]
         self.group += share * strength * (1.0 - self.group)
         self.group_conviction += share * strength * (1.0 - self.group_conviction)
 
+    def meet_badly(self, strength: float) -> None:
+        """Apply a negative episode: both images toward -1, the group's undiscounted."""
+        parameters = self.model.parameters
+        share = min(1.0, parameters.contact.negative_weight * strength)
+        generalised = parameters.hypothesis_confirmation.generalisation * share
+        self.individual -= share * (1.0 + self.individual)
+        self.individual_conviction -= share * (1.0 + self.individual_conviction)
+        self.group -= generalised * (1.0 + self.group)
+        self.group_conviction -= generalised * (1.0 + self.group_conviction)
+
     def strength(self, hours: float, index: float) -> float:
         """Return the contact strength of ``hours`` under condition ``index``."""
         contact = self.model.parameters.contact
@@ -194,6 +204,8 @@ class MesaSimulation(Model):  # type: ignore[misc]
         self.current: list[Member] = []
         self.participants: list[Member] = []
         self.negotiation_step: int | None = None
+        self.negotiating = False
+        self.armed = True
         self._observed: dict[str, float] = {}
         self.days: list[list[tuple[float, ...]]] = []
         self._assess()
@@ -216,9 +228,13 @@ class MesaSimulation(Model):  # type: ignore[misc]
         parameters = self.parameters
         mechanisms = parameters.mechanisms
         draws = self.rng.standard_normal(2)
+        events = self.rng.random(2)
+        jumps = self.rng.standard_exponential(2)
         if mechanisms.ripeness:
             for s, society in enumerate(parameters.societies):
                 self.costs[s] += max(0.0, society.cost_per_step + society.cost_sd * draws[s])
+                if events[s] < society.cost_jump_chance:
+                    self.costs[s] += society.cost_jump_size * jumps[s]
             self._assess()
         session = self.programme.workshop_on(self.day)
         if session is not None:
@@ -230,9 +246,18 @@ class MesaSimulation(Model):  # type: ignore[misc]
             self._feedback()
         if mechanisms.everyday_contact:
             contact = parameters.contact
+            bad = (
+                contact.negative_chance
+                * (1.0 - contact.everyday_index) ** 2
+                * contact.everyday_negative_share
+                if mechanisms.negative_contact
+                else 0.0
+            )
             for member in self.bridged:
                 hours = contact.everyday_hours_per_tie * member.cross_ties
                 member.meet(member.strength(hours, contact.everyday_index))
+                if bad and self.rng.random() < bad:
+                    member.meet_badly(member.strength(hours, 1.0))
         self.agents.do("sense")
         self.agents.do("update")
         home = [m for m in self.participants if not m.away]
@@ -294,10 +319,16 @@ class MesaSimulation(Model):  # type: ignore[misc]
         contact = self.parameters.contact
         factor = contact.floor + (1.0 - contact.floor) * conditions.index
         gain = self.parameters.transfer.idea_gain_per_day * factor
+        bad = contact.negative_chance * (1.0 - conditions.index) ** 2
+        if not self.parameters.mechanisms.negative_contact:
+            bad = 0.0
         for member in self.current:
             member.away = True
             if self.parameters.mechanisms.contact:
-                member.meet(member.strength(programme.hours_per_day, conditions.index))
+                if self.rng.random() < bad:
+                    member.meet_badly(member.strength(programme.hours_per_day, 1.0))
+                else:
+                    member.meet(member.strength(programme.hours_per_day, conditions.index))
             member.ideas += gain * (1.0 - member.ideas)
         draws = self.rng.random(len(self.current))
         chance = contact.friendship_per_day * conditions.intimacy
@@ -346,8 +377,27 @@ class MesaSimulation(Model):  # type: ignore[misc]
             self.readiness[s] = readiness.push_weight * hurting + (1 - readiness.push_weight) * min(
                 perceived, cap
             )
-        if self.negotiation_step is None and min(self.readiness) >= readiness.threshold:
-            self.negotiation_step = self.day
+        lowest = min(self.readiness)
+        ready = lowest >= readiness.threshold
+        draw = self.rng.random()
+        mechanisms = self.parameters.mechanisms
+        if self.negotiating:
+            clash = readiness.clash_share if mechanisms.interests else 0.0
+            unready = 1.0 - min(1.0, max(0.0, lowest))
+            hazard = readiness.breakdown_rate * unready * (1.0 + clash) / 2.0
+            if mechanisms.breakdown and draw < hazard:
+                self.negotiating = False
+                self.armed = False
+                if mechanisms.ripeness:
+                    for s in (0, 1):
+                        self.costs[s] += self.parameters.ripeness.breakdown_cost
+                    self._assess()
+        elif ready and self.armed:
+            self.negotiating = True
+            if self.negotiation_step is None:
+                self.negotiation_step = self.day
+        if not ready:
+            self.armed = True
         self._observed = self._observe()
 
     def observe(self) -> dict[str, float]:

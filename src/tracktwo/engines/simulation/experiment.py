@@ -16,7 +16,7 @@ their Monte Carlo standard errors over independent replications (seeds
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,6 +45,13 @@ PGG_POOLED_D = 0.39
 PGG_LONG_DELAY_D = 0.31
 """Paluck, Green & Green (2019): studies measuring 180 days or more after contact."""
 LONG_DELAY_DAYS = 180
+PT_TOLERANCE_R = 0.03
+"""Half-width of the window around Pettigrew & Tropp's means within which the simulated
+means must fall (their own 95% intervals are narrower; the window allows for the model's
+Monte Carlo error at test sizes and the paper's rounding)."""
+PGG_TOLERANCE_D = 0.1
+"""Largest distance of the simulated short-delay d from Paluck et al.'s pooled 0.39 (their
+SE is about 0.08)."""
 
 
 @dataclass(frozen=True)
@@ -363,3 +370,57 @@ def programme_outcomes(
         simulation.advance(steps)
         rows.append({"replication": replication, **run_outcomes(simulation, public_start)})
     return pd.DataFrame(rows)
+
+
+# Calibration criteria ------------------------------------------------------------------------
+
+
+def pettigrew_tropp_misses(meta: ContactPrejudiceMeta) -> list[str]:
+    """Return the Pettigrew & Tropp (2006) figures the simulated meta-analysis misses.
+
+    Each pooled mean must lie within :data:`PT_TOLERANCE_R` of the paper's: all samples
+    r = -.215, samples with Allport's conditions -.287, the others -.204.
+    """
+    targets = {"overall": PT_OVERALL_R, "optimal": PT_OPTIMAL_R, "other": PT_OTHER_R}
+    found = {"overall": meta.overall, "optimal": meta.optimal, "other": meta.other}
+    return [
+        f"{name} r {found[name].mean:.3f}, not within {PT_TOLERANCE_R} of {target}"
+        for name, target in targets.items()
+        if not abs(found[name].mean - target) <= PT_TOLERANCE_R
+    ]
+
+
+def paluck_short_delay_misses(evaluation: RandomisedEvaluation) -> list[str]:
+    """Return what the short-delay d misses of Paluck, Green & Green (2019).
+
+    The mean d a week after one workshop must lie in 0.2-0.5 (the studies' span) and
+    within :data:`PGG_TOLERANCE_D` of the pooled 0.39.
+    """
+    short = evaluation.short.mean
+    misses = []
+    if not 0.2 <= short <= 0.5:
+        misses.append(f"short-delay d {short:.3f} outside 0.2-0.5")
+    if not abs(short - PGG_POOLED_D) < PGG_TOLERANCE_D:
+        misses.append(f"short-delay d {short:.3f} not within {PGG_TOLERANCE_D} of 0.39")
+    return misses
+
+
+def _pettigrew_tropp_check(parameters: ModelParameters, replications: int) -> list[str]:
+    meta = contact_prejudice_meta(parameters, samples=replications, members=1500, seed=11)
+    return pettigrew_tropp_misses(meta)
+
+
+def _paluck_check(parameters: ModelParameters, replications: int) -> list[str]:
+    return paluck_short_delay_misses(
+        randomised_evaluation(parameters, replications=replications, seed=3)
+    )
+
+
+CalibrationCheck = Callable[[ModelParameters, int], list[str]]
+CALIBRATION_CHECKS: dict[str, CalibrationCheck] = {
+    "pettigrew-tropp-2006": _pettigrew_tropp_check,
+    "paluck-green-green-2019-short-delay": _paluck_check,
+}
+"""Each calibration criterion by name: ``check(parameters, replications)`` runs the
+simulated study on the calibration test's seed and returns the figures it misses (none when
+the calibration holds). The labels of :mod:`.labels` name these."""

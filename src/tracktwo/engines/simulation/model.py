@@ -18,17 +18,24 @@ from numpy.typing import NDArray
 from tracktwo.engines.simulation.mechanisms.contact import (
     EverydayContact,
     apply_contact,
+    apply_negative_contact,
     condition_factor,
     contact_strength,
+    negative_chance,
+    split_episodes,
 )
 from tracktwo.engines.simulation.mechanisms.influence import (
     NetworkProduct,
     SocialInfluence,
     susceptibility,
 )
-from tracktwo.engines.simulation.mechanisms.readiness import perception, readiness_to_negotiate
+from tracktwo.engines.simulation.mechanisms.readiness import (
+    breakdown_hazard,
+    perception,
+    readiness_to_negotiate,
+)
 from tracktwo.engines.simulation.mechanisms.reentry import Marginalisation
-from tracktwo.engines.simulation.mechanisms.ripeness import assess, bear_costs
+from tracktwo.engines.simulation.mechanisms.ripeness import add_costs, assess, bear_costs
 from tracktwo.engines.simulation.mechanisms.transfer import (
     develop_ideas,
     feedback_round,
@@ -55,7 +62,8 @@ class SimulationResult:
     count, individual_mean, individual_sd, group_mean, group_sd. ``societies``: step,
     society and the fields of :data:`~tracktwo.engines.simulation.recording.SOCIETY_FIELDS`.
     ``participants``: one row per participant with images at selection and at the end.
-    ``negotiation_step`` is None when negotiation never started.
+    ``negotiation_step`` is the first day negotiation started, None when it never did;
+    ``breakdown_steps`` the days it broke down.
     """
 
     images: pd.DataFrame
@@ -63,6 +71,7 @@ class SimulationResult:
     participants: pd.DataFrame
     negotiation_step: int | None
     engine_version: str = ENGINE_VERSION
+    breakdown_steps: tuple[int, ...] = ()
 
 
 def _neighbours(
@@ -122,12 +131,18 @@ class Simulation:
         self.parameters = parameters if parameters is not None else ModelParameters()
         self.programme = programme if programme is not None else Programme()
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.events = self.rng.spawn(1)[0]
+        """The run's stream of events (costs, their jumps, breakdowns): nothing the
+        programme does draws from it, so workshops act on perceptions, never on events."""
         self.population: Population = build_population(self.parameters, self.rng)
         self.state = AgentState.starting(self.population)
         self.societies = SocietyState(costs=[s.initial_costs for s in self.parameters.societies])
         assess(self.societies, self.parameters.societies, self.parameters.ripeness)
         self.step = 0
         self.negotiation_step: int | None = None
+        self.negotiating = False
+        self.breakdown_steps: list[int] = []
+        self._armed = True
         self.participants = _EMPTY
         self.current = _EMPTY
         self.baseline_individual = np.full(self.population.size, np.nan, dtype=np.float32)
@@ -142,13 +157,20 @@ class Simulation:
         self._influence = SocialInfluence(
             self._susceptibility(slice(None)), self.parameters.social_influence
         )
-        self._bridged, self._everyday = self._everyday_contact()
+        self._bridged, self._everyday, everyday_bad = self._everyday_contact()
         self._contact = EverydayContact(
             self._bridged,
             self._everyday,
             self.population.size,
             self.parameters.hypothesis_confirmation,
             confirm=self.parameters.mechanisms.hypothesis_confirmation,
+            contact=self.parameters.contact,
+            negative=negative_chance(
+                self.parameters.contact.everyday_index, self.parameters.contact, everyday=True
+            )
+            if self.parameters.mechanisms.negative_contact
+            else 0.0,
+            negative_strength=everyday_bad,
         )
         self._sessions, self._feedback_days = _schedule(self.programme)
         self._recorder = Recorder(self.population, self.parameters.ripeness) if record else None
@@ -169,14 +191,22 @@ class Simulation:
             reentry_pressure=mechanisms.reentry,
         )
 
-    def _everyday_contact(self) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    def _everyday_contact(
+        self,
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32], NDArray[np.float32]]:
+        """Return the bridged members and the strength of a good and of a bad day for each."""
         contact = self.parameters.contact
         if not self.parameters.mechanisms.everyday_contact or contact.everyday_hours_per_tie == 0:
-            return _EMPTY, np.empty(0, dtype=np.float32)
+            none = np.empty(0, dtype=np.float32)
+            return _EMPTY, none, none
         bridged = np.flatnonzero(self.population.cross_ties > 0).astype(np.int64)
         hours = np.float32(contact.everyday_hours_per_tie) * self.population.cross_ties[bridged]
         identity = self.population.identity[bridged]
-        return bridged, contact_strength(hours, contact.everyday_index, identity, contact)
+        return (
+            bridged,
+            contact_strength(hours, contact.everyday_index, identity, contact),
+            contact_strength(hours, 1.0, identity, contact),
+        )
 
     def advance(self, days: int = 1) -> None:
         """Run ``days`` more days."""
@@ -191,7 +221,7 @@ class Simulation:
             self.societies,
             parameters.societies,
             parameters.ripeness,
-            self.rng,
+            self.events,
             on=mechanisms.ripeness,
         )
         away = _EMPTY
@@ -205,7 +235,7 @@ class Simulation:
         if self.step in self._feedback_days:
             self._feedback()
         if self._bridged.size:
-            self._contact.apply(state)
+            self._contact.apply(state, self.rng)
         group, ideas = self._network.means(state)
         self._influence.step(state, group, ideas, away, diffusion=mechanisms.diffusion)
         if self.participants.size and (mechanisms.marginalisation or mechanisms.transfer):
@@ -288,6 +318,10 @@ class Simulation:
         programme = self.programme
         conditions = programme.conditions.at_series_position(programme.series_position(workshop))
         agents = self.current
+        chance = negative_chance(conditions.index, parameters.contact, everyday=False)
+        bad = split_episodes(
+            agents, chance if parameters.mechanisms.negative_contact else 0.0, self.rng
+        )
         if parameters.mechanisms.contact:
             strength = contact_strength(
                 np.float32(programme.hours_per_day),
@@ -297,10 +331,22 @@ class Simulation:
             )
             apply_contact(
                 self.state,
-                agents,
-                strength,
+                agents[~bad],
+                strength[~bad],
                 parameters.hypothesis_confirmation,
                 confirm=parameters.mechanisms.hypothesis_confirmation,
+            )
+            apply_negative_contact(
+                self.state,
+                agents[bad],
+                contact_strength(
+                    np.float32(programme.hours_per_day),
+                    1.0,
+                    self.population.identity[agents[bad]],
+                    parameters.contact,
+                ),
+                parameters.contact,
+                parameters.hypothesis_confirmation,
             )
         develop_ideas(
             self.state,
@@ -345,7 +391,7 @@ class Simulation:
                 self.societies,
                 self.participants,
                 self._by_society[0].size,
-                self.negotiation_step is not None,
+                self.negotiating,
             )
 
     def _assess_readiness(self, sums: NDArray[np.float64]) -> None:
@@ -369,9 +415,39 @@ class Simulation:
                 parameters.readiness,
                 interests=parameters.mechanisms.interests,
             )
-        ready = min(societies.readiness) >= parameters.readiness.threshold
-        if self.negotiation_step is None and ready:
-            self.negotiation_step = self.step
+        self._negotiate(min(societies.readiness))
+
+    def _negotiate(self, lowest: float) -> None:
+        """Open, continue or break off negotiation on the lower side's readiness ``lowest``.
+
+        Talks open the first day both sides reach the threshold; under way, they break down
+        with :func:`breakdown_hazard` (one draw a day from the events stream, always taken),
+        adding ``breakdown_cost`` to both sides' costs; after a breakdown they reopen only
+        once readiness has fallen below the threshold and reached it again.
+        """
+        parameters = self.parameters
+        mechanisms = parameters.mechanisms
+        ready = lowest >= parameters.readiness.threshold
+        draw = float(self.events.random())
+        if self.negotiating:
+            hazard = breakdown_hazard(lowest, parameters.readiness, interests=mechanisms.interests)
+            if mechanisms.breakdown and draw < hazard:
+                self.negotiating = False
+                self._armed = False
+                self.breakdown_steps.append(self.step)
+                if mechanisms.ripeness:
+                    add_costs(
+                        self.societies,
+                        parameters.societies,
+                        parameters.ripeness,
+                        parameters.ripeness.breakdown_cost,
+                    )
+        elif ready and self._armed:
+            self.negotiating = True
+            if self.negotiation_step is None:
+                self.negotiation_step = self.step
+        if not ready:
+            self._armed = True
 
     def survey(self, agents: NDArray[np.int64] | None = None) -> pd.DataFrame:
         """Return one row per agent (all by default): role, images, identity, ties, ideas."""
@@ -413,7 +489,13 @@ class Simulation:
         participants.insert(5, "group_at_selection", self.baseline_group[self.participants])
         for frame in (images, societies, participants):
             frame.attrs["engine_version"] = ENGINE_VERSION
-        return SimulationResult(images, societies, participants, self.negotiation_step)
+        return SimulationResult(
+            images,
+            societies,
+            participants,
+            self.negotiation_step,
+            breakdown_steps=tuple(self.breakdown_steps),
+        )
 
 
 def simulate(

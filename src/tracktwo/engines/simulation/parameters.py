@@ -4,7 +4,8 @@ A step is one day. Images of the other side run from -1 (most hostile) to +1 (wa
 Defaults marked *calibrated* were set by :mod:`~tracktwo.engines.simulation.experiment` so
 that the simulated studies reproduce the published figures in ``CALIBRATION.md``; those
 marked *assumption* carry a direction the seed or a paper argues but no published size, and
-are the first to vary in a sweep.
+are the first to vary in a sweep. :data:`~tracktwo.engines.simulation.labels.LABELS` holds
+the label of every field (a test fails on any field without one).
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ class SocietyParameters:
     """Costs of the conflict borne per day, in units of ``RipenessParameters.pain_scale``."""
     cost_sd: float = 0.002
     """Day-to-day spread of those costs (events, casualties); a draw per step."""
+    cost_jump_chance: float = 0.01
+    """Daily chance of a costly event (an escalation, an attack) that adds a jump to the
+    costs; drawn from the run's own stream of events, which workshops never touch."""
+    cost_jump_size: float = 0.03
+    """Mean of such a jump (exponentially distributed), in the units of ``cost_per_step``."""
     initial_costs: float = 0.0
     belief_win_alone: float = 0.8
     """Starting belief that it can win alone, 0..1 (Zartman 1989's precondition)."""
@@ -86,6 +92,8 @@ class SocietyParameters:
                 "decision_maker_influence": (0.0, 1e6),
                 "cost_per_step": (0.0, 1.0),
                 "cost_sd": (0.0, 1.0),
+                "cost_jump_chance": (0.0, 1.0),
+                "cost_jump_size": (0.0, 1e6),
                 "initial_costs": (0.0, 1e6),
                 "belief_win_alone": (0.0, 1.0),
             },
@@ -145,20 +153,26 @@ class ContactParameters:
 
     Strength of an episode of ``h`` hours under condition index ``q`` for a member of
     identity ``i``: ``1 - exp(-rate_per_hour * h * (floor + (1 - floor) * q) *
-    (1 - identity_damping * i))``; the image moves that share of its distance to +1.
+    (1 - identity_damping * i))``; the image moves that share of its distance to +1. A
+    negative episode (chance ``negative_chance * (1 - q) ** 2`` for a workshop day, times
+    ``everyday_negative_share`` for an everyday encounter) instead moves it
+    ``negative_weight`` times the share a positive episode under full conditions (``q = 1``)
+    would close, of its distance to -1.
     """
 
-    rate_per_hour: float = 0.0062
+    rate_per_hour: float = 0.008
     """Calibrated on Paluck, Green & Green (2019): one workshop-like intervention gives a
-    short-delay d of about 0.39 (range 0.2-0.5) on the image of the group."""
-    floor: float = 0.5
+    short-delay d of about 0.39 (range 0.2-0.5) on the image of the group, net of the
+    workshop days that go badly."""
+    floor: float = 0.6
     """Share of the effect left when none of the five conditions holds. Calibrated on
     Pettigrew & Tropp (2006): the conditions are facilitating, not essential (samples
-    without them still show r = -.20), and with them r = -.29."""
+    without them still show r = -.20), and with them r = -.29; set together with the
+    everyday negative contact, which the other samples' -.20 is net of."""
     identity_damping: float = 0.3
     """How far a strong social identity blunts personal contact (seed 4.3, third point:
     in identity conflicts contact has 'rather limited utility'); assumption."""
-    everyday_hours_per_tie: float = 0.0625
+    everyday_hours_per_tie: float = 0.0484375
     """Hours of everyday contact per cross-divide tie per day. Calibrated on Pettigrew &
     Tropp (2006): a surveyed population whose contact varies gives r of about -.21."""
     everyday_index: float = 0.35
@@ -168,6 +182,20 @@ class ContactParameters:
     """Chance per workshop day, times the intimacy score, that a participant forms a close
     tie across the divide (Schroeder & Risen 2016: some campers did, others did not);
     assumption."""
+    negative_chance: float = 0.4
+    """Chance that a participant's workshop day goes badly (negative contact) when none of
+    the conditions holds; at condition index ``q`` it is ``negative_chance * (1 - q) ** 2``,
+    so poor conditions make it likelier (Barlow et al. 2012; Graf, Paolini & Rubin 2014:
+    negative contact is rarer than positive, and commoner where contact is poor);
+    assumption."""
+    everyday_negative_share: float = 0.25
+    """An everyday encounter along an existing tie goes badly this share as often as a
+    workshop day among strangers at the same index; assumption."""
+    negative_weight: float = 2.0
+    """A negative episode moves the image toward -1 by this multiple of the share a
+    positive one moves it toward +1. Barlow et al. (2012, 'The contact caveat', PSPB):
+    negative contact is more strongly associated with prejudice than positive contact is
+    with its reduction; the direction is theirs, the size an assumption."""
 
     def __post_init__(self) -> None:
         _check_fields(
@@ -179,6 +207,9 @@ class ContactParameters:
                 "everyday_hours_per_tie": (0.0, 24.0),
                 "everyday_index": (0.0, 1.0),
                 "friendship_per_day": (0.0, 1.0),
+                "negative_chance": (0.0, 1.0),
+                "everyday_negative_share": (0.0, 1.0),
+                "negative_weight": (0.0, 10.0),
             },
         )
 
@@ -217,9 +248,10 @@ class SocialInfluenceParameters:
     susceptibility: float = 0.01
     """Base daily pull toward the network (DeGroot 1974 weighting); assumption."""
     conviction: float = 0.05
-    """Daily pull toward one's own conviction. Calibrated on Paluck, Green & Green (2019):
-    effects measured 180 days or more after contact (d = 0.31) are not much smaller than
-    the pooled d = 0.39, so most of a gain stays."""
+    """Daily pull toward one's own conviction; assumption. Sized so that, as Paluck, Green &
+    Green (2019) found, effects 180 days or more after contact (d = 0.31) are not much
+    smaller than the pooled d = 0.39; but that figure does not pin it (half and double
+    still pass), so it is labelled an assumption (docs/simulation.md, 'What is labelled')."""
     idea_spread: float = 0.05
     """Daily share of the gap to the neighbours' ideas closed (ideas only spread upward)."""
     idea_decay: float = 0.002
@@ -330,11 +362,19 @@ class RipenessParameters:
     pain_scale: float = 1.0
     belief_scale: float = 1.0
     pain_threshold: float = 0.5
+    breakdown_cost: float = 0.2
+    """Costs each side bears when negotiation breaks down (a failed opening is followed by
+    sharper conflict); assumption."""
 
     def __post_init__(self) -> None:
         _check_fields(
             self,
-            {"pain_scale": (1e-6, 1e6), "belief_scale": (1e-6, 1e6), "pain_threshold": (0.0, 1.0)},
+            {
+                "pain_scale": (1e-6, 1e6),
+                "belief_scale": (1e-6, 1e6),
+                "pain_threshold": (0.0, 1.0),
+                "breakdown_cost": (0.0, 1e6),
+            },
         )
 
 
@@ -347,7 +387,10 @@ class ReadinessParameters:
     weighted mean of decision-makers' ideas, their image of the other group and the
     public's (rescaled to 0..1). Formal negotiation starts the first day both sides reach
     ``threshold`` (seed 4.3, second point: a real clash of interests is not cured by better
-    perceptions; Zartman: ripeness is necessary, not sufficient).
+    perceptions; Zartman: ripeness is necessary, not sufficient). Once under way it can break
+    down (:func:`~tracktwo.engines.simulation.mechanisms.readiness.breakdown_hazard`); a
+    breakdown adds ``RipenessParameters.breakdown_cost`` to both sides' costs, and talks
+    reopen only after readiness has fallen below the threshold and reached it again.
     """
 
     clash_share: float = 0.3
@@ -357,6 +400,10 @@ class ReadinessParameters:
     decision_maker_image_weight: float = 0.3
     public_image_weight: float = 0.3
     threshold: float = 0.5
+    breakdown_rate: float = 0.01
+    """Daily hazard that a negotiation under way breaks down, at zero readiness and a full
+    clash of interests: the hazard is ``breakdown_rate * (1 - readiness) * (1 + clash) / 2``
+    with the lower of the two sides' readiness; assumption."""
 
     def __post_init__(self) -> None:
         _check_fields(
@@ -368,6 +415,7 @@ class ReadinessParameters:
                 "decision_maker_image_weight": (0.0, 1.0),
                 "public_image_weight": (0.0, 1.0),
                 "threshold": (0.0, 1.0),
+                "breakdown_rate": (0.0, 1.0),
             },
         )
         total = self.ideas_weight + self.decision_maker_image_weight + self.public_image_weight
@@ -383,6 +431,7 @@ class Mechanisms:
 
     contact: bool = True
     everyday_contact: bool = True
+    negative_contact: bool = True
     hypothesis_confirmation: bool = True
     reentry: bool = True
     marginalisation: bool = True
@@ -390,6 +439,7 @@ class Mechanisms:
     transfer: bool = True
     ripeness: bool = True
     interests: bool = True
+    breakdown: bool = True
 
 
 def _two_societies() -> tuple[SocietyParameters, SocietyParameters]:

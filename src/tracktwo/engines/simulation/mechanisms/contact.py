@@ -4,6 +4,17 @@ Hewstone & Brown (1986; seed 4.3) name five conditions; Pettigrew & Tropp (2006)
 that they work as a bundle and are facilitating, not essential: contact without them still
 reduces prejudice, less strongly. So the effect of an episode is scaled by
 ``floor + (1 - floor) * index``, never by zero.
+
+Contact can also go badly. Barlow et al. (2012, 'The contact caveat') found negative
+contact more strongly associated with prejudice than positive contact with its reduction,
+and Graf, Paolini & Rubin (2014) that it is rarer; so an episode is negative with a chance
+that grows as the conditions fail (:func:`negative_chance`) and then moves the images
+toward -1 by ``negative_weight`` times what a positive one under full conditions would
+move them toward +1: the conditions decide whether an episode goes well, not how much a
+bad one hurts.
+A negative episode is not discounted by hypothesis confirmation: it confirms the prior
+image, and negative contact makes the other's group membership salient (Paolini, Harwood
+& Rubin 2010), so it reaches the group image as fully as contact can.
 """
 
 from __future__ import annotations
@@ -22,6 +33,16 @@ from tracktwo.engines.simulation.state import GROUP, INDIVIDUAL, AgentState
 def condition_factor(index: float, contact: ContactParameters) -> float:
     """Return how much of contact's full effect the condition index (0..1) allows."""
     return contact.floor + (1.0 - contact.floor) * index
+
+
+def negative_chance(index: float, contact: ContactParameters, *, everyday: bool) -> float:
+    """Return the chance that an episode at condition index ``index`` goes badly.
+
+    ``negative_chance * (1 - index) ** 2`` for a workshop day, times ``everyday_negative_share``
+    for an everyday encounter along an existing tie.
+    """
+    chance = contact.negative_chance * (1.0 - index) ** 2
+    return chance * contact.everyday_negative_share if everyday else chance
 
 
 def contact_strength(
@@ -66,13 +87,48 @@ def apply_contact(
     state.attitudes[:, agents] = values
 
 
+def apply_negative_contact(
+    state: AgentState,
+    agents: NDArray[np.int64],
+    strength: NDArray[np.float32],
+    contact: ContactParameters,
+    confirmation: HypothesisConfirmationParameters,
+) -> None:
+    """Move images and convictions of ``agents`` toward -1 after a negative episode.
+
+    Each image closes ``min(1, negative_weight * strength)`` of its distance to -1; the
+    group image that times ``generalisation`` (no subtyping of confirming evidence).
+    """
+    if agents.size == 0:
+        return
+    one = np.float32(1.0)
+    share = np.minimum(one, np.float32(contact.negative_weight) * strength)
+    values = state.attitudes[:, agents]
+    group_rows = values[GROUP::2]
+    individual_rows = values[INDIVIDUAL::2]
+    group_rows -= np.float32(confirmation.generalisation) * share * (one + group_rows)
+    individual_rows -= share * (one + individual_rows)
+    state.attitudes[:, agents] = values
+
+
+def split_episodes(
+    agents: NDArray[np.int64], chance: float, rng: np.random.Generator
+) -> NDArray[np.bool_]:
+    """Return which of ``agents``' episodes go badly: one uniform draw each, always taken."""
+    bad: NDArray[np.bool_] = rng.random(agents.size) < chance
+    return bad
+
+
 class EverydayContact:
     """Daily contact of the members with ties across the divide, with its buffers kept.
 
     The same members meet every day at the same strength, so their indices (flat, into
     the four rows of :attr:`AgentState.attitudes`) and the scratch arrays are set up once;
     a day is one gather, a few operations on the bridged members only and one scatter.
-    The arithmetic is :func:`apply_contact`'s, operation for operation.
+    The arithmetic is :func:`apply_contact`'s, operation for operation. On top of the
+    day's positive encounter, each bridged member has a negative one with chance
+    ``negative`` (:func:`negative_chance` of the everyday index): the day draws how many
+    from a binomial and whom uniformly, so its cost grows with the few, not the many.
     """
 
     def __init__(
@@ -83,8 +139,14 @@ class EverydayContact:
         confirmation: HypothesisConfirmationParameters,
         *,
         confirm: bool,
+        contact: ContactParameters | None = None,
+        negative: float = 0.0,
+        negative_strength: NDArray[np.float32] | None = None,
     ) -> None:
+        self.negative_strength = strength if negative_strength is None else negative_strength
         self.agents = agents
+        self.contact = contact
+        self.negative = negative if contact is not None else 0.0
         self.strength = strength
         self.confirm = confirm
         self.parameters = confirmation
@@ -96,10 +158,28 @@ class EverydayContact:
         self._share = np.empty(agents.size, dtype=np.float32)
         self._gap = np.empty((2, agents.size), dtype=np.float32)
 
-    def apply(self, state: AgentState) -> None:
-        """Move the bridged members' images and convictions toward +1 for one day."""
+    def apply(self, state: AgentState, rng: np.random.Generator | None = None) -> None:
+        """Move the bridged members' images and convictions for one day.
+
+        Toward +1 for everyone; then toward -1 for those whose encounter went badly (drawn
+        from ``rng`` when there is a chance of it).
+        """
         if self.agents.size == 0:
             return
+        self._apply_positive(state)
+        if self.negative > 0.0 and rng is not None and self.contact is not None:
+            count = int(rng.binomial(self.agents.size, self.negative))
+            if count:
+                picks = np.unique(rng.integers(0, self.agents.size, count))
+                apply_negative_contact(
+                    state,
+                    self.agents[picks],
+                    self.negative_strength[picks],
+                    self.contact,
+                    self.parameters,
+                )
+
+    def _apply_positive(self, state: AgentState) -> None:
         if not state.attitudes.flags.c_contiguous:
             apply_contact(
                 state,

@@ -41,3 +41,18 @@ def readiness_to_negotiate(
     """Return ``push_weight * hurting + (1 - push_weight) * min(perception, cap)``."""
     capped = min(perceived, perception_cap(readiness, interests=interests))
     return readiness.push_weight * hurting + (1.0 - readiness.push_weight) * capped
+
+
+def breakdown_hazard(
+    lowest_readiness: float, readiness: ReadinessParameters, *, interests: bool
+) -> float:
+    """Return the daily chance that a negotiation under way breaks down.
+
+    ``breakdown_rate * (1 - r) * (1 + clash) / 2`` with ``r`` the lower side's readiness
+    (clipped to 0..1) and ``clash`` the clash of interests (0 without that mechanism): a
+    side barely ready walks out more easily, and a real clash of interests gives it more to
+    walk out over (seed 4.3, second point).
+    """
+    clash = readiness.clash_share if interests else 0.0
+    unready = 1.0 - min(1.0, max(0.0, lowest_readiness))
+    return readiness.breakdown_rate * unready * (1.0 + clash) / 2.0

@@ -1,8 +1,9 @@
 """Ripeness: each side's costs and its belief that it can win alone (Zartman 1989, 2000).
 
 A mutually hurting stalemate starts when one side sees it cannot win alone and the dead
-end hurts; it is complete when the other side sees the same. Costs accumulate day by day
-with a random part (events); pain rises and the belief in winning alone erodes with them.
+end hurts; it is complete when the other side sees the same. Costs accumulate as a process:
+a daily drift with a random part, jumps at seeded events, and a jump when negotiation
+breaks down; pain rises and the belief in winning alone erodes with them.
 """
 
 from __future__ import annotations
@@ -37,16 +38,35 @@ def bear_costs(
     *,
     on: bool,
 ) -> None:
-    """Add one day's costs (``cost_per_step`` plus a normal draw of ``cost_sd``, never < 0).
+    """Add one day's costs: a drift, a diffusion and, now and then, a jump (an event).
 
-    The two draws are taken even when ripeness is off, so that switching it off leaves
-    every other random number of the run unchanged.
+    ``max(0, cost_per_step + cost_sd * z)`` plus, with chance ``cost_jump_chance``, an
+    exponential jump of mean ``cost_jump_size``. The six draws are taken even when
+    ripeness is off, so that switching it off leaves every other random number of the run
+    unchanged; ``rng`` is the run's stream of events, which nothing else draws from.
     """
-    draws = rng.standard_normal(2).tolist()
+    normal = rng.standard_normal(2).tolist()
+    event = rng.random(2).tolist()
+    jump = rng.standard_exponential(2).tolist()
     if not on:
         return
     for side, society in enumerate(societies):
-        state.costs[side] += max(0.0, society.cost_per_step + society.cost_sd * draws[side])
+        daily = max(0.0, society.cost_per_step + society.cost_sd * normal[side])
+        if event[side] < society.cost_jump_chance:
+            daily += society.cost_jump_size * jump[side]
+        state.costs[side] += daily
+    assess(state, societies, ripeness)
+
+
+def add_costs(
+    state: SocietyState,
+    societies: tuple[SocietyParameters, SocietyParameters],
+    ripeness: RipenessParameters,
+    amount: float,
+) -> None:
+    """Add ``amount`` to both sides' costs (a breakdown of negotiation) and reassess."""
+    for side in (0, 1):
+        state.costs[side] += amount
     assess(state, societies, ripeness)
 
 
