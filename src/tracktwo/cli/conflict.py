@@ -98,14 +98,15 @@ def conflict_list(uow: UnitOfWork, as_json: JsonFlag = False) -> None:
 @in_folder
 def conflict_show(uow: UnitOfWork, conflict_id: str, as_json: JsonFlag = False) -> None:
     """One conflict's profile: parties, stage, kind, context and the diagnosis."""
-    answer(
-        conflicts.conflict_profile(uow, OPERATOR, parse_uuid(conflict_id, "conflict")),
-        as_json,
-        lambda c: console.print(
-            f"{c.name} ({c.id})\nparties: {', '.join(p.name for p in c.parties)}\n"
-            f"stage: {c.stage}; kind: {c.kind}; misperception {c.misperception_share:.0%}\n"
-            f"context: {c.context or '-'}\ndiagnosis: {c.diagnosis_note or '-'}",
-            highlight=False,
-            markup=False,
-        ),
+    profile = conflicts.conflict_profile(uow, OPERATOR, parse_uuid(conflict_id, "conflict"))
+    answer(profile, as_json, _say_profile)
+
+
+def _say_profile(c: conflicts.ConflictProfile) -> None:
+    console.print(
+        f"{c.name} ({c.id})\nparties: {', '.join(p.name for p in c.parties)}\n"
+        f"stage: {c.stage}; kind: {c.kind}; misperception {c.misperception_share:.0%}\n"
+        f"context: {c.context or '-'}\ndiagnosis: {c.diagnosis_note or '-'}",
+        highlight=False,
+        markup=False,
     )

@@ -77,13 +77,23 @@ def apply_contact(
     """
     if agents.size == 0:
         return
-    one = np.float32(1.0)
+    share = generalised_share(state.attitudes[GROUP, agents], confirmation, on=confirm)
+    _move_images(state, agents, (share * strength, strength), 1.0)
+
+
+Steps = tuple[NDArray[np.float32], NDArray[np.float32]]
+
+
+def _move_images(state: AgentState, agents: NDArray[np.int64], steps: Steps, toward: float) -> None:
+    """Move the group images of ``agents`` by the first of ``steps`` and the images of the
+    individuals met by the second, each a share of the distance to ``toward`` (+1 or -1)."""
+    group_step, individual_step = steps
+    target = np.float32(toward)
     values = state.attitudes[:, agents]
     group_rows = values[GROUP::2]
     individual_rows = values[INDIVIDUAL::2]
-    share = generalised_share(values[GROUP], confirmation, on=confirm) * strength
-    group_rows += share * (one - group_rows)
-    individual_rows += strength * (one - individual_rows)
+    group_rows += group_step * (target - group_rows)
+    individual_rows += individual_step * (target - individual_rows)
     state.attitudes[:, agents] = values
 
 
@@ -101,14 +111,9 @@ def apply_negative_contact(
     """
     if agents.size == 0:
         return
-    one = np.float32(1.0)
-    share = np.minimum(one, np.float32(contact.negative_weight) * strength)
-    values = state.attitudes[:, agents]
-    group_rows = values[GROUP::2]
-    individual_rows = values[INDIVIDUAL::2]
-    group_rows -= np.float32(confirmation.generalisation) * share * (one + group_rows)
-    individual_rows -= share * (one + individual_rows)
-    state.attitudes[:, agents] = values
+    share = np.minimum(np.float32(1.0), np.float32(contact.negative_weight) * strength)
+    generalised = np.float32(confirmation.generalisation) * share
+    _move_images(state, agents, (generalised, share), -1.0)
 
 
 def split_episodes(
