@@ -7,6 +7,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from tracktwo.store.models import (
+    ConflictRow,
     FacilitatorRow,
     MemberRow,
     RipenessAssessmentRow,
@@ -19,6 +20,10 @@ from tracktwo.store.repositories.base import Repository
 
 class Conflicts(Repository):
     """What is recorded about a conflict beyond its profile and parties."""
+
+    def any_recorded(self) -> bool:
+        """Say whether the store holds any conflict: every engagement starts with one."""
+        return self.session.scalar(select(ConflictRow.id).limit(1)) is not None
 
     def ripeness_assessments(self, conflict_id: UUID) -> list[RipenessAssessmentRow]:
         """Return a conflict's ripeness assessments by the date they judge, then id."""
