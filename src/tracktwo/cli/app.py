@@ -26,6 +26,7 @@ from tracktwo.cli.commonground import app as commonground_app
 from tracktwo.cli.conflict import conflict_app
 from tracktwo.cli.phases import phase_app
 from tracktwo.cli.schedule import schedule_app
+from tracktwo.cli.signin import DEFAULT_BASE_URL, signin_app
 from tracktwo.cli.simulate import app as simulate_app
 from tracktwo.cli.survey import survey_app
 from tracktwo.cli.transfer import transfer_app
@@ -50,6 +51,7 @@ app.add_typer(phase_app, name="phase")
 app.add_typer(survey_app, name="survey")
 app.add_typer(transfer_app, name="transfer")
 app.add_typer(simulate_app, name="simulate")
+app.add_typer(signin_app, name="signin")
 
 app.add_typer(commonground_app, name="commonground")
 
@@ -188,16 +190,24 @@ def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> No
 
     from tracktwo.web.app import create_app
 
+    base_url = f"http://{host}:{port}"
     with guarded():
         store = setup.open_data(data_dir, database_url)
         try:
             link: str | None = demo.facilitator_link(store, demo.latest_composed_workshop(store))
         except TrackTwoError:  # no composed workshop, or no facilitator, yet
             link = None
-        app_ = create_app(store, session_secret=setup.session_secret(store))
-    typer.echo(f"tracktwo is serving on http://{host}:{port}/")
+        app_ = create_app(store)
+    typer.echo(f"tracktwo is serving on {base_url}/")
     if link is not None:
-        typer.echo(f"one-time facilitator sign-in link: http://{host}:{port}/signin/{link}")
+        typer.echo(f"one-time facilitator sign-in link: {base_url}/signin/{link}")
+    again = f" --data-dir {data_dir}"
+    if base_url != DEFAULT_BASE_URL:
+        again += f" --base-url {base_url}"
+    typer.echo(
+        "a fresh link for any facilitator, at any time: "
+        f"tracktwo signin facilitator WORKSHOP --facilitator WHO{again}"
+    )
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 

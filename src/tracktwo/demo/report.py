@@ -54,7 +54,8 @@ def latest_composed_workshop(store: Store) -> UUID:
 
 
 def facilitator_link(store: Store, workshop_id: UUID) -> str:
-    """Return a one-time sign-in link token for the workshop's lead facilitator."""
+    """Return a one-time sign-in link token for the workshop's lead facilitator (their
+    earlier unused link stops working)."""
     operator = Actor.operator()
     team = run(store, workshops.facilitators_of, operator, workshop_id)
     if not team:

@@ -20,16 +20,3 @@ def open_data(data_dir: Path, url: str | None = None) -> Store:
     store = open_store(data_dir, url)
     upgrade(store.engine)
     return store
-
-
-def session_secret(store: Store) -> str:
-    """Return the secret that signs web session cookies, made once per data folder (0600)."""
-    import os
-    import secrets
-
-    path = store.keys.folder / "web-session.key"
-    if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
