@@ -49,11 +49,11 @@ def _prepare(folder: Path) -> tuple[str, list[str], list[str]]:
 def _serve(folder: str, port: int) -> None:
     import uvicorn
 
-    from tracktwo.services.setup import open_data, session_secret
+    from tracktwo.services.setup import open_data
     from tracktwo.web.app import create_app
 
     store = open_data(Path(folder))
-    app = create_app(store, session_secret=session_secret(store))
+    app = create_app(store)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
 
 

@@ -11,7 +11,7 @@ import pytest
 from tests.serving import served_on_loopback
 from tracktwo import demo
 from tracktwo.demo import DemoIds
-from tracktwo.services.setup import initialise, session_secret
+from tracktwo.services.setup import initialise
 from tracktwo.store.database import Store
 from tracktwo.web.app import create_app
 
@@ -35,7 +35,11 @@ class LiveServer:
     url: str
     store: Store
     ids: DemoIds
-    facilitator_token: str
+
+    def facilitator_token(self) -> str:
+        """A fresh sign-in link for the first workshop's lead facilitator (made when asked:
+        a new link voids that facilitator's earlier unused one)."""
+        return demo.facilitator_link(self.store, self.ids.first_workshop)
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +47,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     folder = tmp_path_factory.mktemp("browser") / "data"
     store = initialise(folder)
     ids = demo.build_demo(store, seed=7)
-    app = create_app(store, session_secret=session_secret(store))
+    app = create_app(store)
     with served_on_loopback(app) as url:
-        yield LiveServer(url, store, ids, demo.facilitator_link(store, ids.first_workshop))
+        yield LiveServer(url, store, ids)
     store.dispose()
 
 

@@ -36,7 +36,7 @@ def test_a_whole_workshop_in_the_browser(
 ) -> None:
     base = live_server.url
     facilitator = browser.new_context().new_page()
-    facilitator.goto(f"{base}/signin/{live_server.facilitator_token}")
+    facilitator.goto(f"{base}/signin/{live_server.facilitator_token()}")
     assert "/console" in facilitator.url
     facilitator.get_by_role("heading", level=1).wait_for()
     _shoot(facilitator, screenshots, "01-console")

@@ -143,7 +143,7 @@ def test_run_prepares_the_data_folder_once_and_writes_no_name_beside_the_databas
     assert files_holding(folder, names) == {}
     second = invoke("run", "--no-serve", "--data-dir", str(folder))
     assert second.exit_code == 0
-    assert "already holds a workshop" in " ".join(second.stdout.split())
+    assert "holds work: it is served as it is" in " ".join(second.stdout.split())
     assert files_holding(folder, names) == {}
 
 

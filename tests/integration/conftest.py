@@ -48,6 +48,14 @@ def open_test_store(backend: str, folder: Path) -> Iterator[Store]:
         admin.dispose()
 
 
+def folder_args(store: Store) -> list[str]:
+    """The options that point a ``tracktwo`` command at ``store``'s data folder and database."""
+    args = ["--data-dir", str(store.data_dir)]
+    if store.engine.dialect.name != "sqlite":
+        args += ["--database-url", store.engine.url.render_as_string(hide_password=False)]
+    return args
+
+
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An initialised store on each backend, in a fresh data folder."""

@@ -45,4 +45,7 @@ def test_the_actor_free_use_cases_are_the_credential_holders() -> None:
         "feedback.join_round",
         "feedback.round_of_link",
         "signin.redeem",
+        "web_sessions.end",
+        "web_sessions.resolve",
+        "web_sessions.resolve_many",
     ]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -15,7 +16,7 @@ from tracktwo.demo import DemoIds, build_demo
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.services import feedback, phases, recruitment, signin, workshops
 from tracktwo.services.recruitment import Member
-from tracktwo.services.setup import initialise, session_secret
+from tracktwo.services.setup import initialise
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.web.app import create_app
@@ -76,10 +77,11 @@ def member_token(served: Served, workshop: UUID, member_id: str) -> str:
 
 
 def anonymous(served: Served) -> TestClient:
-    """Return a signed-out browser that has loaded the start page (and so has a CSRF token)."""
+    """Return a signed-out browser that has loaded the start page (a signed-out browser has
+    no session, so no CSRF token either)."""
     client = served.client()
-    page = client.get("/")
-    client.headers["X-CSRF-Token"] = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    assert client.get("/").status_code == 200
+    assert "tracktwo_session" not in client.cookies
     return client
 
 
@@ -92,12 +94,11 @@ def respondent_client(served: Served, community: str) -> TestClient:
     return client
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    folder: Path = tmp_path_factory.mktemp("web") / "data"
-    store = initialise(folder)
+def serve_demo(store: Store, **options: Any) -> Served:
+    """Build the island demo in ``store`` and serve it (``options`` go to create_app), with a
+    feedback round open on three of the first workshop's ideas."""
     ids = build_demo(store, seed=7)
-    app = create_app(store, session_secret=session_secret(store))
+    app = create_app(store, **options)
     summary = run(store, workshops.workshop_summary, OPERATOR, ids.first_workshop)
     parties = {p.name: UUID(p.id) for p in summary.parties}
     members: dict[str, list[Member]] = {}
@@ -107,5 +108,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     opened = run(
         store, feedback.release_ideas, OPERATOR, ids.first_workshop, ideas[:3], title="Round"
     )
-    yield Served(store, ids, app, parties, members, opened.round_id, opened.links)
+    return Served(store, ids, app, parties, members, opened.round_id, opened.links)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder: Path = tmp_path_factory.mktemp("web") / "data"
+    store = initialise(folder)
+    yield serve_demo(store)
     store.dispose()

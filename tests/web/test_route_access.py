@@ -40,6 +40,7 @@ ALLOWED: dict[Access, set[str]] = {
     Access.ANYONE: set(ROLES),
     Access.SIGNED_IN: set(ROLES) - {"nobody"},
     Access.FACILITATOR: {"facilitator"},
+    Access.ANY_FACILITATOR: {"facilitator", "other-facilitator"},
     Access.MEMBER: {"facilitator", "participant-a", "participant-b"},
     Access.OWN_PARTY: {"facilitator", "participant-a"},
     Access.PARTICIPANT: {"participant-a", "participant-b"},

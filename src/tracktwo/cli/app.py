@@ -29,11 +29,12 @@ from tracktwo.cli.phases import phase_app
 from tracktwo.cli.retention import retention_app
 from tracktwo.cli.round import round_app
 from tracktwo.cli.schedule import schedule_app
+from tracktwo.cli.signin import DEFAULT_BASE_URL, signin_app
 from tracktwo.cli.simulate import app as simulate_app
 from tracktwo.cli.survey import survey_app
 from tracktwo.cli.transfer import transfer_app
 from tracktwo.cli.workshop import workshop_app
-from tracktwo.errors import ConfigurationError
+from tracktwo.errors import ConfigurationError, TrackTwoError
 from tracktwo.services import audit, setup
 from tracktwo.services.transaction import UnitOfWork
 
@@ -50,7 +51,8 @@ for group, name in (
     (conflict_app, "conflict"), (workshop_app, "workshop"), (candidate_app, "candidate"),
     (schedule_app, "schedule"), (phase_app, "phase"), (survey_app, "survey"),
     (transfer_app, "transfer"), (round_app, "round"), (commonground_app, "commonground"),
-    (retention_app, "retention"), (keys_app, "keys"), (simulate_app, "simulate"),
+    (retention_app, "retention"), (keys_app, "keys"), (signin_app, "signin"),
+    (simulate_app, "simulate"),
 ):  # fmt: skip
     app.add_typer(group, name=name)
 
@@ -145,24 +147,31 @@ def run_command(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app.")] = True,
+    load_demo: Annotated[
+        bool,
+        typer.Option("--demo", help="Load the island demo even into a folder that holds work."),
+    ] = False,
     reveal: Reveal = False,
 ) -> None:
-    """The main job: prepare the data folder with the demo conflict (once) and serve the app.
+    """The main job: serve the data folder as it is. Only a new, empty folder gets the island
+    demo first (or any folder, with --demo).
 
     Nothing but the sealed database and the keys is written to the data folder: whether
-    the demo is loaded is read from the database, and the summary is only printed.
+    the folder is empty is read from the database, and the summary is only printed.
     """
     _remove_plain_report(data_dir)
     with guarded():
         store = setup.initialise(data_dir, database_url)
         try:
-            loaded = demo.is_loaded(store)
+            wanted = demo.should_load(store, asked=load_demo)
         finally:
             store.dispose()
-    if loaded:
-        console.print(f"the data folder {data_dir} already holds a workshop; not loading the demo")
-    else:
+    if wanted:
         _summary(_build_demo(data_dir, database_url, quiet=False, reveal=reveal))
+    else:
+        console.print(
+            f"the data folder {data_dir} holds work: it is served as it is (--demo adds the demo)"
+        )
     if serve:
         _serve(data_dir, database_url, host, port)
 
@@ -182,13 +191,24 @@ def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> No
 
     from tracktwo.web.app import create_app
 
+    base_url = f"http://{host}:{port}"
     with guarded():
         store = setup.open_data(data_dir, database_url)
-        workshop_id = demo.latest_composed_workshop(store)
-        link = demo.facilitator_link(store, workshop_id)
-        app_ = create_app(store, session_secret=setup.session_secret(store))
-    typer.echo(f"tracktwo is serving on http://{host}:{port}/")
-    typer.echo(f"one-time facilitator sign-in link: http://{host}:{port}/signin/{link}")
+        try:
+            link: str | None = demo.facilitator_link(store, demo.latest_composed_workshop(store))
+        except TrackTwoError:  # no composed workshop, or no facilitator, yet
+            link = None
+        app_ = create_app(store)
+    typer.echo(f"tracktwo is serving on {base_url}/")
+    if link is not None:
+        typer.echo(f"one-time facilitator sign-in link: {base_url}/signin/{link}")
+    again = f" --data-dir {data_dir}"
+    if base_url != DEFAULT_BASE_URL:
+        again += f" --base-url {base_url}"
+    typer.echo(
+        "a fresh link for any facilitator, at any time: "
+        f"tracktwo signin facilitator WORKSHOP --facilitator WHO{again}"
+    )
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 

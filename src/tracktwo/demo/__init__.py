@@ -10,13 +10,18 @@ one's ideas. It is a seed script, not a use case: it calls the use cases as a ca
 from __future__ import annotations
 
 from tracktwo.demo.build import DemoIds, build_demo
-from tracktwo.demo.report import demo_report, facilitator_link, is_loaded, latest_composed_workshop
+from tracktwo.demo.report import (
+    demo_report,
+    facilitator_link,
+    latest_composed_workshop,
+    should_load,
+)
 
 __all__ = [
     "DemoIds",
     "build_demo",
     "demo_report",
     "facilitator_link",
-    "is_loaded",
     "latest_composed_workshop",
+    "should_load",
 ]

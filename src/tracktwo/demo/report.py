@@ -9,7 +9,7 @@ from tracktwo.demo.build import DemoIds
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import ValidationError
 from tracktwo.services import commonground_rounds, signin, workshops
-from tracktwo.services.reports import composed_workshops, workshop_report
+from tracktwo.services.reports import composed_workshops, holds_any_engagement, workshop_report
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
@@ -36,11 +36,12 @@ def demo_report(store: Store, ids: DemoIds, *, reveal_names: bool = False) -> di
     }
 
 
-def is_loaded(store: Store) -> bool:
-    """Say whether the data folder already holds a composed workshop (the demo or real work),
-    so that ``tracktwo run`` loads the demo only into an empty folder."""
+def should_load(store: Store, *, asked: bool) -> bool:
+    """Say whether ``tracktwo run`` loads the island demo before serving: when ``asked``
+    (``--demo``), or into a new, empty data folder. A folder that holds any work (a
+    conflict profile is where every engagement starts) is served as it is."""
 
-    return bool(run(store, composed_workshops, Actor.operator()))
+    return asked or not run(store, holds_any_engagement, Actor.operator())
 
 
 def latest_composed_workshop(store: Store) -> UUID:
@@ -53,9 +54,13 @@ def latest_composed_workshop(store: Store) -> UUID:
 
 
 def facilitator_link(store: Store, workshop_id: UUID) -> str:
-    """Return a one-time sign-in link token for the workshop's lead facilitator."""
+    """Return a one-time sign-in link token for the workshop's lead facilitator (their
+    earlier unused link stops working)."""
     operator = Actor.operator()
-    lead = run(store, workshops.facilitators_of, operator, workshop_id)[0]
+    team = run(store, workshops.facilitators_of, operator, workshop_id)
+    if not team:
+        raise ValidationError("this workshop has no facilitators yet")
+    lead = team[0]
     return run(
         store,
         signin.create_link,

@@ -160,3 +160,10 @@ def composed_workshops(uow: UnitOfWork, actor: Actor) -> list[UUID]:
     composed in a series comes before ones still being recruited); for the operator."""
     require_operator(actor, "list every workshop of the data folder")
     return [row.id for row in uow.workshops.composed()]
+
+
+def holds_any_engagement(uow: UnitOfWork, actor: Actor) -> bool:
+    """Say whether the data folder holds any work at all (every engagement starts with a
+    conflict profile); for the operator."""
+    require_operator(actor, "look into the whole data folder")
+    return uow.conflicts.any_recorded()

@@ -34,19 +34,6 @@ def rotate_keys(store: Store) -> int:
     return rotate_master_key(store.keys.folder, store.keys)
 
 
-def session_secret(store: Store) -> str:
-    """Return the secret that signs web session cookies, made once per data folder (0600)."""
-    import os
-    import secrets
-
-    path = store.keys.folder / "web-session.key"
-    if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
-
-
 def backup(store: Store, out: Path) -> Path:
     """Write a consistent backup of the database (never the keys) into ``out``."""
     return backup_database(store.engine, out)

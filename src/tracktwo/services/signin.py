@@ -1,7 +1,8 @@
 """Single-use sign-in links for facilitators and participants (argon2-hashed secrets).
 
 A link is ``<link id>.<secret>``; the store keeps only an argon2 hash of the secret, marks
-the link used on first sign-in, and refuses it afterwards or once it has expired.
+the link used on first sign-in, and refuses it afterwards or once it has expired. A person
+holds at most one unused link: making a new one deletes their earlier unused ones.
 
 Redemption is decided by one conditional update (``used_at`` still empty, not yet expired):
 the database lets exactly one of any number of concurrent redemptions change the row, on
@@ -20,7 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracktwo.domain.actors import Actor, ActorKind
-from tracktwo.errors import AccessDenied, ValidationError
+from tracktwo.errors import AccessDenied, NotFoundError, ValidationError
 from tracktwo.services.access import actor_free, require_manager
 from tracktwo.store.models import FacilitatorRow, MemberRow, SignInLinkRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
@@ -49,7 +50,8 @@ def create_link(
     subject_id: UUID,
     lifetime: timedelta = DEFAULT_LIFETIME,
 ) -> SignInLink:
-    """Make a single-use link for one facilitator or one workshop member."""
+    """Make a single-use link for one facilitator or one workshop member; that person's
+    earlier links that were never used stop working."""
     require_manager(uow, actor, workshop_id)
     if kind is ActorKind.FACILITATOR:
         facilitator = uow.get(FacilitatorRow, subject_id, "facilitator")
@@ -61,6 +63,8 @@ def create_link(
             raise ValidationError("that member belongs to another workshop")
     else:
         raise ValidationError("sign-in links are for facilitators and participants")
+    if uow.sign_in_links.void_unused(kind.value, subject_id):
+        uow.audit(actor.label, f"void-{kind.value}-links", "sign-in-link", subject_id, workshop_id)
     secret = secrets.token_urlsafe(32)
     row = SignInLinkRow(
         kind=kind.value,
@@ -97,3 +101,39 @@ def redeem(uow: UnitOfWork, token: str) -> Actor:
         return Actor.facilitator(row.subject_id, row.workshop_id)
     member = uow.get(MemberRow, row.subject_id, "workshop member")
     return Actor.participant(member.id, member.workshop_id, member.party_id)
+
+
+def find_facilitator(uow: UnitOfWork, actor: Actor, workshop_id: UUID, who: str) -> UUID:
+    """Return the id of the workshop's facilitator that ``who`` names: their id, ``lead``,
+    or their name (case aside; each name compared is read, and so audited)."""
+    require_manager(uow, actor, workshop_id)
+    team = uow.facilitators.of_workshop(workshop_id)
+    if not team:
+        raise ValidationError(
+            "this workshop has no facilitators yet: add one with `tracktwo workshop facilitator`"
+        )
+    wanted = who.strip()
+    if wanted.casefold() == "lead":
+        leads = [row.id for row in team if row.is_lead]
+        if not leads:
+            raise ValidationError("this workshop has no lead facilitator: name one by id")
+        return leads[0]
+    try:
+        key: UUID | None = UUID(wanted)
+    except ValueError:
+        key = None
+    if key is not None:
+        if key not in {row.id for row in team}:
+            raise NotFoundError(f"no facilitator {key} in this workshop")
+        return key
+    named = [
+        row.id
+        for row in team
+        if uow.read_name(actor.label, "facilitator", workshop_id, row).strip().casefold()
+        == wanted.casefold()
+    ]
+    if len(named) > 1:
+        raise ValidationError(f"{len(named)} facilitators are named {wanted!r}: give the id")
+    if not named:
+        raise NotFoundError(f"no facilitator of this workshop is named {wanted!r}")
+    return named[0]

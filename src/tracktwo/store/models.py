@@ -480,9 +480,34 @@ class SignInLinkRow(Base):
     __tablename__ = "sign_in_links"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(20))
-    subject_id: Mapped[uuid.UUID] = mapped_column()
+    subject_id: Mapped[uuid.UUID] = mapped_column(index=True)
     workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
     secret_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser. Its cookie holds a random id; the store keeps only the id's
+    SHA-256 hash, so a copy of the database opens no session. Sign-out deletes the row; a
+    request after ``idle_until`` or ``expires_at`` is refused, and the next sign-in's sweep
+    deletes it."""
+
+    __tablename__ = "web_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    workshop_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), nullable=True
+    )
+    party_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    round_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("feedback_rounds.id", ondelete="CASCADE"), nullable=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    # the end of the idle period, moved on as the browser is used, never past expires_at
+    idle_until: Mapped[datetime] = mapped_column(DateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)

@@ -35,10 +35,12 @@ from tracktwo.store.repositories import (
     Rounds,
     Schedule,
     SharedVisions,
+    SignInLinks,
     Statements,
     SurveyResponses,
     Transfers,
     Votes,
+    WebSessions,
     Workshops,
 )
 from tracktwo.store.sealing import context_of
@@ -78,6 +80,8 @@ class UnitOfWork:
     statements: Statements
     votes: Votes
     analyses: Analyses
+    sign_in_links: SignInLinks
+    web_sessions: WebSessions
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -111,7 +115,15 @@ class UnitOfWork:
         self.statements = Statements(session)
         self.votes = Votes(session)
         self.analyses = Analyses(session)
+        self.sign_in_links = SignInLinks(session)
+        self.web_sessions = WebSessions(session)
         return self
+
+    def connect(self) -> None:
+        """Take this transaction's database connection from the pool now, not at its first
+        query: the web app does so before a request may wait for a worker thread, so that no
+        worker thread ever waits for a connection that a waiting request holds."""
+        self.session.connection()
 
     def __exit__(
         self,

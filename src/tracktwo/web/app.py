@@ -10,7 +10,6 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracktwo.errors import (
@@ -24,14 +23,15 @@ from tracktwo.errors import (
 )
 from tracktwo.web.live import LiveHub
 from tracktwo.web.pages import render
-from tracktwo.web.routes import api, community, console, participant, public
+from tracktwo.web.routes import api, community, console, participant, public, reference
+from tracktwo.web.sessions import SessionCookies, SessionLookups, policy_from_environment
 from tracktwo.web.votes import VoteStream
 
 if TYPE_CHECKING:
+    from tracktwo.services.web_sessions import SessionPolicy
     from tracktwo.store.database import Store
 
 STATIC = Path(__file__).parent / "static"
-SESSION_COOKIE = "tracktwo_session"
 
 
 def _status(error: TrackTwoError) -> int:
@@ -86,27 +86,34 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(store: Store, *, session_secret: str, secure_cookies: bool = False) -> FastAPI:
-    """Build the app for ``store``; ``session_secret`` signs the session cookies."""
+def create_app(
+    store: Store, *, secure_cookies: bool = False, sessions: SessionPolicy | None = None
+) -> FastAPI:
+    """Build the app for ``store``.
+
+    The session cookie is marked Secure when ``secure_cookies`` is set or the request came
+    over https; ``sessions`` sets the sessions' idle and absolute lifetimes (by default from
+    the environment, see :mod:`tracktwo.web.sessions`).
+    """
     app = FastAPI(
         title="tracktwo",
         description="Confidential problem-solving workshops: facilitator console, party and "
         "joint spaces, live discussion and community feedback rounds. Each route states who "
         "may reach it in its `x-access` field.",
         version="0.1.0",
+        # Served by routes/reference.py to facilitators only, with no script from elsewhere.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
+    policy = sessions or policy_from_environment()
     app.add_middleware(SecurityHeaders)
     app.state.store = store
     app.state.live = LiveHub()
     app.state.votes = VoteStream(store)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=session_secret,
-        session_cookie=SESSION_COOKIE,
-        same_site="strict",
-        https_only=secure_cookies,
-        max_age=12 * 3600,
-    )
+    app.state.session_policy = policy
+    app.state.session_lookups = SessionLookups(store, policy)
+    app.add_middleware(SessionCookies, secure=secure_cookies, max_age=policy.absolute)
 
     @app.exception_handler(TrackTwoError)
     async def our_errors(request: Request, error: TrackTwoError) -> Response:
@@ -144,6 +151,7 @@ def create_app(store: Store, *, session_secret: str, secure_cookies: bool = Fals
         return render(request, "error.html", status_code=422, status=422, message=message)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (public, console, participant, community, api):
+    for module in (public, console, participant, community, api, reference):
         app.include_router(module.router)
+    app.include_router(api.votes_router)
     return app

@@ -11,7 +11,8 @@ from fastapi.templating import Jinja2Templates
 
 from tracktwo.web.charts import group_colour
 from tracktwo.web.i18n import LANGUAGES, direction, language_of, translations
-from tracktwo.web.security import CSRF_FIELD, csrf_token, current_actor
+from tracktwo.web.security import CSRF_FIELD, csrf_token
+from tracktwo.web.sessions import current_actor
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["colour"] = group_colour

@@ -1,8 +1,9 @@
 """Who is signed in, CSRF tokens, and the access rule each route declares.
 
-Sessions are signed cookies (Starlette's SessionMiddleware, itsdangerous) holding only the
-actor's kind and ids and a CSRF token. Every state-changing request must carry that token,
-as a form field or, for htmx and the JSON API, the ``X-CSRF-Token`` header.
+Sessions live in the store; the cookie holds only a random id (:mod:`tracktwo.web.sessions`).
+Each session has a CSRF token, kept with it in the store and put into every page; every
+state-changing request must carry it, as a form field or, for htmx and the JSON API, the
+``X-CSRF-Token`` header.
 
 A route states its rule once, ``@router.get(path, **guard(Access.FACILITATOR))``: the same
 declaration writes ``x-access`` into the OpenAPI schema and adds the dependency that
@@ -13,16 +14,16 @@ enforces it before the route runs. The route then reads what was granted with
 from __future__ import annotations
 
 import hmac
-import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Request
-from starlette.requests import HTTPConnection
 
 from tracktwo.domain.actors import Actor, ActorKind
+from tracktwo.web.routes.deps import uow_of
+from tracktwo.web.sessions import current_actor, end_session, session_of, start_session
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -34,6 +35,7 @@ class Access(StrEnum):
     ANYONE = "anyone"
     SIGNED_IN = "signed-in"
     FACILITATOR = "facilitator of this workshop"
+    ANY_FACILITATOR = "facilitator of any workshop"
     MEMBER = "participant or facilitator of this workshop"
     OWN_PARTY = "participant of this party, or facilitator of this workshop"
     PARTICIPANT = "participant of this workshop"
@@ -58,11 +60,11 @@ def _grant(request: Request, actor: Actor, place: UUID | None) -> None:
     request.state.granted = (actor, place)
 
 
-def _signed_in(request: Request) -> None:
+async def _signed_in(request: Request) -> None:
     _grant(request, require_actor(request), None)
 
 
-def _facilitator(request: Request) -> None:
+async def _facilitator(request: Request) -> None:
     actor = require_actor(request)
     workshop_id = _path_id(request, "workshop", "workshop")
     if actor.kind is not ActorKind.FACILITATOR or actor.workshop_id != workshop_id:
@@ -70,7 +72,14 @@ def _facilitator(request: Request) -> None:
     _grant(request, actor, workshop_id)
 
 
-def _member(request: Request) -> None:
+async def _any_facilitator(request: Request) -> None:
+    actor = require_actor(request)
+    if actor.kind is not ActorKind.FACILITATOR:
+        raise HTTPException(status_code=403, detail="only facilitators")
+    _grant(request, actor, actor.workshop_id)
+
+
+async def _member(request: Request) -> None:
     actor = require_actor(request)
     workshop_id = _path_id(request, "workshop", "workshop")
     if actor.workshop_id != workshop_id or actor.kind not in (
@@ -81,8 +90,8 @@ def _member(request: Request) -> None:
     _grant(request, actor, workshop_id)
 
 
-def _participant(request: Request) -> None:
-    _member(request)
+async def _participant(request: Request) -> None:
+    await _member(request)
     actor, _ = request.state.granted
     if actor.kind is not ActorKind.PARTICIPANT:
         raise HTTPException(
@@ -90,19 +99,23 @@ def _participant(request: Request) -> None:
         )
 
 
-def _respondent(request: Request) -> None:
+async def _respondent(request: Request) -> None:
     actor = require_actor(request)
     round_id = _path_id(request, "round_id", "round")
-    if actor.kind is not ActorKind.RESPONDENT or request.session.get("round") != str(round_id):
+    signed = session_of(request)
+    if actor.kind is not ActorKind.RESPONDENT or signed is None or signed.round_id != round_id:
         raise HTTPException(status_code=403, detail="a respondent sees only their own round")
     _grant(request, actor, round_id)
 
 
-# The party of an own-party page is checked by the service, on the party's records.
-_ENFORCE: dict[Access, Callable[[Request], None] | None] = {
+# Each decides on the session found as the request's transaction opened (routes/deps.py),
+# without the database. The party of an own-party page is checked by the service, on the
+# party's records.
+_ENFORCE: dict[Access, Callable[[Request], Awaitable[None]] | None] = {
     Access.ANYONE: None,
     Access.SIGNED_IN: _signed_in,
     Access.FACILITATOR: _facilitator,
+    Access.ANY_FACILITATOR: _any_facilitator,
     Access.MEMBER: _member,
     Access.OWN_PARTY: _member,
     Access.PARTICIPANT: _participant,
@@ -113,12 +126,13 @@ _ENFORCE: dict[Access, Callable[[Request], None] | None] = {
 def guard(rule: Access, *, csrf: bool = False) -> dict[str, Any]:
     """Return the route arguments that document ``rule`` (``x-access``) and enforce it.
 
-    With ``csrf``, the form's token is checked first, as for every state-changing request.
+    With ``csrf``, the session's token is checked too, as for every state-changing request:
+    after the rule, so that a signed-out request gets 401.
     """
-    dependencies = [Depends(check_csrf)] if csrf else []
     enforce = _ENFORCE[rule]
-    if enforce is not None:
-        dependencies.append(Depends(enforce))
+    dependencies = [] if enforce is None else [Depends(enforce)]
+    if csrf:
+        dependencies.append(Depends(check_csrf))
     return {"openapi_extra": access(rule), "dependencies": dependencies}
 
 
@@ -135,30 +149,14 @@ def in_round(request: Request) -> tuple[Actor, UUID]:
 
 
 def sign_in(request: Request, actor: Actor, *, round_id: UUID | None = None) -> None:
-    """Start a fresh session for ``actor`` (a respondent also names their round)."""
-    request.session.clear()
-    if round_id is not None:
-        request.session["round"] = str(round_id)
-    request.session["actor"] = {
-        "kind": actor.kind.value,
-        "id": actor.id,
-        "workshop": str(actor.workshop_id) if actor.workshop_id else None,
-        "party": str(actor.party_id) if actor.party_id else None,
-    }
-    request.session["csrf"] = secrets.token_urlsafe(24)
+    """Start a fresh session for ``actor`` (a respondent also names their round), ending the
+    browser's earlier one."""
+    start_session(request, uow_of(request), actor, round_id=round_id)
 
 
-def current_actor(request: HTTPConnection) -> Actor | None:
-    """Return the signed-in actor, or None."""
-    raw = request.session.get("actor")
-    if not raw:
-        return None
-    return Actor(
-        ActorKind(raw["kind"]),
-        raw["id"],
-        UUID(raw["workshop"]) if raw.get("workshop") else None,
-        UUID(raw["party"]) if raw.get("party") else None,
-    )
+def sign_out(request: Request) -> None:
+    """End the browser's session: the same cookie opens nothing afterwards."""
+    end_session(request, uow_of(request))
 
 
 def require_actor(request: Request) -> Actor:
@@ -170,17 +168,22 @@ def require_actor(request: Request) -> Actor:
 
 
 def csrf_token(request: Request) -> str:
-    """Return this session's CSRF token, creating one for anonymous sessions."""
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(24)
-        request.session["csrf"] = token
-    return str(token)
+    """Return this session's CSRF token; a signed-out browser has none (it has no form to
+    send)."""
+    signed = session_of(request)
+    return signed.csrf if signed else ""
 
 
 async def check_csrf(request: Request) -> None:
-    """Refuse a state-changing request whose CSRF token is missing or wrong (403)."""
-    expected = request.session.get("csrf")
+    """Refuse a state-changing request whose CSRF token is missing or wrong (403).
+
+    A request without a session has nothing to forge: the routes it may reach with a
+    state-changing method (sign-out) change nothing for it, and every other route's rule
+    has answered 401 before this check.
+    """
+    signed = session_of(request)
+    if signed is None:
+        return
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -188,5 +191,5 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
-    if not expected or not given or not hmac.compare_digest(str(expected), given):
+    if not given or not hmac.compare_digest(signed.csrf, given):
         raise HTTPException(status_code=403, detail="the form's CSRF token is missing or wrong")

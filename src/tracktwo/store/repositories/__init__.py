@@ -26,6 +26,7 @@ from tracktwo.store.repositories.recruitment import (
     Members,
     Referrals,
 )
+from tracktwo.store.repositories.signin import SignInLinks, WebSessions
 from tracktwo.store.repositories.surveys import Reentries, SurveyResponses
 from tracktwo.store.repositories.workshops import Conflicts, Facilitators, Schedule, Workshops
 
@@ -49,9 +50,11 @@ __all__ = [
     "Rounds",
     "Schedule",
     "SharedVisions",
+    "SignInLinks",
     "Statements",
     "SurveyResponses",
     "Transfers",
     "Votes",
+    "WebSessions",
     "Workshops",
 ]

@@ -25,6 +25,10 @@ class Conflicts(Repository):
         """Return every conflict of the data folder, in the order they were opened."""
         return self._listed(select(ConflictRow).order_by(ConflictRow.created_at, ConflictRow.id))
 
+    def any_recorded(self) -> bool:
+        """Say whether the store holds any conflict: every engagement starts with one."""
+        return self.session.scalar(select(ConflictRow.id).limit(1)) is not None
+
     def ripeness_assessments(self, conflict_id: UUID) -> list[RipenessAssessmentRow]:
         """Return a conflict's ripeness assessments by the date they judge, then id."""
         return self._listed(

@@ -9,16 +9,17 @@ from pydantic import BaseModel, Field
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import feedback, phases
-from tracktwo.web.routes.deps import ONE_TRANSACTION, uow_of
+from tracktwo.web.routes.deps import ONE_TRANSACTION, SESSION_ONLY, uow_of
 from tracktwo.web.security import (
     Access,
     guard,
     in_round,
     in_workshop,
-    require_actor,
 )
+from tracktwo.web.sessions import session_of
 
 router = APIRouter(prefix="/api", dependencies=[ONE_TRANSACTION])
+votes_router = APIRouter(prefix="/api", dependencies=[SESSION_ONLY])
 
 
 class Ballot(BaseModel):
@@ -27,7 +28,7 @@ class Ballot(BaseModel):
     votes: list[tuple[str, int]] = Field(min_length=1, max_length=10_000)
 
 
-@router.post("/rounds/{round_id}/votes", **guard(Access.RESPONDENT, csrf=True))
+@votes_router.post("/rounds/{round_id}/votes", **guard(Access.RESPONDENT, csrf=True))
 async def cast_votes(request: Request, round_id: str, ballot: Ballot) -> dict[str, int]:
     """Record a batch of votes; a bad row rejects the batch, naming the row.
 
@@ -56,12 +57,15 @@ def board(request: Request, workshop: str) -> dict[str, Any]:
 @router.get("/session", **guard(Access.SIGNED_IN))
 def session(request: Request) -> dict[str, Any]:
     """Who is signed in, and the CSRF token scripts must send as ``X-CSRF-Token``."""
-    actor = require_actor(request)
+    signed = session_of(request)
+    if signed is None:
+        raise HTTPException(status_code=401, detail="sign in with the link you were given")
+    actor = signed.actor
     if actor.kind not in (ActorKind.FACILITATOR, ActorKind.PARTICIPANT, ActorKind.RESPONDENT):
         raise HTTPException(status_code=403, detail="unknown kind of session")
     return {
         "kind": actor.kind.value,
         "workshop": str(actor.workshop_id) if actor.workshop_id else None,
-        "round": request.session.get("round"),
-        "csrf": request.session.get("csrf"),
+        "round": str(signed.round_id) if signed.round_id else None,
+        "csrf": signed.csrf,
     }

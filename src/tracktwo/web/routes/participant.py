@@ -9,20 +9,22 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, HTTPException, Request, WebSocket
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from tracktwo.domain.vocabulary import Measure
 from tracktwo.errors import TrackTwoError
-from tracktwo.services import live, phases, record, schedule, surveys, workshops
-from tracktwo.services.transaction import run
+from tracktwo.services import live, phases, record, schedule, surveys, web_sessions, workshops
+from tracktwo.services.transaction import UnitOfWork, run
+from tracktwo.services.web_sessions import SessionPolicy
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
 from tracktwo.web.security import (
     Access,
-    current_actor,
     guard,
     in_workshop,
 )
+from tracktwo.web.sessions import cookie_id, policy_of
 
 router = APIRouter(prefix="/w/{workshop}", dependencies=[ONE_TRANSACTION])
 SURVEY_MEASURES = [
@@ -224,15 +226,35 @@ def live_page(request: Request, workshop: str, session: str) -> Response:
     return render(request, "live.html", workshop_id=str(workshop_id), session_id=str(session_id))
 
 
+def _admitted(
+    uow: UnitOfWork,
+    token: str | None,
+    policy: SessionPolicy,
+    workshop_id: UUID,
+    session_id: UUID,
+) -> str:
+    """Find the socket's session and admit its actor to the room, in one transaction;
+    return how the room shows them."""
+    signed = web_sessions.resolve(uow, token, policy) if token else None
+    if signed is None or signed.actor.workshop_id != workshop_id:
+        raise PermissionError
+    return live.admit(uow, signed.actor, workshop_id, session_id)
+
+
 @router.websocket("/live/{session}/ws")
 async def live_socket(websocket: WebSocket, workshop: str, session: str) -> None:
     """Relay messages among the signed-in people of one joint session; keep none."""
-    actor = current_actor(websocket)
     try:
         workshop_id, session_id = UUID(workshop), UUID(session)
-        if actor is None or actor.workshop_id != workshop_id:
-            raise PermissionError
-        label = run(websocket.app.state.store, live.admit, actor, workshop_id, session_id)
+        label = await run_in_threadpool(
+            run,
+            websocket.app.state.store,
+            _admitted,
+            cookie_id(websocket),
+            policy_of(websocket),
+            workshop_id,
+            session_id,
+        )
     except (ValueError, PermissionError, TrackTwoError):
         await websocket.close(code=4403)
         return

@@ -11,10 +11,11 @@ from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, uow_of
 from tracktwo.web.security import (
     Access,
-    current_actor,
     guard,
     sign_in,
+    sign_out,
 )
+from tracktwo.web.sessions import current_actor
 
 router = APIRouter(dependencies=[ONE_TRANSACTION])
 
@@ -50,9 +51,9 @@ def redeem_link(request: Request, token: str) -> Response:
 
 
 @router.post("/signout", **guard(Access.ANYONE, csrf=True))
-def sign_out(request: Request) -> Response:
-    """End the session."""
-    request.session.clear()
+def signout(request: Request) -> Response:
+    """End the session: the same cookie opens nothing afterwards."""
+    sign_out(request)
     return RedirectResponse("/", status_code=303)
 
 
