@@ -58,13 +58,17 @@ def test_backup_then_restore_gives_the_same_data_and_leaves_out_a_workshop_destr
     run(store, workshops.destroy_workshop, OPERATOR, ids.next_workshop)
     store.dispose()
     later = tmp_path / "later"
-    shutil.copytree(live / "keys", later / "keys")
-    again = runner.invoke(app, ["restore", str(backup), "--data-dir", str(later)])
+    again = runner.invoke(
+        app, ["restore", str(backup), "--keys", str(live / "keys"), "--data-dir", str(later)]
+    )
     assert again.exit_code == 0, again.output
     assert "1 workshop(s) destroyed since the backup left out" in " ".join(again.output.split())
     rows = sqlite3.connect(later / "tracktwo.db").execute("SELECT id FROM workshops").fetchall()
     assert ids.next_workshop.hex not in {r[0] for r in rows}
     assert ids.first_workshop.hex in {r[0] for r in rows}
+    assert all(
+        p.stat().st_mode & 0o077 == 0 for p in [later / "keys", *(later / "keys").rglob("*")]
+    )
 
 
 def test_restore_refuses_without_keys_and_into_a_folder_holding_workshops(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -34,7 +33,7 @@ from tracktwo.cli.simulate import app as simulate_app
 from tracktwo.cli.survey import survey_app
 from tracktwo.cli.transfer import transfer_app
 from tracktwo.cli.workshop import workshop_app
-from tracktwo.errors import ConfigurationError, TrackTwoError
+from tracktwo.errors import TrackTwoError
 from tracktwo.services import audit, setup
 from tracktwo.services.transaction import UnitOfWork
 
@@ -231,18 +230,18 @@ def backup_command(
 @app.command("restore")
 def restore_command(
     backup: Annotated[Path, typer.Argument(help="The backup folder (or file).")],
+    keys: Annotated[
+        Path | None,
+        typer.Option(help="Copy this keys folder into the new data folder first (0700/0600)."),
+    ] = None,
     data_dir: DataDir = DEFAULT,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Restore a backup into a new data folder whose keys folder is already in place; then
-    delete the workshops destroyed since (their keys are gone) and apply retention."""
+    """Restore a backup into a new data folder, with the keys folder in place (or --keys);
+    then delete the workshops destroyed since (their keys are gone) and apply retention."""
     with guarded():
-        if not (data_dir / "keys" / "master.key").exists() and not os.environ.get(
-            "TRACKTWO_MASTER_KEY"
-        ):
-            raise ConfigurationError(
-                f"put the keys folder in {data_dir / 'keys'} first: the backup holds none"
-            )
+        if keys is not None:
+            setup.install_keys(keys, data_dir)
         restored = setup.restore(backup, data_dir, database_url)
     console.print(
         f"restored into {data_dir}; {len(restored.forgotten)} workshop(s) destroyed since the "

@@ -158,15 +158,15 @@ OwnerId = Annotated[
 
 def listing_command(
     group: typer.Typer,
-    name: str,
-    summary: str,
     list_of: tuple[str, Callable[[Any, UUID], Sequence[Any]]],
     columns: Sequence[str],
     row: Callable[[Any], Sequence[str]],
 ) -> None:
-    """Register ``GROUP NAME ID [--json]``: what ``list_of`` = (kind of id, fetch) lists for
-    that id, as a table (one row per item, as ``row`` puts it) or as JSON."""
+    """Register ``GROUP list ID [--json]``: what ``list_of`` = (kind of id, fetch) lists for
+    that id, as a table (one row per item, as ``row`` puts it) or as JSON; the command's
+    help is ``fetch``'s docstring."""
     kind, fetch = list_of
+    name, summary = "list", fetch.__doc__ or ""
 
     def command(uow: UnitOfWork, owner: OwnerId, as_json: JsonFlag = False) -> None:
         show(fetch(uow, parse_uuid(owner, kind)), as_json, columns, row)

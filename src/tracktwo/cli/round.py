@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from uuid import UUID
 
 import typer
 
@@ -16,13 +17,20 @@ from tracktwo.services.transaction import UnitOfWork
 round_app = typer.Typer(help="Community feedback rounds.", no_args_is_help=True)
 
 
+def _rounds(uow: UnitOfWork, workshop: UUID) -> list[feedback.ListedRound]:
+    """A workshop's rounds: opened, closed, votes and respondents."""
+    return feedback.rounds(uow, OPERATOR, workshop)
+
+
+def _round_row(r: feedback.ListedRound) -> tuple[str, ...]:
+    return (r.id, r.title, r.opened_at, r.closed_at or "open", f"{r.votes}", f"{r.respondents}")
+
+
 listing_command(
     round_app,
-    "list",
-    "A workshop's rounds: opened, closed, votes and respondents.",
-    ("workshop", lambda uow, workshop: feedback.rounds(uow, OPERATOR, workshop)),
+    ("workshop", _rounds),
     ("round", "title", "opened", "closed", "votes", "respondents"),
-    lambda r: (r.id, r.title, r.opened_at, r.closed_at or "open", f"{r.votes}", f"{r.respondents}"),
+    _round_row,
 )
 
 

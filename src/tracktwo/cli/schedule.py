@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from uuid import UUID
 
 import typer
 
@@ -59,21 +60,19 @@ def schedule_ics(
         console.print(f"wrote {out}")
 
 
-listing_command(
-    schedule_app,
-    "list",
-    "The sessions of a workshop in time order (UTC).",
-    ("workshop", lambda uow, workshop: schedule.schedule(uow, OPERATOR, workshop)),
-    ("session", "kind", "party", "starts (UTC)", "hours", "venue"),
-    lambda s: (
-        s.id,
-        s.kind,
-        s.party or "both",
-        s.starts_at.replace("T", " "),
-        f"{s.hours:g}",
-        s.venue,
-    ),
-)
+def _session_row(session: schedule.Session) -> tuple[str, ...]:
+    when = session.starts_at.replace("T", " ")
+    return (session.id, session.kind, session.party or "both", when, f"{session.hours:g}",
+            session.venue)  # fmt: skip
+
+
+def _sessions(uow: UnitOfWork, workshop: UUID) -> list[schedule.Session]:
+    """The sessions of a workshop in time order (UTC)."""
+    return schedule.schedule(uow, OPERATOR, workshop)
+
+
+COLUMNS = ("session", "kind", "party", "starts (UTC)", "hours", "venue")
+listing_command(schedule_app, ("workshop", _sessions), COLUMNS, _session_row)
 
 
 @schedule_app.command("remove")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from tracktwo.domain.actors import Actor
+from tracktwo.errors import ConfigurationError
 from tracktwo.services import retention
 from tracktwo.services.transaction import run
 from tracktwo.store.backup import backup_database, restore_database
 from tracktwo.store.database import Store, open_store
-from tracktwo.store.keys import rotate_master_key
+from tracktwo.store.keys import MASTER_KEY_ENV, rotate_master_key
 from tracktwo.store.migrate import upgrade
 
 
@@ -52,6 +55,11 @@ def restore(source: Path, data_dir: Path, url: str | None = None) -> Restored:
     re-apply what happened since: workshops whose key is gone (destroyed after the backup)
     are deleted, and retention destroys every workshop past its date. A restore never brings
     back what has been destroyed."""
+    if not (data_dir / "keys" / "master.key").exists() and not os.environ.get(MASTER_KEY_ENV):
+        raise ConfigurationError(
+            f"put the keys folder in {data_dir / 'keys'} first (or give --keys): the backup "
+            "holds none"
+        )
     store = open_store(data_dir, url)
     try:
         restore_database(source, store.engine)
@@ -62,3 +70,16 @@ def restore(source: Path, data_dir: Path, url: str | None = None) -> Restored:
         return Restored(forgotten, [w.id for w in enforced.destruction.destroyed])
     finally:
         store.dispose()
+
+
+def install_keys(source: Path, data_dir: Path) -> None:
+    """Copy a keys folder into a new data folder, owner-only (folders 0700, files 0600);
+    refuse to overwrite keys already there."""
+    target = data_dir / "keys"
+    if target.exists():
+        raise ConfigurationError(f"{target} already exists; restore into a new data folder")
+    if not (source / "master.key").is_file():
+        raise ConfigurationError(f"{source} holds no master.key: give the keys folder")
+    shutil.copytree(source, target)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o700 if path.is_dir() else 0o600)

@@ -23,10 +23,8 @@ from alembic import context, op
 
 from tracktwo.errors import ConfigurationError
 
-revision = "0005"
-down_revision = "0004"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0005", "0004"
+branch_labels = depends_on = None
 
 # (table, plain column, sealed column, context prefix, how the row finds its key)
 _SEALED = (
