@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, Strict
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import feedback, phases
@@ -22,10 +22,16 @@ router = APIRouter(prefix="/api", dependencies=[ONE_TRANSACTION])
 votes_router = APIRouter(prefix="/api", dependencies=[SESSION_ONLY])
 
 
-class Ballot(BaseModel):
-    """A batch of votes: each item is [statement id, vote] with vote 1, 0 or -1."""
+Vote = Annotated[int, Strict(), Field(ge=-1, le=1)]
 
-    votes: list[tuple[str, int]] = Field(min_length=1, max_length=10_000)
+
+class Ballot(BaseModel):
+    """A batch of votes: each item is [statement id, vote] with vote 1, 0 or -1.
+
+    Strict: ``true`` is not a vote and ``"1"`` is not a number (JSON's own types only).
+    """
+
+    votes: list[tuple[Annotated[str, Strict()], Vote]] = Field(min_length=1, max_length=10_000)
 
 
 @votes_router.post("/rounds/{round_id}/votes", **guard(Access.RESPONDENT, csrf=True))
