@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,65 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+MAX_BODY_ENV = "TRACKTWO_MAX_BODY_BYTES"
+MAX_BODY = 1024 * 1024
+"""A request body's largest size: a full ballot of 10,000 votes is about 450 KB, and every
+form of the pages far less. Set TRACKTWO_MAX_BODY_BYTES to change it."""
+
+
+class BodyLimit:
+    """Answer 413 to a request whose body is larger than the limit, before anything reads
+    it: at once when its Content-Length says so, or as soon as a streamed body passes the
+    limit (a plain ASGI middleware, outermost, so no route, session or CSRF check runs)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(send)
+            return
+        seen = 0
+        refused = False
+
+        async def counted() -> Message:
+            nonlocal seen, refused
+            message = await receive()
+            if message["type"] == "http.request" and not refused:
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    # Answer now; the app sees the client gone, and its reply is dropped.
+                    refused = True
+                    await self._refuse(send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counted, unless_refused)
+
+    async def _refuse(self, send: Send) -> None:
+        body = f"request body larger than {self.limit} bytes".encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"text/plain"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
 def create_app(
     store: Store, *, secure_cookies: bool = False, sessions: SessionPolicy | None = None
 ) -> FastAPI:
@@ -114,6 +174,8 @@ def create_app(
     app.state.session_policy = policy
     app.state.session_lookups = SessionLookups(store, policy)
     app.add_middleware(SessionCookies, secure=secure_cookies, max_age=policy.absolute)
+    # Added last, so outermost: an oversized body is refused before anything else runs.
+    app.add_middleware(BodyLimit, limit=int(os.environ.get(MAX_BODY_ENV, MAX_BODY)))
 
     @app.exception_handler(TrackTwoError)
     async def our_errors(request: Request, error: TrackTwoError) -> Response:
