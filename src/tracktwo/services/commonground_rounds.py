@@ -528,7 +528,13 @@ def my_place_on_the_map(
     uow: UnitOfWork, actor: Actor, round_id: UUID
 ) -> tuple[float, float] | None:
     """Return where the respondent asking is on the latest map (their cell), or None."""
-    analysis = respondent_results(uow, actor, round_id)
+    return place_on_the_map(respondent_results(uow, actor, round_id), actor)
+
+
+def place_on_the_map(
+    analysis: RoundAnalysis | OutdatedAnalysis | None, actor: Actor
+) -> tuple[float, float] | None:
+    """Return the asking respondent's cell on an analysis already read, or None."""
     if not isinstance(analysis, RoundAnalysis):
         return None
     place = analysis.positions.get(str(actor.id))

@@ -116,6 +116,9 @@ def keep_only_endorsed(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Prun
     pending, nothing changes but the time of the last pruning.
     """
     workshop = require_manager(uow, actor, workshop_id)
+    # Contributions lock the workshop to seal under its pending key: holding it here, none
+    # can be sealed under the key this pruning is about to destroy.
+    uow.lock(workshop)
     if not workshop.keep_only_endorsed:
         raise ValidationError(
             "this workshop keeps every contribution; keep-only-endorsed mode is chosen when "

@@ -225,11 +225,19 @@ class UnitOfWork:
         self.add(row)
         return row
 
+    def lock(self, row: Base) -> None:
+        """Read ``row`` again and hold it until this transaction ends (FOR UPDATE on
+        PostgreSQL; SQLite lets one writer at a time in anyway). Used where two requests must
+        not interleave: a contribution sealed under a pending key while a pruning destroys it,
+        or two first contributions each making a pending key."""
+        self.session.refresh(row, with_for_update=True)
+
     def sealing_scope(self, workshop: WorkshopRow) -> UUID:
         """Return the key a new joint contribution of ``workshop`` is sealed under: the
         workshop's own, or in keep-only-endorsed mode its pending key (made now if none)."""
         if not workshop.keep_only_endorsed:
             return workshop.id
+        self.lock(workshop)
         if workshop.pending_key_id is None:
             workshop.pending_key_id = new_id()
             self.store.keys.create_workshop_key(workshop.pending_key_id, kind="pending")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.services import feedback
-from tracktwo.services.commonground_rounds import my_place_on_the_map, respondent_results
+from tracktwo.services.commonground_rounds import place_on_the_map, respondent_results
 from tracktwo.web.charts import analysis_map
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, uow_of
@@ -89,7 +89,5 @@ def results(request: Request, round_id: str) -> Response:
         "results.html",
         round=feedback.round_of(uow_of(request), actor, rid),
         analysis=analysis,
-        opinion_map=analysis_map(
-            analysis, my_place_on_the_map(uow_of(request), actor, rid) if analysis else None
-        ),
+        opinion_map=analysis_map(analysis, place_on_the_map(analysis, actor)),
     )
