@@ -3,10 +3,13 @@ suggest statements, and see results once the facilitators open them."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tracktwo.services import feedback
+from tracktwo.domain.actors import Actor
+from tracktwo.services import ballots, feedback
 from tracktwo.services.commonground_rounds import place_on_the_map, respondent_results
 from tracktwo.web.charts import analysis_map
 from tracktwo.web.pages import render
@@ -20,16 +23,46 @@ from tracktwo.web.security import (
 
 router = APIRouter(dependencies=[ONE_TRANSACTION])
 VOTES = {"agree": 1, "disagree": -1, "pass": 0}
+# The ballot cookie: a random id, apart from the sign-in session (signing out keeps it), so
+# that the same browser finds its ballot again. It names nobody; the server keeps its hash.
+BALLOT_COOKIE = "tracktwo_ballot"
+BALLOT_DAYS = 400
+
+
+def _ballot_token(request: Request) -> str:
+    return ballots.usable_token(request.cookies.get(BALLOT_COOKIE)) or ballots.new_ballot_token()
+
+
+def _into_round(request: Request, round_id: UUID, actor: Actor, token: str) -> Response:
+    sign_in(request, actor, round_id=round_id)
+    response = RedirectResponse(f"/rounds/{round_id}", status_code=303)
+    response.set_cookie(
+        BALLOT_COOKIE,
+        token,
+        max_age=BALLOT_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 @router.get("/r/{link}", **guard(Access.ANYONE))
 def enter(request: Request, link: str) -> Response:
-    """Enter a feedback round anonymously through one's community link."""
+    """Enter a feedback round anonymously through one's community link; the same browser
+    coming back through the same link finds its ballot again."""
     uow = uow_of(request)
+    token = _ballot_token(request)
     round_id = feedback.round_of_link(uow, link)
-    actor = feedback.join_round(uow, link)
-    sign_in(request, actor, round_id=round_id)
-    return RedirectResponse(f"/rounds/{round_id}", status_code=303)
+    return _into_round(request, round_id, feedback.join_round(uow, link, token), token)
+
+
+@router.get("/i/{invitation}", **guard(Access.ANYONE))
+def enter_invited(request: Request, invitation: str) -> Response:
+    """Enter a round by invitation through one's single-use link."""
+    token = _ballot_token(request)
+    round_id, actor = ballots.join_by_invitation(uow_of(request), invitation, token)
+    return _into_round(request, round_id, actor, token)
 
 
 @router.get("/rounds/{round_id}", **guard(Access.RESPONDENT))
