@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tracktwo.domain.actors import Actor
 from tracktwo.services import ballots, feedback
@@ -78,16 +79,32 @@ def vote_page(request: Request, round_id: str) -> Response:
     )
 
 
+async def _fields(request: Request, *names: str) -> list[str]:
+    """Read the form's ``names`` once the route's guard has decided (session, rate limit,
+    CSRF): a form is parsed only for a respondent allowed to send it."""
+    form = await request.form()
+    values = []
+    for name in names:
+        value = form.get(name)
+        if not isinstance(value, str) or not value:
+            raise HTTPException(status_code=422, detail=f"{name}: nothing was given")
+        values.append(value)
+    return values
+
+
 @router.post("/rounds/{round_id}/vote", **guard(Access.RESPONDENT, csrf=True))
-def vote(
-    request: Request, round_id: str, statement: str = Form(), choice: str = Form()
-) -> Response:
+async def vote(request: Request, round_id: str) -> Response:
     """Record agree, disagree or pass on one statement; htmx swaps in the next one."""
     actor, rid = in_round(request)
+    statement, choice = await _fields(request, "statement", "choice")
     if choice not in VOTES:
         raise HTTPException(status_code=400, detail="choose agree, disagree or pass")
+    return await run_in_threadpool(_voted, request, actor, rid, statement, VOTES[choice])
+
+
+def _voted(request: Request, actor: Actor, rid: UUID, statement: str, choice: int) -> Response:
     uow = uow_of(request)
-    feedback.cast_votes(uow, actor, rid, [(statement, VOTES[choice])])
+    feedback.cast_votes(uow, actor, rid, [(statement, choice)])
     if request.headers.get("hx-request"):
         return render(
             request,
@@ -99,15 +116,21 @@ def vote(
 
 
 @router.post("/rounds/{round_id}/statements", **guard(Access.RESPONDENT, csrf=True))
-def suggest(request: Request, round_id: str, text: str = Form()) -> Response:
+async def suggest(request: Request, round_id: str) -> Response:
     """Suggest a statement; it waits for moderation."""
     actor, rid = in_round(request)
-    feedback.submit_statement(uow_of(request), actor, rid, text=text)
+    (text,) = await _fields(request, "text")
+    return await run_in_threadpool(_suggested, request, actor, rid, text)
+
+
+def _suggested(request: Request, actor: Actor, rid: UUID, text: str) -> Response:
+    uow = uow_of(request)
+    feedback.submit_statement(uow, actor, rid, text=text)
     return render(
         request,
         "round.html",
-        round=feedback.round_of(uow_of(request), actor, rid),
-        statement=feedback.next_statement(uow_of(request), actor, rid),
+        round=feedback.round_of(uow, actor, rid),
+        statement=feedback.next_statement(uow, actor, rid),
         suggested=True,
     )
 
