@@ -30,10 +30,12 @@ import httpx
 import pytest
 import redis
 from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 from websockets.sync.client import ClientConnection, connect
 
 from tests.integration.conftest import POSTGRES_URL, folder_args, open_test_store
 from tracktwo import demo
+from tracktwo.cli.app import app
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.services import recruitment, schedule, signin
 from tracktwo.services.recruitment import Member
@@ -46,7 +48,7 @@ MOST_SOCKETS = 40  # opened until both workers hold some; bounded
 WAIT = 20.0  # seconds, for any one thing to happen
 STARTUP = 300.0  # seconds for `run` to build the demo and serve
 
-pytestmark = pytest.mark.postgres
+runner = CliRunner()
 
 
 def _free_port() -> int:
@@ -204,6 +206,9 @@ def _files_holding(folder: Path, markers: list[bytes]) -> tuple[list[str], list[
     return holding, unreadable
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.slow
 def test_twenty_live_messages_reach_everyone_across_two_workers_and_no_disk_keeps_them(
     tmp_path: Path,
 ) -> None:
@@ -276,3 +281,32 @@ def test_twenty_live_messages_reach_everyone_across_two_workers_and_no_disk_keep
     holding, unreadable = _files_holding(data_directory, wanted)
     assert holding == [], "PostgreSQL's files hold a live message"
     assert not unreadable, f"could not search {len(unreadable)} files: {unreadable[:3]}"
+
+
+def _run(*args: str) -> Any:
+    return runner.invoke(app, ["run", *args], catch_exceptions=False)
+
+
+def test_several_workers_are_refused_on_the_embedded_sqlite_store(tmp_path: Path) -> None:
+    refused = _run("--workers", "2", "--data-dir", str(tmp_path / "data"))
+    assert refused.exit_code == 2, refused.output
+    assert "--workers 2 needs PostgreSQL" in refused.output
+    assert not (tmp_path / "data").exists(), "refused before the folder is made"
+
+
+def test_several_workers_are_refused_without_a_redis_that_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRACKTWO_REDIS_URL", raising=False)
+    postgres = ["--database-url", "postgresql+psycopg://nobody@127.0.0.1:9/none"]
+    folder = ["--data-dir", str(tmp_path / "data")]
+    unnamed = _run("--workers", "3", *postgres, *folder)
+    assert unnamed.exit_code == 2, unnamed.output
+    assert "--workers 3 needs Redis" in unnamed.output
+    silent = _run(
+        "--workers", "2", *postgres, *folder, "--redis-url", f"redis://127.0.0.1:{_free_port()}/0"
+    )
+    assert silent.exit_code == 2, silent.output
+    assert "Redis at --redis-url does not answer" in silent.output
+    assert _run("--workers", "0", *folder).exit_code == 2
+    assert not (tmp_path / "data").exists()
