@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
+from uuid import UUID
 
 import pytest
 import redis
@@ -23,7 +24,7 @@ from tests.web.conftest import OPERATOR, Served, member_token, signed_in
 from tracktwo.services import schedule
 from tracktwo.services.transaction import run
 from tracktwo.web.app import create_app
-from tracktwo.web.live_across import PREFIX, RedisLiveHub
+from tracktwo.web.live_across import PREFIX, RedisLiveHub, channel
 
 REDIS_URL = os.environ.get("TRACKTWO_TEST_REDIS_URL")
 WAIT = 10.0
@@ -106,7 +107,9 @@ def test_a_message_said_on_one_worker_reaches_the_room_on_the_other(
     keeper.close()
 
 
-def test_one_worker_alone_relays_through_redis_as_well(served: Served, workers: list[str]) -> None:
+def test_one_worker_alone_relays_through_redis_and_shrugs_off_what_is_not_its_own(
+    served: Served, workers: list[str]
+) -> None:
     session = next(
         s.id
         for s in run(served.store, schedule.schedule, OPERATOR, served.ids.first_workshop)
@@ -117,5 +120,9 @@ def test_one_worker_alone_relays_through_redis_as_well(served: Served, workers: 
     headers = {"Cookie": f"tracktwo_session={_cookie(served, party)}"}
     with connect(url, additional_headers=headers) as alone:
         assert _heard(alone) == {"type": "presence", "present": [f"{party} (1)"]}
+        room = channel((served.ids.first_workshop, UUID(session)))
+        with redis.Redis.from_url(REDIS_URL or "") as stranger:
+            for garbage in (b"not json", b'{"kind": "say"}', b"[1]", b"\xff"):
+                stranger.publish(room, garbage)
         alone.send("  spoken alone  ")
         assert _heard(alone) == {"type": "message", "from": party, "text": "spoken alone"}

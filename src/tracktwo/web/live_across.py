@@ -36,6 +36,7 @@ PREFIX = "tracktwo:live:"
 """Every room's channel starts with this; a worker listens to them all with one pattern."""
 
 RETRY_SECONDS = 1.0
+CONFIRM_TRIES = 10
 
 
 def channel(key: Key) -> str:
@@ -126,10 +127,12 @@ class RedisLiveHub(LiveHub):
         pubsub = self._redis.pubsub()
         await pubsub.psubscribe(f"{PREFIX}*")
         # Wait for Redis to confirm, so no message published after start() is missed.
-        while True:
-            confirmed = await pubsub.get_message(timeout=5.0)
+        for _ in range(CONFIRM_TRIES):
+            confirmed = await pubsub.get_message(timeout=RETRY_SECONDS)
             if confirmed is not None and confirmed["type"] == "psubscribe":
                 return pubsub
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        raise RedisError("Redis did not confirm the subscription to the live rooms")
 
     async def _listen(self, pubsub: PubSub) -> None:
         """Hand each published message to this worker's seats in its room; reconnect after
@@ -137,8 +140,13 @@ class RedisLiveHub(LiveHub):
         while True:
             try:
                 async for message in pubsub.listen():
-                    if message["type"] == "pmessage":
+                    if message["type"] != "pmessage":
+                        continue
+                    try:
                         await self._deliver(message["channel"], message["data"])
+                    except (KeyError, TypeError, ValueError, AttributeError):
+                        # Not one of ours: say so, never what it held.
+                        log.warning("ignored a malformed event on a live-discussion channel")
             except (RedisError, OSError) as error:
                 log.warning("lost Redis for the live discussion (%s); reconnecting", error)
             with contextlib.suppress(RedisError, OSError):
@@ -155,10 +163,7 @@ class RedisLiveHub(LiveHub):
         key = _room_of(name.decode() if isinstance(name, bytes) else name)
         if key is None or key not in self.rooms:
             return
-        try:
-            event = json.loads(data)
-        except ValueError:
-            return
+        event = json.loads(data)
         if event.get("kind") == "say":
             await self.broadcast(
                 key, {"type": "message", "from": event["from"], "text": event["text"]}
