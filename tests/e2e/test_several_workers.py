@@ -238,6 +238,7 @@ def test_twenty_live_messages_reach_everyone_across_two_workers_and_no_disk_keep
                 break  # both parties on both workers
         workers = Counter(p.worker for p in room)
         assert len(workers) == 2, f"every socket landed on one worker: {workers}"
+        print(f"sockets by (worker, party): {Counter((p.worker, p.party) for p in room)}")
 
         counts = Counter(p.party for p in room)
         expected = [f"{party} ({n})" for party, n in sorted(counts.items())]
