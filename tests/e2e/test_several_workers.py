@@ -29,6 +29,7 @@ from uuid import UUID
 import httpx
 import pytest
 import redis
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 from websockets.sync.client import ClientConnection, connect
@@ -39,8 +40,10 @@ from tracktwo.cli.app import app
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.services import recruitment, schedule, signin
 from tracktwo.services.recruitment import Member
+from tracktwo.services.setup import initialise
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
+from tracktwo.web.worker import create_worker_app
 
 OPERATOR = Actor.operator()
 MESSAGES = 20
@@ -259,7 +262,7 @@ def test_twenty_live_messages_reach_everyone_across_two_workers_and_no_disk_keep
         assert len(orders) == 1
 
         assert keeper.dbsize() == 0, "the relay publishes only: no key is written"
-        redis_dir = Path(keeper.config_get("dir")["dir"])
+        redis_dir = Path(str(keeper.config_get("dir")["dir"]))
         keeper.save()  # even a snapshot of what Redis holds has no message
         stack.close()  # sockets closed, server and Redis stopped, schema dropped
 
@@ -311,3 +314,21 @@ def test_several_workers_are_refused_without_a_redis_that_answers(
     assert "Redis at --redis-url does not answer" in silent.output
     assert _run("--workers", "0", *folder).exit_code == 2
     assert not (tmp_path / "data").exists()
+
+
+def test_a_worker_builds_its_app_from_the_environment_and_names_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    initialise(tmp_path / "data").dispose()
+    monkeypatch.setenv("TRACKTWO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("TRACKTWO_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TRACKTWO_REDIS_URL", raising=False)
+    with pytest.raises(RuntimeError, match="TRACKTWO_REDIS_URL"):
+        create_worker_app()
+    # Never reached: the client below starts no lifespan, so the hub never connects.
+    monkeypatch.setenv("TRACKTWO_REDIS_URL", f"redis://127.0.0.1:{_free_port()}/0")
+    worker = create_worker_app()
+    answer = TestClient(worker).get("/healthz")
+    assert answer.status_code == 200
+    assert answer.headers["x-tracktwo-worker"] == worker.state.live.worker
+    worker.state.store.dispose()
