@@ -184,6 +184,8 @@ def run_command(
     """
     if serve and workers > 1:
         _check_several_workers(workers, database_url, redis_url)
+    if serve and redis_url:
+        _check_redis(redis_url)
     _remove_plain_report(data_dir)
     with guarded():
         store = setup.initialise(data_dir, database_url)
@@ -214,6 +216,10 @@ def _check_several_workers(workers: int, database_url: str | None, redis_url: st
             f"--workers {workers} needs Redis to relay the live discussion among workers: "
             f"give --redis-url redis://127.0.0.1:6379/0 (or {REDIS_URL_ENV})"
         )
+
+
+def _check_redis(redis_url: str) -> None:
+    """Refuse to serve with a Redis that does not answer, before anything is started."""
     import redis
 
     try:
