@@ -12,12 +12,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -35,6 +32,7 @@ from typer.testing import CliRunner
 from websockets.sync.client import ClientConnection, connect
 
 from tests.integration.conftest import POSTGRES_URL, folder_args, open_test_store
+from tests.redis_server import free_port, own_redis, wait_until
 from tracktwo import demo
 from tracktwo.cli.app import app
 from tracktwo.domain.actors import Actor, ActorKind
@@ -54,20 +52,6 @@ STARTUP = 300.0  # seconds for `run` to build the demo and serve
 runner = CliRunner()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _until(what: str, ready: Any, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
 def _answers(check: Any) -> bool:
     try:
         return bool(check())
@@ -76,33 +60,9 @@ def _answers(check: Any) -> bool:
 
 
 @contextmanager
-def _own_redis(folder: Path) -> Iterator[redis.Redis]:
-    """A Redis server of this test's own, on a free loopback port, with no persistence."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("SKIPPED LOUDLY: redis-server is not installed (.ci/run installs it)")
-    folder.mkdir()
-    port = _free_port()
-    args = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    server = subprocess.Popen(
-        [binary, *args, "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port, socket_timeout=WAIT)
-    try:
-        _until("Redis to answer", lambda: _answers(client.ping), WAIT)
-        yield client
-    finally:
-        client.close()
-        server.terminate()
-        server.wait(timeout=WAIT)
-
-
-@contextmanager
 def _served(store: Store, redis_url: str, log: Path) -> Iterator[str]:
     """Run ``tracktwo run --workers 2`` on the store; yield its base URL, then stop it."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-c", "from tracktwo.cli.app import main; main()", "run"]
     command += [*folder_args(store), "--port", str(port), "--workers", "2"]
     with log.open("wb") as out:
@@ -120,7 +80,7 @@ def _served(store: Store, redis_url: str, log: Path) -> Iterator[str]:
             assert server.poll() is None, log.read_text()
             return httpx.get(f"{base}/healthz", timeout=WAIT).status_code == 200
 
-        _until("tracktwo run --workers 2 to serve", lambda: _answers(healthy), STARTUP)
+        wait_until("tracktwo run --workers 2 to serve", lambda: _answers(healthy), STARTUP)
         yield base
     finally:
         server.send_signal(signal.SIGINT)
@@ -218,10 +178,10 @@ def test_twenty_live_messages_reach_everyone_across_two_workers_and_no_disk_keep
     markers = [secrets.token_hex(12) for _ in range(MESSAGES)]
     with ExitStack() as stack:
         store = stack.enter_context(open_test_store("postgresql", tmp_path / "data"))
-        keeper = stack.enter_context(_own_redis(tmp_path / "redis"))
-        port = keeper.connection_pool.connection_kwargs["port"]
+        own = stack.enter_context(own_redis(tmp_path / "redis"))
+        keeper = own.client
         log = tmp_path / "run.log"
-        base = stack.enter_context(_served(store, f"redis://127.0.0.1:{port}/0", log))
+        base = stack.enter_context(_served(store, own.url, log))
 
         workshop = demo.latest_composed_workshop(store)
         session = next(
@@ -308,7 +268,7 @@ def test_several_workers_are_refused_without_a_redis_that_answers(
     assert unnamed.exit_code == 2, unnamed.output
     assert "--workers 3 needs Redis" in unnamed.output
     silent = _run(
-        "--workers", "2", *postgres, *folder, "--redis-url", f"redis://127.0.0.1:{_free_port()}/0"
+        "--workers", "2", *postgres, *folder, "--redis-url", f"redis://127.0.0.1:{free_port()}/0"
     )
     assert silent.exit_code == 2, silent.output
     assert "Redis at --redis-url does not answer" in silent.output
@@ -326,7 +286,7 @@ def test_a_worker_builds_its_app_from_the_environment_and_names_itself(
     with pytest.raises(RuntimeError, match="TRACKTWO_REDIS_URL"):
         create_worker_app()
     # Never reached: the client below starts no lifespan, so the hub never connects.
-    monkeypatch.setenv("TRACKTWO_REDIS_URL", f"redis://127.0.0.1:{_free_port()}/0")
+    monkeypatch.setenv("TRACKTWO_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
     worker = create_worker_app()
     answer = TestClient(worker).get("/healthz")
     assert answer.status_code == 200

@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ import pytest
 import redis
 from websockets.sync.client import ClientConnection, connect
 
+from tests.redis_server import own_redis, wait_until
 from tests.serving import served_on_loopback
 from tests.web.conftest import OPERATOR, Served, member_token, signed_in
 from tracktwo.services import schedule
@@ -126,3 +128,25 @@ def test_one_worker_alone_relays_through_redis_and_shrugs_off_what_is_not_its_ow
                 stranger.publish(room, garbage)
         alone.send("  spoken alone  ")
         assert _heard(alone) == {"type": "message", "from": party, "text": "spoken alone"}
+
+
+def test_the_relay_listens_again_once_redis_comes_back(served: Served, tmp_path: Path) -> None:
+    session = next(
+        s.id
+        for s in run(served.store, schedule.schedule, OPERATOR, served.ids.first_workshop)
+        if s.kind == "joint"
+    )
+    party = sorted(served.members)[0]
+    path = f"/w/{served.ids.first_workshop}/live/{session}/ws"
+    headers = {"Cookie": f"tracktwo_session={_cookie(served, party)}"}
+    with ExitStack() as stack:
+        own = stack.enter_context(own_redis(tmp_path / "redis"))
+        app = create_app(served.store, live=RedisLiveHub(own.url))
+        base = stack.enter_context(served_on_loopback(app)).replace("http://", "ws://")
+        with connect(base + path, additional_headers=headers) as socket:
+            assert _heard(socket)["type"] == "presence"
+            own.stop()
+            own.start()  # the same port, as a restarted Redis would be
+            wait_until("the relay to listen again", lambda: own.client.pubsub_numpat() > 0, WAIT)
+            socket.send("after the restart")
+            assert _heard(socket) == {"type": "message", "from": party, "text": "after the restart"}

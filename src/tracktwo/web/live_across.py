@@ -26,6 +26,9 @@ from uuid import UUID
 from fastapi import WebSocket
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from tracktwo.web.live import MAX_MESSAGE, Key, LiveHub, Seat, presence
@@ -37,6 +40,7 @@ PREFIX = "tracktwo:live:"
 
 RETRY_SECONDS = 1.0
 CONFIRM_TRIES = 10
+PUBLISH_TRIES = 3
 
 
 def channel(key: Key) -> str:
@@ -70,7 +74,12 @@ class RedisLiveHub(LiveHub):
 
     async def start(self) -> None:
         """Connect to Redis and listen to every room's channel before serving anyone."""
-        self._redis = Redis.from_url(self.url)
+        # A pooled connection goes stale when Redis restarts: try again on a fresh one.
+        self._redis = Redis.from_url(
+            self.url,
+            retry=Retry(ExponentialBackoff(cap=RETRY_SECONDS, base=0.05), PUBLISH_TRIES),
+            retry_on_error=[RedisConnectionError],
+        )
         pubsub = await self._subscribed()
         self._listener = asyncio.get_running_loop().create_task(self._listen(pubsub))
 
