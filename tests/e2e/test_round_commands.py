@@ -84,3 +84,47 @@ def test_a_round_from_the_command_line(tmp_path: Path) -> None:
     store.dispose()
     listed = json.loads(invoke("round", "list", str(ids.first_workshop), "--json", *data).stdout)
     assert next(r for r in listed if r["id"] == str(planted.round_id))["closed_at"]
+
+
+def test_a_panel_round_from_the_command_line_release_invite_flag_accept(tmp_path: Path) -> None:
+    from tracktwo.domain.actors import Actor
+    from tracktwo.services import ballots, phases
+
+    folder = tmp_path / "data"
+    store = initialise(folder)
+    ids = build_demo(store, seed=7)
+    ideas = [i.id for i in run(store, phases.board, Actor.operator(), ids.first_workshop).ideas]
+    store.dispose()
+    data = ("--data-dir", str(folder))
+    released = invoke(
+        "round", "release", str(ids.first_workshop), *ideas[:2], "--title", "Panel",
+        "--mode", "invitation", *data,
+    )  # fmt: skip
+    assert released.exit_code == 0 and "round invite" in released.stdout
+    round_id = released.stdout.split("round ")[1].split()[0]
+    bad = runner.invoke(app, ["round", "release", str(ids.first_workshop), ideas[0],
+                              "--title", "T", "--mode", "panel", *data])  # fmt: skip
+    assert bad.exit_code == 2 and "not one of: open, invitation" in bad.output
+    out = tmp_path / "panel.csv"
+    made = invoke("round", "invite", round_id, "Sorai community", "--count", "2",
+                  "--out", str(out), "--base-url", "https://t2.example", *data)  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert out.stat().st_mode & 0o777 == 0o600
+    links = [line.split(",")[1] for line in out.read_text().splitlines()[1:]]
+    assert len(links) == 2 and all(li.startswith("https://t2.example/i/") for li in links)
+    again = runner.invoke(app, ["round", "invite", round_id, "Sorai community",
+                                "--out", str(out), *data])  # fmt: skip
+    assert again.exit_code == 2 and "cannot write" in again.output  # never overwrites
+
+    store = initialise(folder)
+    browser = ballots.new_ballot_token()
+    for link in links:
+        run(store, ballots.join_by_invitation, link.rsplit("/", 1)[1], browser)
+    store.dispose()
+    flags = json.loads(invoke("round", "flags", round_id, "--json", *data).stdout)
+    assert len(flags) == 1 and flags[0]["communities"] == ["Sorai community"] * 2
+    accepted = invoke("round", "accept", round_id, flags[0]["id"], *data)
+    assert accepted.exit_code == 0 and "2 ballots" in accepted.stdout
+    assert json.loads(invoke("round", "flags", round_id, "--json", *data).stdout)[0]["accepted"]
+    unknown = runner.invoke(app, ["round", "accept", round_id, "ffffffffffff", *data])
+    assert unknown.exit_code == 2 and "no flagged ballot" in unknown.output

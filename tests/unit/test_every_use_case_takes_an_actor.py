@@ -41,8 +41,9 @@ def test_the_actor_free_use_cases_are_the_credential_holders() -> None:
         name for name, function in use_cases() if getattr(function, "__actor_free__", "")
     )
     assert marked == [
+        "ballots.join_by_invitation",
+        "ballots.join_round",
         "feedback.cast_vote_group",
-        "feedback.join_round",
         "feedback.round_of_link",
         "signin.redeem",
         "web_sessions.end",

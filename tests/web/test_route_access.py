@@ -53,8 +53,8 @@ NARROWED = {
     "/w/{workshop}/acknowledgements/{ack}/confirm": {"participant-a"},
 }
 # Links are the credential themselves, and signing out ends the session the matrix uses;
-# all three are tested in test_sign_in.py.
-CREDENTIAL_ROUTES = {"/signin/{token}", "/r/{link}", "/signout"}
+# they are tested in test_sign_in.py and test_ballots.py.
+CREDENTIAL_ROUTES = {"/signin/{token}", "/r/{link}", "/i/{invitation}", "/signout"}
 
 
 def _documented(served: Served) -> list[tuple[str, str, str | None]]:
@@ -126,6 +126,7 @@ def world(served: Served) -> dict[str, Any]:
         "statement_id": str(pending),
         "record_type": "concern",
         "record_id": str(concern),
+        "flag": "0123456789ab",
     }
     forms: dict[str, dict[str, Any]] = {
         "/w/{workshop}/interventions": {"phase": "analysis", "kind": "clarify"},
@@ -138,6 +139,7 @@ def world(served: Served) -> dict[str, Any]:
         "/w/{workshop}/rounds/{round_id}/moderate/{statement_id}": {"accept": "no"},
         "/w/{workshop}/rounds/{round_id}/results": {"show": "yes"},
         "/w/{workshop}/rounds/{round_id}/threshold": {"percent": "50"},
+        "/w/{workshop}/rounds/{round_id}/invitations": {"community": party_a, "count": "2"},
         "/w/{workshop}/concerns": {"kind": "need", "text": "x"},
         "/w/{workshop}/concerns/{concern}/acknowledge": {"restatement": "x"},
         "/w/{workshop}/acknowledgements/{ack}/confirm": {"satisfied": "yes"},

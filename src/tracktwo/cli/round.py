@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
 import typer
 
-from tracktwo.cli.common import OPERATOR, in_folder, listing_command, parse_uuid
-from tracktwo.cli.output import JsonFlag, console, json_or
-from tracktwo.services import feedback
+from tracktwo.cli.common import (
+    OPERATOR,
+    TextOption,
+    fail,
+    in_folder,
+    listing_command,
+    one_of,
+    parse_uuid,
+)
+from tracktwo.cli.output import JsonFlag, console, json_or, show
+from tracktwo.services import ballots, feedback
 from tracktwo.services.commonground_rounds import analyse_round, export_round
 from tracktwo.services.transaction import UnitOfWork
 
@@ -32,6 +41,85 @@ listing_command(
     ("round", "title", "opened", "closed", "votes", "respondents"),
     _round_row,
 )
+
+
+@round_app.command("release")
+@in_folder
+def round_release(
+    uow: UnitOfWork,
+    workshop_id: str,
+    ideas: Annotated[list[str], typer.Argument(help="Ids of the ideas to release.")],
+    title: TextOption,
+    mode: Annotated[str, one_of("open", "invitation")] = "open",
+    threshold: Annotated[
+        float, typer.Option(help="Agreement a community must show, 0.01 to 0.99.")
+    ] = 0.5,
+) -> None:
+    """Release chosen ideas to both communities as a feedback round (identity stripped)."""
+    opened = feedback.release_ideas(
+        uow,
+        OPERATOR,
+        parse_uuid(workshop_id, "workshop"),
+        [parse_uuid(i, "idea") for i in ideas],
+        title=title,
+        support_threshold=threshold,
+        mode=mode,
+    )
+    console.print(f"round {opened.round_id} released")
+    for community, secret in opened.links.items():
+        console.print(f"{community}: /r/{secret}")
+    if not opened.links:
+        console.print(f"Make invitations with: tracktwo round invite {opened.round_id} COMMUNITY")
+
+
+@round_app.command("invite")
+@in_folder
+def round_invite(
+    uow: UnitOfWork,
+    round_id: str,
+    community: Annotated[str, typer.Argument(help="The community the invitations are for.")],
+    out: Annotated[Path, typer.Option(help="CSV file to write the links into (new file).")],
+    count: Annotated[
+        int, typer.Option(help=f"How many single-use links, 1 to {ballots.MAX_INVITATIONS}.")
+    ] = 20,
+    base_url: Annotated[str, typer.Option(help="Address the links start with.")] = "",
+) -> None:
+    """Make single-use respondent links for one community of a round by invitation, into a
+    new CSV file readable by you alone (only their hashes are kept)."""
+    made = ballots.invite(uow, OPERATOR, parse_uuid(round_id, "round"), community, count)
+    table = "".join(f"{community},{base_url.rstrip('/')}/i/{secret}\n" for secret in made)
+    try:
+        # created readable by the owner alone: each line lets someone in
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as written:
+            written.write("community,link\n" + table)
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror}")
+    console.print(f"{count} invitations for {community} written to {out}")
+
+
+def _flag_row(f: ballots.FlaggedBallot) -> tuple[str, ...]:
+    return (f.id, f.evidence, ", ".join(f"{v}" for v in f.votes), "yes" if f.accepted else "no")
+
+
+@round_app.command("flags")
+@in_folder
+def round_flags(uow: UnitOfWork, round_id: str, as_json: JsonFlag = False) -> None:
+    """List the round's flagged ballots (one browser behind several) with their evidence."""
+    flags = ballots.flagged_ballots(uow, OPERATOR, parse_uuid(round_id, "round"))
+    show(flags, as_json, ("flag", "evidence", "votes per ballot", "accepted"), _flag_row)
+
+
+@round_app.command("accept")
+@in_folder
+def round_accept(
+    uow: UnitOfWork,
+    round_id: str,
+    flag: Annotated[str, typer.Argument(help="The flag's id, as `round flags` lists it.")],
+) -> None:
+    """Count a flagged ballot cookie's ballots in the analysis from now on."""
+    accepted = ballots.accept_ballot(uow, OPERATOR, parse_uuid(round_id, "round"), flag)
+    console.print(f"{accepted} ballots of flag {flag} now count; analyse the round again")
 
 
 @round_app.command("links")

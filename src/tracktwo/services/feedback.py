@@ -12,7 +12,6 @@ fails, with a message naming its first refused row.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +33,7 @@ from tracktwo.errors import (
     VoteBatchError,
 )
 from tracktwo.services.access import actor_free, require_manager, require_round_reader
+from tracktwo.services.ballots import RoundMode, join_round, parse_mode, secret_hash
 from tracktwo.services.results import Result
 from tracktwo.store.models import (
     ConflictRow,
@@ -49,10 +49,7 @@ from tracktwo.store.models import (
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
 log = logging.getLogger(__name__)
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+__all__ = ["join_round"]  # entering a round is the ballots' business; callers find it here too
 
 
 @dataclass(frozen=True)
@@ -71,12 +68,16 @@ def release_ideas(
     *,
     title: str,
     support_threshold: float = 0.5,
+    mode: str = RoundMode.OPEN,
 ) -> RoundOpened:
     """Release chosen ideas to both communities, identity stripped; the release is logged.
 
     ``support_threshold`` is the share of its votes that must agree (the lower end of the
-    95% interval) for a community to count as supporting a statement.
+    95% interval) for a community to count as supporting a statement. In ``open`` mode each
+    community gets a link; in ``invitation`` mode nobody enters until the facilitators make
+    single-use links (:func:`tracktwo.services.ballots.invite`).
     """
+    chosen_mode = parse_mode(mode)
     if not idea_ids:
         raise ValidationError("choose at least one idea to release")
     threshold = CommunityParameters(support_threshold=support_threshold).support_threshold
@@ -87,6 +88,7 @@ def release_ideas(
         title=require_text("round title", title),
         opened_at=now(),
         support_threshold=threshold,
+        mode=chosen_mode.value,
     )
     uow.add(feedback)
     for position, idea_id in enumerate(dict.fromkeys(idea_ids)):
@@ -114,7 +116,7 @@ def release_ideas(
             ),
             flush=False,
         )
-    links = _new_links(uow, feedback.id, parties)
+    links = _new_links(uow, feedback.id, parties) if chosen_mode is RoundMode.OPEN else {}
     uow.audit(actor.label, "release-ideas", "feedback-round", feedback.id, workshop_id)
     return RoundOpened(feedback.id, links)
 
@@ -125,7 +127,7 @@ def _new_links(uow: UnitOfWork, round_id: UUID, parties: Sequence[PartyRow]) -> 
     for party in parties:
         secret = secrets.token_urlsafe(32)
         uow.add(
-            RoundLinkRow(round_id=round_id, party_id=party.id, secret_hash=_hash(secret)),
+            RoundLinkRow(round_id=round_id, party_id=party.id, secret_hash=secret_hash(secret)),
             flush=False,
         )
         links[party.name] = secret
@@ -143,24 +145,15 @@ def renew_links(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, str]
     workshop = require_manager(uow, actor, feedback.workshop_id)
     if feedback.closed_at is not None:
         raise ValidationError("this round is closed: it takes no new respondents")
+    if feedback.mode != RoundMode.OPEN:
+        raise ValidationError(
+            "this round is by invitation: it has no community links; make single-use "
+            "invitations instead"
+        )
     uow.remove(*uow.rounds.links_of(round_id))
     links = _new_links(uow, round_id, uow.get(ConflictRow, workshop.conflict_id).parties)
     uow.audit(actor.label, "renew-round-links", "feedback-round", round_id, feedback.workshop_id)
     return links
-
-
-@actor_free("the community link is the credential; whoever holds it joins anonymously")
-def join_round(uow: UnitOfWork, link_secret: str) -> Actor:
-    """Enter a round through a community link; return a new anonymous respondent."""
-    link = uow.rounds.link_with(_hash(link_secret))
-    if link is None:
-        raise AccessDenied("this feedback link is not valid")
-    feedback = uow.get(FeedbackRoundRow, link.round_id)
-    if feedback.closed_at is not None:
-        raise AccessDenied("this feedback round is closed")
-    respondent = RespondentRow(round_id=link.round_id, party_id=link.party_id, created_at=now())
-    uow.add(respondent)
-    return Actor(ActorKind.RESPONDENT, str(respondent.id), None, link.party_id)
 
 
 def _respondent(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RespondentRow:
@@ -430,6 +423,7 @@ class RoundFacts(Result):
     closed: bool
     results_open: bool
     support_threshold: float
+    mode: str = field(default=RoundMode.OPEN.value, kw_only=True)
 
 
 def round_of(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RoundFacts:
@@ -444,6 +438,7 @@ def round_of(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RoundFacts:
         closed=feedback.closed_at is not None,
         results_open=feedback.results_open,
         support_threshold=feedback.support_threshold,
+        mode=feedback.mode,
     )
 
 
@@ -460,6 +455,8 @@ class ListedRound(Result):
     respondents: int
     opened_at: str = field(default="", kw_only=True)
     closed_at: str | None = field(default=None, kw_only=True)
+    mode: str = field(default=RoundMode.OPEN.value, kw_only=True)
+    flagged: int = field(default=0, kw_only=True)
 
 
 def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[ListedRound]:
@@ -476,6 +473,8 @@ def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[ListedRound
             respondents=uow.rounds.respondent_count(row.id),
             opened_at=row.opened_at.isoformat(timespec="minutes"),
             closed_at=row.closed_at.isoformat(timespec="minutes") if row.closed_at else None,
+            mode=row.mode,
+            flagged=sum(r.ballot_accepted_at is None for r in uow.rounds.flagged(row.id)),
         )
         for row in uow.rounds.of_workshop(workshop_id)
     ]
@@ -484,7 +483,7 @@ def rounds(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[ListedRound
 @actor_free("the community link is the credential; it names only its round")
 def round_of_link(uow: UnitOfWork, link_secret: str) -> UUID:
     """Return the round a community link belongs to."""
-    link = uow.rounds.link_with(_hash(link_secret))
+    link = uow.rounds.link_with(secret_hash(link_secret))
     if link is None:
         raise AccessDenied("this feedback link is not valid")
     return link.round_id

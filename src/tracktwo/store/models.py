@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -381,6 +382,8 @@ class FeedbackRoundRow(Base):
     # Share of a community's votes that must agree (lower end of the 95% interval) for a
     # statement to count as supported by that community.
     support_threshold: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
+    # "open": one link per community; "invitation": single-use links, one per respondent.
+    mode: Mapped[str] = mapped_column(String(12), default="open", server_default="open")
 
 
 class RoundLinkRow(Base):
@@ -424,6 +427,28 @@ class RespondentRow(Base):
     )
     party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # SHA-256 of the round id and the browser's ballot cookie (a random id); never the
+    # cookie itself. Several respondents under one hash are flagged until accepted.
+    ballot_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ballot_accepted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    __table_args__ = (Index("ix_respondents_round_ballot", "round_id", "ballot_hash"),)
+
+
+class RoundInvitationRow(Base):
+    """A single-use respondent link of a round by invitation; only its hash is kept."""
+
+    __tablename__ = "round_invitations"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    round_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
+    )
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    respondent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("respondents.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class RoundVoteRow(Base):

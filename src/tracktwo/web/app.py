@@ -24,6 +24,7 @@ from tracktwo.errors import (
     TrackTwoError,
     ValidationError,
 )
+from tracktwo.web.limits import RespondentLimits
 from tracktwo.web.live import LiveHub
 from tracktwo.web.pages import render
 from tracktwo.web.routes import api, community, console, participant, public, reference
@@ -189,6 +190,7 @@ def create_app(
     app.state.store = store
     app.state.live = hub
     app.state.votes = VoteStream(store)
+    app.state.respondent_limits = RespondentLimits.from_environment()
     app.state.session_policy = policy
     app.state.session_lookups = SessionLookups(store, policy)
     app.add_middleware(SessionCookies, secure=secure_cookies, max_age=policy.absolute)
@@ -205,14 +207,17 @@ def create_app(
     @app.exception_handler(HTTPException)
     async def http_errors(request: Request, error: HTTPException) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": error.detail}, error.status_code)
-        return render(
-            request,
-            "error.html",
-            status_code=error.status_code,
-            status=error.status_code,
-            message=str(error.detail),
-        )
+            answer: Response = JSONResponse({"detail": error.detail}, error.status_code)
+        else:
+            answer = render(
+                request,
+                "error.html",
+                status_code=error.status_code,
+                status=error.status_code,
+                message=str(error.detail),
+            )
+        answer.headers.update(error.headers or {})  # Retry-After, say
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def form_errors(request: Request, error: RequestValidationError) -> Response:

@@ -14,6 +14,7 @@ enforces it before the route runs. The route then reads what was granted with
 from __future__ import annotations
 
 import hmac
+import math
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any
@@ -105,6 +106,13 @@ async def _respondent(request: Request) -> None:
     signed = session_of(request)
     if actor.kind is not ActorKind.RESPONDENT or signed is None or signed.round_id != round_id:
         raise HTTPException(status_code=403, detail="a respondent sees only their own round")
+    wait = request.app.state.respondent_limits.take(actor.id)
+    if wait > 0:
+        raise HTTPException(
+            status_code=429,
+            detail="too many requests from this ballot: wait a moment and send it again",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
     _grant(request, actor, round_id)
 
 

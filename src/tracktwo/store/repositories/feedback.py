@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -16,6 +17,7 @@ from tracktwo.store.models import (
     FeedbackRoundRow,
     RespondentRow,
     RoundAnalysisRow,
+    RoundInvitationRow,
     RoundLinkRow,
     RoundStatementRow,
     RoundVoteRow,
@@ -63,6 +65,72 @@ class Rounds(Repository):
         return self.session.scalars(
             select(RoundLinkRow).where(RoundLinkRow.secret_hash == secret_hash)
         ).first()
+
+    def invitation_with(self, secret_hash: str) -> RoundInvitationRow | None:
+        """Return the invitation whose secret hashes to ``secret_hash``, if any."""
+        return self.session.scalars(
+            select(RoundInvitationRow).where(RoundInvitationRow.secret_hash == secret_hash)
+        ).first()
+
+    def claim_invitation(self, invitation_id: UUID, at: datetime) -> bool:
+        """Mark an unused invitation used, in one statement; False when it was used already
+        (by this request's rival, say): the database decides, so two browsers opening one
+        invitation at once get one ballot between them."""
+        claimed = self.session.execute(
+            update(RoundInvitationRow)
+            .where(RoundInvitationRow.id == invitation_id, RoundInvitationRow.used_at.is_(None))
+            .values(used_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(claimed, "rowcount", 0) == 1)
+
+    def invitations_of(self, round_id: UUID) -> list[RoundInvitationRow]:
+        """Return a round's invitations (their hashes), in the order they were made."""
+        return self._listed(
+            select(RoundInvitationRow)
+            .where(RoundInvitationRow.round_id == round_id)
+            .order_by(RoundInvitationRow.created_at, RoundInvitationRow.id)
+        )
+
+    def with_ballot(self, round_id: UUID, ballot_hash: str) -> list[RespondentRow]:
+        """Return the respondents of a round behind one ballot cookie, in joining order."""
+        return self._listed(
+            select(RespondentRow)
+            .where(RespondentRow.round_id == round_id, RespondentRow.ballot_hash == ballot_hash)
+            .order_by(RespondentRow.created_at, RespondentRow.id)
+        )
+
+    def flagged(self, round_id: UUID) -> list[RespondentRow]:
+        """Return the respondents who share a ballot cookie with another, accepted or not,
+        grouped by ballot, in joining order."""
+        return self._listed(
+            select(RespondentRow)
+            .where(
+                RespondentRow.round_id == round_id,
+                RespondentRow.ballot_hash.in_(shared_ballots(round_id)),
+            )
+            .order_by(RespondentRow.ballot_hash, RespondentRow.created_at, RespondentRow.id)
+        )
+
+
+def shared_ballots(round_id: UUID) -> Select[Any]:
+    """Select the ballot hashes of a round that more than one respondent carries."""
+    return (
+        select(RespondentRow.ballot_hash)
+        .where(RespondentRow.round_id == round_id, RespondentRow.ballot_hash.is_not(None))
+        .group_by(RespondentRow.ballot_hash)
+        .having(func.count() > 1)
+    )
+
+
+def counted(round_id: UUID) -> Any:
+    """The condition a respondent's votes meet to count: no ballot cookie shared with
+    another respondent, or one the facilitators accepted."""
+    return or_(
+        RespondentRow.ballot_hash.is_(None),
+        RespondentRow.ballot_accepted_at.is_not(None),
+        RespondentRow.ballot_hash.not_in(shared_ballots(round_id)),
+    )
 
 
 class Statements(Repository):
@@ -128,8 +196,9 @@ class Votes(Repository):
         )
 
     def of_round(self, round_id: UUID) -> list[tuple[UUID, int, int, UUID]]:
-        """Return a round's votes as (respondent id, statement position, vote, party id),
-        in the order respondents joined, then by position."""
+        """Return a round's counted votes as (respondent id, statement position, vote,
+        party id), in the order respondents joined, then by position. A flagged ballot's
+        votes wait outside until the facilitators accept it."""
         rows = self.session.execute(
             select(
                 RespondentRow.id,
@@ -139,7 +208,7 @@ class Votes(Repository):
             )
             .join(RespondentRow, RespondentRow.id == RoundVoteRow.respondent_id)
             .join(RoundStatementRow, RoundStatementRow.id == RoundVoteRow.statement_id)
-            .where(RoundVoteRow.round_id == round_id)
+            .where(RoundVoteRow.round_id == round_id, counted(round_id))
             .order_by(RespondentRow.created_at, RespondentRow.id, RoundStatementRow.position)
         ).all()
         return [(voter, position, vote, party) for voter, position, vote, party in rows]

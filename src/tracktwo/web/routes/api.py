@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, Field, Strict
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, Strict, ValidationError
+from starlette.requests import ClientDisconnect
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.services import feedback, phases
@@ -34,14 +36,33 @@ class Ballot(BaseModel):
     votes: list[tuple[Annotated[str, Strict()], Vote]] = Field(min_length=1, max_length=10_000)
 
 
-@votes_router.post("/rounds/{round_id}/votes", **guard(Access.RESPONDENT, csrf=True))
-async def cast_votes(request: Request, round_id: str, ballot: Ballot) -> dict[str, int]:
+def _with_json_body(model: type[BaseModel], spec: dict[str, Any]) -> dict[str, Any]:
+    """Document ``model`` as the route's JSON body, which the route itself reads once its
+    guard has decided: a body is parsed only for a respondent allowed to send it."""
+    body = {"content": {"application/json": {"schema": model.model_json_schema()}}}
+    spec["openapi_extra"] = {**spec["openapi_extra"], "requestBody": {**body, "required": True}}
+    return spec
+
+
+@votes_router.post(
+    "/rounds/{round_id}/votes", **_with_json_body(Ballot, guard(Access.RESPONDENT, csrf=True))
+)
+async def cast_votes(request: Request, round_id: str) -> dict[str, int]:
     """Record a batch of votes; a bad row rejects the batch, naming the row.
 
     Batches arriving together are committed in one transaction; the answer comes after
-    the commit.
+    the commit. The body is read after the session, the rate limit and the CSRF token
+    are checked.
     """
     actor, rid = in_round(request)
+    try:
+        ballot = Ballot.model_validate_json(await request.body())
+    except ClientDisconnect:  # the body limit answered 413 already; this reply is dropped
+        raise HTTPException(status_code=400, detail="the request body did not arrive") from None
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from None
     stored = await request.app.state.votes.submit(actor, rid, ballot.votes)
     return {"stored": stored}
 

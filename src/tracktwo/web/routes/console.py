@@ -13,7 +13,16 @@ from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.engines.composition import CompositionRules
-from tracktwo.services import feedback, phases, record, recruitment, reports, schedule, signin
+from tracktwo.services import (
+    ballots,
+    feedback,
+    phases,
+    record,
+    recruitment,
+    reports,
+    schedule,
+    signin,
+)
 from tracktwo.services.commonground_rounds import analyse_round, export_round, latest_analysis
 from tracktwo.web.charts import analysis_map, ripeness_svg, snowball_svg
 from tracktwo.web.pages import render
@@ -135,12 +144,22 @@ def intervene(request: Request, workshop: str, phase: str = Form(), kind: str = 
 
 @router.post("/release", **guard(Access.FACILITATOR, csrf=True))
 def release(
-    request: Request, workshop: str, title: str = Form(), ideas: list[str] = Form()
+    request: Request,
+    workshop: str,
+    title: str = Form(),
+    ideas: list[str] = Form(),
+    mode: str = Form("open"),
 ) -> Response:
-    """Release chosen ideas to both communities (identity stripped; the release is logged)."""
+    """Release chosen ideas to both communities (identity stripped; the release is logged),
+    open to a link per community or by single-use invitations."""
     actor, workshop_id = in_workshop(request)
     opened = feedback.release_ideas(
-        uow_of(request), actor, workshop_id, [parse_id(i, "idea") for i in ideas], title=title
+        uow_of(request),
+        actor,
+        workshop_id,
+        [parse_id(i, "idea") for i in ideas],
+        title=title,
+        mode=mode,
     )
     # Post/redirect/get: reloading the round page never releases the ideas again. The links
     # are made on the round page, where they can be made anew (voiding the old) at any time.
@@ -169,6 +188,43 @@ def round_page(request: Request, workshop: str, round_id: str) -> Response:
         analysis=analysis,
         opinion_map=analysis_map(analysis),
         released=request.query_params.get("released") == "1",
+        accepted=request.query_params.get("accepted"),
+        flags=ballots.flagged_ballots(uow, actor, rid),
+        invitations=ballots.invitation_counts(uow, actor, rid),
+    )
+
+
+@router.post("/rounds/{round_id}/invitations", **guard(Access.FACILITATOR, csrf=True))
+def invite_respondents(
+    request: Request, workshop: str, round_id: str, community: str = Form(), count: str = Form()
+) -> Response:
+    """Make single-use respondent links for one community, as a CSV file to hand to the
+    panel (shown once: only their hashes are kept)."""
+    actor, _ = in_workshop(request)
+    try:
+        number = int(count)
+    except ValueError:
+        raise HTTPException(status_code=400, detail=f"{count!r} is not a number") from None
+    made = ballots.invite(uow_of(request), actor, parse_id(round_id, "round"), community, number)
+    base = str(request.base_url).rstrip("/")
+    table = "".join(f"{community},{base}/i/{secret}\r\n" for secret in made)
+    return Response(
+        "community,link\r\n" + table,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="invitations-{round_id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/rounds/{round_id}/flags/{flag}/accept", **guard(Access.FACILITATOR, csrf=True))
+def accept_flag(request: Request, workshop: str, round_id: str, flag: str) -> Response:
+    """Count a flagged ballot cookie's ballots in the analysis from now on."""
+    actor, workshop_id = in_workshop(request)
+    ballots.accept_ballot(uow_of(request), actor, parse_id(round_id, "round"), flag)
+    return RedirectResponse(
+        f"/w/{workshop_id}/rounds/{round_id}?accepted={flag}#flags", status_code=303
     )
 
 
