@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from tracktwo.cli.common import (
     OPERATOR,
     DatabaseUrl,
     DataDir,
+    fail,
     folder,
     guarded,
     in_folder,
@@ -36,6 +38,12 @@ from tracktwo.cli.workshop import workshop_app
 from tracktwo.errors import TrackTwoError
 from tracktwo.services import audit, setup
 from tracktwo.services.transaction import UnitOfWork
+
+# The environment a worker process reads (tracktwo.web.worker); named here so that the
+# command does not import the web app before it is needed.
+DATA_DIR_ENV = "TRACKTWO_DATA_DIR"
+DATABASE_URL_ENV = "TRACKTWO_DATABASE_URL"
+REDIS_URL_ENV = "TRACKTWO_REDIS_URL"
 
 DEFAULT = Path("data")
 
@@ -151,6 +159,22 @@ def run_command(
         typer.Option("--demo", help="Load the island demo even into a folder that holds work."),
     ] = False,
     reveal: Reveal = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes; more than one needs PostgreSQL and Redis (--redis-url).",
+        ),
+    ] = 1,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            "--redis-url",
+            envvar=REDIS_URL_ENV,
+            help="Redis relaying the live discussion among workers (publish only, nothing "
+            "stored); default with one worker: relayed in its memory.",
+        ),
+    ] = None,
 ) -> None:
     """The main job: serve the data folder as it is. Only a new, empty folder gets the island
     demo first (or any folder, with --demo).
@@ -158,6 +182,10 @@ def run_command(
     Nothing but the sealed database and the keys is written to the data folder: whether
     the folder is empty is read from the database, and the summary is only printed.
     """
+    if serve and workers > 1:
+        _check_several_workers(workers, database_url, redis_url)
+    if serve and redis_url:
+        _check_redis(redis_url)
     _remove_plain_report(data_dir)
     with guarded():
         store = setup.initialise(data_dir, database_url)
@@ -172,7 +200,33 @@ def run_command(
             f"the data folder {data_dir} holds work: it is served as it is (--demo adds the demo)"
         )
     if serve:
-        _serve(data_dir, database_url, host, port)
+        _serve(data_dir, database_url, host, port, workers=workers, redis_url=redis_url)
+
+
+def _check_several_workers(workers: int, database_url: str | None, redis_url: str | None) -> None:
+    """Refuse several workers on a store or relay that one process alone can hold."""
+    scheme = (database_url or "").split(":", 1)[0].split("+", 1)[0]
+    if scheme != "postgresql":
+        fail(
+            f"--workers {workers} needs PostgreSQL (--database-url postgresql+psycopg://...): "
+            "the embedded SQLite store is served by one process; leave --workers out"
+        )
+    if not redis_url:
+        fail(
+            f"--workers {workers} needs Redis to relay the live discussion among workers: "
+            f"give --redis-url redis://127.0.0.1:6379/0 (or {REDIS_URL_ENV})"
+        )
+
+
+def _check_redis(redis_url: str) -> None:
+    """Refuse to serve with a Redis that does not answer, before anything is started."""
+    import redis
+
+    try:
+        with redis.Redis.from_url(redis_url, socket_connect_timeout=5) as client:
+            client.ping()
+    except (redis.RedisError, OSError, ValueError) as error:
+        fail(f"Redis at --redis-url does not answer ({error}); start it or fix the URL")
 
 
 def _remove_plain_report(data_dir: Path) -> None:
@@ -185,10 +239,19 @@ def _remove_plain_report(data_dir: Path) -> None:
         )
 
 
-def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> None:
+def _serve(
+    data_dir: Path,
+    database_url: str | None,
+    host: str,
+    port: int,
+    *,
+    workers: int = 1,
+    redis_url: str | None = None,
+) -> None:
     import uvicorn
 
     from tracktwo.web.app import create_app
+    from tracktwo.web.live_across import RedisLiveHub
 
     base_url = f"http://{host}:{port}"
     with guarded():
@@ -197,8 +260,12 @@ def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> No
             link: str | None = demo.facilitator_link(store, demo.latest_composed_workshop(store))
         except TrackTwoError:  # no composed workshop, or no facilitator, yet
             link = None
-        app_ = create_app(store)
-    typer.echo(f"tracktwo is serving on {base_url}/")
+        if workers > 1:
+            store.dispose()  # each worker opens its own
+    typer.echo(
+        f"tracktwo is serving on {base_url}/"
+        + (f" with {workers} workers relaying through Redis" if workers > 1 else "")
+    )
     if link is not None:
         typer.echo(f"one-time facilitator sign-in link: {base_url}/signin/{link}")
     again = f" --data-dir {data_dir}"
@@ -208,7 +275,24 @@ def _serve(data_dir: Path, database_url: str | None, host: str, port: int) -> No
         "a fresh link for any facilitator, at any time: "
         f"tracktwo signin facilitator WORKSHOP --facilitator WHO{again}"
     )
-    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        live = RedisLiveHub(redis_url) if redis_url else None
+        app_ = create_app(store, live=live)
+        uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+        return
+    # Uvicorn starts each worker from an import string; each reads its folder from here.
+    os.environ[DATA_DIR_ENV] = str(data_dir.resolve())
+    os.environ[DATABASE_URL_ENV] = database_url or ""
+    os.environ[REDIS_URL_ENV] = redis_url or ""
+    uvicorn.run(
+        "tracktwo.web.worker:create_worker_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @app.command("backup")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -148,14 +150,29 @@ class BodyLimit:
 
 
 def create_app(
-    store: Store, *, secure_cookies: bool = False, sessions: SessionPolicy | None = None
+    store: Store,
+    *,
+    secure_cookies: bool = False,
+    sessions: SessionPolicy | None = None,
+    live: LiveHub | None = None,
 ) -> FastAPI:
     """Build the app for ``store``.
 
     The session cookie is marked Secure when ``secure_cookies`` is set or the request came
     over https; ``sessions`` sets the sessions' idle and absolute lifetimes (by default from
-    the environment, see :mod:`tracktwo.web.sessions`).
+    the environment, see :mod:`tracktwo.web.sessions`); ``live`` relays the live discussion
+    (by default in this process's memory; see :mod:`tracktwo.web.live_across` for several).
     """
+    hub = live or LiveHub()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+
     app = FastAPI(
         title="tracktwo",
         description="Confidential problem-solving workshops: facilitator console, party and "
@@ -166,11 +183,12 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        lifespan=lifespan,
     )
     policy = sessions or policy_from_environment()
     app.add_middleware(SecurityHeaders)
     app.state.store = store
-    app.state.live = LiveHub()
+    app.state.live = hub
     app.state.votes = VoteStream(store)
     app.state.respondent_limits = RespondentLimits.from_environment()
     app.state.session_policy = policy

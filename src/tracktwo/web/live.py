@@ -2,6 +2,7 @@
 
 No message is logged, stored, or kept after it is relayed; a room exists only while someone
 is in it. Presence is shown by party, with how many of it are present, never by name or role.
+This hub serves one process; :mod:`tracktwo.web.live_across` relays among several.
 """
 
 from __future__ import annotations
@@ -33,32 +34,51 @@ class Room:
 
     seats: dict[int, Seat] = field(default_factory=dict)
 
-    def presence(self) -> list[str]:
-        """Each party present and how many of it, in alphabetical order (not who came when)."""
-        counts = Counter(seat.label for seat in self.seats.values())
-        return [f"{label} ({count})" for label, count in sorted(counts.items())]
+    def counts(self) -> Counter[str]:
+        """How many of each party are connected here."""
+        return Counter(seat.label for seat in self.seats.values())
+
+
+def presence(counts: Counter[str]) -> list[str]:
+    """Each party present and how many of it, in alphabetical order (not who came when)."""
+    return [f"{label} ({count})" for label, count in sorted(counts.items()) if count > 0]
+
+
+Key = tuple[UUID, UUID]
 
 
 class LiveHub:
-    """All open rooms, keyed by (workshop, session); empty rooms are removed at once."""
+    """All open rooms of this process, keyed by (workshop, session); empty rooms are removed
+    at once."""
 
     def __init__(self) -> None:
-        self.rooms: dict[tuple[UUID, UUID], Room] = {}
+        self.rooms: dict[Key, Room] = {}
         self._numbers = itertools.count(1)
         self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Get ready to relay (nothing to do in memory)."""
+
+    async def stop(self) -> None:
+        """Stop relaying (nothing to do in memory)."""
 
     def room_count(self) -> int:
         return len(self.rooms)
 
-    async def join(self, key: tuple[UUID, UUID], label: str, socket: WebSocket) -> Seat:
+    def presence(self, key: Key) -> list[str]:
+        """The room's presence line, from the seats of this process."""
+        room = self.rooms.get(key)
+        return presence(room.counts()) if room else []
+
+    async def join(self, key: Key, label: str, socket: WebSocket) -> Seat:
         async with self._lock:
             room = self.rooms.setdefault(key, Room())
             seat = Seat(next(self._numbers), label, socket)
             room.seats[seat.number] = seat
-        await self.broadcast(key, {"type": "presence", "present": room.presence()})
+        await self.broadcast(key, {"type": "presence", "present": self.presence(key)})
         return seat
 
-    async def leave(self, key: tuple[UUID, UUID], seat: Seat) -> None:
+    async def leave(self, key: Key, seat: Seat) -> None:
         async with self._lock:
             room = self.rooms.get(key)
             if room is None:
@@ -67,15 +87,15 @@ class LiveHub:
             if not room.seats:
                 del self.rooms[key]
                 return
-        await self.broadcast(key, {"type": "presence", "present": room.presence()})
+        await self.broadcast(key, {"type": "presence", "present": self.presence(key)})
 
-    async def relay(self, key: tuple[UUID, UUID], seat: Seat, text: str) -> None:
+    async def relay(self, key: Key, seat: Seat, text: str) -> None:
         """Send a message to everyone in the room, the sender included, and forget it."""
         await self.broadcast(
             key, {"type": "message", "from": seat.label, "text": text[:MAX_MESSAGE]}
         )
 
-    async def broadcast(self, key: tuple[UUID, UUID], payload: dict[str, Any]) -> None:
+    async def broadcast(self, key: Key, payload: dict[str, Any]) -> None:
         room = self.rooms.get(key)
         if room is None:
             return
