@@ -38,6 +38,7 @@ from tracktwo.engines.simulation.programme import ConditionScores, Programme, Se
 from tracktwo.engines.simulation.scenarios import scenario_from_mapping
 from tracktwo.engines.simulation.state import AgentState
 from tracktwo.errors import ValidationError
+from tracktwo.io.scenarios import load_scenario
 
 
 def small(parameters: ModelParameters | None = None, members: int = 2000) -> ModelParameters:
@@ -295,3 +296,12 @@ def test_a_workshop_friendship_reaches_the_participants_friends_by_extended_cont
     assert np.all(extended.friends[heard] > before[heard])
     elites = simulation.population.indices(0, AgentRole.ELITE)
     assert extended.friends[elites].sum() >= before[elites].sum()
+
+
+def test_the_default_scenario_file_writes_out_the_new_defaults() -> None:
+    parameters = load_scenario("default").parameters
+    assert parameters.trust == TrustParameters()
+    assert parameters.network == NetworkParameters()
+    assert parameters.contact.extended_share == ModelParameters().contact.extended_share
+    assert parameters.readiness.trust_share == ReadinessParameters().trust_share
+    assert parameters.mechanisms == Mechanisms()
