@@ -471,7 +471,8 @@ class ReadinessParameters:
     ``readiness = push_weight * hurting + (1 - push_weight) * min(perception, 1 -
     clash_share)``, where ``hurting = pain * (1 - belief)`` and ``perception`` is the
     weighted mean of decision-makers' ideas, their image of the other group and the
-    public's (rescaled to 0..1). Formal negotiation starts the first day both sides reach
+    public's (rescaled to 0..1), each image ``(1 - trust_share) * feelings + trust_share *
+    trust`` while the trust mechanism runs. Formal negotiation starts the first day both sides reach
     ``threshold`` (seed 4.3, second point: a real clash of interests is not cured by better
     perceptions; Zartman: ripeness is necessary, not sufficient). Once under way it can break
     down (:func:`~tracktwo.engines.simulation.mechanisms.readiness.breakdown_hazard`); a
