@@ -68,6 +68,7 @@ class Member(FixedAgent):  # type: ignore[misc]
         self.individual = float(population.individual_image[index])
         self.group_conviction = self.group
         self.individual_conviction = self.individual
+        self.starting_individual = self.individual
         self.ideas = 0.0
         self.tie = 0.0
         self.attended = 0
@@ -77,6 +78,11 @@ class Member(FixedAgent):  # type: ignore[misc]
         self.away = False
         self.network_group = 0.0
         self.network_ideas = 0.0
+        self.trust = self.group
+        self.trust_anchor = self.group
+        self.bridged = self.cross_ties > 0
+        self.heard_of = 0.0
+        self.extended = 0.0
 
     def pull(self) -> float:
         """Return the daily pull toward the network (diffusion plus re-entry pressure)."""
@@ -147,6 +153,16 @@ class Member(FixedAgent):  # type: ignore[misc]
         self.group -= generalised * (1.0 + self.group)
         self.group_conviction -= generalised * (1.0 + self.group_conviction)
 
+    def hear_of_friends(self) -> None:
+        """Set the daily extended contact from the friends who have ties across."""
+        contact = self.model.parameters.contact
+        hours = contact.everyday_hours_per_tie * contact.extended_share * self.heard_of
+        self.extended = self.strength(hours, contact.everyday_index)
+
+    def move_trust(self, share: float, toward: float) -> None:
+        """Move trust ``share`` of the way to ``toward`` (an event or an official signal)."""
+        self.trust += share * (toward - self.trust)
+
     def strength(self, hours: float, index: float) -> float:
         """Return the contact strength of ``hours`` under condition ``index``."""
         contact = self.model.parameters.contact
@@ -192,6 +208,9 @@ class MesaSimulation(Model):  # type: ignore[misc]
             model_reporters={name: (lambda m, name=name: m.observe()[name]) for name in MEASURES}
         )
         self.bridged = [m for m in self.members if m.cross_ties > 0]
+        for one in self.members:
+            one.heard_of = float(sum(1 for other in one.neighbours if other.bridged))
+            one.hear_of_friends()
         self.decision_makers = [
             [self.members[i] for i in population.indices(s, AgentRole.DECISION_MAKER)]
             for s in (0, 1)
@@ -234,7 +253,13 @@ class MesaSimulation(Model):  # type: ignore[misc]
             for s, society in enumerate(parameters.societies):
                 self.costs[s] += max(0.0, society.cost_per_step + society.cost_sd * draws[s])
                 if events[s] < society.cost_jump_chance:
-                    self.costs[s] += society.cost_jump_size * jumps[s]
+                    jump = society.cost_jump_size * jumps[s]
+                    self.costs[s] += jump
+                    impact = parameters.trust.event_impact
+                    if mechanisms.trust and jump > 0.0 and impact > 0.0:
+                        share = -math.expm1(-impact * jump / society.cost_jump_size)
+                        for member in self.society_members(s):
+                            member.move_trust(share, -1.0)
             self._assess()
         session = self.programme.workshop_on(self.day)
         if session is not None:
@@ -258,9 +283,23 @@ class MesaSimulation(Model):  # type: ignore[misc]
                 member.meet(member.strength(hours, contact.everyday_index))
                 if bad and self.rng.random() < bad:
                     member.meet_badly(member.strength(hours, 1.0))
+        if mechanisms.extended_contact:
+            for member in self.members:
+                member.group_conviction += member.extended * (1.0 - member.group_conviction)
+        fade = parameters.social_influence.conviction_decay
+        if fade > 0.0:
+            for member in self.members:
+                member.group_conviction += fade * (member.trust_anchor - member.group_conviction)
+                member.individual_conviction += fade * (
+                    member.starting_individual - member.individual_conviction
+                )
         self.agents.do("sense")
         self.agents.do("update")
         home = [m for m in self.participants if not m.away]
+        stances: list[float | None] = [None, None]
+        if mechanisms.trust:
+            stances = [self._stance([m for m in home if m.society == s]) for s in (0, 1)]
+            self._confirm(home, stances)
         if mechanisms.marginalisation:
             reentry = parameters.reentry
             for member in home:
@@ -281,11 +320,50 @@ class MesaSimulation(Model):  # type: ignore[misc]
                 share = -math.expm1(-parameters.transfer.rate * total)
                 for decision_maker in self.decision_makers[s]:
                     decision_maker.ideas += max(held - decision_maker.ideas, 0.0) * share
+        if mechanisms.trust:
+            self._trust_day(stances)
         for member in self.current:
             member.away = False
         self.day += 1
         self._ready()
         self.datacollector.collect(self)
+
+    def society_members(self, society: int) -> list[Member]:
+        """Return the members of one society."""
+        split = self.population.bounds[1][0]
+        return self.members[:split] if society == 0 else self.members[split:]
+
+    @staticmethod
+    def _stance(givers: list[Member]) -> float | None:
+        """Return the influence-weighted group image of a side's participants at home."""
+        total = sum(m.influence for m in givers)
+        if not givers or total <= 0.0:
+            return None
+        return sum(m.influence * m.group for m in givers) / total
+
+    def _confirm(self, home: list[Member], stances: list[float | None]) -> None:
+        """Move participants' trust toward the other side's participants' stance."""
+        trust = self.parameters.trust
+        confirmation = self.parameters.hypothesis_confirmation
+        for member in home:
+            seen = stances[1 - member.society]
+            if seen is None:
+                continue
+            rate = trust.confirmation_rate
+            if self.parameters.mechanisms.hypothesis_confirmation and seen > member.trust:
+                rate *= 1.0 - confirmation.strength * (1.0 - member.trust) / 2.0
+            member.trust += rate * (seen - member.trust)
+
+    def _trust_day(self, stances: list[float | None]) -> None:
+        """Let trust decay to its anchor and follow the other side's participants a little."""
+        trust = self.parameters.trust
+        for s in (0, 1):
+            seen = stances[1 - s]
+            public = trust.public_visibility * trust.confirmation_rate if seen is not None else 0.0
+            for member in self.society_members(s):
+                member.trust += trust.decay * (member.trust_anchor - member.trust)
+                if seen is not None:
+                    member.trust += public * (seen - member.trust)
 
     def _open(self, workshop: int) -> None:
         programme = self.programme
@@ -335,6 +413,11 @@ class MesaSimulation(Model):  # type: ignore[misc]
         for member, draw in zip(self.current, draws, strict=True):
             if member.tie == 0.0 and draw < chance:
                 member.tie = 1.0
+                if not member.bridged:
+                    member.bridged = True
+                    for other in member.neighbours:
+                        other.heard_of += 1.0
+                        other.hear_of_friends()
 
     def _feedback(self) -> None:
         programme = self.programme
@@ -367,6 +450,13 @@ class MesaSimulation(Model):  # type: ignore[misc]
             ideas = sum(m.ideas for m in decision_makers) / len(decision_makers)
             image = sum(m.group for m in decision_makers) / len(decision_makers)
             public = sum(m.group for m in members) / len(members)
+            if self.parameters.mechanisms.trust:
+                share = readiness.trust_share
+                leaders = sum(m.trust for m in decision_makers) / len(decision_makers)
+                image = (1.0 - share) * image + share * leaders
+                public = (1.0 - share) * public + share * sum(m.trust for m in members) / len(
+                    members
+                )
             perceived = (
                 readiness.ideas_weight * ideas
                 + readiness.decision_maker_image_weight * (image + 1.0) / 2.0
@@ -388,17 +478,25 @@ class MesaSimulation(Model):  # type: ignore[misc]
             if mechanisms.breakdown and draw < hazard:
                 self.negotiating = False
                 self.armed = False
+                self._signal(-1.0)
                 if mechanisms.ripeness:
                     for s in (0, 1):
                         self.costs[s] += self.parameters.ripeness.breakdown_cost
                     self._assess()
         elif ready and self.armed:
             self.negotiating = True
+            self._signal(1.0)
             if self.negotiation_step is None:
                 self.negotiation_step = self.day
         if not ready:
             self.armed = True
         self._observed = self._observe()
+
+    def _signal(self, toward: float) -> None:
+        """Move everyone's trust after an official signal (talks open or break down)."""
+        if self.parameters.mechanisms.trust:
+            for member in self.members:
+                member.move_trust(self.parameters.trust.official_signal, toward)
 
     def observe(self) -> dict[str, float]:
         """Return the day's four measures (computed once, read by the DataCollector)."""

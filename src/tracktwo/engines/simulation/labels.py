@@ -91,6 +91,11 @@ LABELS: dict[str, Label] = {
     "network.decision_maker_elite_ties": assumption("decision-makers' ties to elites"),
     "network.cross_ties_mean": assumption("mean ties across the divide; few in a divided society"),
     "network.cross_ties_shape": assumption("skew of cross-divide ties: most have none"),
+    "network.cross_ties_locality": assumption(
+        "share of cross-divide ties formed in shared places; Feld 1981 (foci) and Kossinets & "
+        "Watts 2006 (triadic closure) give the mechanism, no study gives the share"
+    ),
+    "network.place_size": assumption("members of the home ring who share one place"),
     # contact -----------------------------------------------------------------------------
     "contact.rate_per_hour": calibrated(
         "Paluck, Green & Green 2019: one randomised intervention, short-delay d = 0.39 "
@@ -121,6 +126,11 @@ LABELS: dict[str, Label] = {
         "everyday encounters along existing ties go badly less often than a workshop among "
         "strangers"
     ),
+    "contact.extended_share": assumption(
+        "extended contact per in-group friend with a tie across, as a share of one's own tie: "
+        "Wright et al. 1997 (the effect); Zhou et al. 2019 (r = .25, .17 net of direct "
+        "friendship: smaller than direct contact); the share is ours"
+    ),
     "contact.negative_weight": assumption(
         "Barlow et al. 2012 ('The contact caveat', PSPB): negative contact is more strongly "
         "associated with prejudice than positive; the direction is theirs, the size is ours"
@@ -132,11 +142,31 @@ LABELS: dict[str, Label] = {
     "hypothesis_confirmation.generalisation": sourced(
         "Pettigrew & Tropp 2006: contact effects generalise to the entire outgroup"
     ),
+    # trust --------------------------------------------------------------------------------
+    "trust.decay": assumption(
+        "daily fall-back of beliefs about intentions; shorter-lived than feelings, which "
+        "Paluck, Green & Green 2019 find persistent; no study gives a rate"
+    ),
+    "trust.event_impact": assumption(
+        "trust lost to a costly event; Canetti-Nisim et al. 2009 give the direction"
+    ),
+    "trust.official_signal": assumption(
+        "trust gained when talks open, lost when they break down; Osgood 1962 (direction)"
+    ),
+    "trust.confirmation_rate": assumption(
+        "seed 4.3, hypothesis confirmation: statements believed when actions confirm them; "
+        "direction only"
+    ),
+    "trust.public_visibility": assumption("how much of the returnees' conduct the public sees"),
     # social influence --------------------------------------------------------------------
     "social_influence.susceptibility": assumption("DeGroot 1974 gives the form, not the size"),
     "social_influence.conviction": assumption(
         "Paluck, Green & Green 2019's long-delay figure does not pin it: half and double still "
         "pass (docs/simulation.md, 'What is labelled')"
+    ),
+    "social_influence.conviction_decay": assumption(
+        "persistence of feelings: Paluck, Green & Green 2019 find no reliable slope on delay, "
+        "so none by default; a direction (about zero), not a rate"
     ),
     "social_influence.idea_spread": assumption("daily spread of ideas upward"),
     "social_influence.idea_decay": assumption("forgetting of unrefreshed ideas"),
@@ -172,6 +202,10 @@ LABELS: dict[str, Label] = {
     "readiness.ideas_weight": assumption("weight of decision-makers' ideas in perception"),
     "readiness.decision_maker_image_weight": assumption("weight of their image of the other"),
     "readiness.public_image_weight": assumption("seed 4.1: the public's support; weight ours"),
+    "readiness.trust_share": assumption(
+        "weight of trust against feelings in perception; Pruitt 2007 (readiness theory: "
+        "working trust) gives the direction"
+    ),
     "readiness.threshold": assumption("readiness both sides need to open negotiation"),
     "readiness.breakdown_rate": assumption(
         "daily hazard of a breakdown at zero readiness and a full clash of interests"

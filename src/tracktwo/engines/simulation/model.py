@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from tracktwo.engines.simulation.mechanisms.contact import (
     EverydayContact,
+    ExtendedContact,
     apply_contact,
     apply_negative_contact,
     condition_factor,
@@ -27,6 +28,7 @@ from tracktwo.engines.simulation.mechanisms.contact import (
 from tracktwo.engines.simulation.mechanisms.influence import (
     NetworkProduct,
     SocialInfluence,
+    fade_convictions,
     susceptibility,
 )
 from tracktwo.engines.simulation.mechanisms.readiness import (
@@ -41,6 +43,7 @@ from tracktwo.engines.simulation.mechanisms.transfer import (
     feedback_round,
     transfer_to_decision_makers,
 )
+from tracktwo.engines.simulation.mechanisms.trust import TrustDynamics, visible_stance
 from tracktwo.engines.simulation.parameters import ModelParameters
 from tracktwo.engines.simulation.population import AgentRole, Population, build_population
 from tracktwo.engines.simulation.programme import Programme, select_participants
@@ -48,7 +51,7 @@ from tracktwo.engines.simulation.recording import SUM_ROWS, BlockSums, Recorder
 from tracktwo.engines.simulation.state import AgentState, SocietyState
 from tracktwo.errors import ValidationError
 
-ENGINE_VERSION = "simulation/1.0"
+ENGINE_VERSION = "simulation/1.1"
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -157,6 +160,7 @@ class Simulation:
         self._influence = SocialInfluence(
             self._susceptibility(slice(None)), self.parameters.social_influence
         )
+        mechanisms_on = self.parameters.mechanisms
         self._bridged, self._everyday, everyday_bad = self._everyday_contact()
         self._contact = EverydayContact(
             self._bridged,
@@ -171,6 +175,30 @@ class Simulation:
             if self.parameters.mechanisms.negative_contact
             else 0.0,
             negative_strength=everyday_bad,
+        )
+        self._extended = (
+            ExtendedContact(
+                self.population.within,
+                self.population.cross_ties > 0,
+                self.population.identity,
+                self.parameters.contact,
+            )
+            if mechanisms_on.extended_contact
+            else None
+        )
+        self._trust = TrustDynamics(
+            self.state,
+            (self.population.members(0), self.population.members(1)),
+            self.parameters.trust,
+            self.parameters.hypothesis_confirmation,
+            confirm=mechanisms_on.hypothesis_confirmation,
+        )
+        fade = self.parameters.social_influence.conviction_decay
+        self._fade = np.float32(fade)
+        self._faded_anchor = (
+            self._fade * np.stack([self.population.group_image, self.population.individual_image])
+            if fade > 0.0
+            else None
         )
         self._sessions, self._feedback_days = _schedule(self.programme)
         self._recorder = Recorder(self.population, self.parameters.ripeness) if record else None
@@ -217,13 +245,18 @@ class Simulation:
         parameters = self.parameters
         mechanisms = parameters.mechanisms
         state = self.state
-        bear_costs(
+        jumps = bear_costs(
             self.societies,
             parameters.societies,
             parameters.ripeness,
             self.events,
             on=mechanisms.ripeness,
         )
+        if mechanisms.trust:
+            for society, jump in enumerate(jumps):
+                self._trust.event(
+                    state, society, jump, parameters.societies[society].cost_jump_size
+                )
         away = _EMPTY
         session = self._sessions.get(self.step)
         if session is not None:
@@ -236,10 +269,26 @@ class Simulation:
             self._feedback()
         if self._bridged.size:
             self._contact.apply(state, self.rng)
+        if self._extended is not None and self._extended.active:
+            self._extended.apply(state)
+        if self._faded_anchor is not None:
+            fade_convictions(state, self._faded_anchor, self._fade)
         group, ideas = self._network.means(state)
         self._influence.step(state, group, ideas, away, diffusion=mechanisms.diffusion)
-        if self.participants.size and (mechanisms.marginalisation or mechanisms.transfer):
+        stances: tuple[float | None, float | None] = (None, None)
+        if self.participants.size and (
+            mechanisms.marginalisation or mechanisms.transfer or mechanisms.trust
+        ):
             home = self._home(bool(away.size))
+            if mechanisms.trust:
+                stances = (
+                    visible_stance(state, home.by_society[0]),
+                    visible_stance(state, home.by_society[1]),
+                )
+                for society in (0, 1):
+                    self._trust.confirm_statements(
+                        state, home.by_society[society], stances[1 - society]
+                    )
             if mechanisms.marginalisation:
                 home.marginalisation.apply(state, group)
             if mechanisms.transfer:
@@ -250,6 +299,8 @@ class Simulation:
                         self._decision_makers[society],
                         parameters.transfer,
                     )
+        if mechanisms.trust:
+            self._trust.daily(state, stances)
         self.step += 1
         self._end_of_day()
 
@@ -360,6 +411,8 @@ class Simulation:
         if befriended.size:
             self.state.tie[befriended] = 1.0
             self._influence.set_pull(befriended, self._susceptibility(befriended))
+            if self._extended is not None:
+                self._extended.befriend(befriended)
 
     def _feedback(self) -> None:
         programme = self.programme
@@ -399,14 +452,24 @@ class Simulation:
         societies = self.societies
         group, ideas = sums[_GROUP_SUMS].tolist(), sums[_IDEAS_SUMS].tolist()
         counts = self._sums.counts
+        trusting = parameters.mechanisms.trust
+        share = parameters.readiness.trust_share if trusting else 0.0
+        trust = self.state.trust
         for society in (0, 1):
             first = 3 * society
             decision_makers = first + 2
+            public = self.population.members(society)
+            societies.trust[society] = float(trust[public].sum()) / (public.stop - public.start)
+            leaders = self._decision_makers[society]
+            leaders_trust = float(trust[leaders].sum()) / (leaders.stop - leaders.start)
+            feeling = group[decision_makers] / counts[decision_makers]
+            public_feeling = (group[first] + group[first + 1] + group[first + 2]) / (
+                counts[first] + counts[first + 1] + counts[first + 2]
+            )
             societies.perception[society] = perception(
                 ideas[decision_makers] / counts[decision_makers],
-                group[decision_makers] / counts[decision_makers],
-                (group[first] + group[first + 1] + group[first + 2])
-                / (counts[first] + counts[first + 1] + counts[first + 2]),
+                (1.0 - share) * feeling + share * leaders_trust,
+                (1.0 - share) * public_feeling + share * societies.trust[society],
                 parameters.readiness,
             )
             societies.readiness[society] = readiness_to_negotiate(
@@ -435,6 +498,8 @@ class Simulation:
                 self.negotiating = False
                 self._armed = False
                 self.breakdown_steps.append(self.step)
+                if mechanisms.trust:
+                    self._trust.signal(self.state, -1.0)
                 if mechanisms.ripeness:
                     add_costs(
                         self.societies,
@@ -444,6 +509,8 @@ class Simulation:
                     )
         elif ready and self._armed:
             self.negotiating = True
+            if mechanisms.trust:
+                self._trust.signal(self.state, 1.0)
             if self.negotiation_step is None:
                 self.negotiation_step = self.step
         if not ready:
@@ -464,6 +531,7 @@ class Simulation:
                 "role": np.asarray([r.label for r in AgentRole])[role[where]],
                 "individual": self.state.individual[where],
                 "group": self.state.group[where],
+                "trust": self.state.trust[where],
                 "identity": population.identity[where],
                 "influence": self.state.influence[where],
                 "standing": self.state.influence[where] / population.influence[where],

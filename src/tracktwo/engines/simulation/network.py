@@ -61,18 +61,40 @@ def symmetric_matrix(source: NDArray[np.int64], target: NDArray[np.int64], size:
     return matrix
 
 
+def shared_places(rings: list[NDArray[np.int64]], place_size: int, size: int) -> NDArray[np.int64]:
+    """Return each agent's place: a stretch of ``place_size`` neighbours on its home ring.
+
+    ``rings`` holds each society's agents in ring order. Both societies are cut into as
+    many places (that of the smaller, at least one), numbered along the ring, so that place
+    ``k`` of one society faces place ``k`` of the other: one map of shared streets, markets
+    and workplaces (Feld 1981's foci).
+    """
+    places = np.zeros(size, dtype=np.int64)
+    count = max(1, min(ring.size for ring in rings) // place_size)
+    for ring in rings:
+        places[ring] = np.arange(ring.size, dtype=np.int64) * count // max(1, ring.size)
+    return places
+
+
 def cross_divide_edges(
     first: NDArray[np.int64],
     second: NDArray[np.int64],
     mean: float,
     shape: float,
     rng: np.random.Generator,
+    *,
+    places: NDArray[np.int64] | None = None,
+    locality: float = 0.0,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Pair ties between two societies: a bipartite configuration model.
 
     Each member's number of stubs is Poisson with a gamma-distributed mean (``mean``,
     ``shape``): a negative binomial, so most have no tie across the divide and a few have
-    many. Stubs are shuffled and paired until one side runs out.
+    many. Stubs are shuffled and paired until one side runs out. With ``places`` (one per
+    agent, from :func:`shared_places`), a share ``locality`` of the pairs is made place by
+    place instead: those stubs are sorted by place (at random within one) on both sides and
+    paired in order, so members who share a place, and are often friends at home, tie to
+    the same people across the divide. Every member keeps its number of stubs.
     """
     if mean <= 0.0:
         empty = np.empty(0, dtype=np.int64)
@@ -83,7 +105,28 @@ def cross_divide_edges(
         counts = rng.poisson(rates)
         stubs.append(rng.permutation(np.repeat(members, counts)))
     paired = min(stubs[0].size, stubs[1].size)
-    return stubs[0][:paired], stubs[1][:paired]
+    source, target = stubs[0][:paired], stubs[1][:paired]
+    local = round(locality * paired) if places is not None else 0
+    if local > 1 and places is not None:
+        for ends in (source, target):
+            chosen = ends[:local]
+            ends[:local] = chosen[np.lexsort((rng.random(local), places[chosen]))]
+    return source, target
+
+
+def cross_clustering(within: Any, across: Any) -> float:
+    """Return the share of in-group friends' out-group friends whom a member knows too.
+
+    Over every path member - in-group friend - that friend's friend across the divide,
+    the share closed by a tie of the member's own across the divide: the clustering of the
+    cross-divide ties around the home network (about the density of cross-divide ties when
+    they are drawn independently of it).
+    """
+    paths = within @ across
+    total = float(paths.sum())
+    if total == 0.0:
+        return 0.0
+    return float(paths.multiply(across).sum()) / total
 
 
 def neighbour_mean(matrix: Any, values: NDArray[np.float32]) -> NDArray[np.float32]:

@@ -123,7 +123,13 @@ class NetworkParameters:
     ``rewiring``; decision-makers also know ``decision_maker_elite_ties`` elites each.
     Across: a bipartite configuration model whose per-member counts are gamma-Poisson with
     mean ``cross_ties_mean`` and shape ``cross_ties_shape`` (small shape: most members have
-    none, a few have many, as contact surveys find).
+    none, a few have many, as contact surveys find). A share ``cross_ties_locality`` of the
+    ties is formed in shared places (Feld 1981's foci: a mixed street, workplace or market):
+    both societies' members are laid on one map by their place on their own ring, cut into
+    places of ``place_size`` neighbouring members, and those ties pair members of matching
+    places, so that in-group friends tend to know the same people across the divide
+    (triadic closure); the rest pair at random. Each member's number of ties is the same
+    either way.
     """
 
     mean_degree: int = 8
@@ -131,6 +137,12 @@ class NetworkParameters:
     decision_maker_elite_ties: int = 5
     cross_ties_mean: float = 0.3
     cross_ties_shape: float = 0.3
+    cross_ties_locality: float = 0.5
+    """Share of cross-divide ties formed in shared places rather than at random;
+    assumption (Feld 1981: ties cluster around shared foci; Kossinets & Watts 2006 observe
+    triadic closure, but no study gives this share for a divided society)."""
+    place_size: int = 20
+    """Neighbouring members (on the home ring) who share one place; assumption."""
 
     def __post_init__(self) -> None:
         if self.mean_degree < 2 or self.mean_degree % 2:
@@ -143,8 +155,11 @@ class NetworkParameters:
                 "rewiring": (0.0, 1.0),
                 "cross_ties_mean": (0.0, 50.0),
                 "cross_ties_shape": (0.01, 1e3),
+                "cross_ties_locality": (0.0, 1.0),
             },
         )
+        if self.place_size < 1:
+            raise ValidationError(f"place_size is {self.place_size}; give 1 or more members")
 
 
 @dataclass(frozen=True)
@@ -191,6 +206,13 @@ class ContactParameters:
     everyday_negative_share: float = 0.25
     """An everyday encounter along an existing tie goes badly this share as often as a
     workshop day among strangers at the same index; assumption."""
+    extended_share: float = 0.2
+    """Extended contact: each in-group friend who has a friend across the divide gives a
+    member this share of the everyday contact one tie of its own gives, acting on the
+    conviction behind its feelings toward the other group (Wright, Aron, McLaughlin-Volpe &
+    Ropp 1997). Zhou, Page-Gould, Aron, Moyer & Hewstone (2019, PSPR; 115 studies) find
+    extended contact and attitudes correlate r = .25, .17 net of direct friendship: real and
+    smaller than direct contact; this share is an assumption sized to that ordering."""
     negative_weight: float = 2.0
     """A negative episode moves the image toward -1 by this multiple of the share a
     positive one moves it toward +1. Barlow et al. (2012, 'The contact caveat', PSPB):
@@ -210,6 +232,7 @@ class ContactParameters:
                 "negative_chance": (0.0, 1.0),
                 "everyday_negative_share": (0.0, 1.0),
                 "negative_weight": (0.0, 10.0),
+                "extended_share": (0.0, 10.0),
             },
         )
 
@@ -236,6 +259,62 @@ class HypothesisConfirmationParameters:
 
 
 @dataclass(frozen=True)
+class TrustParameters:
+    """Beliefs about the other group's intentions, apart from feelings toward its people.
+
+    Feelings (the images moved by contact) and trust are distinct outcomes of contact with
+    distinct drivers (Tam, Hewstone, Kenworthy & Cairns 2009, on Northern Ireland: trust, not
+    liking, predicts behavioural tendencies toward the other community). Trust starts at the
+    member's starting group image and moves with what the other side as a group is seen to
+    do: each society's trust falls after a costly event (attributed to the other side), both
+    rise when formal talks open and fall when they break down (official signals), and the
+    other side's returning participants are watched: a participant comes to believe what
+    the other side said at the workshop when its participants' later behaviour at home
+    confirms it (the seed's hypothesis confirmation, 4.3), and the public sees a little of
+    the same. Each day trust falls back ``decay`` of the way to its starting value.
+    """
+
+    decay: float = 0.01
+    """Daily share of the gap to the starting belief that closes when nothing is seen to
+    happen (half-life about 70 days); assumption: beliefs about intentions follow recent
+    conduct ('what have you done lately'), unlike feelings, which Paluck, Green & Green
+    (2019) find persistent."""
+    event_impact: float = 0.1
+    """Share of the distance to -1 a costly event of mean size takes off the trust of the
+    side that bears it (``1 - exp(-event_impact * jump / cost_jump_size)``); assumption
+    (direction: Canetti-Nisim, Halperin, Sharvit & Hobfoll 2009, exposure to political
+    violence hardens attitudes toward the other side)."""
+    official_signal: float = 0.1
+    """Share of the distance to +1 both sides' trust closes when formal talks open, and to
+    -1 when they break down; assumption (direction: Osgood 1962's graduated reciprocation,
+    conciliatory official acts raise the other side's trust)."""
+    confirmation_rate: float = 0.02
+    """Daily share of the gap to the other side's participants' visible stance (their
+    influence-weighted feelings at home) that a participant's trust closes; assumption (seed
+    4.3, hypothesis confirmation, gives the direction)."""
+    public_visibility: float = 0.05
+    """Share of that rate at which the whole society's trust follows the other side's
+    participants (through the media and word of mouth); assumption."""
+
+    def __post_init__(self) -> None:
+        _check_fields(
+            self,
+            {
+                "decay": (0.0, 1.0),
+                "event_impact": (0.0, 100.0),
+                "official_signal": (0.0, 1.0),
+                "confirmation_rate": (0.0, 1.0),
+                "public_visibility": (0.0, 1.0),
+            },
+        )
+        if self.decay + self.confirmation_rate > 1.0:
+            raise ValidationError(
+                f"trust decay + confirmation_rate is {self.decay + self.confirmation_rate:g}; "
+                "keep it at most 1 so that a day cannot overshoot"
+            )
+
+
+@dataclass(frozen=True)
 class SocialInfluenceParameters:
     """Attitudes drift toward the network's, held by each member's own conviction.
 
@@ -252,6 +331,12 @@ class SocialInfluenceParameters:
     Green (2019) found, effects 180 days or more after contact (d = 0.31) are not much
     smaller than the pooled d = 0.39; but that figure does not pin it (half and double
     still pass), so it is labelled an assumption (docs/simulation.md, 'What is labelled')."""
+    conviction_decay: float = 0.0
+    """Persistence of feelings toward the other side's people: the daily share of the gap
+    between a member's conviction and its starting image that closes (feelings fade back).
+    Paluck, Green & Green (2019) find no reliable slope of contact effects on delay over the
+    months measured, so the default is none; assumption (the source gives the direction, a
+    slope indistinguishable from zero, not a rate)."""
     idea_spread: float = 0.05
     """Daily share of the gap to the neighbours' ideas closed (ideas only spread upward)."""
     idea_decay: float = 0.002
@@ -265,6 +350,7 @@ class SocialInfluenceParameters:
             {
                 "susceptibility": (0.0, 0.5),
                 "conviction": (0.0, 0.5),
+                "conviction_decay": (0.0, 1.0),
                 "idea_spread": (0.0, 1.0),
                 "idea_decay": (0.0, 1.0),
             },
@@ -385,7 +471,8 @@ class ReadinessParameters:
     ``readiness = push_weight * hurting + (1 - push_weight) * min(perception, 1 -
     clash_share)``, where ``hurting = pain * (1 - belief)`` and ``perception`` is the
     weighted mean of decision-makers' ideas, their image of the other group and the
-    public's (rescaled to 0..1). Formal negotiation starts the first day both sides reach
+    public's (rescaled to 0..1), each image ``(1 - trust_share) * feelings + trust_share *
+    trust`` while the trust mechanism runs. Formal negotiation starts the first day both sides reach
     ``threshold`` (seed 4.3, second point: a real clash of interests is not cured by better
     perceptions; Zartman: ripeness is necessary, not sufficient). Once under way it can break
     down (:func:`~tracktwo.engines.simulation.mechanisms.readiness.breakdown_hazard`); a
@@ -399,6 +486,10 @@ class ReadinessParameters:
     ideas_weight: float = 0.4
     decision_maker_image_weight: float = 0.3
     public_image_weight: float = 0.3
+    trust_share: float = 0.5
+    """Share of each image in perception that is trust in the other group's intentions
+    rather than feelings toward its people; assumption (Pruitt 2007's readiness theory:
+    optimism about the other side's intentions, 'working trust', drives readiness)."""
     threshold: float = 0.5
     breakdown_rate: float = 0.01
     """Daily hazard that a negotiation under way breaks down, at zero readiness and a full
@@ -414,6 +505,7 @@ class ReadinessParameters:
                 "ideas_weight": (0.0, 1.0),
                 "decision_maker_image_weight": (0.0, 1.0),
                 "public_image_weight": (0.0, 1.0),
+                "trust_share": (0.0, 1.0),
                 "threshold": (0.0, 1.0),
                 "breakdown_rate": (0.0, 1.0),
             },
@@ -440,6 +532,8 @@ class Mechanisms:
     ripeness: bool = True
     interests: bool = True
     breakdown: bool = True
+    trust: bool = True
+    extended_contact: bool = True
 
 
 def _two_societies() -> tuple[SocietyParameters, SocietyParameters]:
@@ -456,6 +550,7 @@ class ModelParameters:
     hypothesis_confirmation: HypothesisConfirmationParameters = field(
         default_factory=HypothesisConfirmationParameters
     )
+    trust: TrustParameters = field(default_factory=TrustParameters)
     social_influence: SocialInfluenceParameters = field(default_factory=SocialInfluenceParameters)
     reentry: ReentryParameters = field(default_factory=ReentryParameters)
     transfer: TransferParameters = field(default_factory=TransferParameters)

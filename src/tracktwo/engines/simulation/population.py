@@ -17,6 +17,7 @@ from tracktwo.engines.simulation.network import (
     cross_divide_edges,
     neighbour_mean,
     ring_seats,
+    shared_places,
     small_world_edges,
     symmetric_matrix,
 )
@@ -133,7 +134,13 @@ def build_population(parameters: ModelParameters, rng: np.random.Generator) -> P
     first = np.arange(bounds[0][0], bounds[0][3], dtype=np.int64)
     second = np.arange(bounds[1][0], bounds[1][3], dtype=np.int64)
     cross_source, cross_target = cross_divide_edges(
-        first, second, network.cross_ties_mean, network.cross_ties_shape, rng
+        first,
+        second,
+        network.cross_ties_mean,
+        network.cross_ties_shape,
+        rng,
+        places=shared_places(rings, network.place_size, size),
+        locality=network.cross_ties_locality,
     )
     across = symmetric_matrix(cross_source, cross_target, size)
     cross_ties = np.asarray(across.sum(axis=1), dtype=np.float32).ravel()

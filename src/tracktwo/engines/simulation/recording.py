@@ -36,6 +36,7 @@ SOCIETY_FIELDS = (
     "belief",
     "hurting",
     "in_stalemate",
+    "trust",
     "perception",
     "readiness",
     "negotiating",
@@ -52,7 +53,7 @@ _MAX_POLARISATION = 2.0 * 0.5 ** (1.0 + POLARISATION_ALPHA) * 0.5 * _DISTANCE[0,
 SUM_ROWS = ("group", "individual", "group_squares", "individual_squares", "ideas")
 """Rows of the day's block sums (:class:`BlockSums`): both images, their squares, ideas."""
 _GROUP, _INDIVIDUAL, _GROUP_SQUARES, _INDIVIDUAL_SQUARES, _IDEAS = range(len(SUM_ROWS))
-_SCALARS = ("costs", "pain", "belief", "hurting", "perception", "readiness")
+_SCALARS = ("costs", "pain", "belief", "hurting", "trust", "perception", "readiness")
 """Society scalars kept per day, each for society 0 then 1, then whether negotiating."""
 
 
@@ -202,6 +203,7 @@ class Recorder:
                 *societies.pain,
                 *societies.belief,
                 *societies.hurting,
+                *societies.trust,
                 *societies.perception,
                 *societies.readiness,
                 float(negotiating),

@@ -18,7 +18,7 @@ A scenario file names only what differs from the defaults of
     [[societies]]
     name = "South"
 
-    [contact]                   # likewise: network, hypothesis_confirmation,
+    [contact]                   # likewise: network, hypothesis_confirmation, trust,
     floor = 0.5                 # social_influence, reentry, transfer, ripeness,
                                 # readiness, mechanisms
 
@@ -45,6 +45,7 @@ SECTIONS = (
     "network",
     "contact",
     "hypothesis_confirmation",
+    "trust",
     "social_influence",
     "reentry",
     "transfer",

@@ -29,6 +29,13 @@ class AgentState:
     (int16) counts workshops; ``consulted`` (bool) marks participants whose community was
     consulted in a feedback round; ``weight_sum`` is each member's total neighbour
     influence, the denominator of the network's mean.
+
+    The two images are feelings toward the other side's people (the affect that empathy
+    raises and intergroup anxiety lowers, the mediators through which contact works:
+    Pettigrew & Tropp 2008); ``trust`` (-1..1) is a separate belief, about the other group's
+    intentions, moved by what that group is seen to do
+    (:mod:`~tracktwo.engines.simulation.mechanisms.trust`); ``trust_anchor`` is the belief
+    it falls back to.
     """
 
     attitudes: NDArray[np.float32]
@@ -38,6 +45,8 @@ class AgentState:
     attended: NDArray[np.int16]
     consulted: NDArray[np.bool_]
     weight_sum: NDArray[np.float32]
+    trust: NDArray[np.float32]
+    trust_anchor: NDArray[np.float32]
 
     @property
     def group(self) -> NDArray[np.float32]:
@@ -80,6 +89,8 @@ class AgentState:
             attended=np.zeros(size, dtype=np.int16),
             consulted=np.zeros(size, dtype=np.bool_),
             weight_sum=np.asarray(population.within @ population.influence, dtype=np.float32),
+            trust=population.group_image.copy(),
+            trust_anchor=population.group_image.copy(),
         )
 
 
@@ -95,6 +106,8 @@ class SocietyState:
     pain: list[float] = field(default_factory=_pair)
     belief: list[float] = field(default_factory=_pair)
     hurting: list[float] = field(default_factory=_pair)
+    trust: list[float] = field(default_factory=_pair)
+    """Mean trust of each society's members in the other group's intentions."""
     perception: list[float] = field(default_factory=_pair)
     readiness: list[float] = field(default_factory=_pair)
     transferred: list[float] = field(default_factory=_pair)

@@ -51,6 +51,17 @@ def susceptibility(
     return np.asarray(base + pull, dtype=np.float32)
 
 
+def fade_convictions(state: AgentState, anchored: NDArray[np.float32], rate: np.float32) -> None:
+    """Let the convictions fall back ``rate`` of the way to the starting images.
+
+    ``anchored`` holds ``rate`` times the starting group and individual images (2 x agents):
+    the persistence of feelings toward the other side's people, apart from trust's.
+    """
+    convictions = state.attitudes[GROUP_CONVICTION : INDIVIDUAL_CONVICTION + 1]
+    convictions *= np.float32(1.0) - rate
+    convictions += anchored
+
+
 PACKED_LIMIT = 1 << 22
 """Networks with fewer links than this take both columns in one complex product."""
 

@@ -37,25 +37,29 @@ def bear_costs(
     rng: np.random.Generator,
     *,
     on: bool,
-) -> None:
+) -> tuple[float, float]:
     """Add one day's costs: a drift, a diffusion and, now and then, a jump (an event).
 
     ``max(0, cost_per_step + cost_sd * z)`` plus, with chance ``cost_jump_chance``, an
     exponential jump of mean ``cost_jump_size``. The six draws are taken even when
     ripeness is off, so that switching it off leaves every other random number of the run
     unchanged; ``rng`` is the run's stream of events, which nothing else draws from.
+    Returns each side's jump of the day (0.0 without one, or with ripeness off).
     """
     normal = rng.standard_normal(2).tolist()
     event = rng.random(2).tolist()
     jump = rng.standard_exponential(2).tolist()
+    jumps = [0.0, 0.0]
     if not on:
-        return
+        return jumps[0], jumps[1]
     for side, society in enumerate(societies):
         daily = max(0.0, society.cost_per_step + society.cost_sd * normal[side])
         if event[side] < society.cost_jump_chance:
-            daily += society.cost_jump_size * jump[side]
+            jumps[side] = society.cost_jump_size * jump[side]
+            daily += jumps[side]
         state.costs[side] += daily
     assess(state, societies, ripeness)
+    return jumps[0], jumps[1]
 
 
 def add_costs(
