@@ -156,13 +156,29 @@ def renew_links(uow: UnitOfWork, actor: Actor, round_id: UUID) -> dict[str, str]
     return links
 
 
-def _respondent(uow: UnitOfWork, actor: Actor, round_id: UUID) -> RespondentRow:
+@dataclass
+class _GroupReads:
+    """Rows read once for a group of ballots. Holding them here keeps them in the session's
+    identity map, which holds rows only weakly: without it, each ballot read its round again."""
+
+    respondents: dict[UUID, RespondentRow] = field(default_factory=dict)
+    rounds: dict[UUID, FeedbackRoundRow] = field(default_factory=dict)
+
+
+def _respondent(
+    uow: UnitOfWork, actor: Actor, round_id: UUID, reads: _GroupReads | None = None
+) -> RespondentRow:
+    """Return the actor's respondent row in ``round_id``, or refuse."""
     if actor.kind is not ActorKind.RESPONDENT:
         raise AccessDenied("only a community respondent votes in a feedback round")
-    respondent = uow.find(RespondentRow, UUID(actor.id))
+    reads = reads or _GroupReads()
+    respondent_id = UUID(actor.id)
+    respondent = reads.respondents.get(respondent_id) or uow.find(RespondentRow, respondent_id)
     if respondent is None or respondent.round_id != round_id:
         raise AccessDenied("a respondent sees only their own round")
-    feedback = uow.get(FeedbackRoundRow, round_id, "feedback round")
+    feedback = reads.rounds.get(round_id)
+    if feedback is None:
+        feedback = reads.rounds[round_id] = uow.get(FeedbackRoundRow, round_id, "feedback round")
     if feedback.closed_at is not None:
         raise AccessDenied("this feedback round is closed")
     return respondent
@@ -222,11 +238,17 @@ def cast_vote_group(uow: UnitOfWork, ballots: Sequence[Ballot]) -> list[int | Tr
     known: dict[UUID, set[UUID]] = {}
     latest: dict[tuple[UUID, UUID], dict[str, Any]] = {}
     stamp = now()
+    # the group's respondents in one query, not one per ballot
+    reads = _GroupReads(
+        respondents=uow.rounds.respondents_among(
+            [actor.id for actor, _, _ in ballots if actor.kind is ActorKind.RESPONDENT]
+        )
+    )
     for actor, round_id, ballot in ballots:
         try:
-            respondent = _respondent(uow, actor, round_id)
+            respondent = _respondent(uow, actor, round_id, reads)
             if round_id not in known:
-                known[round_id] = {row.id for row in uow.statements.accepted(round_id)}
+                known[round_id] = uow.statements.accepted_ids(round_id)
             lines = parse_ballot(ballot, known[round_id])
         except TrackTwoError as error:
             outcomes.append(error)
@@ -292,7 +314,7 @@ def _refused_row(
     try:
         with begin() as uow:
             respondent = _respondent(uow, actor, round_id)
-            parsed = parse_ballot(lines, {row.id for row in uow.statements.accepted(round_id)})
+            parsed = parse_ballot(lines, uow.statements.accepted_ids(round_id))
     except TrackTwoError as changed:  # the round changed under the batch
         return VoteBatchError(str(changed))
     stamp = now()

@@ -29,6 +29,7 @@ from tracktwo.web.live import LiveHub
 from tracktwo.web.pages import render
 from tracktwo.web.routes import api, community, console, participant, public, reference
 from tracktwo.web.sessions import SessionCookies, SessionLookups, policy_from_environment
+from tracktwo.web.vote_path import VoteFastPath
 from tracktwo.web.votes import VoteStream
 
 if TYPE_CHECKING:
@@ -186,6 +187,8 @@ def create_app(
         lifespan=lifespan,
     )
     policy = sessions or policy_from_environment()
+    # Innermost of ours: its answers get the security headers and pass the body limit.
+    app.add_middleware(VoteFastPath)
     app.add_middleware(SecurityHeaders)
     app.state.store = store
     app.state.live = hub
@@ -235,8 +238,9 @@ def create_app(
         message = "The form could not be used. " + "; ".join(problems) + "."
         return render(request, "error.html", status_code=422, status=422, message=message)
 
+    # The vote route first: the router tries routes in order, and votes are most requests.
+    app.include_router(api.votes_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (public, console, participant, community, api, reference):
         app.include_router(module.router)
-    app.include_router(api.votes_router)
     return app

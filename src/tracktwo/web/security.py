@@ -131,6 +131,14 @@ _ENFORCE: dict[Access, Callable[[Request], Awaitable[None]] | None] = {
 }
 
 
+def enforcement(rule: Access) -> Callable[[Request], Awaitable[None]]:
+    """Return the check that enforces ``rule`` (none for ANYONE: refused here)."""
+    enforce = _ENFORCE[rule]
+    if enforce is None:
+        raise ValueError(f"{rule} needs no check")
+    return enforce
+
+
 def guard(rule: Access, *, csrf: bool = False) -> dict[str, Any]:
     """Return the route arguments that document ``rule`` (``x-access``) and enforce it.
 

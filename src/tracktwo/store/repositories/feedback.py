@@ -92,6 +92,19 @@ class Rounds(Repository):
             .order_by(RoundInvitationRow.created_at, RoundInvitationRow.id)
         )
 
+    def respondents_among(self, ids: list[str]) -> dict[UUID, RespondentRow]:
+        """Return the respondents with these ids (ill-formed ids are simply not found)."""
+        wanted = set()
+        for value in ids:
+            try:
+                wanted.add(UUID(value))
+            except ValueError:
+                continue
+        if not wanted:
+            return {}
+        rows = self.session.scalars(select(RespondentRow).where(RespondentRow.id.in_(wanted)))
+        return {row.id: row for row in rows}
+
     def with_ballot(self, round_id: UUID, ballot_hash: str) -> list[RespondentRow]:
         """Return the respondents of a round behind one ballot cookie, in joining order."""
         return self._listed(
@@ -151,6 +164,17 @@ class Statements(Repository):
     def accepted(self, round_id: UUID) -> list[RoundStatementRow]:
         """Return the statements respondents see and vote on, by position."""
         return self._of_round(round_id, Moderation.ACCEPTED)
+
+    def accepted_ids(self, round_id: UUID) -> set[UUID]:
+        """Return the ids of the statements respondents may vote on (no texts read)."""
+        return set(
+            self.session.scalars(
+                select(RoundStatementRow.id).where(
+                    RoundStatementRow.round_id == round_id,
+                    RoundStatementRow.moderation == Moderation.ACCEPTED.value,
+                )
+            )
+        )
 
     def pending(self, round_id: UUID) -> list[RoundStatementRow]:
         """Return the statements waiting for moderation, by position."""

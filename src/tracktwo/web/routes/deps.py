@@ -112,7 +112,7 @@ async def _open_transaction(connection: HTTPConnection) -> AsyncIterator[None]:
 ONE_TRANSACTION = Depends(_open_transaction, scope="function")
 
 
-async def _session_only(connection: HTTPConnection) -> None:
+async def serve_session_only(connection: HTTPConnection) -> None:
     """Find the request's session with those of the vote requests arriving with it (one
     transaction and one query for the group, like the votes' own); the request opens no
     transaction of its own."""
@@ -125,7 +125,7 @@ async def _session_only(connection: HTTPConnection) -> None:
 # The vote router declares it instead: its route hands the votes to the vote stream, which
 # writes them in a transaction shared by the ballots that arrive together, and waits; its
 # session is found likewise, so that a crowd voting at once holds no connection per request.
-SESSION_ONLY = Depends(_session_only)
+SESSION_ONLY = Depends(serve_session_only)
 
 
 def uow_of(request: HTTPConnection) -> UnitOfWork:
