@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -190,6 +191,19 @@ class Statements(Repository):
         return (last or 0) + 1
 
 
+@functools.cache
+def _upsert_for(dialect: str) -> Any:
+    """The votes' INSERT ... ON CONFLICT DO UPDATE for a dialect, built once: building it
+    made new column objects on every group, which also kept the compiled form from being
+    reused."""
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RoundVoteRow)
+    return statement.on_conflict_do_update(
+        index_elements=["respondent_id", "statement_id"],
+        set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
+    )
+
+
 class Votes(Repository):
     """The latest vote of each respondent on each statement of a feedback round."""
 
@@ -198,13 +212,7 @@ class Votes(Repository):
 
         Raise StoreRefusal, naming only the kind of refusal, when the database refuses one.
         """
-        dialect = self.session.get_bind().dialect.name
-        insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(RoundVoteRow)
-        statement = statement.on_conflict_do_update(
-            index_elements=["respondent_id", "statement_id"],
-            set_={"vote": statement.excluded.vote, "at": statement.excluded.at},
-        )
+        statement = _upsert_for(self.session.get_bind().dialect.name)
         try:
             for start in range(0, len(rows), VOTE_CHUNK):
                 self.session.execute(statement, rows[start : start + VOTE_CHUNK])
