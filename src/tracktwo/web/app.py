@@ -116,12 +116,16 @@ class BodyLimit:
             return
         seen = 0
         refused = False
+        # A request that announces a body (a length above 0, or chunks) until it has all
+        # been read: answered before that, the connection is closed, never drained.
+        unread = declared not in (None, b"0") or b"transfer-encoding" in dict(scope["headers"])
 
         async def counted() -> Message:
-            nonlocal seen, refused
+            nonlocal seen, refused, unread
             message = await receive()
             if message["type"] == "http.request" and not refused:
                 seen += len(message.get("body", b""))
+                unread = bool(message.get("more_body", False))
                 if seen > self.limit:
                     # Answer now; the app sees the client gone, and its reply is dropped.
                     refused = True
@@ -130,8 +134,13 @@ class BodyLimit:
             return message
 
         async def unless_refused(message: Message) -> None:
-            if not refused:
-                await send(message)
+            if refused:
+                return
+            if message["type"] == "http.response.start" and unread:
+                # answered without reading the body (401 before parsing, say): reading the
+                # rest only to throw it away would let one client keep the server busy
+                message["headers"] = [*message.get("headers", []), (b"connection", b"close")]
+            await send(message)
 
         await self.app(scope, counted, unless_refused)
 
@@ -144,6 +153,8 @@ class BodyLimit:
                 "headers": [
                     (b"content-type", b"text/plain"),
                     (b"content-length", str(len(body)).encode()),
+                    # the rest of the body is never read: the connection cannot carry on
+                    (b"connection", b"close"),
                 ],
             }
         )
