@@ -57,6 +57,7 @@ MAX_TARGET_S = 2.0
 # Connections a generator process may hold open; past it, a request waits for one (and its
 # wait counts in its latency).
 CONNECTIONS = 600
+REDIS_URL = os.environ.get("TRACKTWO_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 POSTGRES_URL = os.environ.get(
     "TRACKTWO_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -273,7 +274,7 @@ def _serve(folder: Path, url: str | None, workers: int, port: int) -> subprocess
     if url:
         command += ["--database-url", url]
     if workers > 1:
-        command += ["--workers", str(workers)]
+        command += ["--workers", str(workers), "--redis-url", REDIS_URL]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
