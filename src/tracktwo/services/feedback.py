@@ -161,7 +161,7 @@ class _GroupReads:
     """Rows read once for a group of ballots. Holding them here keeps them in the session's
     identity map, which holds rows only weakly: without it, each ballot read its round again."""
 
-    respondents: dict[UUID, RespondentRow] = field(default_factory=dict)
+    respondents: dict[UUID, Any] = field(default_factory=dict)  # id, round_id, party_id
     rounds: dict[UUID, FeedbackRoundRow] = field(default_factory=dict)
 
 

@@ -93,8 +93,9 @@ class Rounds(Repository):
             .order_by(RoundInvitationRow.created_at, RoundInvitationRow.id)
         )
 
-    def respondents_among(self, ids: list[str]) -> dict[UUID, RespondentRow]:
-        """Return the respondents with these ids (ill-formed ids are simply not found)."""
+    def respondents_among(self, ids: list[str]) -> dict[UUID, Any]:
+        """Return the respondents with these ids (ill-formed ids are simply not found), as
+        plain rows of id, round and party: this runs for every group of votes."""
         wanted = set()
         for value in ids:
             try:
@@ -103,7 +104,11 @@ class Rounds(Repository):
                 continue
         if not wanted:
             return {}
-        rows = self.session.scalars(select(RespondentRow).where(RespondentRow.id.in_(wanted)))
+        rows = self.session.execute(
+            select(RespondentRow.id, RespondentRow.round_id, RespondentRow.party_id).where(
+                RespondentRow.id.in_(wanted)
+            )
+        )
         return {row.id: row for row in rows}
 
     def with_ballot(self, round_id: UUID, ballot_hash: str) -> list[RespondentRow]:
