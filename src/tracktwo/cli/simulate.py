@@ -202,6 +202,8 @@ def _designs_table(title: str, summary: pd.DataFrame) -> Table:
     for design in designs:
         table.add_column(str(design), justify="right", overflow="fold")
     for measure, block in summary.groupby("measure", sort=False):
+        if measure == "negotiation_step":
+            continue  # a mean over the runs that started: the median row says it better
         cells = [_cell(block[block["design"] == design].iloc[0]) for design in designs]
         table.add_row(OUTCOME_NAMES.get(str(measure), str(measure)), *cells)
     return table
@@ -340,6 +342,7 @@ def compare(
             )
         console.print(_designs_table(f"{chosen.name}: programme designs", summary))
         if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
             json_path = out / "designs.json"
             json_path.write_text(
                 json.dumps(
@@ -427,6 +430,10 @@ def sweep_command(
                 console.print(f"wrote {path}")
 
 
+SWEEP_MEANS = ("public_group_image", "participant_standing", "readiness")
+"""Outcomes the sweep's table shows besides negotiation (its CSV holds them all)."""
+
+
 def _sweep_table(title: str, summary: pd.DataFrame, grid: dict[str, list[Any]]) -> Table:
     table = Table(
         title=title,
@@ -438,10 +445,10 @@ def _sweep_table(title: str, summary: pd.DataFrame, grid: dict[str, list[Any]]) 
         table.add_column(name, justify="right", overflow="fold")
     table.add_column("negotiation started (share)", justify="right", overflow="fold")
     table.add_column("median start day", justify="right", overflow="fold")
-    means = [c for c in summary.columns if c.startswith("mean_")]
+    means = [f"mean_{name}" for name in SWEEP_MEANS if f"mean_{name}" in summary.columns]
     for column in means:
         table.add_column(column.removeprefix("mean_"), justify="right", overflow="fold")
-    for _, row in summary.iterrows():
+    for row in summary.to_dict(orient="records"):
         share = (
             f"{row['negotiation_share']:.2f} "
             f"({_interval(row['negotiation_share_low'], row['negotiation_share_high'], '{:.2f}')})"
@@ -465,7 +472,7 @@ def sensitivity_command(
         typer.Option(
             "--trajectories", "-t", min=2, help="Morris trajectories (sample size per factor)."
         ),
-    ] = 4,
+    ] = 3,
     runs: Annotated[
         int, typer.Option("--runs", "-n", min=1, help="Runs per design point (common seeds).")
     ] = 2,
