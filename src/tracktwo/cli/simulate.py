@@ -39,6 +39,7 @@ from tracktwo.engines.simulation.ensemble import (
     programme_designs,
     run_ensemble,
 )
+from tracktwo.engines.simulation.labels import Basis, paths
 from tracktwo.engines.simulation.scenarios import Scenario
 from tracktwo.engines.simulation.timing import started_by_day
 from tracktwo.errors import TrackTwoError, ValidationError
@@ -487,11 +488,21 @@ def sensitivity_command(
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes to spread the design over.")
     ] = 2,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix", help="An assumption (dotted path) to hold at the scenario's value (repeat)."
+        ),
+    ] = None,
 ) -> None:
     """Screen every assumption for its effect on the planner's outcomes (Morris, SALib)."""
     with guarded():
         chosen = _scenario(scenario, days, members)
-        factors = assumption_factors(chosen)
+        held = set(fix or [])
+        unknown = held - set(paths(Basis.ASSUMPTION))
+        if unknown:
+            raise ValidationError(f"--fix {sorted(unknown)}: not an assumption's dotted path")
+        factors = assumption_factors(chosen, [p for p in paths(Basis.ASSUMPTION) if p not in held])
         points = design_points(len(factors), trajectories)
         console.print(
             f"{chosen.name}: {len(factors)} assumptions, {trajectories} trajectories, "

@@ -113,21 +113,23 @@ def test_simulate_sensitivity_prints_its_table_and_writes_table_and_figure(
             "300",
             "--workers",
             "1",
+            "--fix",
+            "readiness.threshold",
             "--out",
             str(tmp_path),
         ],
     )
     assert result.exit_code == 0, result.output
     assert "which outcomes depend on which assumptions" in result.output
-    assert "readiness.threshold" in re.sub(r"[\s│┃]", "", result.output)
+    assert "reentry.pull" in re.sub(r"[\s│┃]", "", result.output)
     assert "…" not in result.output, "tables fold, never truncate"
     indices = pd.read_csv(tmp_path / "sensitivity.csv")
     assert {"outcome", "parameter", "mu_star", "mu_star_low", "mu_star_high", "sigma"} <= set(
         indices.columns
     )
-    assert set(indices["parameter"]) == set(paths(Basis.ASSUMPTION))
+    assert set(indices["parameter"]) == set(paths(Basis.ASSUMPTION)) - {"readiness.threshold"}
     summary = json.loads((tmp_path / "sensitivity.json").read_text(encoding="utf-8"))
-    assert summary["days"] == 30 and summary["trajectories"] == 2
+    assert summary["days"] == 30 and summary["trajectories"] == 2 and summary["factors"] == 63
     assert set(summary["depends_on"]) == set(PLANNER_OUTCOMES)
     assert (tmp_path / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in (tmp_path / "sensitivity.svg").read_bytes()[:500]
