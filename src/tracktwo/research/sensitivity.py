@@ -73,7 +73,6 @@ class Factor:
     low: float
     high: float
     integer: bool = False
-    even: bool = False
 
 
 def _section_and_field(scenario: Scenario, path: str) -> tuple[Any, str]:
@@ -178,7 +177,6 @@ def assumption_factors(scenario: Scenario, chosen: Sequence[str] | None = None) 
                 float(low),
                 float(high),
                 integer=integer,
-                even=path == "network.mean_degree",
             )
         )
     return factors
@@ -212,9 +210,10 @@ def planner_outcomes(scenario: Scenario, *, runs: int, seed: int) -> dict[str, f
 
 
 def _point_outcomes(
-    scenario: Scenario, paths_: Sequence[str], row: Sequence[float], runs: int, seed: int
+    scenario: Scenario, names: Sequence[str], row: Sequence[float], runs: int, seed: int
 ) -> dict[str, float]:
-    variant = apply_factors(scenario, dict(zip(paths_, row, strict=True)))
+    """Run one design point (a process pool's task: a module-level function)."""
+    variant = apply_factors(scenario, dict(zip(names, row, strict=True)))
     return planner_outcomes(variant, runs=runs, seed=seed)
 
 
@@ -270,21 +269,23 @@ def morris_indices(
         raise ValidationError(f"trajectories is {trajectories}; give 2 or more")
     if len(factors) < 1:
         raise ValidationError("give at least one factor to vary")
-    names_ = [f.path for f in factors]
+    factor_names = [f.path for f in factors]
     problem: dict[str, Any] = {
         "num_vars": len(factors),
-        "names": names_,
+        "names": factor_names,
         "bounds": [[f.low, f.high] if f.high > f.low else [f.low, f.low + 1e-12] for f in factors],
     }
     design = sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     results = evaluate(list(design))
     names = list(results[0]) if results else []
-    frame = pd.DataFrame(np.asarray(design, dtype=np.float64), columns=names_)
+    frame = pd.DataFrame(np.asarray(design, dtype=np.float64), columns=factor_names)
     outcomes = pd.DataFrame(results, columns=names)
     rows = []
     for outcome in names:
         values = outcomes[outcome].to_numpy(dtype=np.float64)
         if np.isnan(values).any():
+            # an undefined outcome (no participants) at a point takes the outcome's mean, so it
+            # adds no effect rather than poisoning every effect of its trajectory
             values = np.where(
                 np.isnan(values), np.nanmean(values) if not np.isnan(values).all() else 0.0, values
             )
