@@ -19,6 +19,7 @@ from tracktwo.engines.simulation.ensemble import run_scenario
 from tracktwo.engines.simulation.model import ENGINE_VERSION
 from tracktwo.engines.simulation.outcomes import OUTCOMES
 from tracktwo.engines.simulation.scenarios import Scenario
+from tracktwo.engines.simulation.timing import negotiation_timing
 from tracktwo.errors import ValidationError
 
 Grid = Mapping[str, Sequence[Any]]
@@ -85,6 +86,31 @@ def sweep(
         if on_task is not None:
             on_task(done)
     return _frame(rows, grid)
+
+
+def sweep_summary(frame: pd.DataFrame, grid: Grid) -> pd.DataFrame:
+    """Return one row per grid point: its values, negotiation timing and mean outcomes.
+
+    Timing (:data:`~tracktwo.engines.simulation.timing.TIMING_FIELDS`): the share of runs
+    in which negotiation started with Wilson's 95% interval, the median start day of those
+    that did with its order-statistic 95% interval, the middle 95% of their days, and the
+    run counts; then the mean of every other outcome across runs.
+    """
+    names = list(grid)
+    rows = []
+    for key, block in frame.groupby(names, sort=False, dropna=False):
+        keys = key if isinstance(key, tuple) else (key,)
+        means = block[[o for o in OUTCOMES if o != "negotiation_step"]].mean()
+        rows.append(
+            {
+                **dict(zip(names, keys, strict=True)),
+                **negotiation_timing(block["negotiation_step"]),
+                **{f"mean_{name}": float(value) for name, value in means.items()},
+            }
+        )
+    summary = pd.DataFrame(rows)
+    summary.attrs["engine_version"] = ENGINE_VERSION
+    return summary
 
 
 @contextmanager

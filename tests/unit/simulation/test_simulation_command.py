@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,14 @@ def test_simulate_runs_a_scenario_and_writes_frames_and_figures(tmp_path: Path) 
         app, ["default", "--runs", "2", "--seed", "4", *QUICK, "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    assert "participant_group_change" in result.output
+    outcome_column = "".join(
+        re.split("[│┃]", line)[1].strip() for line in result.output.splitlines() if "│" in line
+    )
+    assert "participant_group_change" in outcome_column, "the outcome's name folds, whole"
+    assert "…" not in result.output
     assert "2/2" in result.output
+    assert (tmp_path / "baseline_summary_images.csv").exists()
+    assert (tmp_path / "negotiation.png").stat().st_size > 0
     outcomes = pd.read_csv(tmp_path / "runs_outcomes.csv")
     assert outcomes["run"].tolist() == [0, 1]
     summary = pd.read_csv(tmp_path / "summary_images.csv")

@@ -16,8 +16,10 @@ From a notebook::
 """
 
 from tracktwo.engines.simulation.ensemble import (
+    NO_PROGRAMME,
     Ensemble,
     compare_programmes,
+    no_programme,
     programme_designs,
     run_ensemble,
     run_scenario,
@@ -36,9 +38,11 @@ from tracktwo.engines.simulation.programme import (
     condition_scores,
 )
 from tracktwo.engines.simulation.scenarios import Scenario
+from tracktwo.engines.simulation.timing import negotiation_timing, started_by_day
 
 __all__ = [
     "ENGINE_VERSION",
+    "NO_PROGRAMME",
     "ConditionScores",
     "Ensemble",
     "Mechanisms",
@@ -51,8 +55,11 @@ __all__ = [
     "SocietyParameters",
     "compare_programmes",
     "condition_scores",
+    "negotiation_timing",
+    "no_programme",
     "programme_designs",
     "run_ensemble",
     "run_scenario",
     "simulate",
+    "started_by_day",
 ]

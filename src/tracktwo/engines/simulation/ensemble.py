@@ -17,9 +17,12 @@ from tracktwo.engines.simulation.outcomes import OUTCOMES, run_outcomes
 from tracktwo.engines.simulation.programme import Programme, SelectionRule
 from tracktwo.engines.simulation.recording import IMAGE_FIELDS, SOCIETY_FIELDS
 from tracktwo.engines.simulation.scenarios import Scenario
+from tracktwo.engines.simulation.timing import negotiation_timing
 from tracktwo.errors import ValidationError
 
 Z95 = 1.959963984540054
+NO_PROGRAMME = "no programme"
+"""The name of the baseline design: the same scenario with no workshops, on the same seeds."""
 
 
 def run_seed(seed: int, run: int) -> np.random.SeedSequence:
@@ -79,18 +82,49 @@ class Ensemble:
         """Return each outcome's mean with intervals; negotiation over the runs that began."""
         frame = self.outcomes.assign(scenario=self.scenario)
         summary = summarise(frame, ["scenario"], OUTCOMES)
-        started = self.outcomes["negotiation_step"].notna()
-        extra = pd.DataFrame(
-            [
-                {
-                    "scenario": self.scenario,
-                    "measure": "negotiation_share",
-                    "mean": started.mean(),
-                    "runs": len(started),
-                }
-            ]
-        )
+        extra = timing_rows(self.outcomes["negotiation_step"], {"scenario": self.scenario})
         return pd.concat([summary, extra], ignore_index=True)
+
+
+def timing_rows(steps: pd.Series, keys: Mapping[str, object]) -> pd.DataFrame:
+    """Return summary rows of negotiation timing: the median day, then the share started.
+
+    ``negotiation_median_day``: the median day among runs that started, its 95% interval
+    (``ci_*``, order statistics) and the middle 95% of those runs (``band_*``);
+    ``negotiation_share``: the share of runs that started with Wilson's 95% interval.
+    """
+    timing = negotiation_timing(steps)
+    return pd.DataFrame(
+        [
+            {
+                **keys,
+                "measure": "negotiation_median_day",
+                "mean": timing["negotiation_median_day"],
+                "ci_low": timing["negotiation_median_low"],
+                "ci_high": timing["negotiation_median_high"],
+                "band_low": timing["negotiation_day_band_low"],
+                "band_high": timing["negotiation_day_band_high"],
+                "runs": int(timing["runs_started"]),
+            },
+            {
+                **keys,
+                "measure": "negotiation_share",
+                "mean": timing["negotiation_share"],
+                "ci_low": timing["negotiation_share_low"],
+                "ci_high": timing["negotiation_share_high"],
+                "runs": int(timing["runs"]),
+            },
+        ]
+    )
+
+
+def no_programme(scenario: Scenario) -> Scenario:
+    """Return ``scenario`` with no workshops: the baseline a programme is measured against.
+
+    Run on the same seeds, it bears the same events (costs) as the programme until talks
+    begin, so the difference is the programme's.
+    """
+    return replace(scenario, programme=replace(scenario.programme, workshops=0))
 
 
 def run_scenario(
@@ -141,7 +175,8 @@ def programme_designs(base: Programme) -> dict[str, Programme]:
 
     Continuing series with feedback rounds (seed 5), the same without feedback, one-off
     meetings of new people each time (seed 4.3: 'arranged on a casual basis'), and the
-    continuing series with participants invited at random rather than by influence.
+    continuing series with participants invited at random rather than by influence; and
+    no programme at all, the baseline every design is read against.
     """
     return {
         "continuing + feedback": replace(base, continuing=True, feedback_rounds=True),
@@ -150,6 +185,7 @@ def programme_designs(base: Programme) -> dict[str, Programme]:
         "random invitees": replace(
             base, continuing=True, feedback_rounds=True, selection=SelectionRule.RANDOM
         ),
+        NO_PROGRAMME: replace(base, workshops=0),
     }
 
 
@@ -161,7 +197,10 @@ def compare_programmes(
     seed: int,
     on_run: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
-    """Return the outcome summaries of ``scenario`` under each programme, one block per design."""
+    """Return the outcome summaries of ``scenario`` under each programme, one block per design.
+
+    Each block ends with the negotiation timing rows of :func:`timing_rows`.
+    """
     if runs < 2:
         raise ValidationError(f"runs is {runs}; give 2 or more to compare designs")
     frames = []
@@ -176,5 +215,14 @@ def compare_programmes(
                 on_run(done)
             done += 1
         frames.append(pd.DataFrame(rows))
-    summary = summarise(pd.concat(frames, ignore_index=True), ["design"], OUTCOMES)
-    return summary
+    runs_frame = pd.concat(frames, ignore_index=True)
+    summary = summarise(runs_frame, ["design"], OUTCOMES)
+    blocks = []
+    for name in programmes:
+        timing = timing_rows(
+            runs_frame.loc[runs_frame["design"] == name, "negotiation_step"], {"design": name}
+        )
+        blocks += [summary[summary["design"] == name], timing]
+    combined = pd.concat(blocks, ignore_index=True)
+    combined.attrs["engine_version"] = ENGINE_VERSION
+    return combined
