@@ -265,7 +265,7 @@ def _offer(
 
 def _meets(figures: dict[str, Any]) -> bool:
     all_answered = figures["answered_200"] == figures["offered"]
-    return all_answered and figures["p99_ms"] < 1000 * P99_TARGET_S
+    return bool(all_answered and figures["p99_ms"] < 1000 * P99_TARGET_S)
 
 
 def _serve(folder: Path, url: str | None, workers: int, port: int) -> subprocess.Popen[bytes]:
