@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_date, parse_uuid
-from tracktwo.cli.output import JsonFlag, answer, console, show
+from tracktwo.cli.output import JsonFlag, answer, console, show, warn
 from tracktwo.domain.vocabulary import Commitment, Role
 from tracktwo.services import recruitment
 from tracktwo.services.transaction import UnitOfWork
@@ -33,7 +33,7 @@ def candidate_add(
     referred_by: str | None = None,
 ) -> None:
     """Add a candidate (identity sealed at once)."""
-    candidate_id = recruitment.add_candidate(
+    added = recruitment.add_candidate(
         uow,
         OPERATOR,
         parse_uuid(workshop_id, "workshop"),
@@ -49,7 +49,12 @@ def candidate_add(
         key_person=key_person,
         referred_by=parse_uuid(referred_by, "candidate") if referred_by else None,
     )
-    console.print(f"candidate {candidate_id}")
+    console.print(f"candidate {added.id}")
+    warn(added.warnings)
+
+
+CANDIDATE_COLUMNS = ("id", "party", "role", "infl.", "cred.", "open.", "status", "commitment",
+                     "name", "flags")  # fmt: skip
 
 
 @candidate_app.command("list")
@@ -67,7 +72,7 @@ def candidate_list(
     show(
         listed,
         as_json,
-        ("id", "party", "role", "infl.", "cred.", "open.", "status", "commitment", "name"),
+        CANDIDATE_COLUMNS,
         lambda c: (
             c.id,
             c.party,
@@ -75,6 +80,7 @@ def candidate_list(
             *(f"{score:.2f}" for score in (c.influence, c.credibility, c.openness, c.status)),
             c.commitment,
             c.name or "(sealed)",
+            "; ".join(c.flags),
         ),
     )
 
@@ -124,7 +130,7 @@ def candidate_refer(
     referred: Annotated[str, typer.Option(help="Candidate referred.")],
 ) -> None:
     """Record a referral of the snowball."""
-    recruitment.refer(
+    warnings = recruitment.refer(
         uow,
         OPERATOR,
         parse_uuid(workshop_id, "workshop"),
@@ -132,3 +138,4 @@ def candidate_refer(
         referred=parse_uuid(referred, "candidate"),
     )
     console.print("referral recorded")
+    warn(warnings)

@@ -9,8 +9,9 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid, run
-from tracktwo.cli.output import JsonFlag, console, json_or, print_json, show
+from tracktwo.cli.output import JsonFlag, console, json_or, print_json, show, warn
 from tracktwo.cli.retention import print_destruction
+from tracktwo.domain.rules import FACILITATOR_FLOOR
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.io.polis import read_carry_actions
@@ -186,6 +187,14 @@ def workshop_facilitator(
     sensitivity: Annotated[float, typer.Option(help="0-1")],
     credibility: Annotated[list[str], typer.Option(help="PARTY=SCORE, one per party.")],
     lead: Annotated[bool, typer.Option("--lead")] = False,
+    flag_below: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="0-1: flag an impartiality or credibility below this (accepted, audited).",
+        ),
+    ] = FACILITATOR_FLOOR,
 ) -> None:
     """Add a member of the third-party team (name sealed at once)."""
     scores: dict[str, float] = {}
@@ -195,7 +204,7 @@ def workshop_facilitator(
             scores[party] = float(score)
         except ValueError:
             raise typer.BadParameter(f"--credibility {item!r}: use PARTY=SCORE") from None
-    facilitator_id = workshops.add_facilitator(
+    added = workshops.add_facilitator(
         uow,
         OPERATOR,
         parse_uuid(workshop_id, "workshop"),
@@ -205,8 +214,39 @@ def workshop_facilitator(
         communication=communication,
         sensitivity=sensitivity,
         credibility=scores,
+        flag_below=flag_below,
     )
-    console.print(f"facilitator {facilitator_id}")
+    console.print(f"facilitator {added.id}")
+    warn(added.warnings)
+
+
+@workshop_app.command("team")
+@in_folder
+def workshop_team(
+    uow: UnitOfWork,
+    workshop_id: str,
+    flag_below: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="0-1: flag a quality below this.")
+    ] = FACILITATOR_FLOOR,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the third-party team, flagging impartiality or credibility below the floor."""
+    team = workshops.third_party(
+        uow, OPERATOR, parse_uuid(workshop_id, "workshop"), flag_below=flag_below
+    )
+    show(
+        team,
+        as_json,
+        ("facilitator", "name", "lead", "impart.", "comm.", "sens.", "credibility", "flags"),
+        lambda f: (
+            f.id,
+            f.name or "(sealed)",
+            "yes" if f.lead else "",
+            *(f"{score:.2f}" for score in (f.impartiality, f.communication, f.sensitivity)),
+            ", ".join(f"{party} {value:.2f}" for party, value in f.credibility.items()),
+            "; ".join(f.flags),
+        ),
+    )
 
 
 @workshop_app.command("carry")
