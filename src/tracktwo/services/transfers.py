@@ -79,7 +79,7 @@ def log_transfer(
     row = uow.add_sealed(
         idea.workshop_id,
         TransferRow(
-            idea_id=idea_id,
+            idea_id=idea.id,
             channel=chosen.value,
             occurred_on=occurred_on,
             result=outcome.value,
