@@ -8,6 +8,7 @@ import typer
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_date, parse_uuid
 from tracktwo.cli.output import JsonFlag, answer, console, show, warn
+from tracktwo.domain.rules import KELMAN_GROUND_RULES
 from tracktwo.domain.vocabulary import Commitment, Role
 from tracktwo.services import recruitment
 from tracktwo.services.transaction import UnitOfWork
@@ -22,11 +23,11 @@ def candidate_add(
     workshop_id: str,
     party: TextOption,
     name: TextOption,
-    role: Annotated[str, typer.Option(help=", ".join(r.value for r in Role))],
-    influence: Annotated[float, typer.Option()],
-    credibility: Annotated[float, typer.Option()],
-    openness: Annotated[float, typer.Option()],
-    status: Annotated[float, typer.Option()],
+    role: Annotated[str, one_of(*(r.value for r in Role))],
+    influence: Annotated[float, typer.Option(help="Influence at home, 0-1.")],
+    credibility: Annotated[float, typer.Option(help="Credibility in their own community, 0-1.")],
+    openness: Annotated[float, typer.Option(help="Interest and ability to learn, 0-1.")],
+    status: Annotated[float, typer.Option(help="Standing in their own community, 0-1.")],
     email: str | None = None,
     phone: str | None = None,
     key_person: Annotated[bool, typer.Option("--key-person")] = False,
@@ -103,7 +104,10 @@ def candidate_brief(
     candidate_id: str,
     on: Annotated[str, typer.Option(help="Date of the briefing.")],
     commitment: Annotated[str, one_of(Commitment.GIVEN, Commitment.DECLINED, Commitment.PENDING)],
-    rule: Annotated[list[str], typer.Option(help="A ground rule discussed (repeat).")] = [],  # noqa: B006
+    rule: Annotated[
+        list[str],
+        typer.Option(help="A ground rule discussed (repeat): " + " | ".join(KELMAN_GROUND_RULES)),
+    ] = [],  # noqa: B006
     purposes: Annotated[bool, typer.Option("--purposes/--no-purposes")] = True,
     procedures: Annotated[bool, typer.Option("--procedures/--no-procedures")] = True,
 ) -> None:

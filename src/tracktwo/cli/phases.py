@@ -10,7 +10,13 @@ import typer
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_uuid
 from tracktwo.cli.output import JsonFlag, answer, console, print_json
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.vocabulary import BasicNeed, ConcernKind, ConstraintKind
+from tracktwo.domain.vocabulary import (
+    BasicNeed,
+    ConcernKind,
+    ConstraintKind,
+    InterventionKind,
+    Phase,
+)
 from tracktwo.services import phases, record
 from tracktwo.services.recruitment import act_as_member
 from tracktwo.services.transaction import UnitOfWork
@@ -152,7 +158,12 @@ def vision(uow: UnitOfWork, workshop_id: str, member: Member, text: TextOption) 
 
 @phase_app.command("intervene")
 @in_folder
-def intervene(uow: UnitOfWork, workshop_id: str, phase: TextOption, kind: TextOption) -> None:
+def intervene(
+    uow: UnitOfWork,
+    workshop_id: str,
+    phase: Annotated[str, one_of(*(p.value for p in Phase))],
+    kind: Annotated[str, one_of(*(k.value for k in InterventionKind))],
+) -> None:
     """Log a facilitator intervention by kind (no content is kept)."""
     phases.log_intervention(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), phase=phase, kind=kind
@@ -186,7 +197,7 @@ def link(
 @in_folder
 def keep(
     uow: UnitOfWork,
-    record_type: Annotated[str, typer.Argument(help=", ".join(record.CONTRIBUTIONS))],
+    record_type: Annotated[str, typer.Argument(help=" | ".join(record.CONTRIBUTIONS))],
     record_id: str,
     member: Member,
 ) -> None:

@@ -30,7 +30,9 @@ def schedule_add(
     workshop_id: str,
     kind: Annotated[str, one_of(schedule.PRELIMINARY, schedule.JOINT)],
     starts: Annotated[str, typer.Option(help="YYYY-MM-DDTHH:MM (UTC)")],
-    hours: Annotated[float, typer.Option()],
+    hours: Annotated[
+        float, typer.Option(help="4-5 for a preliminary session; up to 12 for a joint one.")
+    ],
     party: str | None = None,
 ) -> None:
     """Schedule a preliminary (per party, 4-5 h) or a joint session."""

@@ -57,7 +57,7 @@ def survey_effects(
     after: Annotated[str, one_of(SurveyWave.POST, SurveyWave.FOLLOW_UP)] = "post",
     min_group: Annotated[
         int,
-        typer.Option(help="Withhold groups smaller than this: 5 by default, 3 at least (audited)."),
+        typer.Option(help="Withhold groups smaller than this: 5 by default, at least 3 (audited)."),
     ] = DEFAULT_MIN_GROUP,
     as_json: JsonFlag = False,
 ) -> None:

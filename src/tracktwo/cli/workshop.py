@@ -70,9 +70,17 @@ def workshop_compose(
     uow: UnitOfWork,
     workshop_id: str,
     per_party: Annotated[int, typer.Option(help="Members per party, 3-6.")] = 4,
-    max_status_gap: Annotated[float, typer.Option(help="Bound on the gap of mean status.")] = 0.1,
-    min_roles: Annotated[int, typer.Option(help="Distinct roles per party at least.")] = 2,
-    require_role: Annotated[list[str], typer.Option(help="ROLE=N: at least N per party.")] = [],  # noqa: B006
+    max_status_gap: Annotated[
+        float, typer.Option(help="Bound on the gap of mean status (0-1) between parties.")
+    ] = 0.1,
+    min_roles: Annotated[int, typer.Option(min=1, help="Distinct roles per party at least.")] = 2,
+    require_role: Annotated[
+        list[str],
+        typer.Option(
+            help="ROLE=N: at least N per party (repeat); ROLE is one of "
+            + " | ".join(r.value for r in Role)
+        ),
+    ] = [],  # noqa: B006
     as_json: JsonFlag = False,
 ) -> None:
     """Choose the members by exact optimisation among committed candidates."""
