@@ -35,10 +35,10 @@ def survey_import(
     UTF-8 with or without a byte-order mark; other encodings and unknown columns are refused.
     """
     text = read_text_file(path, "survey file")
-    count = surveys.import_survey_file(
+    stored = surveys.import_survey_file(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), text, lenient=lenient
     )
-    console.print(f"imported {count} answers")
+    console.print(stored.sentence())
 
 
 @survey_app.command("measures")

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid, run
-from tracktwo.cli.output import JsonFlag, console, json_or, print_json, show, warn
+from tracktwo.cli.output import JsonFlag, answer, console, json_or, show, warn
 from tracktwo.cli.retention import print_destruction
 from tracktwo.domain.rules import FACILITATOR_FLOOR
 from tracktwo.domain.vocabulary import Role
@@ -134,12 +134,47 @@ def workshop_report(
     reveal: Annotated[
         bool, typer.Option(help="Show the people's names (each read is audited).")
     ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Print every element's result for a workshop as JSON; names only with --reveal."""
+    """Summarise every element's result for a workshop; --json prints all of it.
+
+    Names appear only with --reveal.
+    """
     report = reports.workshop_report(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
     )
-    print_json(report.to_dict())
+    answer(report, as_json, _say_report)
+
+
+def _say_report(report: reports.WorkshopReport) -> None:
+    """Print the report's headlines for people: who, when, what came of it, what is flagged."""
+    info = report.workshop
+    console.print(f"[bold]{info.title}[/] (workshop {info.sequence}, {info.per_party} per party)"
+                  f" · kept until {info.retention_until.isoformat()}", highlight=False)  # fmt: skip
+    for facilitator in report.third_party:
+        who = facilitator.name or f"facilitator {facilitator.id}"
+        console.print(f"third party: {who}{' (lead)' if facilitator.lead else ''}")
+        warn(facilitator.flags)
+    for party, people in report.members.items():
+        named = ", ".join(m.name or f"{m.role} {m.member_id}" for m in people)
+        console.print(f"{party}: {len(people)} members: {named}", highlight=False)
+    for session in report.schedule:
+        where = f" at {session.venue}" if session.venue else ""
+        when, party = session.starts_at.replace("T", " "), session.party or "all parties"
+        console.print(f"{when} UTC: {session.kind} ({party}), {session.hours:g} h{where}")
+    ideas = report.board.ideas
+    both = [idea for idea in ideas if idea.supported_by_both]
+    console.print(f"ideas both parties support: {len(both)} of {len(ideas)}")
+    for idea in both:
+        console.print(f"  - {idea.text}", highlight=False)
+    if report.contact_conditions:
+        for warning in report.contact_conditions.get("warnings", []):
+            console.print(f"[yellow]contact condition:[/] {warning}")
+    for entry in report.transfers:
+        support = "supported by both" if entry.supported_by_both else "NOT supported by both"
+        console.print(f"transfer {entry.occurred_on} to {entry.channel} ({entry.result}, "
+                      f"{support}): {entry.idea}", highlight=False)  # fmt: skip
+    console.print("all of it: --json")
 
 
 @workshop_app.command("conditions")
