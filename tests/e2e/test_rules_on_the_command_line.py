@@ -112,3 +112,23 @@ def test_a_survey_imported_again_says_it_replaced_the_earlier_answers(
     assert replaced.exit_code == 0, replaced.output
     # The demo imported every member's pre and post answers already: both are replaced.
     assert "imported 2 answers (replacing 2 imported before)" in said(replaced)
+
+
+def test_an_id_prefix_of_eight_characters_names_a_record_on_the_command_line(
+    demo: tuple[str, dict[str, Any]],
+) -> None:
+    folder, report = demo
+    workshop = report["workshop"]["id"]
+    members = invoke("workshop", "members", workshop[:8], "--json", "--data-dir", folder)
+    assert members.exit_code == 0, members.output
+    assert {m["member_id"] for m in json.loads(members.stdout)} == {
+        m["member_id"] for people in report["members"].values() for m in people
+    }
+    idea = report["board"]["ideas"][0]["id"]
+    board = invoke("phase", "board", workshop[:13].upper(), "--data-dir", folder)
+    assert idea in board.stdout
+    short = runner.invoke(app, ["workshop", "members", workshop[:7], "--data-dir", folder])
+    assert short.exit_code == 2 and "at least 8 characters" in said(short)
+    unknown = "0" * 8 if not workshop.startswith("0" * 8) else "f" * 8
+    missing = runner.invoke(app, ["workshop", "members", unknown, "--data-dir", folder])
+    assert missing.exit_code == 2 and f"no workshop id starts with '{unknown}'" in said(missing)
