@@ -277,9 +277,9 @@ def test_the_reason_of_a_transfer_is_sealed(store: Store, held: Any) -> None:
 
 def test_a_second_rating_is_kept_as_a_change_and_the_latest_counts(store: Store, held: Any) -> None:
     rater, idea = held["a"][0], held["idea"]
-    run(store, phases.rate_idea, rater, idea, value=2)
-    run(store, phases.rate_idea, rater, idea, value=2)  # the same value again: no change
-    run(store, phases.rate_idea, rater, idea, value=5)
+    assert run(store, phases.rate_idea, rater, idea, value=2) is None
+    assert run(store, phases.rate_idea, rater, idea, value=2) == 2  # the same again: no change
+    assert run(store, phases.rate_idea, rater, idea, value=5) == 2
     mine = run(store, phases.own_ratings, rater, held["workshop"])[str(idea)]
     assert mine.value == 5 and [change.value for change in mine.changes] == [2]
     assert mine.changes[0].rated_at is not None and mine.rated_at is not None

@@ -111,9 +111,12 @@ def idea(
 def rate(
     uow: UnitOfWork, idea_id: str, member: Member, value: Annotated[int, typer.Option(help="1-5")]
 ) -> None:
-    """Rate an idea 1-5."""
-    phases.rate_idea(uow, _as(uow, member), parse_uuid(idea_id, "idea"), value=value)
-    console.print("rated")
+    """Rate an idea 1-5; rating it again is kept as a change (the latest counts)."""
+    earlier = phases.rate_idea(uow, _as(uow, member), parse_uuid(idea_id, "idea"), value=value)
+    if earlier is None or earlier == value:
+        console.print("rated" if earlier is None else f"rated {value} again: no change")
+    else:
+        console.print(f"rating changed from {earlier} to {value} (the earlier one is kept)")
 
 
 @phase_app.command("constraint")

@@ -195,12 +195,13 @@ def _rater_token(uow: UnitOfWork, idea: IdeaRow, member_id: UUID) -> str:
     return uow.cipher(idea.workshop_id).pseudonym(f"rating:{idea.id}", str(member_id))
 
 
-def rate_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, *, value: int) -> None:
+def rate_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, *, value: int) -> int | None:
     """Rate an idea 1-5; a second rating by the same member is kept as a change.
 
     The latest value counts; the earlier one is kept in the rating's history with when it
     was given and when it was changed (rating the same value again changes nothing). The
-    rating carries the party and a keyed pseudonym that only stops double voting.
+    rating carries the party and a keyed pseudonym that only stops double voting. Returns
+    the member's rating before this one, None for a first rating.
     """
     idea = uow.get(IdeaRow, idea_id, "idea")
     member = require_contributor(uow, actor, idea.workshop_id)
@@ -211,19 +212,22 @@ def rate_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, *, value: int) -> No
     if existing is None:
         uow.add(
             IdeaRatingRow(
-                idea_id=idea_id, party_id=member.party_id, rater_token=token, value=value,
+                idea_id=idea.id, party_id=member.party_id, rater_token=token, value=value,
                 rated_at=at,
             )
         )  # fmt: skip
-    elif existing.value != value:
+        return None
+    earlier = existing.value
+    if earlier != value:
         uow.add(
             IdeaRatingChangeRow(
-                idea_id=idea_id, party_id=existing.party_id, rater_token=token,
+                idea_id=idea.id, party_id=existing.party_id, rater_token=token,
                 value=existing.value, rated_at=existing.rated_at, replaced_at=at,
             ),
             flush=False,
         )  # fmt: skip
         existing.value, existing.rated_at = value, at
+    return earlier
 
 
 @dataclass(frozen=True)
