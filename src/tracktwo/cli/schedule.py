@@ -35,7 +35,11 @@ def schedule_add(
     ],
     party: str | None = None,
 ) -> None:
-    """Schedule a preliminary (per party, 4-5 h) or a joint session."""
+    """Schedule a preliminary (per party, 4-5 h) or a joint session.
+
+    Refused, naming the rule, when a joint session would start before a preliminary one has
+    ended, or when a session overlaps a joint one or another of the same party.
+    """
     workshop = parse_uuid(workshop_id, "workshop")
     starts_at = parse_datetime(starts, "--starts")
     session_id = schedule.schedule_session(
