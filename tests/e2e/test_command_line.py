@@ -153,12 +153,12 @@ def test_workshop_report_shows_names_only_with_reveal_and_audits_each(
     folder, report = demo_dir
     workshop = report["workshop"]["id"]
     names = demo_names()
-    hidden = invoke("workshop", "report", workshop, "--data-dir", str(folder))
+    hidden = invoke("workshop", "report", workshop, "--json", "--data-dir", str(folder))
     assert hidden.exit_code == 0, hidden.output
     assert not any(name in hidden.stdout for name in names)
     assert all("name" not in f for f in json.loads(hidden.stdout)["third_party"])
     before = len(json.loads(invoke("audit", workshop, "--data-dir", str(folder)).stdout))
-    shown = invoke("workshop", "report", workshop, "--reveal", "--data-dir", str(folder))
+    shown = invoke("workshop", "report", workshop, "--reveal", "--json", "--data-dir", str(folder))
     members = [m for people in json.loads(shown.stdout)["members"].values() for m in people]
     assert all(m["name"] in names for m in members)
     trail = json.loads(invoke("audit", workshop, "--data-dir", str(folder)).stdout)
@@ -187,7 +187,9 @@ def test_no_output_that_leaves_the_room_gives_a_figure_for_a_party_below_five(
     that leaves the facilitator's screen pools or withholds their figures."""
     folder, demo = demo_dir
     workshop = demo["workshop"]["id"]
-    report = json.loads(invoke("workshop", "report", workshop, "--data-dir", str(folder)).stdout)
+    report = json.loads(
+        invoke("workshop", "report", workshop, "--json", "--data-dir", str(folder)).stdout
+    )
     assert all(len(people) == 4 for people in report["members"].values())
     for output in (demo, report):
         effects = output["survey_effects"]

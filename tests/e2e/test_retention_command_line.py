@@ -63,7 +63,9 @@ def test_a_workshop_is_created_with_a_retention_date_and_the_report_shows_it(
     assert past.exit_code == 2 and "2020-01-01 is in the past" in said(past)
     made = invoke(*args, "--retain-until", "2040-06-30", "--data-dir", str(folder))
     assert made.exit_code == 0, made.output
-    shown = invoke("workshop", "report", made.stdout.split()[-1], "--data-dir", str(folder))
+    shown = invoke(
+        "workshop", "report", made.stdout.split()[-1], "--json", "--data-dir", str(folder)
+    )
     assert json.loads(shown.stdout)["workshop"]["retention_until"] == "2040-06-30"
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, inspect, select
 from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import ConfigurationError
-from tracktwo.services import feedback, reports
+from tracktwo.services import feedback, reports, transfers
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.migrate import downgrade, upgrade
@@ -68,3 +68,19 @@ def test_migration_0005_refuses_to_run_without_the_keys_when_there_is_text_to_se
     with pytest.raises(ConfigurationError, match="needs the key folder"):
         upgrade(store.engine)
     upgrade(store.engine, keys=store.keys)
+
+
+def test_migration_0009_adds_transfer_reasons_and_rating_changes_and_takes_them_back(
+    store: Store,
+) -> None:
+    ids = build_demo(store, seed=7)
+    operator = Actor.operator()
+    before = run(store, transfers.transfers, operator, ids.first_workshop)
+    downgrade(store.engine, "0008", keys=store.keys)
+    inspector = inspect(store.engine)
+    assert "reason_enc" not in {c["name"] for c in inspector.get_columns("transfers")}
+    assert "rated_at" not in {c["name"] for c in inspector.get_columns("idea_ratings")}
+    assert not inspector.has_table("idea_rating_changes")
+    upgrade(store.engine, keys=store.keys)
+    assert inspect(store.engine).has_table("idea_rating_changes")
+    assert run(store, transfers.transfers, operator, ids.first_workshop) == before

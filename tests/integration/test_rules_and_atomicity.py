@@ -78,7 +78,7 @@ def test_a_candidate_without_a_commitment_is_never_composed(store: Store) -> Non
         openness=0.5,
         status=0.5,
         key_person=True,
-    )
+    ).id
     before = _row_counts(store)
     with pytest.raises(CommitmentMissing, match="recorded commitment"):
         run(store, recruitment.add_member, OPERATOR, workshop, candidate)
@@ -112,7 +112,7 @@ def test_a_commitment_needs_the_ground_rules_discussed_first(store: Store) -> No
         credibility=0.5,
         openness=0.5,
         status=0.5,
-    )
+    ).id
     with pytest.raises(ValidationError, match="no-fault"):
         run(
             store,

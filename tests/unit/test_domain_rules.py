@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from tracktwo.domain.calendar import CalendarEvent, to_icalendar
 from tracktwo.domain.rules import (
     DEFAULT_RETENTION_DAYS,
+    Slot,
+    covered_hours,
+    facilitator_flags,
     kept_until,
     past_retention,
     require_equal_parties,
@@ -18,10 +21,11 @@ from tracktwo.domain.rules import (
     require_preliminary_hours,
     require_rating,
     require_retention_date,
+    require_schedule_fits,
     supported_by_all,
 )
 from tracktwo.domain.surveys import parse_survey_csv
-from tracktwo.errors import PartySizeError, SurveyFileError, ValidationError
+from tracktwo.errors import PartySizeError, RuleViolation, SurveyFileError, ValidationError
 
 
 @given(st.integers(min_value=-5, max_value=20))
@@ -120,3 +124,48 @@ def test_a_workshop_is_kept_through_its_date_or_a_year_after_its_creation() -> N
     assert require_retention_date(date(2027, 1, 1), date(2027, 1, 1)) == date(2027, 1, 1)
     with pytest.raises(ValidationError, match="2026-12-31 is in the past"):
         require_retention_date(date(2026, 12, 31), date(2027, 1, 1))
+
+
+MONDAY = datetime(2030, 5, 6, 9)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=72), st.integers(min_value=1, max_value=12)),
+        max_size=8,
+    )
+)
+def test_covered_hours_count_each_hour_once_however_many_sessions_overlap(
+    spans: list[tuple[int, int]],
+) -> None:
+    slots = [Slot(MONDAY + timedelta(hours=start), hours) for start, hours in spans]
+    hours_covered = {start + h for start, hours in spans for h in range(hours)}
+    assert covered_hours(slots) == pytest.approx(len(hours_covered))
+
+
+def test_the_schedule_keeps_preliminary_before_joint_and_no_overlaps() -> None:
+    prelim = Slot(MONDAY, 4.5, "A")
+    joint = Slot(MONDAY + timedelta(days=1), 6)
+    require_schedule_fits(joint, [prelim])
+    require_schedule_fits(Slot(MONDAY, 4, "B"), [prelim])  # the parties prepare apart
+    with pytest.raises(RuleViolation, match="'preliminary before joint'"):
+        require_schedule_fits(Slot(MONDAY - timedelta(days=1), 6), [prelim])
+    with pytest.raises(RuleViolation, match="'preliminary before joint'"):
+        require_schedule_fits(Slot(MONDAY + timedelta(days=2), 4, "B"), [prelim, joint])
+    with pytest.raises(RuleViolation, match="'no overlapping sessions'"):
+        require_schedule_fits(Slot(MONDAY + timedelta(hours=3), 4, "A"), [prelim])
+    with pytest.raises(RuleViolation, match="'no overlapping sessions'"):
+        require_schedule_fits(Slot(MONDAY + timedelta(days=1, hours=5), 6), [prelim, joint])
+    require_schedule_fits(Slot(MONDAY + timedelta(days=1, hours=6), 6), [prelim, joint])
+
+
+def test_a_facilitator_is_flagged_for_each_quality_below_the_floor() -> None:
+    assert facilitator_flags(0.5, {"A": 0.5, "B": 0.9}) == []
+    assert facilitator_flags(0.49, {"B": 0.1, "A": 0.9}) == [
+        "impartiality 0.49 is below 0.5",
+        "credibility with B 0.1 is below 0.5",
+    ]
+    assert facilitator_flags(0.7, {"A": 0.75}, floor=0.8) == [
+        "impartiality 0.7 is below 0.8",
+        "credibility with A 0.75 is below 0.8",
+    ]

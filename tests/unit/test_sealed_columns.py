@@ -55,6 +55,8 @@ CONTEXTS_BEFORE = {
     ("workshops", "venue_enc"): "workshops.venue",
     ("sessions", "venue_enc"): "sessions.venue",
     ("reassurance_steps", "when_enc"): "reassurance.when",
+    # Sealed from migration 0009 on.
+    ("transfers", "reason_enc"): "transfers.reason",
 }
 
 WORKSHOP = UUID("00000000-0000-4000-8000-000000000001")

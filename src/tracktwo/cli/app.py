@@ -152,7 +152,7 @@ def run_command(
     data_dir: DataDir = DEFAULT,
     database_url: DatabaseUrl = None,
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8000,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app.")] = True,
     load_demo: Annotated[
         bool,

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_date, parse_uuid
-from tracktwo.cli.output import JsonFlag, answer, console, show
+from tracktwo.cli.output import JsonFlag, answer, console, show, warn
+from tracktwo.domain.rules import KELMAN_GROUND_RULES
 from tracktwo.domain.vocabulary import Commitment, Role
 from tracktwo.services import recruitment
 from tracktwo.services.transaction import UnitOfWork
@@ -22,18 +23,18 @@ def candidate_add(
     workshop_id: str,
     party: TextOption,
     name: TextOption,
-    role: Annotated[str, typer.Option(help=", ".join(r.value for r in Role))],
-    influence: Annotated[float, typer.Option()],
-    credibility: Annotated[float, typer.Option()],
-    openness: Annotated[float, typer.Option()],
-    status: Annotated[float, typer.Option()],
+    role: Annotated[str, one_of(*(r.value for r in Role))],
+    influence: Annotated[float, typer.Option(help="Influence at home, 0-1.")],
+    credibility: Annotated[float, typer.Option(help="Credibility in their own community, 0-1.")],
+    openness: Annotated[float, typer.Option(help="Interest and ability to learn, 0-1.")],
+    status: Annotated[float, typer.Option(help="Standing in their own community, 0-1.")],
     email: str | None = None,
     phone: str | None = None,
     key_person: Annotated[bool, typer.Option("--key-person")] = False,
     referred_by: str | None = None,
 ) -> None:
     """Add a candidate (identity sealed at once)."""
-    candidate_id = recruitment.add_candidate(
+    added = recruitment.add_candidate(
         uow,
         OPERATOR,
         parse_uuid(workshop_id, "workshop"),
@@ -49,7 +50,12 @@ def candidate_add(
         key_person=key_person,
         referred_by=parse_uuid(referred_by, "candidate") if referred_by else None,
     )
-    console.print(f"candidate {candidate_id}")
+    console.print(f"candidate {added.id}")
+    warn(added.warnings)
+
+
+CANDIDATE_COLUMNS = ("id", "party", "role", "infl.", "cred.", "open.", "status", "commitment",
+                     "name", "flags")  # fmt: skip
 
 
 @candidate_app.command("list")
@@ -67,7 +73,7 @@ def candidate_list(
     show(
         listed,
         as_json,
-        ("id", "party", "role", "infl.", "cred.", "open.", "status", "commitment", "name"),
+        CANDIDATE_COLUMNS,
         lambda c: (
             c.id,
             c.party,
@@ -75,6 +81,7 @@ def candidate_list(
             *(f"{score:.2f}" for score in (c.influence, c.credibility, c.openness, c.status)),
             c.commitment,
             c.name or "(sealed)",
+            "; ".join(c.flags),
         ),
     )
 
@@ -97,7 +104,10 @@ def candidate_brief(
     candidate_id: str,
     on: Annotated[str, typer.Option(help="Date of the briefing.")],
     commitment: Annotated[str, one_of(Commitment.GIVEN, Commitment.DECLINED, Commitment.PENDING)],
-    rule: Annotated[list[str], typer.Option(help="A ground rule discussed (repeat).")] = [],  # noqa: B006
+    rule: Annotated[
+        list[str],
+        typer.Option(help="A ground rule discussed (repeat): " + " | ".join(KELMAN_GROUND_RULES)),
+    ] = [],  # noqa: B006
     purposes: Annotated[bool, typer.Option("--purposes/--no-purposes")] = True,
     procedures: Annotated[bool, typer.Option("--procedures/--no-procedures")] = True,
 ) -> None:
@@ -124,7 +134,7 @@ def candidate_refer(
     referred: Annotated[str, typer.Option(help="Candidate referred.")],
 ) -> None:
     """Record a referral of the snowball."""
-    recruitment.refer(
+    warnings = recruitment.refer(
         uow,
         OPERATOR,
         parse_uuid(workshop_id, "workshop"),
@@ -132,3 +142,4 @@ def candidate_refer(
         referred=parse_uuid(referred, "candidate"),
     )
     console.print("referral recorded")
+    warn(warnings)

@@ -6,6 +6,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -17,6 +18,7 @@ from rich.console import Console
 from tracktwo.cli.output import JsonFlag, show
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import TrackTwoError
+from tracktwo.services.ids import resolve_id
 from tracktwo.services.setup import open_data
 from tracktwo.services.transaction import UnitOfWork, transaction
 
@@ -28,6 +30,8 @@ OPERATOR = Actor.operator()
 DEFAULT = Path("data")
 
 errors = Console(stderr=True)
+# The unit of work of the command running now, in which an id prefix is resolved.
+_current: ContextVar[UnitOfWork | None] = ContextVar("tracktwo_command_uow", default=None)
 
 DataDir = Annotated[
     Path,
@@ -90,7 +94,11 @@ def opened(data_dir: Path, url: str | None) -> Iterator[UnitOfWork]:
         store = open_data(data_dir, url)
         try:
             with transaction(store) as uow:
-                yield uow
+                token = _current.set(uow)
+                try:
+                    yield uow
+                finally:
+                    _current.reset(token)
         finally:
             store.dispose()
 
@@ -104,8 +112,17 @@ def _parsed(parse: Callable[[str], T], value: str, complaint: str) -> T:
 
 
 def parse_uuid(value: str, what: str) -> UUID:
-    """Parse an id given on the command line, naming what was expected."""
-    return _parsed(UUID, value, f"{value!r} is not a valid {what} id")
+    """Parse an id given on the command line, naming what was expected.
+
+    In a command that opened its data folder, a unique prefix of at least 8 characters of
+    the id resolves too; an unknown or ambiguous one exits 2 naming the problem.
+    """
+    uow = _current.get()
+    if uow is None:
+        return _parsed(UUID, value, f"{value!r} is not a valid {what} id")
+    with guarded():
+        return resolve_id(uow, OPERATOR, what, value)
+    raise AssertionError("unreachable")
 
 
 def parse_date(value: str, what: str) -> date:

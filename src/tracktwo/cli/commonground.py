@@ -229,8 +229,8 @@ def analyze_command(
     export_path: Annotated[
         Path | None, typer.Option("--export", help="Write a Pol.is-format export folder here.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
-    top: Annotated[int, typer.Option("--top", help="Rows of each ranking to print.")] = 10,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random choice.")] = 0,
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows of each ranking to print.")] = 10,
     statements: Annotated[
         bool, typer.Option("--statements", help="Also place the statements on the map.")
     ] = False,

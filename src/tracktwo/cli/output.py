@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 console = Console()
+# Warnings go to standard error: standard output stays what a script reads (an id, JSON).
+warnings_console = Console(stderr=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -71,3 +73,9 @@ def show(
     for item in listed:
         table.add_row(*row(item))
     console.print(table)
+
+
+def warn(warnings: Sequence[str]) -> None:
+    """Print each warning of a rule that was flagged rather than refused, on standard error."""
+    for warning in warnings:
+        warnings_console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)

@@ -10,7 +10,13 @@ import typer
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_uuid
 from tracktwo.cli.output import JsonFlag, answer, console, print_json
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.vocabulary import BasicNeed, ConcernKind, ConstraintKind
+from tracktwo.domain.vocabulary import (
+    BasicNeed,
+    ConcernKind,
+    ConstraintKind,
+    InterventionKind,
+    Phase,
+)
 from tracktwo.services import phases, record
 from tracktwo.services.recruitment import act_as_member
 from tracktwo.services.transaction import UnitOfWork
@@ -105,9 +111,12 @@ def idea(
 def rate(
     uow: UnitOfWork, idea_id: str, member: Member, value: Annotated[int, typer.Option(help="1-5")]
 ) -> None:
-    """Rate an idea 1-5."""
-    phases.rate_idea(uow, _as(uow, member), parse_uuid(idea_id, "idea"), value=value)
-    console.print("rated")
+    """Rate an idea 1-5; rating it again is kept as a change (the latest counts)."""
+    earlier = phases.rate_idea(uow, _as(uow, member), parse_uuid(idea_id, "idea"), value=value)
+    if earlier is None or earlier == value:
+        console.print("rated" if earlier is None else f"rated {value} again: no change")
+    else:
+        console.print(f"rating changed from {earlier} to {value} (the earlier one is kept)")
 
 
 @phase_app.command("constraint")
@@ -152,7 +161,12 @@ def vision(uow: UnitOfWork, workshop_id: str, member: Member, text: TextOption) 
 
 @phase_app.command("intervene")
 @in_folder
-def intervene(uow: UnitOfWork, workshop_id: str, phase: TextOption, kind: TextOption) -> None:
+def intervene(
+    uow: UnitOfWork,
+    workshop_id: str,
+    phase: Annotated[str, one_of(*(p.value for p in Phase))],
+    kind: Annotated[str, one_of(*(k.value for k in InterventionKind))],
+) -> None:
     """Log a facilitator intervention by kind (no content is kept)."""
     phases.log_intervention(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), phase=phase, kind=kind
@@ -186,7 +200,7 @@ def link(
 @in_folder
 def keep(
     uow: UnitOfWork,
-    record_type: Annotated[str, typer.Argument(help=", ".join(record.CONTRIBUTIONS))],
+    record_type: Annotated[str, typer.Argument(help=" | ".join(record.CONTRIBUTIONS))],
     record_id: str,
     member: Member,
 ) -> None:

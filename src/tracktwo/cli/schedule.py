@@ -30,10 +30,16 @@ def schedule_add(
     workshop_id: str,
     kind: Annotated[str, one_of(schedule.PRELIMINARY, schedule.JOINT)],
     starts: Annotated[str, typer.Option(help="YYYY-MM-DDTHH:MM (UTC)")],
-    hours: Annotated[float, typer.Option()],
+    hours: Annotated[
+        float, typer.Option(help="4-5 for a preliminary session; up to 12 for a joint one.")
+    ],
     party: str | None = None,
 ) -> None:
-    """Schedule a preliminary (per party, 4-5 h) or a joint session."""
+    """Schedule a preliminary (per party, 4-5 h) or a joint session.
+
+    Refused, naming the rule, when a joint session would start before a preliminary one has
+    ended, or when a session overlaps a joint one or another of the same party.
+    """
     workshop = parse_uuid(workshop_id, "workshop")
     starts_at = parse_datetime(starts, "--starts")
     session_id = schedule.schedule_session(

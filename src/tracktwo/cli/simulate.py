@@ -80,7 +80,8 @@ app = typer.Typer(
 
 Runs = Annotated[int, typer.Option("--runs", "-n", min=1, help="Monte Carlo runs.")]
 Seed = Annotated[
-    int, typer.Option("--seed", "-s", help="Seed; run r draws from the seed sequence (seed, r).")
+    int,
+    typer.Option("--seed", "-s", min=0, help="Seed; run r draws from the seed sequence (seed, r)."),
 ]
 Out = Annotated[
     Path | None, typer.Option("--out", "-o", help="Folder for frames (CSV) and figures (PNG).")

@@ -35,10 +35,10 @@ def survey_import(
     UTF-8 with or without a byte-order mark; other encodings and unknown columns are refused.
     """
     text = read_text_file(path, "survey file")
-    count = surveys.import_survey_file(
+    stored = surveys.import_survey_file(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), text, lenient=lenient
     )
-    console.print(f"imported {count} answers")
+    console.print(stored.sentence())
 
 
 @survey_app.command("measures")
@@ -57,7 +57,7 @@ def survey_effects(
     after: Annotated[str, one_of(SurveyWave.POST, SurveyWave.FOLLOW_UP)] = "post",
     min_group: Annotated[
         int,
-        typer.Option(help="Withhold groups smaller than this: 5 by default, 3 at least (audited)."),
+        typer.Option(help="Withhold groups smaller than this: 5 by default, at least 3 (audited)."),
     ] = DEFAULT_MIN_GROUP,
     as_json: JsonFlag = False,
 ) -> None:

@@ -9,8 +9,9 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid, run
-from tracktwo.cli.output import JsonFlag, console, json_or, print_json, show
+from tracktwo.cli.output import JsonFlag, answer, console, json_or, show, warn
 from tracktwo.cli.retention import print_destruction
+from tracktwo.domain.rules import FACILITATOR_FLOOR
 from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.io.polis import read_carry_actions
@@ -69,9 +70,17 @@ def workshop_compose(
     uow: UnitOfWork,
     workshop_id: str,
     per_party: Annotated[int, typer.Option(help="Members per party, 3-6.")] = 4,
-    max_status_gap: Annotated[float, typer.Option(help="Bound on the gap of mean status.")] = 0.1,
-    min_roles: Annotated[int, typer.Option(help="Distinct roles per party at least.")] = 2,
-    require_role: Annotated[list[str], typer.Option(help="ROLE=N: at least N per party.")] = [],  # noqa: B006
+    max_status_gap: Annotated[
+        float, typer.Option(help="Bound on the gap of mean status (0-1) between parties.")
+    ] = 0.1,
+    min_roles: Annotated[int, typer.Option(min=1, help="Distinct roles per party at least.")] = 2,
+    require_role: Annotated[
+        list[str],
+        typer.Option(
+            help="ROLE=N: at least N per party (repeat); ROLE is one of "
+            + " | ".join(r.value for r in Role)
+        ),
+    ] = [],  # noqa: B006
     as_json: JsonFlag = False,
 ) -> None:
     """Choose the members by exact optimisation among committed candidates."""
@@ -125,12 +134,47 @@ def workshop_report(
     reveal: Annotated[
         bool, typer.Option(help="Show the people's names (each read is audited).")
     ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Print every element's result for a workshop as JSON; names only with --reveal."""
+    """Summarise every element's result for a workshop; --json prints all of it.
+
+    Names appear only with --reveal.
+    """
     report = reports.workshop_report(
         uow, OPERATOR, parse_uuid(workshop_id, "workshop"), reveal_names=reveal
     )
-    print_json(report.to_dict())
+    answer(report, as_json, _say_report)
+
+
+def _say_report(report: reports.WorkshopReport) -> None:
+    """Print the report's headlines for people: who, when, what came of it, what is flagged."""
+    info = report.workshop
+    console.print(f"[bold]{info.title}[/] (workshop {info.sequence}, {info.per_party} per party)"
+                  f" · kept until {info.retention_until.isoformat()}", highlight=False)  # fmt: skip
+    for facilitator in report.third_party:
+        who = facilitator.name or f"facilitator {facilitator.id}"
+        console.print(f"third party: {who}{' (lead)' if facilitator.lead else ''}")
+        warn(facilitator.flags)
+    for party, people in report.members.items():
+        named = ", ".join(m.name or f"{m.role} {m.member_id}" for m in people)
+        console.print(f"{party}: {len(people)} members: {named}", highlight=False)
+    for session in report.schedule:
+        where = f" at {session.venue}" if session.venue else ""
+        when, party = session.starts_at.replace("T", " "), session.party or "all parties"
+        console.print(f"{when} UTC: {session.kind} ({party}), {session.hours:g} h{where}")
+    ideas = report.board.ideas
+    both = [idea for idea in ideas if idea.supported_by_both]
+    console.print(f"ideas both parties support: {len(both)} of {len(ideas)}")
+    for idea in both:
+        console.print(f"  - {idea.text}", highlight=False)
+    if report.contact_conditions:
+        for warning in report.contact_conditions.get("warnings", []):
+            console.print(f"[yellow]contact condition:[/] {warning}")
+    for entry in report.transfers:
+        support = "supported by both" if entry.supported_by_both else "NOT supported by both"
+        console.print(f"transfer {entry.occurred_on} to {entry.channel} ({entry.result}, "
+                      f"{support}): {entry.idea}", highlight=False)  # fmt: skip
+    console.print("all of it: --json")
 
 
 @workshop_app.command("conditions")
@@ -186,6 +230,14 @@ def workshop_facilitator(
     sensitivity: Annotated[float, typer.Option(help="0-1")],
     credibility: Annotated[list[str], typer.Option(help="PARTY=SCORE, one per party.")],
     lead: Annotated[bool, typer.Option("--lead")] = False,
+    flag_below: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="0-1: flag an impartiality or credibility below this (accepted, audited).",
+        ),
+    ] = FACILITATOR_FLOOR,
 ) -> None:
     """Add a member of the third-party team (name sealed at once)."""
     scores: dict[str, float] = {}
@@ -195,7 +247,7 @@ def workshop_facilitator(
             scores[party] = float(score)
         except ValueError:
             raise typer.BadParameter(f"--credibility {item!r}: use PARTY=SCORE") from None
-    facilitator_id = workshops.add_facilitator(
+    added = workshops.add_facilitator(
         uow,
         OPERATOR,
         parse_uuid(workshop_id, "workshop"),
@@ -205,8 +257,39 @@ def workshop_facilitator(
         communication=communication,
         sensitivity=sensitivity,
         credibility=scores,
+        flag_below=flag_below,
     )
-    console.print(f"facilitator {facilitator_id}")
+    console.print(f"facilitator {added.id}")
+    warn(added.warnings)
+
+
+@workshop_app.command("team")
+@in_folder
+def workshop_team(
+    uow: UnitOfWork,
+    workshop_id: str,
+    flag_below: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="0-1: flag a quality below this.")
+    ] = FACILITATOR_FLOOR,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the third-party team, flagging impartiality or credibility below the floor."""
+    team = workshops.third_party(
+        uow, OPERATOR, parse_uuid(workshop_id, "workshop"), flag_below=flag_below
+    )
+    show(
+        team,
+        as_json,
+        ("facilitator", "name", "lead", "impart.", "comm.", "sens.", "credibility", "flags"),
+        lambda f: (
+            f.id,
+            f.name or "(sealed)",
+            "yes" if f.lead else "",
+            *(f"{score:.2f}" for score in (f.impartiality, f.communication, f.sensitivity)),
+            ", ".join(f"{party} {value:.2f}" for party, value in f.credibility.items()),
+            "; ".join(f.flags),
+        ),
+    )
 
 
 @workshop_app.command("carry")

@@ -58,7 +58,7 @@ def _surveys(
                     writer.writerow(
                         [member.member_id, wave, measure.value, value, taken_on.isoformat()]
                     )
-    return run(store, surveys.import_survey_file, actor, workshop_id, buffer.getvalue())
+    return run(store, surveys.import_survey_file, actor, workshop_id, buffer.getvalue()).imported
 
 
 def follow_up(

@@ -30,7 +30,7 @@ def _recruit(
             family = families[index % len(families)]
             role = Role.SCHOLAR if index == 0 else ROLES[int(rng.integers(len(ROLES)))]
             referrer = None if index == 0 else ids[(index - 1) // 3]
-            candidate_id = run(
+            added = run(
                 store,
                 recruitment.add_candidate,
                 actor,
@@ -50,7 +50,7 @@ def _recruit(
                 referred_by=referrer,
                 referred_on=start + timedelta(days=7 * index),
             )
-            ids.append(candidate_id)
+            ids.append(added.id)
         by_party[party] = ids
     return by_party
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from tracktwo.errors import PartySizeError, ValidationError
+from tracktwo.errors import PartySizeError, RuleViolation, ValidationError
 
 MIN_PER_PARTY = 3
 MAX_PER_PARTY = 6
 PRELIMINARY_HOURS = (4.0, 5.0)
 SUPPORT_THRESHOLD = 3.5
+# A facilitator whose impartiality, or credibility with a party, is below this (0-1 scale) is
+# accepted but flagged: the seed (section 3) rests a third party's usefulness on both, and
+# below the middle of the scale a party has more reason to doubt the facilitator than to trust.
+FACILITATOR_FLOOR = 0.5
 RATING_SCALE = (1, 5)
 # Figures drawn from fewer people than this are withheld wherever they are shown: with one or
 # two voters, a share is a person's own answer.
@@ -178,3 +183,80 @@ def require_choice(kind: type[Choice], value: str, what: str) -> Choice:
     except ValueError:
         options = ", ".join(item.value for item in kind)
         raise ValidationError(f"{what} {value!r} is not one of: {options}") from None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A scheduled session's time: ``party`` is None for a joint session."""
+
+    starts_at: datetime
+    hours: float
+    party: str | None = None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(hours=self.hours)
+
+    def overlaps(self, other: Slot) -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def describe(self) -> str:
+        kind = f"preliminary session of {self.party}" if self.party else "joint session"
+        return f"the {kind} at {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M}"
+
+
+def require_schedule_fits(new: Slot, scheduled: Iterable[Slot]) -> Slot:
+    """Return ``new`` if it keeps the schedule's two rules, else raise RuleViolation naming it.
+
+    - preliminary before joint (seed 3): every preliminary session ends before the first
+      joint session starts;
+    - no overlap: a session may not overlap a joint session, nor another session of the same
+      party (the same people cannot be in two rooms). Two parties' preliminary sessions may
+      run at once: they meet apart, each with members of the third-party team.
+    """
+    for other in scheduled:
+        joint_first = (new.party is None and other.party is not None and
+                       new.starts_at < other.ends_at)  # fmt: skip
+        prelim_late = (new.party is not None and other.party is None and
+                       other.starts_at < new.ends_at)  # fmt: skip
+        if joint_first or prelim_late:
+            raise RuleViolation(
+                "rule 'preliminary before joint': each party's preliminary session ends before "
+                f"the first joint session starts; {new.describe()} would come "
+                f"{'before the end of' if joint_first else 'after the start of'} "
+                f"{other.describe()}"
+            )
+        if (new.party is None or other.party is None or new.party == other.party) and (
+            new.overlaps(other)
+        ):
+            raise RuleViolation(
+                f"rule 'no overlapping sessions': {new.describe()} overlaps {other.describe()}"
+            )
+    return new
+
+
+def covered_hours(slots: Iterable[Slot]) -> float:
+    """Return the hours covered by ``slots``, each hour counted once however many overlap."""
+    total, end = 0.0, None
+    for slot in sorted(slots, key=lambda s: s.starts_at):
+        start = slot.starts_at if end is None or slot.starts_at > end else end
+        if slot.ends_at > start:
+            total += (slot.ends_at - start).total_seconds() / 3600
+            end = slot.ends_at
+    return total
+
+
+def facilitator_flags(
+    impartiality: float, credibility: Mapping[str, float], floor: float = FACILITATOR_FLOOR
+) -> list[str]:
+    """Name each of a facilitator's qualities below ``floor`` (impartiality, credibility per
+    party), as a warning a facilitator can read; empty when none is."""
+    flags = []
+    if impartiality < floor:
+        flags.append(f"impartiality {impartiality:g} is below {floor:g}")
+    flags += [
+        f"credibility with {party} {value:g} is below {floor:g}"
+        for party, value in sorted(credibility.items())
+        if value < floor
+    ]
+    return flags

@@ -6,6 +6,7 @@ from collections import defaultdict
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
+from tracktwo.domain.rules import Slot, covered_hours
 from tracktwo.domain.vocabulary import NegotiationStage, RipenessState
 from tracktwo.engines.conditions import ConditionsReport, WorkshopEvidence, assess_conditions
 from tracktwo.services.access import require_manager
@@ -27,13 +28,14 @@ def workshop_evidence(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Works
         statuses[names[member.party_id]].append(candidate.status)
         approvals.append(bool(candidate.leadership_approval))
     sessions = uow.schedule.sessions(workshop_id)
-    preliminary = {name: 0.0 for name in names.values()}
-    joint_hours = 0.0
-    for session in sessions:
-        if session.party_id is not None:
-            preliminary[names[session.party_id]] += session.hours
-        else:
-            joint_hours += session.hours
+    # Hours that overlap (sessions stored before overlaps were refused) count once.
+    slots = [
+        Slot(s.starts_at, s.hours, names[s.party_id] if s.party_id else None) for s in sessions
+    ]
+    preliminary = {
+        name: covered_hours(slot for slot in slots if slot.party == name) for name in names.values()
+    }
+    joint_hours = covered_hours(slot for slot in slots if slot.party is None)
     ratings = uow.schedule.rating_values(workshop_id)
     idea_ratings = uow.ideas.ratings(workshop_id)
     by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))

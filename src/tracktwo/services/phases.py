@@ -27,7 +27,7 @@ from tracktwo.domain.vocabulary import (
     InterventionKind,
     Phase,
 )
-from tracktwo.errors import AccessDenied, NotFoundError, ValidationError
+from tracktwo.errors import AccessDenied, NotFoundError, RuleViolation, ValidationError
 from tracktwo.services.access import (
     require_contributor,
     require_manager,
@@ -42,6 +42,7 @@ from tracktwo.store.models import (
     ConflictRow,
     ConstraintRow,
     IdeaConcernRow,
+    IdeaRatingChangeRow,
     IdeaRatingRow,
     IdeaRow,
     InterventionRow,
@@ -140,14 +141,15 @@ def confirm_acknowledgement(
 def propose_idea(
     uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, text: str, answers: list[UUID]
 ) -> UUID:
-    """Propose a new idea linked to the concerns it answers (phase 2, joint problem solving)."""
+    """Propose a new idea linked to the concerns it answers (phase 2, joint problem solving).
+
+    Each concern must be on the joint table and acknowledged (see :func:`_require_answerable`).
+    """
     if not answers:
         raise ValidationError("link the idea to at least one concern it answers")
     member = require_contributor(uow, actor, workshop_id)
     for concern_id in answers:
-        concern = uow.get(ConcernRow, concern_id, "concern")
-        if concern.workshop_id != workshop_id or concern.space != "joint":
-            raise ValidationError(f"concern {concern_id} is not on this workshop's joint table")
+        _require_answerable(uow, workshop_id, uow.get(ConcernRow, concern_id, "concern"))
     row = IdeaRow(
         workshop_id=workshop_id,
         proposed_by_party_id=member.party_id,
@@ -161,37 +163,121 @@ def propose_idea(
     return row.id
 
 
+def _require_answerable(uow: UnitOfWork, workshop_id: UUID, concern: ConcernRow) -> None:
+    """Refuse a concern an idea may not answer: one off this workshop's joint table, or one
+    not yet acknowledged, that is restated by the other party to its owners' satisfaction
+    (phase 1 comes before phase 2: an idea answers a concern both sides understand)."""
+    if concern.workshop_id != workshop_id or concern.space != "joint":
+        raise ValidationError(f"concern {concern.id} is not on this workshop's joint table")
+    restated = uow.concerns.acknowledgements_of(concern.id)
+    if not any(ack.owner_satisfied for ack in restated):
+        raise RuleViolation(
+            f"rule 'ideas answer acknowledged concerns': concern {concern.id} ({concern.kind}) "
+            "has not been acknowledged: the other party restates it and its owners accept the "
+            "restatement before an idea may answer it"
+        )
+
+
 def link_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, concern_id: UUID) -> None:
-    """Link an existing idea (for example one carried from the last workshop) to a concern."""
+    """Link an existing idea (for example one carried from the last workshop) to a concern
+    that has been acknowledged."""
     idea = uow.get(IdeaRow, idea_id, "idea")
     require_contributor(uow, actor, idea.workshop_id)
     concern = uow.get(ConcernRow, concern_id, "concern")
     if concern.workshop_id != idea.workshop_id:
         raise ValidationError("the concern belongs to another workshop")
+    _require_answerable(uow, idea.workshop_id, concern)
     if not uow.ideas.is_linked(idea_id, concern_id):
         uow.add(IdeaConcernRow(idea_id=idea_id, concern_id=concern_id))
 
 
-def rate_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, *, value: int) -> None:
-    """Rate an idea 1-5; a second rating by the same member replaces the first.
+def _rater_token(uow: UnitOfWork, idea: IdeaRow, member_id: UUID) -> str:
+    return uow.cipher(idea.workshop_id).pseudonym(f"rating:{idea.id}", str(member_id))
 
-    The rating carries the party and a keyed pseudonym that only stops double voting.
+
+def rate_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, *, value: int) -> int | None:
+    """Rate an idea 1-5; a second rating by the same member is kept as a change.
+
+    The latest value counts; the earlier one is kept in the rating's history with when it
+    was given and when it was changed (rating the same value again changes nothing). The
+    rating carries the party and a keyed pseudonym that only stops double voting. Returns
+    the member's rating before this one, None for a first rating.
     """
     idea = uow.get(IdeaRow, idea_id, "idea")
     member = require_contributor(uow, actor, idea.workshop_id)
-    token = uow.cipher(idea.workshop_id).pseudonym(f"rating:{idea_id}", str(member.id))
+    value = require_rating(value)
+    token = _rater_token(uow, idea, member.id)
     existing = uow.ideas.rating_by(idea_id, token)
-    if existing is not None:
-        existing.value = require_rating(value)
-    else:
+    at = now()
+    if existing is None:
         uow.add(
             IdeaRatingRow(
-                idea_id=idea_id,
-                party_id=member.party_id,
-                rater_token=token,
-                value=require_rating(value),
+                idea_id=idea.id, party_id=member.party_id, rater_token=token, value=value,
+                rated_at=at,
+            )
+        )  # fmt: skip
+        return None
+    earlier = existing.value
+    if earlier != value:
+        uow.add(
+            IdeaRatingChangeRow(
+                idea_id=idea.id, party_id=existing.party_id, rater_token=token,
+                value=existing.value, rated_at=existing.rated_at, replaced_at=at,
+            ),
+            flush=False,
+        )  # fmt: skip
+        existing.value, existing.rated_at = value, at
+    return earlier
+
+
+@dataclass(frozen=True)
+class RatingChange(Result):
+    """An earlier value of one's own rating, when it was given (None if before changes were
+    kept) and when it was changed."""
+
+    value: int
+    rated_at: str | None
+    replaced_at: str
+
+
+@dataclass(frozen=True)
+class OwnRating(Result):
+    """A participant's own current rating of an idea and the values it replaced, oldest first."""
+
+    idea_id: str
+    value: int
+    rated_at: str | None
+    changes: list[RatingChange]
+
+
+def own_ratings(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, OwnRating]:
+    """Return this participant's own ratings of the workshop's ideas, by idea id.
+
+    Only the participant reaches their own: the ratings are found by the keyed pseudonym
+    their membership gives, which nobody else's does.
+    """
+    member = require_contributor(uow, actor, workshop_id)
+    ideas = uow.ideas.of_workshop(workshop_id)
+    tokens = {_rater_token(uow, idea, member.id): idea for idea in ideas}
+    current = uow.ideas.ratings_by(list(tokens))
+    changes: dict[str, list[RatingChange]] = defaultdict(list)
+    for change in uow.ideas.rating_changes_by(list(tokens)):
+        changes[change.rater_token].append(
+            RatingChange(
+                value=change.value,
+                rated_at=change.rated_at.isoformat() if change.rated_at else None,
+                replaced_at=change.replaced_at.isoformat(),
             )
         )
+    return {
+        str(tokens[row.rater_token].id): OwnRating(
+            idea_id=str(tokens[row.rater_token].id),
+            value=row.value,
+            rated_at=row.rated_at.isoformat() if row.rated_at else None,
+            changes=changes[row.rater_token],
+        )
+        for row in current
+    }
 
 
 def name_constraint(

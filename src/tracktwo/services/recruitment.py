@@ -27,7 +27,7 @@ from tracktwo.engines.composition import (
 from tracktwo.engines.snowball import Referral, SnowballGraph, snowball_graph
 from tracktwo.errors import CommitmentMissing, ValidationError
 from tracktwo.services.access import require_manager
-from tracktwo.services.results import SOMETIMES, Result
+from tracktwo.services.results import SOMETIMES, Recorded, Result
 from tracktwo.store.models import (
     BriefingRow,
     CandidateRow,
@@ -70,11 +70,13 @@ def add_candidate(
     leadership_approval: bool | None = None,
     referred_by: UUID | None = None,
     referred_on: date | None = None,
-) -> UUID:
+) -> Recorded:
     """Add a candidate, invited as an individual; name and contacts are sealed at once.
 
     ``openness`` is the interest and ability to learn; ``status`` is standing in their own
     community (0-1). Whether political leadership approved is recorded, never required.
+    A walk-in (not a key person, referred by nobody) and a referral across parties are
+    accepted but returned as warnings (see :func:`refer`).
     """
     workshop = require_manager(uow, actor, workshop_id)
     party_id = _party_by_name(uow, workshop, party)
@@ -102,11 +104,32 @@ def add_candidate(
         notes_enc=notes.strip() if notes else None,
     )
     if referred_by is not None:
-        _refer(uow, workshop_id, referred_by, row.id, referred_on or date.today())
-    return row.id
+        warnings = _refer(uow, workshop_id, referred_by, row.id, referred_on or date.today())
+    elif not key_person:
+        warnings = [_walk_in(row.id)]
+    else:
+        warnings = []
+    return Recorded(row.id, warnings)
 
 
-def _refer(uow: UnitOfWork, workshop_id: UUID, referrer: UUID, referred: UUID, on: date) -> None:
+def _walk_in(candidate_id: UUID | str) -> str:
+    return (
+        f"walk-in: candidate {candidate_id} is not a key person and nobody referred them; "
+        "the snowball finds candidates through the key person (record who referred them)"
+    )
+
+
+def _cross_party(referrer: UUID | str, referred: UUID | str, parties: tuple[str, str]) -> str:
+    return (
+        f"cross-party referral: candidate {referrer} of {parties[0]} referred candidate "
+        f"{referred} of {parties[1]}; each side's candidates are found in consultation with "
+        "that side's key person"
+    )
+
+
+def _refer(
+    uow: UnitOfWork, workshop_id: UUID, referrer: UUID, referred: UUID, on: date
+) -> list[str]:
     source = uow.get(CandidateRow, referrer, "referring candidate")
     target = uow.get(CandidateRow, referred, "referred candidate")
     if source.workshop_id != workshop_id or target.workshop_id != workshop_id:
@@ -118,6 +141,10 @@ def _refer(uow: UnitOfWork, workshop_id: UUID, referrer: UUID, referred: UUID, o
             workshop_id=workshop_id, referrer_id=referrer, referred_id=referred, referred_on=on
         )
     )
+    if source.party_id == target.party_id:
+        return []
+    names = _party_names(uow, uow.get(WorkshopRow, workshop_id))
+    return [_cross_party(referrer, referred, (names[source.party_id], names[target.party_id]))]
 
 
 def refer(
@@ -128,10 +155,13 @@ def refer(
     referrer: UUID,
     referred: UUID,
     on: date | None = None,
-) -> None:
-    """Record that one candidate referred another, in consultation with the key person."""
+) -> list[str]:
+    """Record that one candidate referred another, in consultation with the key person.
+
+    A referral across parties is recorded but returned as a warning.
+    """
     require_manager(uow, actor, workshop_id)
-    _refer(uow, workshop_id, referrer, referred, on or date.today())
+    return _refer(uow, workshop_id, referrer, referred, on or date.today())
 
 
 def snowball(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> SnowballGraph:
@@ -219,6 +249,7 @@ class Candidate(Result):
     leadership_approval: bool | None
     commitment: str
     name: str | None = field(default=None, kw_only=True, metadata=SOMETIMES)
+    flags: list[str] = field(default_factory=list, kw_only=True)
 
 
 def candidates(
@@ -226,11 +257,33 @@ def candidates(
 ) -> list[Candidate]:
     """List candidates with their scores and commitment; names only when ``reveal``.
 
-    Every name revealed is written to the audit trail.
+    Every name revealed is written to the audit trail. ``flags`` says who is a walk-in and
+    who was referred across parties.
     """
     workshop = require_manager(uow, actor, workshop_id)
     names = _party_names(uow, workshop)
     commitments = _commitments(uow, workshop_id)
+    rows = uow.candidates.of_workshop(workshop_id)
+    party_of = {row.id: row.party_id for row in rows}
+    flags: dict[UUID, list[str]] = {row.id: [] for row in rows}
+    referred = set()
+    for referral in uow.referrals.of_workshop(workshop_id):
+        referred.add(referral.referred_id)
+        source, target = party_of[referral.referrer_id], party_of[referral.referred_id]
+        if source != target:
+            flags[referral.referred_id].append(
+                _cross_party(
+                    referral.referrer_id, referral.referred_id, (names[source], names[target])
+                )
+            )
+    for row in rows:
+        # A returning participant, invited from the series' earlier workshop, is no walk-in.
+        if (
+            not row.is_key_person
+            and row.id not in referred
+            and not uow.candidates.identity_origins(row.id, (IDENTITY_COPIED_FROM,))
+        ):
+            flags[row.id].append(_walk_in(row.id))
     return [
         Candidate(
             id=str(row.id),
@@ -244,8 +297,9 @@ def candidates(
             leadership_approval=row.leadership_approval,
             commitment=commitments.get(row.id, Commitment.PENDING.value),
             name=uow.read_name(actor.label, "candidate", workshop_id, row) if reveal else None,
+            flags=flags[row.id],
         )
-        for row in uow.candidates.of_workshop(workshop_id)
+        for row in rows
     ]
 
 

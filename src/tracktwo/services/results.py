@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -49,3 +51,13 @@ class Result:
                 continue
             plain[field.name] = _plain(value)
         return plain
+
+
+@dataclass(frozen=True)
+class Recorded(Result):
+    """A record just stored, and the warnings of the rules it was accepted despite: a rule of
+    the method that is flagged rather than refused (a facilitator of low impartiality, a
+    candidate nobody referred) is said, never passed in silence."""
+
+    id: UUID
+    warnings: list[str] = dataclasses.field(default_factory=list)

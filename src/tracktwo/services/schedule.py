@@ -8,7 +8,7 @@ from uuid import UUID
 
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.calendar import CalendarEvent, to_icalendar
-from tracktwo.domain.rules import require_preliminary_hours
+from tracktwo.domain.rules import Slot, require_preliminary_hours, require_schedule_fits
 from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_contributor, require_manager, require_reader
 from tracktwo.services.results import Result
@@ -30,7 +30,11 @@ def schedule_session(
     party: str | None = None,
     venue: str | None = None,
 ) -> UUID:
-    """Schedule a preliminary session (one party, 4-5 hours) or a joint session."""
+    """Schedule a preliminary session (one party, 4-5 hours) or a joint session.
+
+    Refused, naming the rule, when a joint session would start before a party's preliminary
+    session ends, or when it overlaps a session the same people attend.
+    """
     workshop = require_manager(uow, actor, workshop_id)
     parties = {p.name: p.id for p in uow.get(ConflictRow, workshop.conflict_id).parties}
     party_id = None
@@ -48,6 +52,9 @@ def schedule_session(
             raise ValidationError(f"a joint session lasts up to 12 hours a day, got {hours:g}")
     else:
         raise ValidationError(f"session kind must be {PRELIMINARY!r} or {JOINT!r}, got {kind!r}")
+    names = {key: name for name, key in parties.items()}
+    new = Slot(starts_at, hours, party if party_id else None)
+    require_schedule_fits(new, _slots(uow, workshop_id, names))
     row = SessionRow(
         workshop_id=workshop_id, kind=kind, party_id=party_id, starts_at=starts_at, hours=hours
     )
@@ -59,6 +66,14 @@ def schedule_session(
         or None,
     )
     return row.id
+
+
+def _slots(uow: UnitOfWork, workshop_id: UUID, names: dict[UUID, str]) -> list[Slot]:
+    """Return the workshop's scheduled sessions as time slots, each with its party's name."""
+    return [
+        Slot(row.starts_at, row.hours, names[row.party_id] if row.party_id else None)
+        for row in uow.schedule.sessions(workshop_id)
+    ]
 
 
 def remove_session(uow: UnitOfWork, actor: Actor, session_id: UUID) -> None:

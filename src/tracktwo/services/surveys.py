@@ -33,14 +33,16 @@ from tracktwo.store.unit_of_work import UnitOfWork
 
 def _store_answer(
     uow: UnitOfWork, workshop_id: UUID, member: MemberRow, answer: SurveyAnswer
-) -> None:
+) -> bool:
+    """Store one answer; say whether it replaced an answer stored before (same member,
+    wave and measure)."""
     token = uow.cipher(workshop_id).pseudonym("survey", str(member.id))
     existing = uow.survey_responses.answer(
         workshop_id, token, answer.wave.value, answer.measure.value
     )
     if existing is not None:
         existing.value, existing.taken_on = answer.value, answer.taken_on
-        return
+        return True
     uow.add(
         SurveyResponseRow(
             workshop_id=workshop_id,
@@ -53,6 +55,7 @@ def _store_answer(
         ),
         flush=False,
     )
+    return False
 
 
 def answer_survey(
@@ -86,14 +89,16 @@ def answer_survey(
 
 def import_survey_file(
     uow: UnitOfWork, actor: Actor, workshop_id: UUID, text: str, *, lenient: bool = False
-) -> int:
+) -> SurveyImport:
     """Import a survey CSV keyed by member id; a bad row rejects the whole file.
 
-    ``lenient`` ignores columns the format does not know instead of refusing the file.
+    ``lenient`` ignores columns the format does not know instead of refusing the file. An
+    answer for a member, wave and measure already stored replaces it: the result counts them.
     """
     answers = parse_survey_csv(text, lenient=lenient)
     require_manager(uow, actor, workshop_id)
     members = {str(m.id): m for m in uow.members.of_workshop(workshop_id)}
+    replaced = 0
     for row_number, answer in enumerate(answers, start=2):
         member = members.get(answer.participant)
         if member is None:
@@ -101,8 +106,22 @@ def import_survey_file(
                 f"row {row_number}: participant {answer.participant!r} is not a member of "
                 "this workshop (use the member id from `tracktwo workshop members`)"
             )
-        _store_answer(uow, workshop_id, member, answer)
-    return len(answers)
+        replaced += _store_answer(uow, workshop_id, member, answer)
+    return SurveyImport(imported=len(answers), replaced=replaced)
+
+
+@dataclass(frozen=True)
+class SurveyImport(Result):
+    """What an import stored: answers read, and how many of them replaced an earlier answer
+    of the same member, wave and measure (a file imported again replaces them all)."""
+
+    imported: int
+    replaced: int
+
+    def sentence(self) -> str:
+        """Say it for people: ``imported 85 answers (replacing 85 imported before)``."""
+        replacing = f" (replacing {self.replaced} imported before)" if self.replaced else ""
+        return f"imported {self.imported} answers{replacing}"
 
 
 def responses_frame(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> pd.DataFrame:

@@ -14,6 +14,8 @@ from uuid import UUID
 
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import (
+    FACILITATOR_FLOOR,
+    facilitator_flags,
     kept_until,
     require_party_size,
     require_retention_date,
@@ -24,7 +26,7 @@ from tracktwo.errors import ValidationError
 from tracktwo.services.access import require_manager, require_operator, require_reader
 from tracktwo.services.conflicts import Party
 from tracktwo.services.recruitment import IDENTITY_COPIED_FROM, IDENTITY_TRACES
-from tracktwo.services.results import SOMETIMES, Result
+from tracktwo.services.results import SOMETIMES, Recorded, Result
 from tracktwo.store.models import (
     CandidateRow,
     ConflictRow,
@@ -37,6 +39,8 @@ from tracktwo.store.models import (
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
 CARRY_ACTIONS = ("carried", "strengthen", "expand", "modify")
+# The audit trail's action for a facilitator accepted with a quality below the floor.
+FACILITATOR_FLAGGED = "facilitator-below-floor"
 
 
 def create_series(uow: UnitOfWork, actor: Actor, conflict_id: UUID, *, name: str) -> UUID:
@@ -113,12 +117,16 @@ def add_facilitator(
     communication: float,
     sensitivity: float,
     credibility: dict[str, float],
-) -> UUID:
+    flag_below: float = FACILITATOR_FLOOR,
+) -> Recorded:
     """Add a member of the third-party team with the qualities its credibility rests on.
 
     The seed (section 3) grounds a third party's credibility in its communication ability,
     impartiality and sensitivity to the parties' needs; credibility is kept per party.
+    Impartiality or a credibility below ``flag_below`` (0-1) is accepted but flagged: the
+    warnings are returned and the flag is written to the audit trail.
     """
+    floor = require_unit_interval("flag_below", flag_below)
     require_operator(actor, "form the third-party team")
     workshop = uow.get(WorkshopRow, workshop_id, "workshop")
     parties = {p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
@@ -144,7 +152,10 @@ def add_facilitator(
         name_enc=require_text("name", name),
         email_enc=email.strip() if email else None,
     )
-    return row.id
+    warnings = facilitator_flags(row.impartiality, row.credibility, floor)
+    if warnings:
+        uow.audit(actor.label, FACILITATOR_FLAGGED, "facilitator", row.id, workshop_id)
+    return Recorded(row.id, warnings)
 
 
 @dataclass(frozen=True)
@@ -158,13 +169,21 @@ class Facilitator(Result):
     communication: float
     sensitivity: float
     credibility: dict[str, float]
+    flags: list[str] = field(default_factory=list)
 
 
 def third_party(
-    uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, reveal: bool = True
+    uow: UnitOfWork,
+    actor: Actor,
+    workshop_id: UUID,
+    *,
+    reveal: bool = True,
+    flag_below: float = FACILITATOR_FLOOR,
 ) -> list[Facilitator]:
-    """Return the team, with names when ``reveal`` (each read is written to the audit trail)."""
+    """Return the team, with names when ``reveal`` (each read is written to the audit trail);
+    ``flags`` names each quality below ``flag_below``."""
     require_manager(uow, actor, workshop_id)
+    floor = require_unit_interval("flag_below", flag_below)
     return [
         Facilitator(
             id=str(row.id),
@@ -174,6 +193,7 @@ def third_party(
             communication=row.communication,
             sensitivity=row.sensitivity,
             credibility=row.credibility,
+            flags=facilitator_flags(row.impartiality, row.credibility, floor),
         )
         for row in uow.facilitators.of_workshop(workshop_id)
     ]

@@ -258,6 +258,24 @@ class IdeaRatingRow(Base):
     party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     rater_token: Mapped[str] = mapped_column(String(64))
     value: Mapped[int] = mapped_column(Integer)
+    # When the current value was given (None for ratings stored before migration 0009).
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class IdeaRatingChangeRow(Base):
+    """A rating a rater later changed: the earlier value and when it was given and replaced.
+    The current value stays in ``idea_ratings``; only it counts."""
+
+    __tablename__ = "idea_rating_changes"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    idea_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), index=True
+    )
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
+    rater_token: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(Integer)
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    replaced_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ConstraintRow(Base):
@@ -354,6 +372,8 @@ class TransferRow(Base):
     occurred_on: Mapped[date] = mapped_column(Date)
     result: Mapped[str] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(10))
+    # Why an idea not supported by both parties was carried to a negotiation text or the media.
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class AuditRow(Base):

@@ -55,6 +55,8 @@ CONTEXT_PREFIXES: dict[tuple[type[Base], str], str] = {
     (WorkshopRow, "venue_enc"): "workshops.venue",
     (SessionRow, "venue_enc"): "sessions.venue",
     (ReassuranceStepRow, "when_enc"): "reassurance.when",
+    # From migration 0009 on: why a transfer went ahead without both parties' support.
+    (TransferRow, "reason_enc"): "transfers.reason",
 }
 
 

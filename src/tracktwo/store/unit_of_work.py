@@ -26,6 +26,7 @@ from tracktwo.store.repositories import (
     Constraints,
     Facilitators,
     Ideas,
+    Ids,
     Interventions,
     KeepMarks,
     Members,
@@ -117,6 +118,7 @@ class UnitOfWork:
         self.analyses = Analyses(session)
         self.sign_in_links = SignInLinks(session)
         self.web_sessions = WebSessions(session)
+        self.ids = Ids(session)
         return self
 
     def connect(self) -> None:

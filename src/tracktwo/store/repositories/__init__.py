@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tracktwo.store.repositories.base import Repository
 from tracktwo.store.repositories.feedback import Analyses, Rounds, Statements, Votes
+from tracktwo.store.repositories.ids import Ids
 from tracktwo.store.repositories.phases import (
     Concerns,
     Constraints,
@@ -40,6 +41,7 @@ __all__ = [
     "Constraints",
     "Facilitators",
     "Ideas",
+    "Ids",
     "Interventions",
     "KeepMarks",
     "Members",

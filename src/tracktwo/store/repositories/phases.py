@@ -12,6 +12,7 @@ from tracktwo.store.models import (
     ConcernRow,
     ConstraintRow,
     IdeaConcernRow,
+    IdeaRatingChangeRow,
     IdeaRatingRow,
     IdeaRow,
     InterventionRow,
@@ -53,6 +54,14 @@ class Concerns(Repository):
             AcknowledgementRow.concern_id,
             workshop_id,
             AcknowledgementRow.created_at,
+        )
+
+    def acknowledgements_of(self, concern_id: UUID) -> list[AcknowledgementRow]:
+        """Return the restatements of one concern in the order made, then by id."""
+        return self._listed(
+            select(AcknowledgementRow)
+            .where(AcknowledgementRow.concern_id == concern_id)
+            .order_by(AcknowledgementRow.created_at, AcknowledgementRow.id)
         )
 
 
@@ -103,6 +112,27 @@ class Ideas(Repository):
                 IdeaRatingRow.idea_id == idea_id, IdeaRatingRow.rater_token == rater_token
             )
         ).first()
+
+    def ratings_by(self, rater_tokens: Collection[str]) -> list[IdeaRatingRow]:
+        """Return the current ratings given under any of ``rater_tokens``, by id."""
+        if not rater_tokens:
+            return []
+        return self._listed(
+            select(IdeaRatingRow)
+            .where(IdeaRatingRow.rater_token.in_(list(rater_tokens)))
+            .order_by(IdeaRatingRow.id)
+        )
+
+    def rating_changes_by(self, rater_tokens: Collection[str]) -> list[IdeaRatingChangeRow]:
+        """Return the earlier values of ratings given under any of ``rater_tokens``, oldest
+        change first, then by id."""
+        if not rater_tokens:
+            return []
+        return self._listed(
+            select(IdeaRatingChangeRow)
+            .where(IdeaRatingChangeRow.rater_token.in_(list(rater_tokens)))
+            .order_by(IdeaRatingChangeRow.replaced_at, IdeaRatingChangeRow.id)
+        )
 
 
 class Constraints(WorkshopTable[ConstraintRow]):

@@ -51,7 +51,10 @@ def joint_space(request: Request, workshop: str) -> Response:
         board=board,
         own_party=own,
         joint_concerns=[c for c in board.concerns if c.space == "joint"],
+        # An idea may answer only acknowledged concerns: only those are offered.
+        answerable=[c for c in board.concerns if c.space == "joint" and c.acknowledged],
         sessions=[s for s in schedule.schedule(uow, actor, workshop_id) if s.kind == "joint"],
+        own_ratings=phases.own_ratings(uow, actor, workshop_id) if own else {},
         workshop_id=str(workshop_id),
     )
 
