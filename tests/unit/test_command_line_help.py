@@ -39,7 +39,7 @@ FREE = {
     "party", "community", "credibility",
     # a packaged scenario's name or any TOML file; simulation parameters by dotted path;
     # Pol.is comment ids
-    "scenario", "param", "meta",
+    "scenario", "param", "meta", "fix",
 }  # fmt: skip
 # Options that rightly list part of a vocabulary, and why.
 PART_OF_A_VOCABULARY = {
