@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from tracktwo.engines.simulation.fused import count_bins
 from tracktwo.engines.simulation.mechanisms.ripeness import stalemate_days
 from tracktwo.engines.simulation.parameters import RipenessParameters
 from tracktwo.engines.simulation.population import Population
@@ -157,15 +158,21 @@ class Recorder:
         self._scalars: list[list[float]] = []
         self._participants: list[tuple[int, NDArray[np.float32], NDArray[np.float32]]] = []
         self._counts = np.asarray(BlockSums(population).counts, dtype=np.float64)
-        self._bin_offset = np.zeros(population.size, dtype=np.intp)
-        self._bin_offset[population.members(1)] = BINS
         self._sizes = [population.members(s).stop - population.members(s).start for s in (0, 1)]
-        self._scaled = np.empty(population.size, dtype=np.float32)
-        self._bins = np.empty(population.size, dtype=np.intp)
+        self._split = population.members(1).start
+        small = population.size < BLOCKWISE_FROM
+        self._scaled = np.empty(population.size if small else 0, dtype=np.float32)
+        self._bins = np.empty(population.size if small else 0, dtype=np.intp)
+        self._bin_offset = np.zeros(population.size if small else 0, dtype=np.intp)
+        self._bin_offset[self._split :] = BINS
         self._chosen = np.empty(0, dtype=np.int64)
         self._chosen_influence = np.empty(0, dtype=np.float32)
 
     def _histogram(self, state: AgentState) -> NDArray[np.intp]:
+        if self.population.size >= BLOCKWISE_FROM:
+            binned = np.empty((2, BINS), dtype=np.intp)
+            count_bins(state.group, self._split, BINS, binned)
+            return binned.reshape(-1)
         scaled, bins = self._scaled, self._bins
         np.add(state.group, np.float32(1.0), out=scaled)
         scaled *= np.float32(BINS / 2)
