@@ -8,8 +8,9 @@ member's influence-weighted group image and ideas side by side, and a second
 (:func:`pull_rows`) visits each member once, after :func:`gather_far` has copied the
 far neighbours' pairs into the order it reads them: it sums its neighbours' pairs, then applies,
 in the numpy order, extended contact and fading to its convictions, the network and
-conviction pull to its images and the spread and decay of its ideas. A third
-(:func:`count_bins`) counts the day's group images into the recorder's bins.
+conviction pull to its images and the spread and decay of its ideas. Two more passes
+sum the day's images per role (:func:`block_sums`) and count them into the recorder's bins
+(:func:`count_bins`).
 
 The network is read in a compact form (:class:`CompactNetwork`): a small world stores its
 members in ring order, so about nine links in ten join members at most :data:`REACH`
@@ -223,6 +224,93 @@ def group_means(
         for link in range(indptr[agent], indptr[agent + 1]):
             total += weighted[indices[link], 0]
         out[agent] = total / weight_sum[agent]
+
+
+@_compiled
+def meet_across(
+    attitudes: NDArray[np.float32],
+    agents: NDArray[np.int64],
+    strength: NDArray[np.float32],
+    picks: NDArray[np.int64],
+    bad_strength: NDArray[np.float32],
+    rates: NDArray[np.float32],
+    seen: NDArray[np.bool_],
+) -> None:
+    """Apply a day of everyday contact to the bridged ``agents``, as
+    :class:`~tracktwo.engines.simulation.mechanisms.contact.EverydayContact` does in numpy.
+
+    Every agent's images and convictions move toward +1 by ``strength`` (the group's by
+    the generalised share); then those at positions ``picks`` (drawn by the caller, repeats
+    counted once) move toward -1 by ``min(1, negative_weight * bad_strength)``. ``rates``:
+    the generalisation, the confirmation strength, whether hypothesis confirmation is on
+    (1 or 0) and the negative weight. ``seen`` (one per agent, all False) is scratch.
+    """
+    one = np.float32(1.0)
+    half = np.float32(0.5)
+    generalisation = rates[0]
+    confirmation = rates[1]
+    confirm = rates[2] > np.float32(0.0)
+    for position in range(agents.size):
+        agent = agents[position]
+        step = strength[position]
+        group = attitudes[0, agent]
+        if confirm:
+            share = (one - (one - group) * half * confirmation) * generalisation * step
+        else:
+            share = generalisation * step
+        attitudes[0, agent] = group + (one - group) * share
+        attitudes[2, agent] += (one - attitudes[2, agent]) * share
+        attitudes[1, agent] += (one - attitudes[1, agent]) * step
+        attitudes[3, agent] += (one - attitudes[3, agent]) * step
+    toward = np.float32(-1.0)
+    weight = rates[3]
+    for pick in picks:
+        if seen[pick]:
+            continue
+        seen[pick] = True
+        agent = agents[pick]
+        step = min(one, weight * bad_strength[pick])
+        generalised = generalisation * step
+        for row in (0, 2):
+            attitudes[row, agent] += generalised * (toward - attitudes[row, agent])
+        for row in (1, 3):
+            attitudes[row, agent] += step * (toward - attitudes[row, agent])
+    for pick in picks:
+        seen[pick] = False
+
+
+@_compiled
+def block_sums(
+    attitudes: NDArray[np.float32],
+    ideas: NDArray[np.float32],
+    edges: NDArray[np.int64],
+    out: NDArray[np.float64],
+) -> None:
+    """Write, per block of members ``edges[b]..edges[b + 1]``, the sums of the group and
+    individual images, of their squares and of ideas into ``out`` (5 x blocks).
+
+    One pass, summed in ``float64``: at a million members a ``float32`` sum in order would
+    lose digits, and numpy's pairwise ``float32`` sums take a pass per quantity.
+    """
+    for block in range(edges.size - 1):
+        group = 0.0
+        individual = 0.0
+        group_squares = 0.0
+        individual_squares = 0.0
+        held = 0.0
+        for member in range(edges[block], edges[block + 1]):
+            image = np.float64(attitudes[0, member])
+            met = np.float64(attitudes[1, member])
+            group += image
+            individual += met
+            group_squares += image * image
+            individual_squares += met * met
+            held += np.float64(ideas[member])
+        out[0, block] = group
+        out[1, block] = individual
+        out[2, block] = group_squares
+        out[3, block] = individual_squares
+        out[4, block] = held
 
 
 @_compiled

@@ -301,7 +301,7 @@ class Simulation:
         if self.step in self._feedback_days:
             self._feedback()
         if self._bridged.size:
-            self._contact.apply(state, self.rng)
+            self._contact.apply(state, self.rng, compiled=self._compiled is not None)
         extended = self._extended is not None and self._extended.active
         group = _NO_MEANS
         if self._compiled is not None:
