@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from tracktwo.engines.simulation import ModelParameters, Programme, Simulation
 from tracktwo.engines.simulation.experiment import with_societies
-from tracktwo.engines.simulation.fused import REACH, CompactNetwork, count_bins
+from tracktwo.engines.simulation.fused import REACH, CompactNetwork, block_sums, count_bins
 from tracktwo.engines.simulation.mechanisms import influence
 from tracktwo.engines.simulation.population import build_population
 from tracktwo.engines.simulation.recording import BINS
@@ -92,3 +92,16 @@ def test_binning_compiled_counts_the_images_as_numpy_does() -> None:
         for part in (images[:split], images[split:])
     ]
     assert np.array_equal(counts, np.stack(expected))
+
+
+def test_block_sums_compiled_match_float64_sums_of_each_block() -> None:
+    rng = np.random.default_rng(5)
+    attitudes = rng.uniform(-1.0, 1.0, (4, 5000)).astype(np.float32)
+    ideas = rng.uniform(0.0, 1.0, 5000).astype(np.float32)
+    edges = np.array([0, 10, 2000, 2001, 4999, 5000], dtype=np.int64)
+    sums = np.empty((5, edges.size - 1), dtype=np.float64)
+    block_sums(attitudes, ideas, edges, sums)
+    wide = attitudes.astype(np.float64)
+    quantities = (wide[0], wide[1], wide[0] ** 2, wide[1] ** 2, ideas.astype(np.float64))
+    expected = np.stack([np.add.reduceat(q, edges[:-1]) for q in quantities])
+    np.testing.assert_allclose(sums, expected, rtol=1e-12, atol=1e-12)
