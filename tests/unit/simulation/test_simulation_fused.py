@@ -83,7 +83,7 @@ def test_binning_compiled_counts_the_images_as_numpy_does() -> None:
     images[:3] = (-1.0, 1.0, 0.0)
     split = 6000
     counts = np.empty((2, BINS), dtype=np.intp)
-    count_bins(images, split, BINS, counts)
+    count_bins(images, split, BINS, counts, 0, images.size)
     expected = [
         np.bincount(
             np.minimum(((part + np.float32(1.0)) * np.float32(BINS / 2)).astype(np.intp), BINS - 1),
@@ -100,7 +100,7 @@ def test_block_sums_compiled_match_float64_sums_of_each_block() -> None:
     ideas = rng.uniform(0.0, 1.0, 5000).astype(np.float32)
     edges = np.array([0, 10, 2000, 2001, 4999, 5000], dtype=np.int64)
     sums = np.empty((5, edges.size - 1), dtype=np.float64)
-    block_sums(attitudes, ideas, edges, sums)
+    block_sums(attitudes, ideas, edges, sums, 0, ideas.size)
     wide = attitudes.astype(np.float64)
     quantities = (wide[0], wide[1], wide[0] ** 2, wide[1] ** 2, ideas.astype(np.float64))
     expected = np.stack([np.add.reduceat(q, edges[:-1]) for q in quantities])

@@ -231,26 +231,23 @@ def meet_across(
     attitudes: NDArray[np.float32],
     agents: NDArray[np.int64],
     strength: NDArray[np.float32],
-    picks: NDArray[np.int64],
-    bad_strength: NDArray[np.float32],
     rates: NDArray[np.float32],
-    seen: NDArray[np.bool_],
+    start: int,
+    stop: int,
 ) -> None:
-    """Apply a day of everyday contact to the bridged ``agents``, as
+    """Move the images and convictions of the bridged ``agents[start:stop]`` toward +1, as
     :class:`~tracktwo.engines.simulation.mechanisms.contact.EverydayContact` does in numpy.
 
-    Every agent's images and convictions move toward +1 by ``strength`` (the group's by
-    the generalised share); then those at positions ``picks`` (drawn by the caller, repeats
-    counted once) move toward -1 by ``min(1, negative_weight * bad_strength)``. ``rates``:
-    the generalisation, the confirmation strength, whether hypothesis confirmation is on
-    (1 or 0) and the negative weight. ``seen`` (one per agent, all False) is scratch.
+    Each by its ``strength``, the group's by the generalised share. ``rates``: the
+    generalisation, the confirmation strength, whether hypothesis confirmation is on (1 or
+    0) and the negative weight.
     """
     one = np.float32(1.0)
     half = np.float32(0.5)
     generalisation = rates[0]
     confirmation = rates[1]
     confirm = rates[2] > np.float32(0.0)
-    for position in range(agents.size):
+    for position in range(start, stop):
         agent = agents[position]
         step = strength[position]
         group = attitudes[0, agent]
@@ -262,14 +259,33 @@ def meet_across(
         attitudes[2, agent] += (one - attitudes[2, agent]) * share
         attitudes[1, agent] += (one - attitudes[1, agent]) * step
         attitudes[3, agent] += (one - attitudes[3, agent]) * step
+
+
+@_compiled
+def meet_badly(
+    attitudes: NDArray[np.float32],
+    agents: NDArray[np.int64],
+    picks: NDArray[np.int64],
+    strength: NDArray[np.float32],
+    rates: NDArray[np.float32],
+    seen: NDArray[np.bool_],
+) -> None:
+    """Move the images and convictions of ``agents[picks]`` (repeats counted once) toward -1
+    by ``min(1, negative_weight * strength)``, the group's times the generalisation.
+
+    ``rates`` as :func:`meet_across` takes them; ``seen`` (one per agent, all False) is
+    scratch, left all False.
+    """
+    one = np.float32(1.0)
     toward = np.float32(-1.0)
+    generalisation = rates[0]
     weight = rates[3]
     for pick in picks:
         if seen[pick]:
             continue
         seen[pick] = True
         agent = agents[pick]
-        step = min(one, weight * bad_strength[pick])
+        step = min(one, weight * strength[pick])
         generalised = generalisation * step
         for row in (0, 2):
             attitudes[row, agent] += generalised * (toward - attitudes[row, agent])
@@ -285,9 +301,12 @@ def block_sums(
     ideas: NDArray[np.float32],
     edges: NDArray[np.int64],
     out: NDArray[np.float64],
+    start: int,
+    stop: int,
 ) -> None:
-    """Write, per block of members ``edges[b]..edges[b + 1]``, the sums of the group and
-    individual images, of their squares and of ideas into ``out`` (5 x blocks).
+    """Write, per block of members ``edges[b]..edges[b + 1]`` (those in ``start..stop``),
+    the sums of the group and individual images, of their squares and of ideas into ``out``
+    (5 x blocks).
 
     One pass, summed in ``float64``: at a million members a ``float32`` sum in order would
     lose digits, and numpy's pairwise ``float32`` sums take a pass per quantity.
@@ -298,7 +317,7 @@ def block_sums(
         group_squares = 0.0
         individual_squares = 0.0
         held = 0.0
-        for member in range(edges[block], edges[block + 1]):
+        for member in range(max(edges[block], start), min(edges[block + 1], stop)):
             image = np.float64(attitudes[0, member])
             met = np.float64(attitudes[1, member])
             group += image
@@ -315,15 +334,21 @@ def block_sums(
 
 @_compiled
 def count_bins(
-    group: NDArray[np.float32], split: int, bins: int, counts: NDArray[np.int64]
+    group: NDArray[np.float32],
+    split: int,
+    bins: int,
+    counts: NDArray[np.int64],
+    start: int,
+    stop: int,
 ) -> None:
-    """Count group images (-1..1) into ``bins`` equal bins per society, members from ``split``
-    on in the second ``bins``; ``counts`` (2 x bins) is zeroed first."""
+    """Count the group images (-1..1) of members ``start..stop`` into ``bins`` equal bins per
+    society, members from ``split`` on in the second ``bins``; ``counts`` (2 x bins) is
+    zeroed first."""
     counts[:] = 0
     scale = np.float32(bins / 2)
     one = np.float32(1.0)
     last = bins - 1
-    for member in range(group.size):
+    for member in range(start, stop):
         place = int((group[member] + one) * scale)
         if place > last:
             place = last
@@ -347,6 +372,20 @@ def in_halves(kernel: Callable[..., None], size: int, *arguments: Any) -> None:
     other = _second_thread().submit(kernel, *arguments, half, size)
     kernel(*arguments, 0, half)
     other.result()
+
+
+def in_two_parts(
+    kernel: Callable[..., None], size: int, out: NDArray[Any], *arguments: Any
+) -> NDArray[Any]:
+    """Run ``kernel(*arguments, part, start, stop)`` over two halves of ``0..size`` at once,
+    each into its own array shaped like ``out``, and return their sum in ``out``."""
+    half = size // 2
+    second = np.empty_like(out)
+    other = _second_thread().submit(kernel, *arguments, second, half, size)
+    kernel(*arguments, out, 0, half)
+    other.result()
+    out += second
+    return out
 
 
 class CompiledDay:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from tracktwo.engines.simulation.fused import block_sums, count_bins
+from tracktwo.engines.simulation.fused import block_sums, count_bins, in_two_parts
 from tracktwo.engines.simulation.mechanisms.ripeness import stalemate_days
 from tracktwo.engines.simulation.parameters import RipenessParameters
 from tracktwo.engines.simulation.population import Population
@@ -119,7 +119,7 @@ class BlockSums:
             )
             return sums
         sums = np.empty((len(SUM_ROWS), len(self.blocks)), dtype=np.float64)
-        block_sums(state.attitudes, state.ideas, self._edges, sums)
+        in_two_parts(block_sums, size, sums, state.attitudes, state.ideas, self._edges)
         return sums
 
 
@@ -168,7 +168,7 @@ class Recorder:
     def _histogram(self, state: AgentState) -> NDArray[np.intp]:
         if self.population.size >= BLOCKWISE_FROM:
             binned = np.empty((2, BINS), dtype=np.intp)
-            count_bins(state.group, self._split, BINS, binned)
+            in_two_parts(count_bins, state.group.size, binned, state.group, self._split, BINS)
             return binned.reshape(-1)
         scaled, bins = self._scaled, self._bins
         np.add(state.group, np.float32(1.0), out=scaled)

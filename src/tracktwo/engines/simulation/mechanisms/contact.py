@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tracktwo.engines.simulation.fused import meet_across
+from tracktwo.engines.simulation.fused import in_halves, meet_across, meet_badly
 from tracktwo.engines.simulation.mechanisms.hypothesis import generalised_share
 from tracktwo.engines.simulation.parameters import (
     ContactParameters,
@@ -180,9 +180,10 @@ class EverydayContact:
         """Move the bridged members' images and convictions for one day.
 
         Toward +1 for everyone; then toward -1 for those whose encounter went badly (drawn
-        from ``rng`` when there is a chance of it). ``compiled`` runs the day in one
-        compiled pass (:func:`~tracktwo.engines.simulation.fused.meet_across`): the same
-        draws and the same numbers.
+        from ``rng`` when there is a chance of it). ``compiled`` runs the day compiled
+        (:func:`~tracktwo.engines.simulation.fused.meet_across` on two threads, then
+        :func:`~tracktwo.engines.simulation.fused.meet_badly`): the same draws and the same
+        numbers.
         """
         if self.agents.size == 0:
             return
@@ -215,15 +216,13 @@ class EverydayContact:
                 [self.generalisation, self.confirmation, float(self.confirm), weight],
                 dtype=np.float32,
             )
-        meet_across(
-            state.attitudes,
-            self.agents,
-            self.strength,
-            picks,
-            self.negative_strength,
-            self._rates,
-            self._seen,
+        in_halves(
+            meet_across, self.agents.size, state.attitudes, self.agents, self.strength, self._rates
         )
+        if picks.size:
+            meet_badly(
+                state.attitudes, self.agents, picks, self.negative_strength, self._rates, self._seen
+            )
 
     def _apply_positive(self, state: AgentState) -> None:
         if not state.attitudes.flags.c_contiguous:
