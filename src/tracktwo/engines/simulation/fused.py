@@ -356,6 +356,9 @@ def count_bins(
         counts[society, place] += 1
 
 
+SPLIT_FROM = 1 << 16
+"""Passes over fewer members than this run on one thread: handing half to another costs
+more than it saves."""
 _EXECUTOR: list[ThreadPoolExecutor] = []
 
 
@@ -367,7 +370,11 @@ def _second_thread() -> ThreadPoolExecutor:
 
 
 def in_halves(kernel: Callable[..., None], size: int, *arguments: Any) -> None:
-    """Run ``kernel(*arguments, start, stop)`` over members ``0..size`` in two halves at once."""
+    """Run ``kernel(*arguments, start, stop)`` over members ``0..size`` in two halves at once
+    (in one piece below :data:`SPLIT_FROM`)."""
+    if size < SPLIT_FROM:
+        kernel(*arguments, 0, size)
+        return
     half = size // 2
     other = _second_thread().submit(kernel, *arguments, half, size)
     kernel(*arguments, 0, half)
@@ -378,7 +385,11 @@ def in_two_parts(
     kernel: Callable[..., None], size: int, out: NDArray[Any], *arguments: Any
 ) -> NDArray[Any]:
     """Run ``kernel(*arguments, part, start, stop)`` over two halves of ``0..size`` at once,
-    each into its own array shaped like ``out``, and return their sum in ``out``."""
+    each into its own array shaped like ``out``, and return their sum in ``out`` (in one
+    piece below :data:`SPLIT_FROM`)."""
+    if size < SPLIT_FROM:
+        kernel(*arguments, out, 0, size)
+        return out
     half = size // 2
     second = np.empty_like(out)
     other = _second_thread().submit(kernel, *arguments, second, half, size)
