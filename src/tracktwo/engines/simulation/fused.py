@@ -66,18 +66,23 @@ class CompactNetwork:
     def __init__(self, within: Any) -> None:
         matrix = within if within.has_sorted_indices else within.sorted_indices()
         size = matrix.shape[0]
-        indptr = matrix.indptr.astype(np.int64)
-        columns = matrix.indices.astype(np.int64)
-        rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(indptr))
+        # int32 throughout: at a million members per society each link array is 64 MB
+        columns = matrix.indices.astype(np.int32, copy=False)
+        rows = np.repeat(np.arange(size, dtype=np.int32), np.diff(matrix.indptr))
         offset = columns - rows
-        near = (np.abs(offset) <= REACH) & (offset != 0)
-        bit = np.where(offset[near] < 0, offset[near] + REACH, offset[near] + REACH - 1)
-        # each bit is set once per member, so the sum of a member's bits is their union
-        self.near = np.bincount(rows[near], weights=1 << bit, minlength=size).astype(np.uint8)
-        far_counts = np.bincount(rows[~near], minlength=size)
+        self.near = np.zeros(size, dtype=np.uint8)
+        far = np.ones(columns.size, dtype=np.bool_)
+        for bit in range(2 * REACH):
+            at = offset == bit - REACH + (1 if bit >= REACH else 0)
+            far &= ~at
+            linked = np.bincount(rows[at], minlength=size) > 0
+            self.near |= linked.astype(np.uint8) << np.uint8(bit)
+        del offset
+        far_rows = rows[far]
+        del rows
         self.far_start = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(far_counts, out=self.far_start[1:])
-        self.far = columns[~near].astype(np.int32)
+        np.cumsum(np.bincount(far_rows, minlength=size), out=self.far_start[1:])
+        self.far = columns[far]
         order = np.argsort(self.far, kind="stable")
         self.far_target = self.far[order]
         self.far_slot = order.astype(np.int32)
