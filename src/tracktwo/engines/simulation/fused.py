@@ -32,6 +32,7 @@ for the compiler (a few seconds).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -364,14 +365,19 @@ def count_bins(
 SPLIT_FROM = 1 << 16
 """Passes over fewer members than this run on one thread: handing half to another costs
 more than it saves."""
-_EXECUTOR: list[ThreadPoolExecutor] = []
+_EXECUTOR: dict[int, ThreadPoolExecutor] = {}
 
 
 def _second_thread() -> ThreadPoolExecutor:
-    """Return the one worker thread that takes half of a compiled pass (made on first use)."""
-    if not _EXECUTOR:
-        _EXECUTOR.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracktwo-fused"))
-    return _EXECUTOR[0]
+    """Return the one worker thread that takes half of a compiled pass (made on first use).
+
+    One per process: a forked worker does not inherit its parent's thread, so it makes its own.
+    """
+    process = os.getpid()
+    if process not in _EXECUTOR:
+        _EXECUTOR.clear()
+        _EXECUTOR[process] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracktwo-fused")
+    return _EXECUTOR[process]
 
 
 def in_halves(kernel: Callable[..., None], size: int, *arguments: Any) -> None:
