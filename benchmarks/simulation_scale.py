@@ -2,9 +2,11 @@
 
 The default scenario with a million members in each society (0.1% of them elites, 50
 decision-makers), recording every day as a normal run does. Times the build (population
-and networks) and the 365 steps separately; the target is under 60 seconds for both
-together on the project's 2-core machine. Memory: the process's peak resident set, and
-the peak traced by Python's allocator (numpy arrays included; scipy's C++ temporaries not).
+and networks) and the 365 steps separately, in wall-clock seconds and in CPU seconds
+(every thread of the process: the compiled day runs on two). Issue 17's target for the
+steps is under 15 s of wall time and under 30 s of CPU on a quiet 2-core machine.
+Memory: the process's peak resident set, and the peak traced by Python's allocator (numpy
+arrays included; scipy's C++ temporaries and numba's allocations not).
 
 Prints a line per phase, then one line of JSON.
 """
@@ -25,11 +27,17 @@ MEMBERS_PER_SOCIETY = 1_000_000
 STEPS = 365
 REPEATS = 1
 TARGET_SECONDS = 60.0
+"""Build and steps together, wall time."""
+STEPS_WALL_TARGET = 15.0
+STEPS_CPU_TARGET = 30.0
 SEED = 20240601
 
 
-def one_run(seed: int) -> tuple[float, float, int | None]:
-    """Return build seconds, step seconds and the negotiation step of one run."""
+Run = tuple[float, float, float, float, int | None]
+
+
+def one_run(seed: int) -> Run:
+    """Return build and step seconds (wall, then CPU) and the negotiation step of one run."""
     scenario = load_scenario("default")
     parameters = with_societies(
         scenario.parameters,
@@ -37,12 +45,18 @@ def one_run(seed: int) -> tuple[float, float, int | None]:
         elite_share=0.001,
         decision_makers=50,
     )
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     simulation = Simulation(parameters, scenario.programme, seed=seed)
-    built = time.perf_counter()
+    built, built_cpu = time.perf_counter(), time.process_time()
     simulation.advance(STEPS)
-    done = time.perf_counter()
-    return built - started, done - built, simulation.result().negotiation_step
+    done, done_cpu = time.perf_counter(), time.process_time()
+    return (
+        built - started,
+        done - built,
+        built_cpu - started_cpu,
+        done_cpu - built_cpu,
+        simulation.result().negotiation_step,
+    )
 
 
 def main() -> None:
@@ -53,10 +67,18 @@ def main() -> None:
     tracemalloc.stop()
     build = statistics.median(r[0] for r in runs)
     steps = statistics.median(r[1] for r in runs)
+    build_cpu = statistics.median(r[2] for r in runs)
+    steps_cpu = statistics.median(r[3] for r in runs)
     total = build + steps
     agents = 2 * MEMBERS_PER_SOCIETY
-    print(f"build {build:.1f} s; {STEPS} steps {steps:.1f} s ({steps / STEPS * 1000:.0f} ms/step)")
-    print(f"total {total:.1f} s against a target of {TARGET_SECONDS:.0f} s")
+    print(
+        f"build {build:.1f} s wall, {build_cpu:.1f} s CPU; {STEPS} steps {steps:.1f} s wall "
+        f"({steps / STEPS * 1000:.0f} ms/step), {steps_cpu:.1f} s CPU"
+    )
+    print(
+        f"steps against targets of {STEPS_WALL_TARGET:.0f} s wall and {STEPS_CPU_TARGET:.0f} s "
+        f"CPU; build and steps {total:.1f} s wall against {TARGET_SECONDS:.0f} s"
+    )
     print(
         json.dumps(
             {
@@ -68,13 +90,20 @@ def main() -> None:
                 "build_s_median": round(build, 2),
                 "steps_s_median": round(steps, 2),
                 "total_s_median": round(total, 2),
+                "build_cpu_s_median": round(build_cpu, 2),
+                "steps_cpu_s_median": round(steps_cpu, 2),
+                "steps_wall_target_s": STEPS_WALL_TARGET,
+                "steps_cpu_target_s": STEPS_CPU_TARGET,
+                "meets_steps_targets": bool(
+                    steps < STEPS_WALL_TARGET and steps_cpu < STEPS_CPU_TARGET
+                ),
                 "ms_per_step": round(steps / STEPS * 1000, 1),
                 "agent_steps_per_s": round(agents * STEPS / steps),
                 "target_s": TARGET_SECONDS,
                 "meets_target": bool(total < TARGET_SECONDS),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "peak_traced_mb": round(traced_peak / 2**20, 1),
-                "negotiation_step": runs[0][2],
+                "negotiation_step": runs[0][4],
             }
         )
     )

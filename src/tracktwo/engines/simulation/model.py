@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from tracktwo.engines.simulation.fused import CompiledDay
 from tracktwo.engines.simulation.mechanisms.contact import (
     EverydayContact,
     ExtendedContact,
@@ -55,6 +56,7 @@ ENGINE_VERSION = "simulation/1.1"
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator
 _EMPTY = np.empty(0, dtype=np.int64)
+_NO_MEANS = np.empty(0, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,11 @@ def _schedule(programme: Programme) -> tuple[dict[int, tuple[int, int]], frozens
 
 
 class Simulation:
-    """A run in progress; :meth:`advance` moves it on, :meth:`result` reports it."""
+    """A run in progress; :meth:`advance` moves it on, :meth:`result` reports it.
+
+    ``compiled`` runs the network's part of each day in :mod:`~.fused`'s compiled passes
+    (the same numbers); by default on networks too large to pack into one complex product.
+    """
 
     def __init__(
         self,
@@ -130,6 +136,7 @@ class Simulation:
         *,
         seed: SeedLike,
         record: bool = True,
+        compiled: bool | None = None,
     ) -> None:
         self.parameters = parameters if parameters is not None else ModelParameters()
         self.programme = programme if programme is not None else Programme()
@@ -203,10 +210,36 @@ class Simulation:
         self._sessions, self._feedback_days = _schedule(self.programme)
         self._recorder = Recorder(self.population, self.parameters.ripeness) if record else None
         mechanisms = self.parameters.mechanisms
+        if compiled is None:
+            compiled = not self._network.packed
+        self._compiled = (
+            None
+            if not compiled
+            else CompiledDay(self.population.within, self._influence.keep, self._influence.pull)
+        )
+        self._rates = self._compiled_rates()
         for _ in range(self.parameters.social_influence.burn_in):
+            if self._compiled is not None:
+                self._compiled.step(self.state, _EMPTY, self._rates)
+                continue
             group, ideas = self._network.means(self.state)
             self._influence.step(self.state, group, ideas, _EMPTY, diffusion=mechanisms.diffusion)
         self._end_of_day()
+
+    def _compiled_rates(self) -> NDArray[np.float32]:
+        """Return the day's scalar rates as :func:`~.fused.pull_rows` takes them."""
+        social = self.parameters.social_influence
+        diffusion = self.parameters.mechanisms.diffusion
+        return np.array(
+            [
+                np.float32(social.conviction),
+                np.float32(social.idea_spread) if diffusion else np.float32(0.0),
+                np.float32(1.0 if diffusion else 0.0),
+                np.float32(1.0 - social.idea_decay),
+                np.float32(1.0) - self._fade,
+            ],
+            dtype=np.float32,
+        )
 
     def _susceptibility(self, where: slice | NDArray[np.int64]) -> NDArray[np.float32]:
         mechanisms = self.parameters.mechanisms
@@ -268,13 +301,24 @@ class Simulation:
         if self.step in self._feedback_days:
             self._feedback()
         if self._bridged.size:
-            self._contact.apply(state, self.rng)
-        if self._extended is not None and self._extended.active:
-            self._extended.apply(state)
-        if self._faded_anchor is not None:
-            fade_convictions(state, self._faded_anchor, self._fade)
-        group, ideas = self._network.means(state)
-        self._influence.step(state, group, ideas, away, diffusion=mechanisms.diffusion)
+            self._contact.apply(state, self.rng, compiled=self._compiled is not None)
+        extended = self._extended is not None and self._extended.active
+        group = _NO_MEANS
+        if self._compiled is not None:
+            self._compiled.step(
+                state,
+                away,
+                self._rates,
+                self._extended.strength if self._extended is not None and extended else None,
+                self._faded_anchor,
+            )
+        else:
+            if self._extended is not None and extended:
+                self._extended.apply(state)
+            if self._faded_anchor is not None:
+                fade_convictions(state, self._faded_anchor, self._fade)
+            group, ideas = self._network.means(state)
+            self._influence.step(state, group, ideas, away, diffusion=mechanisms.diffusion)
         stances: tuple[float | None, float | None] = (None, None)
         if self.participants.size and (
             mechanisms.marginalisation or mechanisms.transfer or mechanisms.trust
@@ -290,6 +334,8 @@ class Simulation:
                         state, home.by_society[society], stances[1 - society]
                     )
             if mechanisms.marginalisation:
+                if self._compiled is not None:
+                    group = self._compiled.group_means(state, home.marginalisation.participants)
                 home.marginalisation.apply(state, group)
             if mechanisms.transfer:
                 for society in (0, 1):

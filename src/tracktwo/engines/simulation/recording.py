@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from tracktwo.engines.simulation.fused import block_sums, count_bins, in_two_parts
 from tracktwo.engines.simulation.mechanisms.ripeness import stalemate_days
 from tracktwo.engines.simulation.parameters import RipenessParameters
 from tracktwo.engines.simulation.population import Population
@@ -77,9 +78,10 @@ def block_starts(population: Population) -> NDArray[np.intp]:
 
 
 BLOCKWISE_FROM = 1 << 18
-"""From this many agents on, sum block by block (pairwise float32, fast on long arrays);
-below it, one float32 ``reduceat`` over all five quantities at once (fewer calls on short
-arrays). Either way the sums are float32's, to its rounding, and reported as float64."""
+"""From this many agents on, sum in one compiled pass in float64
+(:func:`~tracktwo.engines.simulation.fused.block_sums`) and count the histogram compiled
+too; below it, one float32 ``reduceat`` over all five quantities at once (fewer calls on
+short arrays), to float32's rounding, reported as float64."""
 
 
 class BlockSums:
@@ -96,6 +98,7 @@ class BlockSums:
         self.blocks = [slice(edges[i], edges[i + 1]) for i in range(len(self.starts))]
         self.counts: list[float] = [float(b.stop - b.start) for b in self.blocks]
         self._scratch = np.empty((0, 0), dtype=np.float32)
+        self._edges = np.asarray(edges, dtype=np.int64)
 
     def _buffer(self, rows: int, size: int) -> NDArray[np.float32]:
         if self._scratch.shape != (rows, size):
@@ -115,13 +118,8 @@ class BlockSums:
                 np.float64
             )
             return sums
-        squares = self._buffer(2, size)
-        np.square(images, out=squares)
         sums = np.empty((len(SUM_ROWS), len(self.blocks)), dtype=np.float64)
-        for column, block in enumerate(self.blocks):
-            sums[_GROUP : _INDIVIDUAL + 1, column] = images[:, block].sum(axis=1)
-            sums[_GROUP_SQUARES : _INDIVIDUAL_SQUARES + 1, column] = squares[:, block].sum(axis=1)
-            sums[_IDEAS, column] = state.ideas[block].sum()
+        in_two_parts(block_sums, size, sums, state.attitudes, state.ideas, self._edges)
         return sums
 
 
@@ -157,15 +155,21 @@ class Recorder:
         self._scalars: list[list[float]] = []
         self._participants: list[tuple[int, NDArray[np.float32], NDArray[np.float32]]] = []
         self._counts = np.asarray(BlockSums(population).counts, dtype=np.float64)
-        self._bin_offset = np.zeros(population.size, dtype=np.intp)
-        self._bin_offset[population.members(1)] = BINS
         self._sizes = [population.members(s).stop - population.members(s).start for s in (0, 1)]
-        self._scaled = np.empty(population.size, dtype=np.float32)
-        self._bins = np.empty(population.size, dtype=np.intp)
+        self._split = population.members(1).start
+        small = population.size < BLOCKWISE_FROM
+        self._scaled = np.empty(population.size if small else 0, dtype=np.float32)
+        self._bins = np.empty(population.size if small else 0, dtype=np.intp)
+        self._bin_offset = np.zeros(population.size if small else 0, dtype=np.intp)
+        self._bin_offset[self._split :] = BINS
         self._chosen = np.empty(0, dtype=np.int64)
         self._chosen_influence = np.empty(0, dtype=np.float32)
 
     def _histogram(self, state: AgentState) -> NDArray[np.intp]:
+        if self.population.size >= BLOCKWISE_FROM:
+            binned = np.empty((2, BINS), dtype=np.intp)
+            in_two_parts(count_bins, state.group.size, binned, state.group, self._split, BINS)
+            return binned.reshape(-1)
         scaled, bins = self._scaled, self._bins
         np.add(state.group, np.float32(1.0), out=scaled)
         scaled *= np.float32(BINS / 2)

@@ -24,12 +24,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from tracktwo.engines.simulation.fused import in_halves, meet_across, meet_badly
 from tracktwo.engines.simulation.mechanisms.hypothesis import generalised_share
 from tracktwo.engines.simulation.parameters import (
     ContactParameters,
     HypothesisConfirmationParameters,
 )
 from tracktwo.engines.simulation.state import GROUP, GROUP_CONVICTION, INDIVIDUAL, AgentState
+
+_NO_PICKS = np.empty(0, dtype=np.int64)
 
 
 def condition_factor(index: float, contact: ContactParameters) -> float:
@@ -164,14 +167,28 @@ class EverydayContact:
         self._values = np.empty((4, agents.size), dtype=np.float32)
         self._share = np.empty(agents.size, dtype=np.float32)
         self._gap = np.empty((2, agents.size), dtype=np.float32)
+        self._seen = np.empty(0, dtype=np.bool_)
+        self._rates = np.empty(0, dtype=np.float32)
 
-    def apply(self, state: AgentState, rng: np.random.Generator | None = None) -> None:
+    def apply(
+        self,
+        state: AgentState,
+        rng: np.random.Generator | None = None,
+        *,
+        compiled: bool = False,
+    ) -> None:
         """Move the bridged members' images and convictions for one day.
 
         Toward +1 for everyone; then toward -1 for those whose encounter went badly (drawn
-        from ``rng`` when there is a chance of it).
+        from ``rng`` when there is a chance of it). ``compiled`` runs the day compiled
+        (:func:`~tracktwo.engines.simulation.fused.meet_across` on two threads, then
+        :func:`~tracktwo.engines.simulation.fused.meet_badly`): the same draws and the same
+        numbers.
         """
         if self.agents.size == 0:
+            return
+        if compiled:
+            self._apply_compiled(state, rng)
             return
         self._apply_positive(state)
         if self.negative > 0.0 and rng is not None and self.contact is not None:
@@ -185,6 +202,27 @@ class EverydayContact:
                     self.contact,
                     self.parameters,
                 )
+
+    def _apply_compiled(self, state: AgentState, rng: np.random.Generator | None) -> None:
+        picks = _NO_PICKS
+        if self.negative > 0.0 and rng is not None and self.contact is not None:
+            count = int(rng.binomial(self.agents.size, self.negative))
+            if count:
+                picks = rng.integers(0, self.agents.size, count)
+        if self._seen.size != self.agents.size:
+            self._seen = np.zeros(self.agents.size, dtype=np.bool_)
+            weight = self.contact.negative_weight if self.contact is not None else 0.0
+            self._rates = np.array(
+                [self.generalisation, self.confirmation, float(self.confirm), weight],
+                dtype=np.float32,
+            )
+        in_halves(
+            meet_across, self.agents.size, state.attitudes, self.agents, self.strength, self._rates
+        )
+        if picks.size:
+            meet_badly(
+                state.attitudes, self.agents, picks, self.negative_strength, self._rates, self._seen
+            )
 
     def _apply_positive(self, state: AgentState) -> None:
         if not state.attitudes.flags.c_contiguous:

@@ -1,0 +1,107 @@
+"""The compiled day: the same bits as the numpy day, on the same seeds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from tracktwo.engines.simulation import ModelParameters, Programme, Simulation
+from tracktwo.engines.simulation.experiment import with_societies
+from tracktwo.engines.simulation.fused import REACH, CompactNetwork, block_sums, count_bins
+from tracktwo.engines.simulation.mechanisms import influence
+from tracktwo.engines.simulation.population import build_population
+from tracktwo.engines.simulation.recording import BINS
+
+SMALL = with_societies(ModelParameters(), members=3000, elite_share=0.02, decision_makers=10)
+BUSY = Programme(workshops=3, first_step=4, interval=12, participants_per_party=12)
+
+
+def _run(parameters: ModelParameters, *, compiled: bool) -> Simulation:
+    simulation = Simulation(parameters, BUSY, seed=11, compiled=compiled)
+    simulation.advance(60)
+    return simulation
+
+
+@pytest.mark.parametrize("fading", [0.0, 0.02])
+def test_the_compiled_day_gives_the_numpy_days_run_bit_for_bit(
+    monkeypatch: pytest.MonkeyPatch, fading: float
+) -> None:
+    # the numpy day of a large network: two real sparse products, as the compiled day sums
+    monkeypatch.setattr(influence, "PACKED_LIMIT", 0)
+    parameters = replace(
+        SMALL,
+        social_influence=replace(SMALL.social_influence, conviction_decay=fading),
+    )
+    numpy_day = _run(parameters, compiled=False)
+    compiled_day = _run(parameters, compiled=True)
+    assert compiled_day.participants.size > 0
+    assert compiled_day._extended is not None and compiled_day._extended.active
+    for name in ("attitudes", "ideas", "influence", "weight_sum", "trust", "tie"):
+        assert np.array_equal(getattr(numpy_day.state, name), getattr(compiled_day.state, name)), (
+            name
+        )
+    numpy_result, compiled_result = numpy_day.result(), compiled_day.result()
+    pd.testing.assert_frame_equal(numpy_result.images, compiled_result.images, check_exact=True)
+    pd.testing.assert_frame_equal(
+        numpy_result.societies, compiled_result.societies, check_exact=True
+    )
+    assert numpy_result.negotiation_step == compiled_result.negotiation_step
+
+
+def test_the_compact_network_holds_every_link_of_the_matrix_once() -> None:
+    population = build_population(SMALL, np.random.default_rng(3))
+    within = population.within
+    network = CompactNetwork(within)
+    members = np.arange(network.size)
+    rows, columns = [], []
+    for bit in range(2 * REACH):
+        offset = bit - REACH + (1 if bit >= REACH else 0)
+        linked = members[(network.near >> bit) & 1 == 1]
+        rows.append(linked)
+        columns.append(linked + offset)
+    far_rows = np.repeat(members, np.diff(network.far_start))
+    rows.append(far_rows)
+    columns.append(network.far.astype(np.int64))
+    rebuilt = sp.csr_matrix(
+        (
+            np.ones(sum(r.size for r in rows), dtype=np.float32),
+            (np.concatenate(rows), np.concatenate(columns)),
+        ),
+        shape=within.shape,
+    )
+    assert rebuilt.nnz == within.nnz
+    assert (rebuilt != within).nnz == 0
+    assert np.array_equal(network.far[network.far_slot], network.far_target)
+
+
+def test_binning_compiled_counts_the_images_as_numpy_does() -> None:
+    images = np.random.default_rng(4).uniform(-1.0, 1.0, 10_001).astype(np.float32)
+    images[:3] = (-1.0, 1.0, 0.0)
+    split = 6000
+    counts = np.empty((2, BINS), dtype=np.intp)
+    count_bins(images, split, BINS, counts, 0, images.size)
+    expected = [
+        np.bincount(
+            np.minimum(((part + np.float32(1.0)) * np.float32(BINS / 2)).astype(np.intp), BINS - 1),
+            minlength=BINS,
+        )
+        for part in (images[:split], images[split:])
+    ]
+    assert np.array_equal(counts, np.stack(expected))
+
+
+def test_block_sums_compiled_match_float64_sums_of_each_block() -> None:
+    rng = np.random.default_rng(5)
+    attitudes = rng.uniform(-1.0, 1.0, (4, 5000)).astype(np.float32)
+    ideas = rng.uniform(0.0, 1.0, 5000).astype(np.float32)
+    edges = np.array([0, 10, 2000, 2001, 4999, 5000], dtype=np.int64)
+    sums = np.empty((5, edges.size - 1), dtype=np.float64)
+    block_sums(attitudes, ideas, edges, sums, 0, ideas.size)
+    wide = attitudes.astype(np.float64)
+    quantities = (wide[0], wide[1], wide[0] ** 2, wide[1] ** 2, ideas.astype(np.float64))
+    expected = np.stack([np.add.reduceat(q, edges[:-1]) for q in quantities])
+    np.testing.assert_allclose(sums, expected, rtol=1e-12, atol=1e-12)
