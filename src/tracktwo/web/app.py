@@ -29,7 +29,7 @@ from tracktwo.web.live import LiveHub
 from tracktwo.web.pages import render
 from tracktwo.web.routes import api, community, console, participant, public, reference
 from tracktwo.web.sessions import SessionCookies, SessionLookups, policy_from_environment
-from tracktwo.web.vote_path import VoteFastPath
+from tracktwo.web.vote_path import SessionBeforeBody, VoteFastPath
 from tracktwo.web.votes import VoteStream
 
 if TYPE_CHECKING:
@@ -200,6 +200,7 @@ def create_app(
     policy = sessions or policy_from_environment()
     # Innermost of ours: its answers get the security headers and pass the body limit.
     app.add_middleware(VoteFastPath)
+    app.add_middleware(SessionBeforeBody)
     app.add_middleware(SecurityHeaders)
     app.state.store = store
     app.state.live = hub
