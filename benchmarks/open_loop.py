@@ -30,7 +30,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,8 @@ from uuid import UUID
 
 import httpx
 import psutil
+
+from benchmarks.web_votes import free_port, vote_request
 
 RESPONDENTS = 1000
 RATE = 1000.0  # votes a second offered, in all
@@ -63,12 +64,6 @@ REDIS_URL = os.environ.get("TRACKTWO_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0
 POSTGRES_URL = os.environ.get(
     "TRACKTWO_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _prepare(folder: Path, url: str | None) -> tuple[str, list[tuple[str, str, str]]]:
@@ -97,18 +92,6 @@ def _prepare(folder: Path, url: str | None) -> tuple[str, list[tuple[str, str, s
             people.append((started.token, started.session.csrf, statements[number % 3]))
     store.dispose()
     return str(opened.round_id), people
-
-
-def _request(port: int, round_id: str, cookie: str, csrf: str, statement: str) -> bytes:
-    body = json.dumps({"votes": [[statement, 1]]}).encode()
-    return (
-        f"POST /api/rounds/{round_id}/votes HTTP/1.1\r\n"
-        f"Host: 127.0.0.1:{port}\r\n"
-        f"Cookie: tracktwo_session={cookie}\r\n"
-        f"X-CSRF-Token: {csrf}\r\n"
-        "Content-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
 
 
 @dataclass
@@ -203,7 +186,7 @@ def _offer(
 ) -> dict[str, Any]:  # fmt: skip
     """Offer ``rate`` votes a second for ``seconds`` from GENERATORS processes."""
     period = len(people) / rate
-    requests = [_request(port, round_id, *person) for person in people]
+    requests = [vote_request(port, round_id, *person) for person in people]
     start = time.monotonic() + 0.5
     context = multiprocessing.get_context("fork")
     answers = context.Queue()
@@ -295,7 +278,7 @@ def _configuration(name: str, url: str | None, workers: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "data"
         round_id, people = _prepare(folder, url)
-        port = _free_port()
+        port = free_port()
         server = _serve(folder, url, workers, port)
         try:
             tree = psutil.Process(server.pid)

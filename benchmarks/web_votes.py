@@ -57,7 +57,7 @@ def _serve(folder: str, port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -79,7 +79,7 @@ async def _respondents(base: str, links: list[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _request(port: int, round_id: str, cookie: str, csrf: str, statement: str) -> bytes:
+def vote_request(port: int, round_id: str, cookie: str, csrf: str, statement: str) -> bytes:
     body = json.dumps({"votes": [[statement, 1]]}).encode()
     head = (
         f"POST /api/rounds/{round_id}/votes HTTP/1.1\r\n"
@@ -116,7 +116,7 @@ async def _load(
     """
     respondents = await _respondents(base, links)
     requests = [
-        _request(port, round_id, cookie, csrf, statement)
+        vote_request(port, round_id, cookie, csrf, statement)
         for cookie, csrf in respondents
         for statement in statements
     ]
@@ -187,7 +187,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "served"
         round_id, links, statements = _prepare(folder)
-        port = _free_port()
+        port = free_port()
         context = multiprocessing.get_context("spawn")
         server = context.Process(target=_serve, args=(str(folder), port), daemon=True)
         server.start()
