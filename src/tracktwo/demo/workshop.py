@@ -9,7 +9,7 @@ import numpy as np
 
 from tracktwo.demo.island import CONCERNS, CONSTRAINTS, IDEAS, NORTH, REASSURANCE_STEPS, SOUTH
 from tracktwo.domain.actors import Actor
-from tracktwo.services import phases, schedule
+from tracktwo.services import phase_order, phases, schedule
 from tracktwo.services.recruitment import Member
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
@@ -61,6 +61,14 @@ def _phases(
         return Actor.participant(UUID(member.member_id), workshop_id, party_ids[party])
 
     operator = Actor.operator()
+
+    def next_phase(phase: str) -> None:
+        """The third party closes the phase that is open (if one is) and opens ``phase``."""
+        if run(store, phase_order.phase_states, operator, workshop_id).open:
+            run(store, phase_order.close_phase, operator, workshop_id)
+        run(store, phase_order.open_phase, operator, workshop_id, phase)
+
+    next_phase("analysis")
     run(
         store, phases.log_intervention, operator, workshop_id, phase="analysis", kind="ground-rules"
     )
@@ -118,6 +126,7 @@ def _phases(
                 )
     for kind in ("redirect-to-each-other", "analytic-not-polemic"):
         run(store, phases.log_intervention, operator, workshop_id, phase="analysis", kind=kind)
+    next_phase("problem-solving")
     idea_ids = []
     for number, (text, answers) in enumerate(IDEAS):
         proposer = NORTH if number % 2 == 0 else SOUTH
@@ -145,6 +154,7 @@ def _phases(
         phase="problem-solving",
         kind="clarify",
     )
+    next_phase("constraints")
     for party, index, kind, text in CONSTRAINTS:
         member = as_member(party, index)
         run(store, phases.name_constraint, member, workshop_id, kind=kind, text=text)
@@ -156,6 +166,7 @@ def _phases(
         phase="constraints",
         kind="de-escalate",
     )
+    next_phase("reassurance")
     for party, index, who, what, when in REASSURANCE_STEPS:
         member = as_member(party, index)
         run(store, phases.add_reassurance_step, member, workshop_id, who=who, what=what, when=when)
@@ -171,6 +182,7 @@ def _phases(
     run(
         store, phases.log_intervention, operator, workshop_id, phase="reassurance", kind="summarise"
     )
+    run(store, phase_order.close_phase, operator, workshop_id)  # the workshop is over
     return idea_ids
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
+from tracktwo.domain.phase_order import require_open
 from tracktwo.domain.rules import (
     DEFAULT_MIN_GROUP,
     SUPPRESS_BELOW,
@@ -55,6 +56,12 @@ from tracktwo.store.unit_of_work import UnitOfWork, now
 SPACES = ("preliminary", "joint")
 
 
+def _require_phase(uow: UnitOfWork, workshop_id: UUID, phase: Phase, what: str) -> None:
+    """Refuse a contribution to a phase the third party has not opened (services/phase_order)."""
+    open_now = {Phase(row.phase) for row in uow.phase_openings.still_open(workshop_id)}
+    require_open(phase, open_now, what)
+
+
 def state_concern(
     uow: UnitOfWork,
     actor: Actor,
@@ -73,6 +80,8 @@ def state_concern(
     if space not in SPACES:
         raise ValidationError(f"space must be one of {SPACES}, got {space!r}")
     member = require_contributor(uow, actor, workshop_id)
+    if space == "joint":  # a party prepares its concerns whenever it likes
+        _require_phase(uow, workshop_id, Phase.ANALYSIS, "a concern on the joint table")
     row = ConcernRow(
         workshop_id=workshop_id,
         party_id=member.party_id,
@@ -97,6 +106,7 @@ def table_concern(uow: UnitOfWork, actor: Actor, concern_id: UUID) -> None:
     member = require_contributor(uow, actor, concern.workshop_id)
     if concern.party_id != member.party_id:
         raise AccessDenied("only the party that prepared a concern may table it")
+    _require_phase(uow, concern.workshop_id, Phase.ANALYSIS, "a concern on the joint table")
     concern.space = "joint"
     workshop = uow.get(WorkshopRow, concern.workshop_id)
     uow.reseal(workshop.id, concern, uow.sealing_scope(workshop), "text_enc")
@@ -112,6 +122,7 @@ def acknowledge_concern(
         raise AccessDenied("that concern is still in its party's preliminary space")
     if concern.party_id == member.party_id:
         raise ValidationError("a concern is acknowledged by the other side, not its own")
+    _require_phase(uow, concern.workshop_id, Phase.ANALYSIS, "a restatement of a concern")
     row = AcknowledgementRow(
         concern_id=concern_id,
         by_party_id=member.party_id,
@@ -135,6 +146,7 @@ def confirm_acknowledgement(
     member = require_contributor(uow, actor, concern.workshop_id)
     if member.party_id != concern.party_id:
         raise AccessDenied("only the concern's own party judges the restatement")
+    _require_phase(uow, concern.workshop_id, Phase.ANALYSIS, "judging a restatement")
     ack.owner_satisfied = satisfied
 
 
@@ -148,6 +160,7 @@ def propose_idea(
     if not answers:
         raise ValidationError("link the idea to at least one concern it answers")
     member = require_contributor(uow, actor, workshop_id)
+    _require_phase(uow, workshop_id, Phase.PROBLEM_SOLVING, "an idea")
     for concern_id in answers:
         _require_answerable(uow, workshop_id, uow.get(ConcernRow, concern_id, "concern"))
     row = IdeaRow(
@@ -183,6 +196,7 @@ def link_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, concern_id: UUID) ->
     that has been acknowledged."""
     idea = uow.get(IdeaRow, idea_id, "idea")
     require_contributor(uow, actor, idea.workshop_id)
+    _require_phase(uow, idea.workshop_id, Phase.PROBLEM_SOLVING, "linking an idea to a concern")
     concern = uow.get(ConcernRow, concern_id, "concern")
     if concern.workshop_id != idea.workshop_id:
         raise ValidationError("the concern belongs to another workshop")
@@ -205,6 +219,7 @@ def rate_idea(uow: UnitOfWork, actor: Actor, idea_id: UUID, *, value: int) -> in
     """
     idea = uow.get(IdeaRow, idea_id, "idea")
     member = require_contributor(uow, actor, idea.workshop_id)
+    _require_phase(uow, idea.workshop_id, Phase.PROBLEM_SOLVING, "a rating of an idea")
     value = require_rating(value)
     token = _rater_token(uow, idea, member.id)
     existing = uow.ideas.rating_by(idea_id, token)
@@ -285,6 +300,7 @@ def name_constraint(
 ) -> UUID:
     """Name a political or psychological constraint that keeps the parties from the table."""
     member = require_contributor(uow, actor, workshop_id)
+    _require_phase(uow, workshop_id, Phase.CONSTRAINTS, "a constraint")
     row = ConstraintRow(
         workshop_id=workshop_id,
         party_id=member.party_id,
@@ -302,6 +318,7 @@ def add_reassurance_step(
 ) -> UUID:
     """Propose a concrete step of mutual reassurance: who does what, and when (phase 4)."""
     member = require_contributor(uow, actor, workshop_id)
+    _require_phase(uow, workshop_id, Phase.REASSURANCE, "a step of reassurance")
     row = ReassuranceStepRow(
         workshop_id=workshop_id,
         by_party_id=member.party_id,
@@ -320,6 +337,7 @@ def add_reassurance_step(
 def add_shared_vision(uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, text: str) -> UUID:
     """Write a statement of a shared vision of a common future; its party endorses it."""
     member = require_contributor(uow, actor, workshop_id)
+    _require_phase(uow, workshop_id, Phase.REASSURANCE, "a shared vision")
     row = SharedVisionRow(
         workshop_id=workshop_id,
         endorsed_by=[str(member.party_id)],
@@ -332,11 +350,40 @@ def add_shared_vision(uow: UnitOfWork, actor: Actor, workshop_id: UUID, *, text:
 
 
 def endorse_shared_vision(uow: UnitOfWork, actor: Actor, vision_id: UUID) -> None:
-    """Endorse a shared-vision statement on behalf of one's party."""
+    """Endorse a shared-vision statement (or an amendment of one) on behalf of one's party."""
     vision = uow.get(SharedVisionRow, vision_id, "shared vision")
     member = require_contributor(uow, actor, vision.workshop_id)
+    _require_phase(uow, vision.workshop_id, Phase.REASSURANCE, "endorsing a shared vision")
     if str(member.party_id) not in vision.endorsed_by:
         vision.endorsed_by = [*vision.endorsed_by, str(member.party_id)]
+
+
+def amend_shared_vision(uow: UnitOfWork, actor: Actor, vision_id: UUID, *, text: str) -> UUID:
+    """Propose, for one's party, an amended text of the other party's shared-vision statement.
+
+    The amendment is a statement of its own that the amending party endorses and that points
+    at the one it amends (which stays as it was); it becomes shared when the first party
+    endorses it too (:func:`endorse_shared_vision`). A party amends only a statement it has
+    not endorsed: to change its own, it writes a new one.
+    """
+    vision = uow.get(SharedVisionRow, vision_id, "shared vision")
+    member = require_contributor(uow, actor, vision.workshop_id)
+    _require_phase(uow, vision.workshop_id, Phase.REASSURANCE, "an amended shared vision")
+    if str(member.party_id) in vision.endorsed_by:
+        raise RuleViolation(
+            "rule 'the other party amends': your party already endorses this statement; "
+            "the other party may amend it, or write a new statement of your own"
+        )
+    row = SharedVisionRow(
+        workshop_id=vision.workshop_id,
+        endorsed_by=[str(member.party_id)],
+        amends_id=vision.id,
+        created_at=now(),
+    )
+    uow.add_contribution(
+        uow.get(WorkshopRow, vision.workshop_id), row, text_enc=require_text("vision", text)
+    )
+    return row.id
 
 
 def log_intervention(
@@ -436,11 +483,13 @@ class ReassuranceStep(Result):
 
 @dataclass(frozen=True)
 class SharedVision(Result):
-    """A statement of a shared vision and the parties that endorse it."""
+    """A statement of a shared vision and the parties that endorse it; an amendment names
+    the statement it amends."""
 
     id: str
     text: str
     endorsed_by: list[str]
+    amends: str | None = field(default=None, kw_only=True, metadata=SOMETIMES)
 
 
 @dataclass(frozen=True)
@@ -474,10 +523,24 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
 
     The board is the joint table: a party's preliminary drafts are never listed on it,
     for anyone (a console projected in the room would show them); they are read through
-    :func:`party_space`, which only that party and the third party may reach.
+    :func:`party_space`, which only that party and the third party may reach. A
+    contribution the third party hid or merged is not listed either (services/moderation);
+    an idea that answered a merged concern answers the one it was merged into.
     """
     workshop = require_reader(uow, actor, workshop_id)
     parties = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    moderated = {
+        row.record_id: row.merged_into_id for row in uow.moderations.of_workshop(workshop_id)
+    }
+
+    def shown_as(record_id: UUID) -> UUID | None:
+        """The record that stands for ``record_id`` on the table (None: hidden)."""
+        seen: set[UUID] = set()
+        current: UUID | None = record_id
+        while current is not None and current in moderated and current not in seen:
+            seen.add(current)
+            current = moderated[current]
+        return current
 
     def opened(row: Base, column: str) -> str:
         return uow.open_field(workshop_id, row, column)
@@ -489,7 +552,7 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
         acks_by_concern[ack.concern_id].append(ack)
     concern_view = []
     for concern in concerns:
-        if concern.space == "preliminary":
+        if concern.space == "preliminary" or concern.id in moderated:
             continue
         restated = acks_by_concern[concern.id]
         concern_view.append(
@@ -517,12 +580,16 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
     ratings = uow.ideas.ratings(workshop_id)
     answers: dict[UUID, list[str]] = defaultdict(list)
     for link in links:
-        answers[link.idea_id].append(str(link.concern_id))
+        answered = shown_as(link.concern_id)
+        if answered is not None and str(answered) not in answers[link.idea_id]:
+            answers[link.idea_id].append(str(answered))
     by_idea: dict[UUID, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for rating in ratings:
         by_idea[rating.idea_id][parties[rating.party_id]].append(rating.value)
     idea_view: list[Idea] = []
     for idea in ideas:
+        if idea.id in moderated:
+            continue
         means = {party: sum(values) / len(values) for party, values in by_idea[idea.id].items()}
         support = {party: Support.of(values) for party, values in by_idea[idea.id].items()}
         idea_view.append(
@@ -576,6 +643,7 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
                 text=opened(c, "text_enc"),
             )
             for c in constraints
+            if c.id not in moderated
         ],
         reassurance_steps=[
             ReassuranceStep(
@@ -586,14 +654,17 @@ def board(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Board:
                 when=opened(s, "when_enc"),
             )
             for s in steps
+            if s.id not in moderated
         ],
         shared_vision=[
             SharedVision(
                 id=str(v.id),
                 text=opened(v, "text_enc"),
                 endorsed_by=sorted(parties[UUID(p)] for p in v.endorsed_by),
+                amends=str(v.amends_id) if v.amends_id else None,
             )
             for v in visions
+            if v.id not in moderated
         ],
         interventions=dict(sorted(counts.items())),
     )

@@ -311,6 +311,10 @@ class SharedVisionRow(Base):
     sealed_under: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     text_enc: Mapped[bytes] = mapped_column(LargeBinary)
     endorsed_by: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # An amendment the other party proposed to this statement (which stays as it was).
+    amends_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("shared_visions.id", ondelete="CASCADE"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -333,6 +337,39 @@ class InterventionRow(Base):
     workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
     phase: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PhaseOpeningRow(Base):
+    """One opening of a phase by the third party: when it opened and, once closed, when."""
+
+    __tablename__ = "phase_openings"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    phase: Mapped[str] = mapped_column(String(20))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ModerationRow(Base):
+    """A facilitator's hiding of a joint contribution, or its merging into another of the
+    same kind, with the reason (sealed). The contribution stays stored; the joint table and
+    the projector no longer show it."""
+
+    __tablename__ = "moderations"
+    __table_args__ = (UniqueConstraint("record_type", "record_id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID] = mapped_column()
+    action: Mapped[str] = mapped_column(String(10))
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    reason_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    by: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -19,6 +19,7 @@ from tracktwo.store.models import (
     ConstraintRow,
     FacilitatorRow,
     IdeaRow,
+    ModerationRow,
     ReassuranceStepRow,
     ReentryRow,
     RipenessAssessmentRow,
@@ -57,6 +58,8 @@ CONTEXT_PREFIXES: dict[tuple[type[Base], str], str] = {
     (ReassuranceStepRow, "when_enc"): "reassurance.when",
     # From migration 0009 on: why a transfer went ahead without both parties' support.
     (TransferRow, "reason_enc"): "transfers.reason",
+    # From migration 0010 on: why the third party hid or merged a contribution.
+    (ModerationRow, "reason_enc"): "moderations.reason",
 }
 
 

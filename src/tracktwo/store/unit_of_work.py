@@ -30,6 +30,8 @@ from tracktwo.store.repositories import (
     Interventions,
     KeepMarks,
     Members,
+    Moderations,
+    PhaseOpenings,
     ReassuranceSteps,
     Reentries,
     Referrals,
@@ -74,6 +76,8 @@ class UnitOfWork:
     shared_visions: SharedVisions
     interventions: Interventions
     keep_marks: KeepMarks
+    phase_openings: PhaseOpenings
+    moderations: Moderations
     transfers: Transfers
     survey_responses: SurveyResponses
     reentries: Reentries
@@ -109,6 +113,8 @@ class UnitOfWork:
         self.shared_visions = SharedVisions(session)
         self.interventions = Interventions(session)
         self.keep_marks = KeepMarks(session)
+        self.phase_openings = PhaseOpenings(session)
+        self.moderations = Moderations(session)
         self.transfers = Transfers(session)
         self.survey_responses = SurveyResponses(session)
         self.reentries = Reentries(session)

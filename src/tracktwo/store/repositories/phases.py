@@ -17,7 +17,9 @@ from tracktwo.store.models import (
     IdeaRow,
     InterventionRow,
     KeepMarkRow,
+    ModerationRow,
     PartyRow,
+    PhaseOpeningRow,
     ReassuranceStepRow,
     SharedVisionRow,
     TransferRow,
@@ -168,6 +170,38 @@ class Interventions(WorkshopTable[InterventionRow]):
 
     row_type = InterventionRow
     order = "at"
+
+
+class PhaseOpenings(WorkshopTable[PhaseOpeningRow]):
+    """When the third party opened and closed each phase, listed in the order opened."""
+
+    row_type = PhaseOpeningRow
+    order = "opened_at"
+
+    def still_open(self, workshop_id: UUID) -> list[PhaseOpeningRow]:
+        """Return the openings of a workshop's phases not yet closed, in the order opened,
+        then by id."""
+        return self._listed(
+            select(PhaseOpeningRow)
+            .where(
+                PhaseOpeningRow.workshop_id == workshop_id,
+                PhaseOpeningRow.closed_at.is_(None),
+            )
+            .order_by(PhaseOpeningRow.opened_at, PhaseOpeningRow.id)
+        )
+
+
+class Moderations(WorkshopTable[ModerationRow]):
+    """The contributions the third party hid or merged, and why, listed in time order."""
+
+    row_type = ModerationRow
+    order = "at"
+
+    def of_record(self, record_id: UUID) -> ModerationRow | None:
+        """Return how a contribution was hidden or merged, if it was."""
+        return self.session.scalars(
+            select(ModerationRow).where(ModerationRow.record_id == record_id)
+        ).first()
 
 
 class Transfers(Repository):
