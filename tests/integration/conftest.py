@@ -10,11 +10,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from tracktwo.domain.actors import Actor
+from tracktwo.services import phase_order
 from tracktwo.services.setup import initialise
+from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 
 POSTGRES_URL = os.environ.get("TRACKTWO_TEST_DATABASE_URL")
@@ -68,3 +72,11 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     """An initialised SQLite store, for tests about the bytes of the database file."""
     with open_test_store("sqlite", tmp_path / "data") as opened:
         yield opened
+
+
+def enter_phase(store: Store, workshop: UUID, phase: str) -> None:
+    """As the third party, close the phase that is open (if one is) and open ``phase``."""
+    operator = Actor.operator()
+    if run(store, phase_order.phase_states, operator, workshop).open:
+        run(store, phase_order.close_phase, operator, workshop)
+    run(store, phase_order.open_phase, operator, workshop, phase)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import pytest
 
+from tests.integration.conftest import enter_phase
 from tracktwo.demo import DemoIds, build_demo
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, FacilitativeRoleError, ValidationError
@@ -130,12 +131,14 @@ def test_a_party_rates_an_idea_once_and_its_own_concern_is_not_acknowledged_by_i
     idea = board.ideas[0]
     party = sorted(by_party)[0]
     count = idea.support[party].ratings
+    enter_phase(store, ids.first_workshop, "problem-solving")
     run(store, phases.rate_idea, member, UUID(idea.id), value=1)
     run(store, phases.rate_idea, member, UUID(idea.id), value=2)
     after = run(store, phases.board, member, ids.first_workshop)
     again = next(i for i in after.ideas if i.id == idea.id)
     assert again.support[party].ratings == count
     own = next(c for c in board.concerns if c.party == party)
+    enter_phase(store, ids.first_workshop, "analysis")
     with pytest.raises(ValidationError, match="other side"):
         run(store, phases.acknowledge_concern, member, UUID(own.id), restatement="ours")
 

@@ -15,6 +15,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import update
 
+from tests.integration.conftest import enter_phase
 from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import AccessDenied, ConfidentialityError, ValidationError
@@ -56,6 +57,7 @@ def session(store: Store) -> dict[str, Any]:
             Actor.participant(UUID(m.member_id), workshop, UUID(m.party_id))
         )
     north, south = (by_party[p] for p in sorted(by_party))
+    enter_phase(store, workshop, "analysis")
     kept_concern = run(store, phases.state_concern, north[0], workshop, kind="fear",
                        text=KEPT_CONCERN)  # fmt: skip
     gone_concern = run(store, phases.state_concern, south[0], workshop, kind="fear",
@@ -63,6 +65,7 @@ def session(store: Store) -> dict[str, Any]:
     ack = run(store, phases.acknowledge_concern, south[0], kept_concern,
               restatement="you fear your children will lose their language")  # fmt: skip
     run(store, phases.confirm_acknowledgement, north[0], ack, satisfied=True)
+    enter_phase(store, workshop, "problem-solving")
     kept_idea = run(store, phases.propose_idea, north[0], workshop, text=KEPT_IDEA,
                     answers=[kept_concern])  # fmt: skip
     gone_idea = run(store, phases.propose_idea, south[0], workshop, text=GONE_IDEA,
@@ -70,6 +73,7 @@ def session(store: Store) -> dict[str, Any]:
     for person in (*north, *south):
         run(store, phases.rate_idea, person, kept_idea, value=5)
         run(store, phases.rate_idea, person, gone_idea, value=5 if person in north else 1)
+    enter_phase(store, workshop, "constraints")
     kept_constraint = run(store, phases.name_constraint, north[1], workshop, kind="political",
                           text=KEPT_CONSTRAINT)  # fmt: skip
     gone_constraint = run(store, phases.name_constraint, south[1], workshop, kind="political",

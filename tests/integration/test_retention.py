@@ -9,6 +9,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import update
 
+from tests.integration.conftest import enter_phase
 from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.rules import DEFAULT_RETENTION_DAYS
@@ -139,6 +140,7 @@ def test_retention_destroys_the_pending_key_of_a_keep_only_endorsed_workshop(
         )
     member = run(store, recruitment.members, OPERATOR, workshop)[0]
     speaker = Actor.participant(UUID(member.member_id), workshop, UUID(member.party_id))
+    enter_phase(store, workshop, "analysis")
     run(store, phases.state_concern, speaker, workshop, kind="fear", text="not yet pruned")
     with store.sessions() as session:
         pending = session.get(WorkshopRow, workshop).pending_key_id  # type: ignore[union-attr]

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import pytest
 
+from tests.integration.conftest import enter_phase
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import RuleViolation
 from tracktwo.services import (
@@ -203,9 +204,11 @@ def held(store: Store) -> dict[str, Any]:
     workshop = _workshop(store)
     people = _members(store, workshop)
     a, b = people["A"], people["B"]
+    enter_phase(store, workshop, "analysis")
     concern = run(store, phases.state_concern, a[0], workshop, kind="fear", text="the harbour")
     ack = run(store, phases.acknowledge_concern, b[0], concern, restatement="you fear for it")
     run(store, phases.confirm_acknowledgement, a[0], ack, satisfied=True)
+    enter_phase(store, workshop, "problem-solving")
     idea = run(store, phases.propose_idea, b[0], workshop, text="a shared harbour",
                answers=[concern])  # fmt: skip
     return {"workshop": workshop, "a": a, "b": b, "concern": concern, "idea": idea}
@@ -213,15 +216,21 @@ def held(store: Store) -> dict[str, Any]:
 
 def test_an_idea_may_answer_only_an_acknowledged_concern(store: Store, held: Any) -> None:
     workshop, a, b = held["workshop"], held["a"], held["b"]
+    enter_phase(store, workshop, "analysis")  # a concern raised late: analysis is reopened
     fresh = run(store, phases.state_concern, a[1], workshop, kind="need", text="recognition")
+    enter_phase(store, workshop, "problem-solving")
     with pytest.raises(RuleViolation, match=f"acknowledged concerns.*concern {fresh}"):
         run(store, phases.propose_idea, b[1], workshop, text="x", answers=[fresh])
     with pytest.raises(RuleViolation, match=str(fresh)):
         run(store, phases.link_idea, b[1], held["idea"], fresh)
+    enter_phase(store, workshop, "analysis")
     ack = run(store, phases.acknowledge_concern, b[1], fresh, restatement="you need it seen")
+    enter_phase(store, workshop, "problem-solving")
     with pytest.raises(RuleViolation):  # restated, but its owners have not accepted it yet
         run(store, phases.propose_idea, b[1], workshop, text="x", answers=[fresh])
+    enter_phase(store, workshop, "analysis")
     run(store, phases.confirm_acknowledgement, a[1], ack, satisfied=True)
+    enter_phase(store, workshop, "problem-solving")
     run(store, phases.propose_idea, b[1], workshop, text="a day of remembrance", answers=[fresh])
     run(store, phases.link_idea, b[1], held["idea"], fresh)
 

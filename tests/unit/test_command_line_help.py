@@ -26,7 +26,7 @@ FREE = {
     "workshop_id", "conflict_id", "candidate_id", "concern_id", "acknowledgement_id",
     "idea_id", "member_id", "session_id", "transfer_id", "round_id", "record_id", "owner",
     "member", "referrer", "referred", "referred_by", "series", "answers", "concern", "ideas",
-    "flag", "who",
+    "flag", "who", "vision_id", "into",
     # dates and times
     "on", "starts", "today", "retain_until",
     # people's own words, names and places

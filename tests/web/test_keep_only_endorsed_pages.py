@@ -34,6 +34,9 @@ def test_both_parties_mark_a_concern_and_it_survives_the_end_of_the_session(
     b_id = next(m.member_id for m in members if m.party == sorted(served.members)[1])
     a = signed_in(served, member_token(served, workshop, a_id))
     b = signed_in(served, member_token(served, workshop, b_id))
+    facilitator = signed_in(served, facilitator_token(served, workshop))
+    opened = facilitator.post(f"/w/{workshop}/phases/open", data={"phase": "analysis"})
+    assert opened.status_code == 303, opened.text
     joint = a.get(f"/w/{workshop}/joint").text
     for text in ("kept by both", "dropped by one"):
         a.post(
@@ -53,7 +56,6 @@ def test_both_parties_mark_a_concern_and_it_survives_the_end_of_the_session(
             follow_redirects=False,
         )
         assert answer.status_code == 303
-    facilitator = signed_in(served, facilitator_token(served, workshop))
     console = facilitator.get(f"/w/{workshop}/console").text
     assert "2 contributions are pending" in console
     ended = facilitator.post(

@@ -23,7 +23,7 @@ from tests.web.conftest import (
     respondent_client,
     signed_in,
 )
-from tracktwo.services import feedback, phases, recruitment, schedule
+from tracktwo.services import feedback, phase_order, phases, recruitment, schedule
 from tracktwo.services.transaction import run
 from tracktwo.web.security import Access
 
@@ -76,6 +76,7 @@ def world(served: Served) -> dict[str, Any]:
     b_member = served.members[party_b][0]
     a_actor = run(store, recruitment.act_as_member, OPERATOR, UUID(a_member.member_id))
     b_actor = run(store, recruitment.act_as_member, OPERATOR, UUID(b_member.member_id))
+    run(store, phase_order.open_phase, OPERATOR, ids.first_workshop, "analysis")
     concern = run(
         store,
         phases.state_concern,
@@ -86,6 +87,7 @@ def world(served: Served) -> dict[str, Any]:
     )
     ack = run(store, phases.acknowledge_concern, b_actor, concern, restatement="as B hears it")
     idea = run(store, phases.board, OPERATOR, ids.first_workshop).ideas[0].id
+    vision = run(store, phases.board, OPERATOR, ids.first_workshop).shared_vision[0].id
     session = next(
         s for s in run(store, schedule.schedule, OPERATOR, ids.first_workshop) if s.kind == "joint"
     ).id
@@ -121,6 +123,7 @@ def world(served: Served) -> dict[str, Any]:
         "concern": str(concern),
         "ack": str(ack),
         "idea": idea,
+        "vision": vision,
         "session": session,
         "round_id": str(served.round_id),
         "statement_id": str(pending),
@@ -148,6 +151,10 @@ def world(served: Served) -> dict[str, Any]:
         "/w/{workshop}/constraints": {"kind": "political", "text": "x"},
         "/w/{workshop}/reassurance": {"who": "x", "what": "y", "when": "z"},
         "/w/{workshop}/visions": {"text": "x"},
+        "/w/{workshop}/visions/{vision}/amend": {"text": "x"},
+        "/w/{workshop}/phases/open": {"phase": "analysis"},
+        "/w/{workshop}/hide/{record_type}/{record_id}": {"reason": "a duplicate"},
+        "/w/{workshop}/merge/{record_type}/{record_id}": {"into": str(concern), "reason": "x"},
         "/w/{workshop}/survey": {"wave": "pre", "trust-group": "4"},
         "/rounds/{round_id}/vote": {"statement": statements[0].id, "choice": "pass"},
         "/rounds/{round_id}/statements": {"text": "x"},

@@ -7,7 +7,7 @@ from datetime import date
 
 from tests.web.conftest import Served, facilitator_token, member_token, signed_in
 from tracktwo.domain.actors import Actor
-from tracktwo.services import phases, transfers, workshops
+from tracktwo.services import phase_order, phases, transfers, workshops
 from tracktwo.services.transaction import run
 
 OPERATOR = Actor.operator()
@@ -18,6 +18,7 @@ def test_a_participant_sees_their_own_rating_and_that_they_changed_it(served: Se
     member = served.members[sorted(served.members)[0]][0]
     client = signed_in(served, member_token(served, workshop, member.member_id))
     idea = run(served.store, phases.board, OPERATOR, workshop).ideas[0].id
+    run(served.store, phase_order.open_phase, OPERATOR, workshop, "problem-solving")
     for value in ("2", "4"):
         answer = client.post(f"/w/{workshop}/ideas/{idea}/rate", data={"value": value})
         assert answer.status_code == 303, answer.text

@@ -10,6 +10,7 @@ import typer
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_uuid
 from tracktwo.cli.output import JsonFlag, answer, console, print_json
 from tracktwo.domain.actors import Actor
+from tracktwo.domain.phase_order import PHASE_ORDER
 from tracktwo.domain.vocabulary import (
     BasicNeed,
     ConcernKind,
@@ -17,7 +18,7 @@ from tracktwo.domain.vocabulary import (
     InterventionKind,
     Phase,
 )
-from tracktwo.services import phases, record
+from tracktwo.services import moderation, phase_order, phases, record
 from tracktwo.services.recruitment import act_as_member
 from tracktwo.services.transaction import UnitOfWork
 
@@ -157,6 +158,111 @@ def vision(uow: UnitOfWork, workshop_id: str, member: Member, text: TextOption) 
     speaker, workshop = _speaking(uow, member, workshop_id)
     vid = phases.add_shared_vision(uow, speaker, workshop, text=text)
     console.print(f"vision {vid}")
+
+
+@phase_app.command("endorse")
+@in_folder
+def endorse(uow: UnitOfWork, vision_id: str, member: Member) -> None:
+    """Endorse a shared-vision statement, or an amendment of one, for the member's party."""
+    phases.endorse_shared_vision(uow, _as(uow, member), parse_uuid(vision_id, "shared-vision"))
+    console.print("endorsed")
+
+
+@phase_app.command("amend")
+@in_folder
+def amend(uow: UnitOfWork, vision_id: str, member: Member, text: TextOption) -> None:
+    """Propose an amended text of the other party's shared-vision statement; it is shared
+    once the first party endorses it."""
+    amended = phases.amend_shared_vision(
+        uow, _as(uow, member), parse_uuid(vision_id, "shared-vision"), text=text
+    )
+    console.print(f"vision {amended} (amends {vision_id}; awaits the other party's endorsement)")
+
+
+PhaseName = Annotated[str, typer.Argument(help=" | ".join(p.value for p in PHASE_ORDER))]
+
+
+@phase_app.command("open")
+@in_folder
+def open_(uow: UnitOfWork, workshop_id: str, phase: PhaseName) -> None:
+    """Open a phase for the participants' contributions (in order, one at a time:
+    analysis → problem-solving → constraints → reassurance; a phase reached before may be
+    opened again)."""
+    phase_order.open_phase(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), phase)
+    console.print(f"{phase}: open")
+
+
+@phase_app.command("close")
+@in_folder
+def close(uow: UnitOfWork, workshop_id: str) -> None:
+    """Close the phase that is open."""
+    closed = phase_order.close_phase(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    console.print(f"{', '.join(closed)}: closed")
+
+
+@phase_app.command("status")
+@in_folder
+def status(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
+    """Show which phases are open, closed or not reached, and which comes next."""
+    states = phase_order.phase_states(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    answer(states, as_json, _say_states)
+
+
+def _say_states(states: phase_order.PhaseStates) -> None:
+    for state in states.phases:
+        console.print(f"{state.phase}: {state.state}")
+    console.print(f"next: {states.next or 'none (every phase reached)'}")
+
+
+RecordType = Annotated[str, typer.Argument(help=" | ".join(moderation.MODERATED))]
+Reason = Annotated[str, typer.Option("--reason", help="Why (sealed; kept in the record).")]
+
+
+@phase_app.command("hide")
+@in_folder
+def hide(uow: UnitOfWork, record_type: RecordType, record_id: str, reason: Reason) -> None:
+    """Take a joint contribution off the table, with the reason (kept, with the audit trail)."""
+    moderation_id = moderation.hide_contribution(
+        uow, OPERATOR, record_type, parse_uuid(record_id, record_type), reason=reason
+    )
+    console.print(f"{record_type} {record_id}: hidden (moderation {moderation_id})")
+
+
+@phase_app.command("merge")
+@in_folder
+def merge(
+    uow: UnitOfWork,
+    record_type: RecordType,
+    record_id: str,
+    into: Annotated[str, typer.Option("--into", help="Id of the one it says the same as.")],
+    reason: Reason,
+) -> None:
+    """Merge a joint contribution into another of the same kind, with the reason."""
+    moderation_id = moderation.merge_contribution(
+        uow,
+        OPERATOR,
+        record_type,
+        parse_uuid(record_id, record_type),
+        into=parse_uuid(into, record_type),
+        reason=reason,
+    )
+    console.print(f"{record_type} {record_id}: merged into {into} (moderation {moderation_id})")
+
+
+@phase_app.command("moderations")
+@in_folder
+def moderations(uow: UnitOfWork, workshop_id: str, as_json: JsonFlag = False) -> None:
+    """List the contributions hidden or merged, and why."""
+    listed = moderation.moderations(uow, OPERATOR, parse_uuid(workshop_id, "workshop"))
+    if as_json:
+        print_json([item.to_dict() for item in listed])
+        return
+    for item in listed:
+        into = f" into {item.merged_into}" if item.merged_into else ""
+        console.print(
+            f"{item.at[:16]} {item.action}{into}: {item.record_type} {item.record_id}: "
+            f"{item.reason}"
+        )
 
 
 @phase_app.command("intervene")

@@ -12,9 +12,19 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
+from tracktwo.domain.actors import ActorKind
 from tracktwo.domain.vocabulary import Measure
 from tracktwo.errors import TrackTwoError
-from tracktwo.services import live, phases, record, schedule, surveys, web_sessions, workshops
+from tracktwo.services import (
+    live,
+    phase_order,
+    phases,
+    record,
+    schedule,
+    surveys,
+    web_sessions,
+    workshops,
+)
 from tracktwo.services.transaction import UnitOfWork, run
 from tracktwo.services.web_sessions import SessionPolicy
 from tracktwo.web.pages import render
@@ -44,12 +54,17 @@ def joint_space(request: Request, workshop: str) -> Response:
     summary = workshops.workshop_summary(uow, actor, workshop_id)
     board = phases.board(uow, actor, workshop_id)
     own = next((p for p in summary.parties if p.id == str(actor.party_id)), None)
+    facilitating = actor.kind is ActorKind.FACILITATOR
     return render(
         request,
         "joint.html",
         summary=summary,
         board=board,
         own_party=own,
+        phase_states=phase_order.phase_states(uow, actor, workshop_id),
+        facilitating=facilitating,
+        merge_into=_merge_targets(board) if facilitating else {},
+        concern_texts={c.id: f"{c.party}: {c.text}" for c in board.concerns},
         joint_concerns=[c for c in board.concerns if c.space == "joint"],
         # An idea may answer only acknowledged concerns: only those are offered.
         answerable=[c for c in board.concerns if c.space == "joint" and c.acknowledged],
@@ -57,6 +72,25 @@ def joint_space(request: Request, workshop: str) -> Response:
         own_ratings=phases.own_ratings(uow, actor, workshop_id) if own else {},
         workshop_id=str(workshop_id),
     )
+
+
+def _merge_targets(board: phases.Board) -> dict[str, list[tuple[str, str]]]:
+    """For each contribution on the table, the others of its kind it may be merged into
+    (a concern only into one of its own party's), as (id, text)."""
+    kinds: list[list[tuple[str, str, str]]] = [
+        [(c.id, c.party, c.text) for c in board.concerns if c.space == "joint"],
+        [(i.id, "", i.text) for i in board.ideas],
+        [(c.id, "", c.text) for c in board.constraints],
+        [(s.id, "", f"{s.who}: {s.what}") for s in board.reassurance_steps],
+        [(v.id, "", v.text) for v in board.shared_vision],
+    ]
+    return {
+        item: [
+            (other, text) for other, o_party, text in items if other != item and o_party == party
+        ]
+        for items in kinds
+        for item, party, _ in items
+    }
 
 
 @router.get("/space/{party}", **guard(Access.OWN_PARTY))
@@ -176,6 +210,22 @@ def vision(request: Request, workshop: str, text: str = Form()) -> Response:
     """Write a shared-vision statement."""
     actor, workshop_id = in_workshop(request)
     phases.add_shared_vision(uow_of(request), actor, workshop_id, text=text)
+    return back(workshop_id, anchor="#reassurance")
+
+
+@router.post("/visions/{vision}/endorse", **guard(Access.PARTICIPANT, csrf=True))
+def endorse_vision(request: Request, workshop: str, vision: str) -> Response:
+    """Endorse a shared-vision statement, or an amendment of one, for one's party."""
+    actor, workshop_id = in_workshop(request)
+    phases.endorse_shared_vision(uow_of(request), actor, parse_id(vision, "shared vision"))
+    return back(workshop_id, anchor="#reassurance")
+
+
+@router.post("/visions/{vision}/amend", **guard(Access.PARTICIPANT, csrf=True))
+def amend_vision(request: Request, workshop: str, vision: str, text: str = Form()) -> Response:
+    """Propose an amended text of the other party's shared-vision statement."""
+    actor, workshop_id = in_workshop(request)
+    phases.amend_shared_vision(uow_of(request), actor, parse_id(vision, "shared vision"), text=text)
     return back(workshop_id, anchor="#reassurance")
 
 
