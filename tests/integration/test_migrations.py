@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
 from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import ConfigurationError
-from tracktwo.services import feedback, reports, transfers
+from tracktwo.services import feedback, phase_order, phases, reports, transfers
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.migrate import downgrade, upgrade
-from tracktwo.store.models import RespondentRow, RoundVoteRow
+from tracktwo.store.models import Base, RespondentRow, RoundVoteRow
 
 
 def test_respondents_keep_their_rows_across_the_respondent_number_migration(
@@ -84,3 +86,28 @@ def test_migration_0009_adds_transfer_reasons_and_rating_changes_and_takes_them_
     upgrade(store.engine, keys=store.keys)
     assert inspect(store.engine).has_table("idea_rating_changes")
     assert run(store, transfers.transfers, operator, ids.first_workshop) == before
+
+
+def test_migration_0010_leaves_every_phase_of_an_earlier_workshop_open_until_closed(
+    store: Store,
+) -> None:
+    ids = build_demo(store, seed=7)
+    operator = Actor.operator()
+    board = run(store, phases.board, operator, ids.first_workshop).to_dict()
+    downgrade(store.engine, "0009", keys=store.keys)
+    inspector = inspect(store.engine)
+    assert not inspector.has_table("phase_openings") and not inspector.has_table("moderations")
+    assert "amends_id" not in {c["name"] for c in inspector.get_columns("shared_visions")}
+    upgrade(store.engine, keys=store.keys)
+    everything = ["analysis", "problem-solving", "constraints", "reassurance"]
+    # Workshops stored before phases were opened in order ran with all four open at once.
+    for workshop in (ids.first_workshop, ids.next_workshop):
+        assert run(store, phase_order.phase_states, operator, workshop).open == everything
+    assert run(store, phase_order.close_phase, operator, ids.first_workshop) == everything
+    assert run(store, phases.board, operator, ids.first_workshop).to_dict() == board
+
+
+def test_the_migrated_schema_is_the_schema_of_the_models(store: Store) -> None:
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []

@@ -62,7 +62,9 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
-    workshops = sa.table("workshops", sa.column("id", sa.Uuid()), sa.column("created_at"))
+    workshops = sa.table(
+        "workshops", sa.column("id", sa.Uuid()), sa.column("created_at", sa.DateTime())
+    )
     stored = op.get_bind().execute(sa.select(workshops.c.id, workshops.c.created_at)).all()
     op.bulk_insert(
         phase_openings,
