@@ -352,6 +352,7 @@ def test_a_lifecycle_can_be_driven_step_by_step_from_the_command_line(tmp_path: 
     )
     north = next(m for m in members if m["party"] == "North")["member_id"]
     south = next(m for m in members if m["party"] == "South")["member_id"]
+    assert invoke("phase", "open", workshop, "analysis", "--data-dir", folder).exit_code == 0
     concern = invoke(
         "phase",
         "concern",
@@ -377,6 +378,8 @@ def test_a_lifecycle_can_be_driven_step_by_step_from_the_command_line(tmp_path: 
         folder,
     ).stdout.split()[-1]
     invoke("phase", "confirm", ack, "--member", north, "--data-dir", folder)
+    assert invoke("phase", "close", workshop, "--data-dir", folder).exit_code == 0
+    invoke("phase", "open", workshop, "problem-solving", "--data-dir", folder)
     idea = invoke(
         "phase",
         "idea",
