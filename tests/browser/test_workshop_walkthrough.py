@@ -66,6 +66,15 @@ def test_a_whole_workshop_in_the_browser(
     assert "/joint" in a.url and "/joint" in b.url
     joint_a = a.url
 
+    # The facilitator opens the analysis phase: the participants' forms for it appear.
+    phases_page = f"{base}/w/{live_server.ids.first_workshop}/phases"
+    facilitator.goto(phases_page)
+    facilitator.select_option("#phase-to-open", "analysis")
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Open", exact=True).click()
+    _shoot(facilitator, screenshots, "02b-phases")
+    a.reload()
+
     # Party A states a concern; party B restates it; A accepts the restatement.
     concern = "that our fishermen lose the northern bay"
     a.select_option("#concern-kind", "fear")
@@ -86,6 +95,15 @@ def test_a_whole_workshop_in_the_browser(
     assert a.locator("article", has_text=concern).get_by_text("acknowledged").count() >= 1
     _shoot(a, screenshots, "03-joint-space")
 
+    # The facilitator closes analysis and opens problem solving.
+    facilitator.goto(phases_page)
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name=re.compile("Close the")).click()
+    facilitator.select_option("#phase-to-open", "problem-solving")
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Open", exact=True).click()
+    a.reload()
+
     # A proposes an idea answering it; both parties rate it.
     idea = "A joint fishing board that allocates the northern bay by season"
     a.fill("#idea-text", idea)
@@ -102,6 +120,9 @@ def test_a_whole_workshop_in_the_browser(
             idea_card.get_by_role("button", name="Rate").click()
     b.reload()
     assert "supported by both" in b.locator("article", has_text=idea).inner_text()
+    facilitator.goto(f"{base}/w/{live_server.ids.first_workshop}/projector")
+    assert idea in facilitator.locator("main").inner_text()
+    _shoot(facilitator, screenshots, "03a-projector")
 
     # Each participant's own preliminary space and the survey pass the same checks.
     with a.expect_navigation():

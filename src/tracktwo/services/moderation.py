@@ -54,7 +54,7 @@ class Moderation(Result):
     text: str | None
 
 
-def _on_the_table(uow: UnitOfWork, record_type: str, record_id: UUID) -> Base:
+def _on_the_table(uow: UnitOfWork, record_type: str, record_id: UUID, which: str = "") -> Base:
     """Return a joint contribution that is still shown, or say why it cannot be moderated."""
     if record_type not in MODERATED:
         raise ValidationError(
@@ -69,7 +69,8 @@ def _on_the_table(uow: UnitOfWork, record_type: str, record_id: UUID) -> Base:
     earlier = uow.moderations.of_record(record_id)
     if earlier is not None:
         done = "hidden" if earlier.action == "hide" else "merged"
-        raise RuleViolation(f"rule 'moderate once': that {record_type} was already {done}")
+        which = which or f"that {record_type}"
+        raise RuleViolation(f"rule 'moderate once': {which} was already {done}")
     return row
 
 
@@ -130,7 +131,7 @@ def merge_contribution(
     require_manager(uow, actor, row.workshop_id)  # type: ignore[attr-defined]
     if into == record_id:
         raise ValidationError(f"a {record_type} cannot be merged into itself")
-    target = _on_the_table(uow, record_type, into)
+    target = _on_the_table(uow, record_type, into, f"the {record_type} to merge into")
     if target.workshop_id != row.workshop_id:  # type: ignore[attr-defined]
         raise ValidationError(f"the {record_type} to merge into belongs to another workshop")
     if (
