@@ -75,8 +75,9 @@ def open_phase(uow: UnitOfWork, actor: Actor, workshop_id: UUID, phase: str) -> 
     Refused while another phase is open, or before every earlier phase was opened; a phase
     reached before may be opened again.
     """
-    require_manager(uow, actor, workshop_id)
+    workshop = require_manager(uow, actor, workshop_id)
     chosen = require_choice(Phase, phase, "phase")
+    uow.lock(workshop)  # two facilitators opening phases at once open one, not two
     openings = uow.phase_openings.of_workshop(workshop_id)
     require_openable(
         chosen,
@@ -91,7 +92,7 @@ def open_phase(uow: UnitOfWork, actor: Actor, workshop_id: UUID, phase: str) -> 
 def close_phase(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[str]:
     """Close the open phase (every open one, in a workshop stored before phases were
     opened in order); return the phases closed."""
-    require_manager(uow, actor, workshop_id)
+    uow.lock(require_manager(uow, actor, workshop_id))
     still_open = uow.phase_openings.still_open(workshop_id)
     if not still_open:
         raise RuleViolation("rule 'phases in order': no phase is open; there is nothing to close")
