@@ -57,6 +57,9 @@ CONTEXTS_BEFORE = {
     ("reassurance_steps", "when_enc"): "reassurance.when",
     # Sealed from migration 0009 on.
     ("transfers", "reason_enc"): "transfers.reason",
+    # Sealed from migration 0010 on.
+    ("ripeness_assessments", "assessor_enc"): "ripeness.assessor",
+    ("reentry_checks", "mitigation_enc"): "reentry.mitigation",
 }
 
 WORKSHOP = UUID("00000000-0000-4000-8000-000000000001")

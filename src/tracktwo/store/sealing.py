@@ -20,6 +20,7 @@ from tracktwo.store.models import (
     FacilitatorRow,
     IdeaRow,
     ReassuranceStepRow,
+    ReentryCheckRow,
     ReentryRow,
     RipenessAssessmentRow,
     RoundStatementRow,
@@ -57,6 +58,9 @@ CONTEXT_PREFIXES: dict[tuple[type[Base], str], str] = {
     (ReassuranceStepRow, "when_enc"): "reassurance.when",
     # From migration 0009 on: why a transfer went ahead without both parties' support.
     (TransferRow, "reason_enc"): "transfers.reason",
+    # From migration 0010 on: who assessed ripeness, and a re-entry check's mitigation.
+    (RipenessAssessmentRow, "assessor_enc"): "ripeness.assessor",
+    (ReentryCheckRow, "mitigation_enc"): "reentry.mitigation",
 }
 
 

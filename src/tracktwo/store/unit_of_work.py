@@ -32,6 +32,7 @@ from tracktwo.store.repositories import (
     Members,
     ReassuranceSteps,
     Reentries,
+    ReentryChecks,
     Referrals,
     Rounds,
     Schedule,
@@ -77,6 +78,7 @@ class UnitOfWork:
     transfers: Transfers
     survey_responses: SurveyResponses
     reentries: Reentries
+    reentry_checks: ReentryChecks
     rounds: Rounds
     statements: Statements
     votes: Votes
@@ -112,6 +114,7 @@ class UnitOfWork:
         self.transfers = Transfers(session)
         self.survey_responses = SurveyResponses(session)
         self.reentries = Reentries(session)
+        self.reentry_checks = ReentryChecks(session)
         self.rounds = Rounds(session)
         self.statements = Statements(session)
         self.votes = Votes(session)

@@ -27,7 +27,16 @@ from tracktwo.errors import (
 from tracktwo.web.limits import RespondentLimits
 from tracktwo.web.live import LiveHub
 from tracktwo.web.pages import render
-from tracktwo.web.routes import api, community, console, participant, public, reference
+from tracktwo.web.routes import (
+    api,
+    community,
+    console,
+    lifecycle,
+    organiser,
+    participant,
+    public,
+    reference,
+)
 from tracktwo.web.sessions import SessionCookies, SessionLookups, policy_from_environment
 from tracktwo.web.vote_path import SessionBeforeBody, VoteFastPath
 from tracktwo.web.votes import VoteStream
@@ -253,6 +262,15 @@ def create_app(
     # The vote route first: the router tries routes in order, and votes are most requests.
     app.include_router(api.votes_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (public, console, participant, community, api, reference):
+    for module in (
+        public,
+        organiser,
+        console,
+        lifecycle,
+        participant,
+        community,
+        api,
+        reference,
+    ):
         app.include_router(module.router)
     return app
