@@ -88,13 +88,13 @@ def test_migration_0009_adds_transfer_reasons_and_rating_changes_and_takes_them_
     assert run(store, transfers.transfers, operator, ids.first_workshop) == before
 
 
-def test_migration_0010_leaves_every_phase_of_an_earlier_workshop_open_until_closed(
+def test_migration_0011_leaves_every_phase_of_an_earlier_workshop_open_until_closed(
     store: Store,
 ) -> None:
     ids = build_demo(store, seed=7)
     operator = Actor.operator()
     board = run(store, phases.board, operator, ids.first_workshop).to_dict()
-    downgrade(store.engine, "0009", keys=store.keys)
+    downgrade(store.engine, "0010", keys=store.keys)
     inspector = inspect(store.engine)
     assert not inspector.has_table("phase_openings") and not inspector.has_table("moderations")
     assert "amends_id" not in {c["name"] for c in inspector.get_columns("shared_visions")}

@@ -31,7 +31,7 @@ FREE = {
     "on", "starts", "today", "retain_until",
     # people's own words, names and places
     "name", "title", "text", "restatement", "recipient", "reason", "what", "when", "venue",
-    "email", "phone", "context",
+    "email", "phone", "context", "assessor", "basis", "mitigation",
     # files, folders and addresses
     "path", "out", "actions_from", "export_dir", "map_path", "export_path",
     "communities_path", "carry_path", "base_url", "host", "redis_url", "scheduler",

@@ -58,6 +58,9 @@ CONTEXTS_BEFORE = {
     # Sealed from migration 0009 on.
     ("transfers", "reason_enc"): "transfers.reason",
     # Sealed from migration 0010 on.
+    ("ripeness_assessments", "assessor_enc"): "ripeness.assessor",
+    ("reentry_checks", "mitigation_enc"): "reentry.mitigation",
+    # Sealed from migration 0011 on.
     ("moderations", "reason_enc"): "moderations.reason",
 }
 

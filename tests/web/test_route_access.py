@@ -8,6 +8,7 @@ server error); everyone else gets 401 (signed out) or 403.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -23,12 +24,23 @@ from tests.web.conftest import (
     respondent_client,
     signed_in,
 )
-from tracktwo.services import feedback, phase_order, phases, recruitment, schedule
+from tracktwo.services import (
+    feedback,
+    phase_order,
+    phases,
+    recruitment,
+    reentry,
+    reports,
+    schedule,
+    signin,
+    transfers,
+)
 from tracktwo.services.transaction import run
 from tracktwo.web.security import Access
 
 ROLES = (
     "nobody",
+    "organiser",
     "facilitator",
     "participant-a",
     "participant-b",
@@ -39,6 +51,7 @@ ROLES = (
 ALLOWED: dict[Access, set[str]] = {
     Access.ANYONE: set(ROLES),
     Access.SIGNED_IN: set(ROLES) - {"nobody"},
+    Access.ORGANISER: {"organiser"},
     Access.FACILITATOR: {"facilitator"},
     Access.ANY_FACILITATOR: {"facilitator", "other-facilitator"},
     Access.MEMBER: {"facilitator", "participant-a", "participant-b"},
@@ -102,8 +115,15 @@ def world(served: Served) -> dict[str, Any]:
     )
     run(store, feedback.set_results_open, OPERATOR, served.round_id, open_=True)
     other_member = run(store, recruitment.members, OPERATOR, ids.next_workshop)[0].member_id
+    check = run(store, reentry.schedule_check, OPERATOR, UUID(a_member.member_id),
+                due_on=date(2026, 4, 1))  # fmt: skip
+    logged = run(store, transfers.log_transfer, OPERATOR, UUID(idea), channel="decision-maker",
+                 recipient="an envoy", occurred_on=date(2026, 3, 1))  # fmt: skip
+    organiser_link = run(store, signin.create_organiser_link, OPERATOR).token
+    conflict = run(store, reports.conflict_of, OPERATOR, ids.first_workshop)
     clients: dict[str, TestClient] = {
         "nobody": anonymous(served),
+        "organiser": signed_in(served, organiser_link),
         "facilitator": signed_in(served, facilitator_token(served, ids.first_workshop)),
         "participant-a": signed_in(
             served, member_token(served, ids.first_workshop, a_member.member_id)
@@ -130,6 +150,9 @@ def world(served: Served) -> dict[str, Any]:
         "record_type": "concern",
         "record_id": str(concern),
         "flag": "0123456789ab",
+        "conflict": str(conflict),
+        "check": str(check),
+        "transfer": str(logged.id),
     }
     forms: dict[str, dict[str, Any]] = {
         "/w/{workshop}/interventions": {"phase": "analysis", "kind": "clarify"},
@@ -157,6 +180,17 @@ def world(served: Served) -> dict[str, Any]:
         "/w/{workshop}/merge/{record_type}/{record_id}": {"into": str(concern), "reason": "x"},
         "/w/{workshop}/survey": {"wave": "pre", "trust-group": "4"},
         "/rounds/{round_id}/vote": {"statement": statements[0].id, "choice": "pass"},
+        "/w/{workshop}/sessions/{session}/rate": {"value": "4"},
+        "/w/{workshop}/transfers/{transfer}/result": {"result": "considered"},
+        "/w/{workshop}/reentry/checks": {"member": a_member.member_id, "due_on": "2026-05-01"},
+        "/w/{workshop}/approvals": {"candidate": a_member.candidate_id, "approved": "yes"},
+        "/organise/conflicts/{conflict}/ripeness": {
+            "party": party_a,
+            "assessed_on": "2026-01-02",
+            "can_win_alone": "no",
+            "stalemate_pain": "0.5",
+            "assessor": "x",
+        },
         "/rounds/{round_id}/statements": {"text": "x"},
     }
     json_bodies = {"/api/rounds/{round_id}/votes": {"votes": [[statements[1].id, 1]]}}

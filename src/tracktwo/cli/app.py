@@ -36,8 +36,8 @@ from tracktwo.cli.survey import survey_app
 from tracktwo.cli.transfer import transfer_app
 from tracktwo.cli.workshop import workshop_app
 from tracktwo.errors import TrackTwoError
-from tracktwo.services import audit, setup
-from tracktwo.services.transaction import UnitOfWork
+from tracktwo.services import audit, setup, signin
+from tracktwo.services.transaction import UnitOfWork, run
 
 # The environment a worker process reads (tracktwo.web.worker); named here so that the
 # command does not import the web app before it is needed.
@@ -155,9 +155,14 @@ def run_command(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8000,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app.")] = True,
     load_demo: Annotated[
-        bool,
-        typer.Option("--demo", help="Load the island demo even into a folder that holds work."),
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--demo/--no-demo",
+            help="Load the island demo even into a folder that holds work (--demo), or "
+            "serve a new folder empty (--no-demo); by default only a new folder gets it.",
+            show_default=False,
+        ),
+    ] = None,
     reveal: Reveal = False,
     workers: Annotated[
         int,
@@ -190,7 +195,7 @@ def run_command(
     with guarded():
         store = setup.initialise(data_dir, database_url)
         try:
-            wanted = demo.should_load(store, asked=load_demo)
+            wanted = load_demo is not False and demo.should_load(store, asked=bool(load_demo))
         finally:
             store.dispose()
     if wanted:
@@ -260,12 +265,14 @@ def _serve(
             link: str | None = demo.facilitator_link(store, demo.latest_composed_workshop(store))
         except TrackTwoError:  # no composed workshop, or no facilitator, yet
             link = None
+        organiser = run(store, signin.create_organiser_link, OPERATOR).token
         if workers > 1:
             store.dispose()  # each worker opens its own
     typer.echo(
         f"tracktwo is serving on {base_url}/"
         + (f" with {workers} workers relaying through Redis" if workers > 1 else "")
     )
+    typer.echo(f"one-time organiser sign-in link (12 hours): {base_url}/signin/{organiser}")
     if link is not None:
         typer.echo(f"one-time facilitator sign-in link: {base_url}/signin/{link}")
     again = f" --data-dir {data_dir}"

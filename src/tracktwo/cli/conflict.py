@@ -52,6 +52,8 @@ def conflict_ripeness(
     on: Annotated[str | None, typer.Option(help="Date of the assessment (YYYY-MM-DD).")] = None,
     can_win_alone: Annotated[bool, typer.Option("--can-win-alone/--cannot-win-alone")] = True,
     pain: Annotated[float, typer.Option(help="How much the stalemate hurts, 0-1.")] = 0.0,
+    assessor: Annotated[str, typer.Option(help="Who made the assessment.")] = "",
+    basis: Annotated[str, typer.Option(help="On what evidence (kept sealed).")] = "",
     as_json: JsonFlag = False,
 ) -> None:
     """Record an assessment (with --party) and show the ripeness state over time."""
@@ -67,6 +69,8 @@ def conflict_ripeness(
             assessed_on=parse_date(on, "--on"),
             believes_can_win_alone=can_win_alone,
             stalemate_pain=pain,
+            assessor=assessor,
+            basis=basis,
         )
     timeline = conflicts.ripeness(uow, OPERATOR, cid)
     if json_or(timeline, as_json):

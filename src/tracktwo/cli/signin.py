@@ -18,7 +18,8 @@ from tracktwo.services import signin
 from tracktwo.services.transaction import UnitOfWork
 
 signin_app = typer.Typer(
-    help="Fresh single-use sign-in links for facilitators and members.", no_args_is_help=True
+    help="Fresh single-use sign-in links for the organiser, facilitators and members.",
+    no_args_is_help=True,
 )
 
 BaseUrl = Annotated[
@@ -76,3 +77,15 @@ def member(
         uow, OPERATOR, workshop, kind=ActorKind.PARTICIPANT, subject_id=subject
     )
     _print_link(base_url, link.token)
+
+
+@signin_app.command("organiser")
+@in_folder
+def organiser(uow: UnitOfWork, base_url: BaseUrl = DEFAULT_BASE_URL) -> None:
+    """Print a single-use link that signs a browser in as the organiser of this data folder:
+    who opens conflicts and workshops and forms their teams (valid 12 hours)."""
+    link = signin.create_organiser_link(uow, OPERATOR)
+    typer.echo(f"{base_url.rstrip('/')}/signin/{link.token}")
+    errors.print(
+        "single use, for 12 hours; it opens every conflict of this folder", highlight=False
+    )

@@ -121,6 +121,23 @@ def require_retention_date(retention_until: date, today: date) -> date:
     return retention_until
 
 
+def require_time_zone(name: str | None) -> str | None:
+    """Return an IANA time zone name (``Europe/Nicosia``), or None for UTC; refuse others."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name is None or not name.strip() or name.strip().upper() == "UTC":
+        return None
+    wanted = name.strip()
+    try:
+        ZoneInfo(wanted)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            f"time zone {wanted!r} is not an IANA time zone name, such as Europe/Nicosia "
+            "or Asia/Jerusalem"
+        ) from None
+    return wanted
+
+
 def require_party_size(per_party: int) -> int:
     """Return ``per_party`` if a workshop may have that many members per party (3 to 6)."""
     if not isinstance(per_party, int) or not MIN_PER_PARTY <= per_party <= MAX_PER_PARTY:

@@ -121,10 +121,15 @@ def record_ripeness(
     believes_can_win_alone: bool,
     stalemate_pain: float,
     basis: str = "",
+    assessor: str = "",
 ) -> UUID:
-    """Record one dated assessment of a party's belief in winning alone and its pain."""
-    require_operator(actor, "record ripeness assessments")
+    """Record one dated assessment of a party's belief in winning alone and its pain: who
+    assessed (``assessor``) and on what evidence (``basis``), both sealed.
+
+    The operator and the facilitators of a workshop on this conflict may record one.
+    """
     conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    require_conflict_reader(uow, actor, conflict_id)
     by_name = {p.name: p for p in conflict.parties}
     if party not in by_name:
         raise ValidationError(f"party {party!r} is not in conflict {conflict.name!r}")
@@ -135,8 +140,49 @@ def record_ripeness(
         believes_can_win_alone=bool(believes_can_win_alone),
         stalemate_pain=require_unit_interval("stalemate pain", stalemate_pain),
     )
-    uow.add_sealed(conflict.id, row, basis_enc=basis.strip() or None)
+    uow.add_sealed(
+        conflict.id,
+        row,
+        basis_enc=basis.strip() or None,
+        assessor_enc=require_text("assessor", assessor, max_length=200)
+        if assessor.strip()
+        else None,
+    )
+    uow.audit(actor.label, "record-ripeness", "ripeness-assessment", row.id)
     return row.id
+
+
+@dataclass(frozen=True)
+class Assessment(Result):
+    """One stored ripeness assessment: whose, when, what it found, who made it and on what
+    evidence."""
+
+    id: str
+    party: str
+    assessed_on: date
+    believes_can_win_alone: bool
+    stalemate_pain: float
+    assessor: str
+    basis: str
+
+
+def assessments(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> list[Assessment]:
+    """Return every ripeness assessment of a conflict by date, with assessor and evidence."""
+    conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    require_conflict_reader(uow, actor, conflict_id)
+    names = {p.id: p.name for p in conflict.parties}
+    return [
+        Assessment(
+            id=str(row.id),
+            party=names[row.party_id],
+            assessed_on=row.assessed_on,
+            believes_can_win_alone=row.believes_can_win_alone,
+            stalemate_pain=row.stalemate_pain,
+            assessor=uow.open_optional(conflict.id, row, "assessor_enc") or "",
+            basis=uow.open_optional(conflict.id, row, "basis_enc") or "",
+        )
+        for row in uow.conflicts.ripeness_assessments(conflict_id)
+    ]
 
 
 def ripeness(

@@ -3,7 +3,7 @@
 One phase is open at a time, and none is skipped (:mod:`tracktwo.domain.phase_order`);
 participants contribute only to the open phase (services/phases.py refuses the rest). Each
 opening is kept with when it opened and closed. A workshop stored before phases were
-opened (migration 0010) has all four open until a facilitator closes them.
+opened (migration 0011) has all four open until a facilitator closes them.
 """
 
 from __future__ import annotations

@@ -227,6 +227,41 @@ def record_briefing(
     return row.id
 
 
+def record_leadership_approval(
+    uow: UnitOfWork, actor: Actor, candidate_id: UUID, *, approved: bool
+) -> bool | None:
+    """Record whether a candidate's leadership knows of and approves their taking part: the
+    "supportive climate" contact condition counts it. Returns the value it replaced."""
+    candidate = uow.get(CandidateRow, candidate_id, "candidate")
+    require_manager(uow, actor, candidate.workshop_id)
+    earlier = candidate.leadership_approval
+    candidate.leadership_approval = bool(approved)
+    uow.audit(
+        actor.label,
+        "leadership-approval" if approved else "leadership-disapproval",
+        "candidate",
+        candidate.id,
+        candidate.workshop_id,
+    )
+    return earlier
+
+
+def candidate_labels(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[UUID, str]:
+    """Return each candidate's label: party and number in the order added (``North 3``),
+    the same on every page, graph and report that shows candidates without names."""
+    return _labels(uow, require_manager(uow, actor, workshop_id))
+
+
+def _labels(uow: UnitOfWork, workshop: WorkshopRow) -> dict[UUID, str]:
+    names = _party_names(uow, workshop)
+    counts: dict[UUID, int] = {}
+    labels: dict[UUID, str] = {}
+    for row in uow.candidates.of_workshop(workshop.id):
+        counts[row.party_id] = counts.get(row.party_id, 0) + 1
+        labels[row.id] = f"{names[row.party_id]} {counts[row.party_id]}"
+    return labels
+
+
 def _commitments(uow: UnitOfWork, workshop_id: UUID) -> dict[UUID, str]:
     latest: dict[UUID, str] = {}
     for row in uow.briefings.of_workshop(workshop_id):
@@ -239,6 +274,7 @@ class Candidate(Result):
     """A candidate's scores and commitment; ``name`` only when revealed (left out otherwise)."""
 
     id: str
+    label: str
     party: str
     role: str
     influence: float
@@ -284,9 +320,11 @@ def candidates(
             and not uow.candidates.identity_origins(row.id, (IDENTITY_COPIED_FROM,))
         ):
             flags[row.id].append(_walk_in(row.id))
+    labels = candidate_labels(uow, actor, workshop_id)
     return [
         Candidate(
             id=str(row.id),
+            label=labels[row.id],
             party=names[row.party_id],
             role=row.role,
             influence=row.influence,
@@ -479,11 +517,17 @@ def invite_returning(
         earlier = uow.get(WorkshopRow, old.workshop_id)
         if earlier.series_id is None or earlier.series_id != workshop.series_id:
             raise ValidationError("returning participants come from the same series")
+        person = old.person_id or old.id
+        if person in uow.candidates.people_of(workshop_id):
+            raise ValidationError(
+                "that participant was already invited back to this workshop: they keep one "
+                "candidacy per workshop"
+            )
         identity = {column: uow.open_optional(old.workshop_id, old, column) for column in _SEALED}
         carried = {column: getattr(old, column) for column in _CARRIED}
         row = uow.add_sealed(
             workshop_id,
-            CandidateRow(workshop_id=workshop_id, created_at=now(), **carried),
+            CandidateRow(workshop_id=workshop_id, person_id=person, created_at=now(), **carried),
             **identity,
         )
         uow.audit(actor.label, "carry-identity", "candidate", old.id, old.workshop_id)
@@ -493,6 +537,43 @@ def invite_returning(
                 uow.audit(actor.label, IDENTITY_COPIED_ONWARD, "candidate", row.id, origin)
         invited.append(row.id)
     return invited
+
+
+@dataclass(frozen=True)
+class Returning(Result):
+    """A member of the series' previous workshop who may be invited back: their candidacy
+    there, their label there, and whether they were invited already."""
+
+    candidate_id: str
+    label: str
+    party: str
+    role: str
+    invited: bool
+
+
+def returning_candidates(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[Returning]:
+    """Return the members of the series' previous workshop, by their label there (no names:
+    those open once they are invited back, under this workshop's key)."""
+    workshop = require_manager(uow, actor, workshop_id)
+    if workshop.previous_workshop_id is None:
+        return []
+    previous = uow.get(WorkshopRow, workshop.previous_workshop_id)
+    labels = _labels(uow, previous)
+    names = _party_names(uow, workshop)
+    here = uow.candidates.people_of(workshop_id)
+    listed = []
+    for member in uow.members.of_workshop(previous.id):
+        old = uow.get(CandidateRow, member.candidate_id)
+        listed.append(
+            Returning(
+                candidate_id=str(old.id),
+                label=labels[old.id],
+                party=names[old.party_id],
+                role=old.role,
+                invited=(old.person_id or old.id) in here,
+            )
+        )
+    return listed
 
 
 def act_as_member(uow: UnitOfWork, actor: Actor, member_id: UUID) -> Actor:

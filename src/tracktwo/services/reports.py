@@ -155,6 +155,11 @@ def workshop_report(
     )
 
 
+def conflict_of(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> UUID:
+    """Return the conflict a workshop works on, for its managers."""
+    return require_manager(uow, actor, workshop_id).conflict_id
+
+
 def composed_workshops(uow: UnitOfWork, actor: Actor) -> list[UUID]:
     """Return workshops that have members, most recently created first (the first one
     composed in a series comes before ones still being recruited); for the operator."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from tracktwo.domain.actors import Actor
 from tracktwo.domain.calendar import CalendarEvent, to_icalendar
@@ -68,12 +69,45 @@ def schedule_session(
     return row.id
 
 
-def _slots(uow: UnitOfWork, workshop_id: UUID, names: dict[UUID, str]) -> list[Slot]:
-    """Return the workshop's scheduled sessions as time slots, each with its party's name."""
+def _slots(
+    uow: UnitOfWork, workshop_id: UUID, names: dict[UUID, str], *, leaving: UUID | None = None
+) -> list[Slot]:
+    """Return the workshop's scheduled sessions as time slots, each with its party's name
+    (all but ``leaving``, a session being moved)."""
     return [
         Slot(row.starts_at, row.hours, names[row.party_id] if row.party_id else None)
         for row in uow.schedule.sessions(workshop_id)
+        if row.id != leaving
     ]
+
+
+def move_session(
+    uow: UnitOfWork,
+    actor: Actor,
+    session_id: UUID,
+    *,
+    starts_at: datetime,
+    hours: float,
+    venue: str | None = None,
+) -> None:
+    """Move a session or change its length (and venue), under the same rules as a new one:
+    preliminary sessions 4-5 hours and before the joint ones, no two sessions of the same
+    people overlapping. Its ratings stay with it."""
+    session = uow.get(SessionRow, session_id, "session")
+    workshop = require_manager(uow, actor, session.workshop_id)
+    names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    if session.kind == PRELIMINARY:
+        require_preliminary_hours(hours)
+    elif not 0 < hours <= 12:
+        raise ValidationError(f"a joint session lasts up to 12 hours a day, got {hours:g}")
+    party = names[session.party_id] if session.party_id else None
+    require_schedule_fits(
+        Slot(starts_at, hours, party), _slots(uow, workshop.id, names, leaving=session.id)
+    )
+    session.starts_at, session.hours = starts_at, hours
+    if venue is not None and venue.strip():
+        uow.seal_field(workshop.id, session, "venue_enc", venue.strip())
+    uow.audit(actor.label, "move-session", "session", session.id, workshop.id)
 
 
 def remove_session(uow: UnitOfWork, actor: Actor, session_id: UUID) -> None:
@@ -93,6 +127,10 @@ class Session(Result):
     starts_at: str
     hours: float
     venue: str
+    local_start: str
+    """The start in the workshop's time zone, as ``2026-03-02 09:00 EET``."""
+    ratings: int
+    """How many participants rated the session (pleasant and rewarding, 1-5)."""
 
 
 def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[Session]:
@@ -100,6 +138,8 @@ def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[Session]:
     workshop = require_reader(uow, actor, workshop_id)
     names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
     rows = uow.schedule.sessions(workshop_id)
+    zone = workshop_zone(workshop.time_zone)
+    rated = uow.schedule.rating_counts(workshop_id)
     visible = [
         row for row in rows if actor.party_id is None or row.party_id in (None, actor.party_id)
     ]
@@ -111,9 +151,36 @@ def schedule(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[Session]:
             starts_at=row.starts_at.isoformat(),
             hours=row.hours,
             venue=uow.open_optional(workshop_id, row, "venue_enc") or "",
+            local_start=local_time(row.starts_at, zone),
+            ratings=rated.get(row.id, 0),
         )
         for row in visible
     ]
+
+
+def workshop_zone(name: str | None) -> ZoneInfo:
+    """Return a workshop's time zone (UTC when it named none)."""
+    return ZoneInfo(name or "UTC")
+
+
+def local_time(utc: datetime, zone: ZoneInfo) -> str:
+    """Show a stored (naive UTC) time in ``zone``: ``2026-03-02 09:00 EET``."""
+    moment = utc.replace(tzinfo=UTC).astimezone(zone)
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+def from_local(text: str, zone_name: str | None) -> datetime:
+    """Read a wall-clock time typed in the workshop's time zone (``2026-03-02T09:00`` or
+    with a space) and return it as the naive UTC time the store keeps."""
+    try:
+        typed = datetime.fromisoformat(text.strip().replace(" ", "T"))
+    except ValueError:
+        raise ValidationError(
+            f"a session's start is a date and time such as 2026-03-02T09:00, got {text!r}"
+        ) from None
+    if typed.tzinfo is None:
+        typed = typed.replace(tzinfo=workshop_zone(zone_name))
+    return typed.astimezone(UTC).replace(tzinfo=None)
 
 
 def icalendar(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> str:
@@ -136,10 +203,50 @@ def icalendar(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> str:
     return to_icalendar(events, calendar_name="Workshop schedule", stamp=now())
 
 
-def rate_session(uow: UnitOfWork, actor: Actor, session_id: UUID, *, value: float) -> None:
-    """Record a participant's rating (1-5) of how pleasant and rewarding a session was."""
+def rate_session(uow: UnitOfWork, actor: Actor, session_id: UUID, *, value: float) -> float | None:
+    """Record a participant's rating (1-5) of how pleasant and rewarding a session was.
+
+    One rating per person and session: a second replaces the first (returned), so that
+    nobody counts twice toward the "pleasant and rewarding" contact condition. Only a
+    session the participant attends can be rated, and only once it has begun.
+    """
     session = uow.get(SessionRow, session_id, "session")
     member = require_contributor(uow, actor, session.workshop_id)
     if not 1 <= value <= 5:
         raise ValidationError(f"a session rating is from 1 to 5, got {value:g}")
-    uow.add(SessionRatingRow(session_id=session_id, party_id=member.party_id, value=value))
+    if session.party_id is not None and session.party_id != member.party_id:
+        raise ValidationError("a preliminary session is rated by its own party's members")
+    token = uow.cipher(session.workshop_id).pseudonym(
+        f"session-rating:{session.id}", str(member.id)
+    )
+    earlier = uow.schedule.rating_by(session.id, token)
+    if earlier is not None:
+        replaced = earlier.value
+        earlier.value = float(value)
+        return replaced
+    uow.add(
+        SessionRatingRow(
+            session_id=session_id, party_id=member.party_id, value=float(value), rater_token=token
+        )
+    )
+    return None
+
+
+def workshop_of_session(uow: UnitOfWork, actor: Actor, session_id: UUID) -> UUID:
+    """Return the workshop a session belongs to, for someone who may read its schedule."""
+    session = uow.get(SessionRow, session_id, "session")
+    require_reader(uow, actor, session.workshop_id)
+    return session.workshop_id
+
+
+def own_session_ratings(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> dict[str, float]:
+    """Return the signed-in participant's own rating of each session they rated."""
+    member = require_contributor(uow, actor, workshop_id)
+    cipher = uow.cipher(workshop_id)
+    rated: dict[str, float] = {}
+    for row in uow.schedule.sessions(workshop_id):
+        token = cipher.pseudonym(f"session-rating:{row.id}", str(member.id))
+        found = uow.schedule.rating_by(row.id, token)
+        if found is not None:
+            rated[str(row.id)] = found.value
+    return rated

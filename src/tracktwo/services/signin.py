@@ -1,5 +1,9 @@
 """Single-use sign-in links for facilitators and participants (argon2-hashed secrets).
 
+An organiser's link, made only at the command line by whoever holds the data folder's
+master key, opens the organiser's pages (conflicts, workshops, their teams) and no
+workshop's records until the organiser is added to a team.
+
 A link is ``<link id>.<secret>``; the store keeps only an argon2 hash of the secret, marks
 the link used on first sign-in, and refuses it afterwards or once it has expired. A person
 holds at most one unused link: making a new one deletes their earlier unused ones.
@@ -15,14 +19,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, NotFoundError, ValidationError
-from tracktwo.services.access import actor_free, require_manager
+from tracktwo.services.access import actor_free, require_manager, require_operator
 from tracktwo.store.models import FacilitatorRow, MemberRow, SignInLinkRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -38,7 +42,7 @@ class SignInLink:
 
     token: str
     kind: ActorKind
-    workshop_id: UUID
+    workshop_id: UUID | None
 
 
 def create_link(
@@ -79,6 +83,30 @@ def create_link(
     return SignInLink(f"{row.id}.{secret}", kind, workshop_id)
 
 
+ORGANISER_LIFETIME = timedelta(hours=12)
+
+
+def create_organiser_link(
+    uow: UnitOfWork, actor: Actor, *, lifetime: timedelta = ORGANISER_LIFETIME
+) -> SignInLink:
+    """Make a single-use link that signs a browser in as the organiser of this data folder:
+    the one who opens conflicts and workshops and forms their teams. Only the operator at
+    the command line makes one; it lives 12 hours by default."""
+    require_operator(actor, "make an organiser's sign-in link")
+    secret = secrets.token_urlsafe(32)
+    row = SignInLinkRow(
+        kind=ActorKind.OPERATOR.value,
+        subject_id=uuid4(),
+        workshop_id=None,
+        secret_hash=_HASHER.hash(secret),
+        created_at=now(),
+        expires_at=now() + lifetime,
+    )
+    uow.add(row)
+    uow.audit(actor.label, "issue-organiser-link", "sign-in-link", row.id, None)
+    return SignInLink(f"{row.id}.{secret}", ActorKind.OPERATOR, None)
+
+
 @actor_free("the single-use link is the credential")
 def redeem(uow: UnitOfWork, token: str) -> Actor:
     """Exchange a link for the actor it names; the link cannot be used again."""
@@ -96,6 +124,10 @@ def redeem(uow: UnitOfWork, token: str) -> Actor:
     except (VerificationError, InvalidHashError):
         raise refused from None
     if not uow.claim(SignInLinkRow, key, "used_at", now()):
+        raise refused
+    if row.kind == ActorKind.OPERATOR.value:
+        return Actor(ActorKind.OPERATOR, f"organiser-{row.subject_id}")
+    if row.workshop_id is None:
         raise refused
     if row.kind == ActorKind.FACILITATOR.value:
         return Actor.facilitator(row.subject_id, row.workshop_id)

@@ -32,7 +32,13 @@ DEFAULT_IDLE = timedelta(hours=4)
 DEFAULT_ABSOLUTE = timedelta(hours=12)
 # The longest a cookie's id may be: anything longer is no id of ours, and is not hashed.
 _MAX_TOKEN = 128
-_SIGNED_IN_KINDS = (ActorKind.FACILITATOR, ActorKind.PARTICIPANT, ActorKind.RESPONDENT)
+# The operator signs in only by an organiser's link, which the command line makes.
+_SIGNED_IN_KINDS = (
+    ActorKind.OPERATOR,
+    ActorKind.FACILITATOR,
+    ActorKind.PARTICIPANT,
+    ActorKind.RESPONDENT,
+)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from tracktwo.domain.rules import (
     require_party_size,
     require_retention_date,
     require_text,
+    require_time_zone,
     require_unit_interval,
 )
 from tracktwo.errors import ValidationError
@@ -63,8 +64,11 @@ def create_workshop(
     series_id: UUID | None = None,
     retention_until: date | None = None,
     keep_only_endorsed: bool = False,
+    time_zone: str | None = None,
 ) -> UUID:
     """Create a workshop with its own data key; 3-6 members per party (seed 3).
+
+    Its pages show and take times in ``time_zone`` (an IANA name; none means UTC).
 
     Its records are kept until ``retention_until`` (not a date already past), by default
     :data:`~tracktwo.domain.rules.DEFAULT_RETENTION_DAYS` after today; then
@@ -98,6 +102,7 @@ def create_workshop(
         per_party=require_party_size(per_party),
         retention_until=retention_until,
         keep_only_endorsed=bool(keep_only_endorsed),
+        time_zone=require_time_zone(time_zone),
         created_at=created,
     )
     uow.new_workshop_key(workshop.id)
@@ -127,8 +132,7 @@ def add_facilitator(
     warnings are returned and the flag is written to the audit trail.
     """
     floor = require_unit_interval("flag_below", flag_below)
-    require_operator(actor, "form the third-party team")
-    workshop = uow.get(WorkshopRow, workshop_id, "workshop")
+    workshop = require_manager(uow, actor, workshop_id)
     parties = {p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
     unknown = set(credibility) - parties
     if unknown or set(credibility) != parties:
@@ -418,6 +422,7 @@ class WorkshopSummary(Result):
     per_party: int
     conflict: str
     parties: list[Party]
+    time_zone: str
 
 
 def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> WorkshopSummary:
@@ -432,6 +437,7 @@ def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Worksh
         per_party=workshop.per_party,
         conflict=conflict.name,
         parties=[Party.of(p) for p in conflict.parties],
+        time_zone=workshop.time_zone or "UTC",
     )
 
 
@@ -439,3 +445,64 @@ def facilitators_of(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[UU
     """Return the ids of a workshop's third-party team, lead first (no names)."""
     require_manager(uow, actor, workshop_id)
     return [row.id for row in uow.facilitators.of_workshop(workshop_id)]
+
+
+@dataclass(frozen=True)
+class WorkshopListing(Result):
+    """A workshop as the organiser lists it: title, place in its series, team size, whether
+    composed, time zone."""
+
+    id: str
+    conflict_id: str
+    title: str
+    series: str | None
+    series_id: str | None
+    sequence: int
+    per_party: int
+    facilitators: int
+    members: int
+    time_zone: str
+    retention_until: date | None
+
+
+@dataclass(frozen=True)
+class SeriesListing(Result):
+    """A series of workshops on one conflict."""
+
+    id: str
+    name: str
+    workshops: int
+
+
+def workshops_of(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> list[WorkshopListing]:
+    """Return a conflict's workshops in the order created (the organiser's view)."""
+    require_operator(actor, "list a conflict's workshops")
+    uow.get(ConflictRow, conflict_id, "conflict")
+    series = {row.id: row.name for row in uow.workshops.series_of(conflict_id)}
+    return [
+        WorkshopListing(
+            id=str(row.id),
+            conflict_id=str(row.conflict_id),
+            title=row.title,
+            series=series.get(row.series_id) if row.series_id else None,
+            series_id=str(row.series_id) if row.series_id else None,
+            sequence=row.sequence,
+            per_party=row.per_party,
+            facilitators=len(uow.facilitators.of_workshop(row.id)),
+            members=len(uow.members.of_workshop(row.id)),
+            time_zone=row.time_zone or "UTC",
+            retention_until=row.retention_until,
+        )
+        for row in uow.workshops.every()
+        if row.conflict_id == conflict_id
+    ]
+
+
+def series_of(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> list[SeriesListing]:
+    """Return a conflict's series of workshops, in the order opened."""
+    require_operator(actor, "list a conflict's series")
+    uow.get(ConflictRow, conflict_id, "conflict")
+    return [
+        SeriesListing(id=str(row.id), name=row.name, workshops=len(uow.workshops.of_series(row.id)))
+        for row in uow.workshops.series_of(conflict_id)
+    ]

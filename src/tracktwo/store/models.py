@@ -73,6 +73,7 @@ class RipenessAssessmentRow(Base):
     believes_can_win_alone: Mapped[bool] = mapped_column(Boolean)
     stalemate_pain: Mapped[float] = mapped_column(Float)
     basis_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    assessor_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class SeriesRow(Base):
@@ -95,6 +96,8 @@ class WorkshopRow(Base):
     venue_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     per_party: Mapped[int] = mapped_column(Integer)
     retention_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # the IANA time zone its pages show and take times in; none means UTC
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # "Keep only what both parties endorse": contributions are sealed under a pending key
     # until pruned; pruning keeps the endorsed ones (resealed under the workshop key) and
@@ -133,6 +136,9 @@ class CandidateRow(Base):
     status: Mapped[float] = mapped_column(Float)
     is_key_person: Mapped[bool] = mapped_column(Boolean, default=False)
     leadership_approval: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # one person across a series: the id of their candidacy in its first workshop (none for
+    # a first candidacy, whose own id is the person's)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -195,6 +201,8 @@ class SessionRatingRow(Base):
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))
     value: Mapped[float] = mapped_column(Float)
+    # a keyed pseudonym of the rater: one rating per person and session (none before 0010)
+    rater_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ConcernRow(Base):
@@ -400,6 +408,25 @@ class ReentryRow(Base):
     notes_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
+class ReentryCheckRow(Base):
+    """A scheduled check on a participant after the workshop: due when, done when, whether
+    they were reached, and the mitigation agreed (sealed)."""
+
+    __tablename__ = "reentry_checks"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    workshop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workshop_members.id", ondelete="CASCADE")
+    )
+    due_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    contacted: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    mitigation_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class TransferRow(Base):
     __tablename__ = "transfers"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -563,7 +590,10 @@ class SignInLinkRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(20))
     subject_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    workshop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    # none for an organiser's link, which opens no one workshop
+    workshop_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), nullable=True
+    )
     secret_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)

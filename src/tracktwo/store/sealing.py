@@ -21,6 +21,7 @@ from tracktwo.store.models import (
     IdeaRow,
     ModerationRow,
     ReassuranceStepRow,
+    ReentryCheckRow,
     ReentryRow,
     RipenessAssessmentRow,
     RoundStatementRow,
@@ -58,7 +59,10 @@ CONTEXT_PREFIXES: dict[tuple[type[Base], str], str] = {
     (ReassuranceStepRow, "when_enc"): "reassurance.when",
     # From migration 0009 on: why a transfer went ahead without both parties' support.
     (TransferRow, "reason_enc"): "transfers.reason",
-    # From migration 0010 on: why the third party hid or merged a contribution.
+    # From migration 0010 on: who assessed ripeness, and a re-entry check's mitigation.
+    (RipenessAssessmentRow, "assessor_enc"): "ripeness.assessor",
+    (ReentryCheckRow, "mitigation_enc"): "reentry.mitigation",
+    # From migration 0011 on: why the third party hid or merged a contribution.
     (ModerationRow, "reason_enc"): "moderations.reason",
 }
 

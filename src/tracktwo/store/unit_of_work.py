@@ -34,6 +34,7 @@ from tracktwo.store.repositories import (
     PhaseOpenings,
     ReassuranceSteps,
     Reentries,
+    ReentryChecks,
     Referrals,
     Rounds,
     Schedule,
@@ -81,6 +82,7 @@ class UnitOfWork:
     transfers: Transfers
     survey_responses: SurveyResponses
     reentries: Reentries
+    reentry_checks: ReentryChecks
     rounds: Rounds
     statements: Statements
     votes: Votes
@@ -118,6 +120,7 @@ class UnitOfWork:
         self.transfers = Transfers(session)
         self.survey_responses = SurveyResponses(session)
         self.reentries = Reentries(session)
+        self.reentry_checks = ReentryChecks(session)
         self.rounds = Rounds(session)
         self.statements = Statements(session)
         self.votes = Votes(session)

@@ -32,6 +32,8 @@ from tracktwo.web.routes import (
     community,
     console,
     joint_table,
+    lifecycle,
+    organiser,
     participant,
     public,
     reference,
@@ -261,6 +263,16 @@ def create_app(
     # The vote route first: the router tries routes in order, and votes are most requests.
     app.include_router(api.votes_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (public, console, joint_table, participant, community, api, reference):
+    for module in (
+        public,
+        organiser,
+        console,
+        lifecycle,
+        joint_table,
+        participant,
+        community,
+        api,
+        reference,
+    ):
         app.include_router(module.router)
     return app

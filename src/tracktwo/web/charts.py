@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -47,8 +47,19 @@ def ripeness_svg(points: list[dict[str, Any]], width: int = 640, height: int = 1
     )
 
 
-def snowball_svg(graph: dict[str, Any], width: int = 640, height: int = 360) -> str:
-    """Draw the referral graph, one colour per party, key people larger."""
+def snowball_svg(
+    graph: dict[str, Any],
+    width: int = 640,
+    height: int = 360,
+    labels: Mapping[str, str] | None = None,
+    anchor: str = "",
+) -> str:
+    """Draw the referral graph, one colour per party, key people larger.
+
+    With ``labels`` (candidate id -> label, as the candidate list shows them), each node
+    carries its label; with ``anchor`` too, each node links to ``{anchor}{id}``, the
+    candidate's row in the list.
+    """
     network = nx.DiGraph()
     for node in graph.get("nodes", []):
         network.add_node(node["id"], **node)
@@ -72,10 +83,17 @@ def snowball_svg(graph: dict[str, Any], width: int = 640, height: int = 360) -> 
         x, y = xy(node)
         party = str(data.get("party", ""))
         radius = 8 if data.get("key") else 4
-        return (
+        label = (labels or {}).get(node, "")
+        title = f"{label}: " if label else ""
+        shape = (
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour[party]}">'
-            f"<title>{escape(party)}, wave {data.get('wave')}</title></circle>"
+            f"<title>{escape(title)}{escape(party)}, wave {data.get('wave')}</title></circle>"
         )
+        if label:
+            shape += f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}">{escape(label)}</text>'
+        if label and anchor:
+            shape = f'<a href="{escape(anchor)}{escape(node)}">{shape}</a>'
+        return shape
 
     lines = "".join(line(a, b) for a, b in network.edges)
     circles = "".join(circle(node, data) for node, data in network.nodes(data=True))

@@ -35,6 +35,7 @@ class Access(StrEnum):
 
     ANYONE = "anyone"
     SIGNED_IN = "signed-in"
+    ORGANISER = "organiser of this data folder"
     FACILITATOR = "facilitator of this workshop"
     ANY_FACILITATOR = "facilitator of any workshop"
     MEMBER = "participant or facilitator of this workshop"
@@ -63,6 +64,15 @@ def _grant(request: Request, actor: Actor, place: UUID | None) -> None:
 
 async def _signed_in(request: Request) -> None:
     _grant(request, require_actor(request), None)
+
+
+async def _organiser(request: Request) -> None:
+    actor = require_actor(request)
+    if actor.kind is not ActorKind.OPERATOR:
+        raise HTTPException(
+            status_code=403, detail="only the organiser, signed in by a link from the terminal"
+        )
+    _grant(request, actor, None)
 
 
 async def _facilitator(request: Request) -> None:
@@ -122,6 +132,7 @@ async def _respondent(request: Request) -> None:
 _ENFORCE: dict[Access, Callable[[Request], Awaitable[None]] | None] = {
     Access.ANYONE: None,
     Access.SIGNED_IN: _signed_in,
+    Access.ORGANISER: _organiser,
     Access.FACILITATOR: _facilitator,
     Access.ANY_FACILITATOR: _any_facilitator,
     Access.MEMBER: _member,
@@ -156,6 +167,12 @@ def in_workshop(request: Request) -> tuple[Actor, UUID]:
     """Return the actor and workshop the route's guard granted."""
     actor, workshop_id = request.state.granted
     return actor, workshop_id
+
+
+def as_organiser(request: Request) -> Actor:
+    """Return the organiser the route's guard granted."""
+    actor: Actor = request.state.granted[0]
+    return actor
 
 
 def in_round(request: Request) -> tuple[Actor, UUID]:

@@ -30,7 +30,7 @@ from tracktwo.store.repositories.recruitment import (
     Referrals,
 )
 from tracktwo.store.repositories.signin import SignInLinks, WebSessions
-from tracktwo.store.repositories.surveys import Reentries, SurveyResponses
+from tracktwo.store.repositories.surveys import Reentries, ReentryChecks, SurveyResponses
 from tracktwo.store.repositories.workshops import Conflicts, Facilitators, Schedule, Workshops
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "PhaseOpenings",
     "ReassuranceSteps",
     "Reentries",
+    "ReentryChecks",
     "Referrals",
     "Repository",
     "Rounds",

@@ -25,6 +25,16 @@ class Candidates(Repository):
         """Return a workshop's candidates in the order they were recorded, then by id."""
         return self._in_workshop(CandidateRow, workshop_id, CandidateRow.created_at)
 
+    def people_of(self, workshop_id: UUID) -> set[UUID]:
+        """Return the people a workshop's candidates are: each one's ``person_id``, or its
+        own id for a first candidacy."""
+        rows = self.session.execute(
+            select(CandidateRow.id, CandidateRow.person_id).where(
+                CandidateRow.workshop_id == workshop_id
+            )
+        )
+        return {person or candidate for candidate, person in rows}
+
     def has_key_person(self, workshop_id: UUID, party_id: UUID) -> bool:
         """Say whether a party already has its key person among a workshop's candidates."""
         found = self.session.scalars(

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from tracktwo.store.models import ReentryRow, SurveyResponseRow
+from tracktwo.store.models import ReentryCheckRow, ReentryRow, SurveyResponseRow
 from tracktwo.store.repositories.base import Repository, WorkshopTable
 
 
@@ -45,3 +45,10 @@ class Reentries(WorkshopTable[ReentryRow]):
 
     row_type = ReentryRow
     order = "followed_up_on"
+
+
+class ReentryChecks(WorkshopTable[ReentryCheckRow]):
+    """The checks on members back home the facilitators scheduled; listed by due date."""
+
+    row_type = ReentryCheckRow
+    order = "due_on"

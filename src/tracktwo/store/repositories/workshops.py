@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracktwo.store.models import (
     ConflictRow,
     FacilitatorRow,
     MemberRow,
     RipenessAssessmentRow,
+    SeriesRow,
     SessionRatingRow,
     SessionRow,
     WorkshopRow,
@@ -48,6 +49,12 @@ class Workshops(Repository):
             .where(WorkshopRow.series_id == series_id)
             .order_by(WorkshopRow.sequence.desc(), WorkshopRow.id)
         ).first()
+
+    def series_of(self, conflict_id: UUID) -> list[SeriesRow]:
+        """Return a conflict's series in the order opened (by id within)."""
+        return self._listed(
+            select(SeriesRow).where(SeriesRow.conflict_id == conflict_id).order_by(SeriesRow.id)
+        )
 
     def of_series(self, series_id: UUID) -> list[WorkshopRow]:
         """Return a series' workshops in their order in it, then by id."""
@@ -88,6 +95,25 @@ class Schedule(Repository):
     def sessions(self, workshop_id: UUID) -> list[SessionRow]:
         """Return a workshop's sessions in time order, then by id."""
         return self._in_workshop(SessionRow, workshop_id, SessionRow.starts_at)
+
+    def rating_by(self, session_id: UUID, rater_token: str) -> SessionRatingRow | None:
+        """Return one rater's rating of one session, if they gave one."""
+        return self.session.scalars(
+            select(SessionRatingRow).where(
+                SessionRatingRow.session_id == session_id,
+                SessionRatingRow.rater_token == rater_token,
+            )
+        ).first()
+
+    def rating_counts(self, workshop_id: UUID) -> dict[UUID, int]:
+        """Return how many ratings each of a workshop's sessions has."""
+        rows = self.session.execute(
+            select(SessionRatingRow.session_id, func.count())
+            .join(SessionRow, SessionRow.id == SessionRatingRow.session_id)
+            .where(SessionRow.workshop_id == workshop_id)
+            .group_by(SessionRatingRow.session_id)
+        )
+        return {session_id: count for session_id, count in rows}
 
     def rating_values(self, workshop_id: UUID) -> list[float]:
         """Return every rating (1-5) of a workshop's sessions, in session order, then by id."""

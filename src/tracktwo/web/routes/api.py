@@ -88,7 +88,12 @@ def session(request: Request) -> dict[str, Any]:
     if signed is None:
         raise HTTPException(status_code=401, detail="sign in with the link you were given")
     actor = signed.actor
-    if actor.kind not in (ActorKind.FACILITATOR, ActorKind.PARTICIPANT, ActorKind.RESPONDENT):
+    if actor.kind not in (
+        ActorKind.OPERATOR,
+        ActorKind.FACILITATOR,
+        ActorKind.PARTICIPANT,
+        ActorKind.RESPONDENT,
+    ):
         raise HTTPException(status_code=403, detail="unknown kind of session")
     return {
         "kind": actor.kind.value,

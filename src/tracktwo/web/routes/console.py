@@ -48,10 +48,16 @@ def console(request: Request, workshop: str, reveal: str = "") -> Response:
     uow = uow_of(request)
     revealed = reveal == "names"
     report = reports.workshop_report(uow, actor, workshop_id, reveal_names=revealed)
-    labels: dict[str, str] = {}
-    for party, people in report.members.items():
-        for number, member in enumerate(people, start=1):
-            labels[member.candidate_id] = member.name or f"{party} {number} ({member.role})"
+    # Every candidate by the label the candidate list and the snowball graph show (and,
+    # once revealed, by name), never by id.
+    labels = {
+        str(candidate_id): label
+        for candidate_id, label in recruitment.candidate_labels(uow, actor, workshop_id).items()
+    }
+    for people in report.members.values():
+        for member in people:
+            if member.name:
+                labels[member.candidate_id] = f"{labels[member.candidate_id]} · {member.name}"
     explanation = []
     for line in (report.composition or {}).get("explanation", []):
         for candidate_id, label in labels.items():
@@ -63,6 +69,7 @@ def console(request: Request, workshop: str, reveal: str = "") -> Response:
         report=report,
         revealed=revealed,
         explanation=explanation,
+        labels=labels,
         candidates=recruitment.candidates(uow, actor, workshop_id),
         rounds=feedback.rounds(uow, actor, workshop_id),
         ripeness_chart=ripeness_svg(report.ripeness),

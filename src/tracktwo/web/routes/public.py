@@ -26,6 +26,8 @@ def home_of(kind: ActorKind, workshop: str | None, party: str | None) -> str:
         return f"/w/{workshop}/console"
     if kind is ActorKind.PARTICIPANT:
         return f"/w/{workshop}/joint"
+    if kind is ActorKind.OPERATOR:
+        return "/organise"
     return "/"
 
 
@@ -33,7 +35,11 @@ def home_of(kind: ActorKind, workshop: str | None, party: str | None) -> str:
 def home(request: Request) -> Response:
     """The start page: who you are signed in as, or how to sign in."""
     actor = current_actor(request)
-    if actor is not None and actor.kind in (ActorKind.FACILITATOR, ActorKind.PARTICIPANT):
+    if actor is not None and actor.kind in (
+        ActorKind.OPERATOR,
+        ActorKind.FACILITATOR,
+        ActorKind.PARTICIPANT,
+    ):
         return RedirectResponse(
             home_of(actor.kind, str(actor.workshop_id), str(actor.party_id)), status_code=303
         )

@@ -7,8 +7,8 @@ a facilitator closes them. A contribution the third party hid or merged into ano
 recorded in ``moderations`` with its reason, sealed. A shared-vision statement may be amended
 by the other party (``shared_visions.amends_id``).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -19,7 +19,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "0010", "0009"
+revision, down_revision = "0011", "0010"
 branch_labels = depends_on = None
 
 PHASES = ("analysis", "problem-solving", "constraints", "reassurance")

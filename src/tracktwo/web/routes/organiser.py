@@ -1,0 +1,200 @@
+"""The organiser's pages: conflicts, their ripeness assessments, workshops and their teams.
+
+The organiser is whoever holds the data folder's master key, signed in to the browser by
+a single-use link that only the command line makes (``tracktwo signin organiser``, or
+printed by ``tracktwo run``). From here an engagement starts in an empty folder: a conflict
+with its parties, dated ripeness assessments, a workshop (in its own time zone, perhaps in
+a series), and its third-party team, each facilitator with their own sign-in link.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from tracktwo.domain.actors import ActorKind
+from tracktwo.domain.rules import FACILITATOR_FLOOR
+from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
+from tracktwo.errors import ValidationError
+from tracktwo.services import conflicts, signin, workshops
+from tracktwo.web.charts import ripeness_svg
+from tracktwo.web.pages import render
+from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
+from tracktwo.web.routes.forms import parse_day, parse_share, team_member_form
+from tracktwo.web.security import Access, as_organiser, guard
+
+router = APIRouter(prefix="/organise", dependencies=[ONE_TRANSACTION])
+
+
+@router.get("", **guard(Access.ORGANISER))
+def organise(request: Request) -> Response:
+    """Every conflict of the data folder with its workshops; open a new conflict."""
+    actor = as_organiser(request)
+    uow = uow_of(request)
+    profiles = conflicts.conflicts(uow, actor)
+    return render(
+        request,
+        "organise.html",
+        conflicts=[
+            (profile, workshops.workshops_of(uow, actor, parse_id(profile.id, "conflict")))
+            for profile in profiles
+        ],
+        stages=[stage.value for stage in NegotiationStage],
+        kinds=[kind.value for kind in ConflictKind],
+    )
+
+
+@router.post("/conflicts", **guard(Access.ORGANISER, csrf=True))
+def open_conflict(
+    request: Request,
+    name: str = Form(),
+    parties: str = Form(),
+    stage: str = Form(),
+    kind: str = Form(),
+    misperception_share: str = Form(),
+    context: str = Form(""),
+    diagnosis_note: str = Form(""),
+) -> Response:
+    """Open a conflict profile; parties are given one per line (or comma-separated)."""
+    names = [part.strip() for part in parties.replace(",", "\n").splitlines() if part.strip()]
+    conflict_id = conflicts.create_conflict(
+        uow_of(request),
+        as_organiser(request),
+        name=name,
+        parties=names,
+        stage=stage,
+        kind=kind,
+        misperception_share=parse_share("misperception share", misperception_share),
+        context=context,
+        diagnosis_note=diagnosis_note,
+    )
+    return RedirectResponse(f"/organise/conflicts/{conflict_id}", status_code=303)
+
+
+@router.get("/conflicts/{conflict}", **guard(Access.ORGANISER))
+def conflict_page(request: Request, conflict: str) -> Response:
+    """A conflict: its profile, ripeness over time with who assessed it on what evidence,
+    its workshops and series; record an assessment, open a workshop."""
+    actor = as_organiser(request)
+    uow = uow_of(request)
+    conflict_id = parse_id(conflict, "conflict")
+    timeline = conflicts.ripeness(uow, actor, conflict_id)
+    return render(
+        request,
+        "conflict.html",
+        profile=conflicts.conflict_profile(uow, actor, conflict_id),
+        assessments=conflicts.assessments(uow, actor, conflict_id),
+        ripeness_chart=ripeness_svg([point.to_dict() for point in timeline.points]),
+        workshops=workshops.workshops_of(uow, actor, conflict_id),
+        series=workshops.series_of(uow, actor, conflict_id),
+        today=date.today().isoformat(),
+        ripeness_action=f"/organise/conflicts/{conflict_id}/ripeness",
+    )
+
+
+@router.post("/conflicts/{conflict}/ripeness", **guard(Access.ORGANISER, csrf=True))
+def assess_ripeness(
+    request: Request,
+    conflict: str,
+    party: str = Form(),
+    assessed_on: str = Form(),
+    can_win_alone: str = Form(),
+    stalemate_pain: str = Form(),
+    assessor: str = Form(),
+    basis: str = Form(""),
+) -> Response:
+    """Record one dated ripeness assessment of one party."""
+    conflict_id = parse_id(conflict, "conflict")
+    conflicts.record_ripeness(
+        uow_of(request),
+        as_organiser(request),
+        conflict_id,
+        party=party,
+        assessed_on=parse_day("date of the assessment", assessed_on),
+        believes_can_win_alone=can_win_alone == "yes",
+        stalemate_pain=parse_share("stalemate pain", stalemate_pain),
+        assessor=assessor,
+        basis=basis,
+    )
+    return RedirectResponse(f"/organise/conflicts/{conflict_id}#ripeness", status_code=303)
+
+
+@router.post("/conflicts/{conflict}/workshops", **guard(Access.ORGANISER, csrf=True))
+def open_workshop(
+    request: Request,
+    conflict: str,
+    title: str = Form(),
+    per_party: int = Form(),
+    venue: str = Form(""),
+    time_zone: str = Form("UTC"),
+    series: str = Form(""),
+    new_series: str = Form(""),
+    keep_only_endorsed: str = Form(""),
+) -> Response:
+    """Open a workshop on this conflict, alone or as the next of a series (a new one, when
+    ``new_series`` names it)."""
+    actor = as_organiser(request)
+    uow = uow_of(request)
+    conflict_id = parse_id(conflict, "conflict")
+    if series and new_series.strip():
+        raise ValidationError("choose an existing series or name a new one, not both")
+    series_id = None
+    if new_series.strip():
+        series_id = workshops.create_series(uow, actor, conflict_id, name=new_series)
+    elif series:
+        series_id = parse_id(series, "series")
+    workshop_id = workshops.create_workshop(
+        uow,
+        actor,
+        conflict_id,
+        title=title,
+        per_party=per_party,
+        venue=venue,
+        series_id=series_id,
+        time_zone=time_zone,
+        keep_only_endorsed=keep_only_endorsed == "yes",
+    )
+    return RedirectResponse(f"/organise/workshops/{workshop_id}/team", status_code=303)
+
+
+@router.get("/workshops/{workshop}/team", **guard(Access.ORGANISER))
+def team_page(request: Request, workshop: str) -> Response:
+    """A workshop's third-party team, each with their qualities and flags; add a member."""
+    actor = as_organiser(request)
+    uow = uow_of(request)
+    workshop_id = parse_id(workshop, "workshop")
+    return render(
+        request,
+        "team.html",
+        summary=workshops.workshop_summary(uow, actor, workshop_id),
+        team=workshops.third_party(uow, actor, workshop_id),
+        floor=FACILITATOR_FLOOR,
+        action=f"/organise/workshops/{workshop_id}/team",
+        links=[],
+    )
+
+
+@router.post("/workshops/{workshop}/team", **guard(Access.ORGANISER, csrf=True))
+async def add_team_member(request: Request, workshop: str) -> Response:
+    """Add a facilitator and show their single-use sign-in link, once."""
+    actor = as_organiser(request)
+    uow = uow_of(request)
+    workshop_id = parse_id(workshop, "workshop")
+    summary = workshops.workshop_summary(uow, actor, workshop_id)
+    fields = team_member_form(await request.form(), [party.name for party in summary.parties])
+    added = workshops.add_facilitator(uow, actor, workshop_id, **fields)
+    link = signin.create_link(
+        uow, actor, workshop_id, kind=ActorKind.FACILITATOR, subject_id=added.id
+    )
+    return render(
+        request,
+        "team.html",
+        summary=summary,
+        team=workshops.third_party(uow, actor, workshop_id),
+        floor=FACILITATOR_FLOOR,
+        action=f"/organise/workshops/{workshop_id}/team",
+        links=[(fields["name"], str(request.base_url).rstrip("/") + "/signin/" + link.token)],
+        warnings=added.warnings,
+    )
