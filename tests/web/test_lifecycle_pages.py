@@ -236,7 +236,10 @@ def test_an_engagement_runs_from_an_empty_folder_through_the_pages(
             )
         assert "now 4" in participant.get(f"/w/{workshop}/sessions") or number % 2
     # The joint space: a need stated, acknowledged by the other side and accepted; an idea
-    # answering it, rated by everyone.
+    # answering it, rated by everyone. The lead opens the phases in order.
+    refused = lead.post(f"/w/{workshop}/phases/open", {"phase": "problem-solving"}, expect=400)
+    assert "open the analysis phase first" in refused
+    lead.post(f"/w/{workshop}/phases/open", {"phase": "analysis"})
     north[0].post(f"/w/{workshop}/concerns", {"kind": "need", "text": "safety of our villages"})
     page = south[0].get(f"/w/{workshop}/joint")
     concern = re.search(r"/concerns/([0-9a-f-]{36})/acknowledge", page).group(1)  # type: ignore[union-attr]
@@ -245,6 +248,8 @@ def test_an_engagement_runs_from_an_empty_folder_through_the_pages(
     page = north[0].get(f"/w/{workshop}/joint")
     ack = re.search(r"/acknowledgements/([0-9a-f-]{36})/confirm", page).group(1)  # type: ignore[union-attr]
     north[0].post(f"/w/{workshop}/acknowledgements/{ack}/confirm", {"satisfied": "yes"})
+    lead.post(f"/w/{workshop}/phases/close", {})
+    lead.post(f"/w/{workshop}/phases/open", {"phase": "problem-solving"})
     south[1].post(f"/w/{workshop}/ideas",
                   {"text": "joint village patrols", "answers": [concern]})  # fmt: skip
     page = north[1].get(f"/w/{workshop}/joint")
