@@ -54,13 +54,17 @@ class Moderation(Result):
     text: str | None
 
 
-def _on_the_table(uow: UnitOfWork, record_type: str, record_id: UUID, which: str = "") -> Base:
-    """Return a joint contribution that is still shown, or say why it cannot be moderated."""
+def _on_the_table(
+    uow: UnitOfWork, actor: Actor, record_type: str, record_id: UUID, which: str = ""
+) -> Base:
+    """Return a joint contribution that is still shown, once the actor is found to manage
+    its workshop, or say why it cannot be moderated."""
     if record_type not in MODERATED:
         raise ValidationError(
             f"record type must be one of {', '.join(MODERATED)}, got {record_type!r}"
         )
     row: Base = uow.get(MODERATED[record_type][0], record_id, record_type)
+    require_manager(uow, actor, row.workshop_id)  # type: ignore[attr-defined]
     if isinstance(row, ConcernRow) and row.space != "joint":
         raise ValidationError(
             "a concern in its party's preliminary space is that party's own: only the joint "
@@ -106,8 +110,7 @@ def hide_contribution(
     uow: UnitOfWork, actor: Actor, record_type: str, record_id: UUID, *, reason: str
 ) -> UUID:
     """Take a joint contribution off the table, saying why; return the moderation's id."""
-    row = _on_the_table(uow, record_type, record_id)
-    require_manager(uow, actor, row.workshop_id)  # type: ignore[attr-defined]
+    row = _on_the_table(uow, actor, record_type, record_id)
     return _moderate(uow, actor, record_type, row, reason=reason)
 
 
@@ -127,11 +130,10 @@ def merge_contribution(
     its own party's (a party's concern is never put in the other's mouth). Ideas that
     answered the merged concern answer the one it was merged into.
     """
-    row = _on_the_table(uow, record_type, record_id)
-    require_manager(uow, actor, row.workshop_id)  # type: ignore[attr-defined]
+    row = _on_the_table(uow, actor, record_type, record_id)
     if into == record_id:
         raise ValidationError(f"a {record_type} cannot be merged into itself")
-    target = _on_the_table(uow, record_type, into, f"the {record_type} to merge into")
+    target = _on_the_table(uow, actor, record_type, into, f"the {record_type} to merge into")
     if target.workshop_id != row.workshop_id:  # type: ignore[attr-defined]
         raise ValidationError(f"the {record_type} to merge into belongs to another workshop")
     if (
