@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from tests.integration.conftest import enter_phase
+from tests.integration.test_crowds import all_at_once
 from tests.integration.test_rules_of_the_method import _members, _workshop
 from tracktwo.domain.actors import Actor
 from tracktwo.errors import AccessDenied, RuleViolation, ValidationError
@@ -242,3 +243,17 @@ def test_the_projector_shows_the_open_phase_without_drafts_names_or_hidden_items
     assert shown.board.ideas == [] and shown.board.interventions == {}
     with pytest.raises(AccessDenied):
         run(store, projector.projection, a[0], workshop)
+
+
+def test_facilitators_opening_a_phase_at_once_open_it_once(
+    store: Store, table: dict[str, Any]
+) -> None:
+    workshop = table["workshop"]
+    outcomes = all_at_once(
+        6, lambda: run(store, phase_order.open_phase, OPERATOR, workshop, "analysis")
+    )
+    opened = [o for o in outcomes if isinstance(o, UUID)]
+    assert len(opened) == 1, outcomes
+    assert all(isinstance(o, RuleViolation) for o in outcomes if not isinstance(o, UUID))
+    openings = run(store, lambda uow: uow.phase_openings.of_workshop(workshop))
+    assert len(openings) == 1

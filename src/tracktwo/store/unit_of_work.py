@@ -238,9 +238,18 @@ class UnitOfWork:
 
     def lock(self, row: Base) -> None:
         """Read ``row`` again and hold it until this transaction ends (FOR UPDATE on
-        PostgreSQL; SQLite lets one writer at a time in anyway). Used where two requests must
+        PostgreSQL; on SQLite, the database's one write lock). Used where two requests must
         not interleave: a contribution sealed under a pending key while a pruning destroys it,
-        or two first contributions each making a pending key."""
+        two first contributions each making a pending key, two facilitators opening phases.
+        """
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite":
+            # The sqlite3 driver begins a transaction only at its first write, so what was
+            # read before it may be changed by another writer meanwhile: take the write lock
+            # now (waiting up to the busy timeout) and read the row again under it.
+            driver = connection.connection.driver_connection
+            if driver is not None and not driver.in_transaction:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
         self.session.refresh(row, with_for_update=True)
 
     def sealing_scope(self, workshop: WorkshopRow) -> UUID:
