@@ -26,9 +26,11 @@ FREE = {
     "workshop_id", "conflict_id", "candidate_id", "concern_id", "acknowledgement_id",
     "idea_id", "member_id", "session_id", "transfer_id", "round_id", "record_id", "owner",
     "member", "referrer", "referred", "referred_by", "series", "answers", "concern", "ideas",
-    "flag", "who",
+    "flag", "who", "check_id", "previous",
     # dates and times
-    "on", "starts", "today", "retain_until",
+    "on", "starts", "today", "retain_until", "due",
+    # an IANA time zone name (hundreds of them: the help gives an example)
+    "time_zone",
     # people's own words, names and places
     "name", "title", "text", "restatement", "recipient", "reason", "what", "when", "venue",
     "email", "phone", "context", "assessor", "basis", "mitigation",
