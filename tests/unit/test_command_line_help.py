@@ -26,7 +26,7 @@ FREE = {
     "workshop_id", "conflict_id", "candidate_id", "concern_id", "acknowledgement_id",
     "idea_id", "member_id", "session_id", "transfer_id", "round_id", "record_id", "owner",
     "member", "referrer", "referred", "referred_by", "series", "answers", "concern", "ideas",
-    "flag", "who", "check_id", "previous",
+    "flag", "who", "check_id", "previous", "pin", "exclude",
     # dates and times
     "on", "starts", "today", "retain_until", "due",
     # an IANA time zone name (hundreds of them: the help gives an example)

@@ -114,9 +114,14 @@ def workshop_compose(
             + " | ".join(r.value for r in Role)
         ),
     ] = [],  # noqa: B006
+    pin: Annotated[
+        list[str], typer.Option(help="A candidate id to choose whatever the scores (repeat).")
+    ] = [],  # noqa: B006
+    exclude: Annotated[list[str], typer.Option(help="A candidate id to leave out (repeat).")] = [],  # noqa: B006
     as_json: JsonFlag = False,
 ) -> None:
-    """Choose the members by exact optimisation among committed candidates."""
+    """Choose the members by exact optimisation among committed candidates (with the people
+    the facilitators pin in or leave out)."""
     required: dict[Role, int] = {}
     for item in require_role:
         role, _, count = item.partition("=")
@@ -132,6 +137,8 @@ def workshop_compose(
             max_status_gap=max_status_gap,
             min_distinct_roles=min_roles,
             required_roles=required,
+            pinned=frozenset(str(parse_uuid(c, "candidate")) for c in pin),
+            excluded=frozenset(str(parse_uuid(c, "candidate")) for c in exclude),
         )
     )
     result = recruitment.compose_workshop(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), rules)

@@ -129,11 +129,18 @@ def compose(
     per_party: int = Form(),
     max_status_gap: float = Form(),
     min_distinct_roles: int = Form(),
+    pin: list[str] = Form(default=[]),
+    exclude: list[str] = Form(default=[]),
 ) -> Response:
-    """Choose the members by exact optimisation among committed candidates."""
+    """Choose the members by exact optimisation among committed candidates, with the
+    people the facilitators pin in or leave out."""
     actor, workshop_id = in_workshop(request)
     rules = CompositionRules(
-        per_party=per_party, max_status_gap=max_status_gap, min_distinct_roles=min_distinct_roles
+        per_party=per_party,
+        max_status_gap=max_status_gap,
+        min_distinct_roles=min_distinct_roles,
+        pinned=frozenset(str(parse_id(c, "candidate")) for c in pin),
+        excluded=frozenset(str(parse_id(c, "candidate")) for c in exclude),
     )
     recruitment.compose_workshop(uow_of(request), actor, workshop_id, rules)
     return RedirectResponse(f"/w/{workshop_id}/console#composition", status_code=303)
