@@ -42,8 +42,16 @@ def survey_import(
 
 
 @survey_app.command("measures")
-def survey_measures() -> None:
+def survey_measures(as_json: JsonFlag = False) -> None:
     """The measures a survey file may hold, each with its scale (the column `measure`)."""
+    if as_json:
+        print_json(
+            {
+                "measures": {m.value: [low, high] for m, (low, high) in SCALES.items()},
+                "waves": [w.value for w in SurveyWave],
+            }
+        )
+        return
     for measure, (low, high) in SCALES.items():
         console.print(f"{measure.value}: {low:g} to {high:g}", highlight=False)
     console.print("waves: " + ", ".join(w.value for w in SurveyWave), highlight=False)
