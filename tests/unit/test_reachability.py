@@ -119,7 +119,7 @@ def _calls(function: Callable[..., Any], seen: set[int]) -> Iterator[str]:
         named.extend(content if isinstance(content, tuple) else [content])
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError):
+    except (OSError, TypeError, SyntaxError):  # no source, or a lambda's line alone
         tree = ast.Module(body=[], type_ignores=[])
     scope = function.__globals__
     for node in ast.walk(tree):
