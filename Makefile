@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= data
+# The suite runs on every core (pytest-xdist), a test module per worker at a time.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint typecheck bench demo clean translations
 
@@ -32,7 +34,7 @@ typecheck: $(BIN)/tracktwo
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --cov --cov-report=term $(PYTEST_ARGS)
 
 bench: $(BIN)/tracktwo
 	$(BIN)/python -m benchmarks

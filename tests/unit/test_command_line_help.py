@@ -26,9 +26,11 @@ FREE = {
     "workshop_id", "conflict_id", "candidate_id", "concern_id", "acknowledgement_id",
     "idea_id", "member_id", "session_id", "transfer_id", "round_id", "record_id", "owner",
     "member", "referrer", "referred", "referred_by", "series", "answers", "concern", "ideas",
-    "flag", "who", "vision_id", "into",
+    "flag", "who", "check_id", "previous", "pin", "exclude", "vision_id", "into",
     # dates and times
-    "on", "starts", "today", "retain_until",
+    "on", "starts", "today", "retain_until", "due",
+    # an IANA time zone name (hundreds of them: the help gives an example)
+    "time_zone",
     # people's own words, names and places
     "name", "title", "text", "restatement", "recipient", "reason", "what", "when", "venue",
     "email", "phone", "context", "assessor", "basis", "mitigation",
@@ -44,6 +46,7 @@ FREE = {
 # Options that rightly list part of a vocabulary, and why.
 PART_OF_A_VOCABULARY = {
     ("survey effects", "after"): "change is measured from 'pre' to a later wave",
+    ("survey series", "after"): "change is measured from the first workshop's 'pre'",
 }
 NUMBER_RANGE = re.compile(r"\d(\.\d+)?\s*(-|to)\s*\d|at least \d|\d or more")
 
@@ -132,3 +135,29 @@ def test_the_rendered_help_shows_the_values() -> None:
     assert shown.exit_code == 0
     for value in ("analysis", "problem-solving", "clarify", "de-escalate"):
         assert value in shown.output
+
+
+READS = re.compile(
+    r"(list|show|assessments|team|members|report|conditions|effects|series|risks|measures"
+    r"|snowball|flags|ripeness|scenarios)$"
+)
+ALWAYS_JSON = {"phase board", "audit"}
+WRITES = {"workshop series"}  # opens a series: not a read
+
+
+def test_every_read_command_answers_in_json() -> None:
+    """A command that shows what is stored takes --json (or prints only JSON)."""
+    import inspect
+
+    from tests.unit.test_reachability import _commands
+    from tracktwo.cli.app import app
+
+    reads = [(name, cb) for name, cb in _commands(app) if READS.search(name)]
+    assert len(reads) > 20
+    lacking = [
+        name
+        for name, callback in reads
+        if "as_json" not in inspect.signature(inspect.unwrap(callback)).parameters
+        and name not in ALWAYS_JSON | WRITES
+    ]
+    assert lacking == [], f"read commands without --json: {lacking}"

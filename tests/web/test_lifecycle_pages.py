@@ -183,13 +183,23 @@ def test_an_engagement_runs_from_an_empty_folder_through_the_pages(
              "commitment": "given"},
         )  # fmt: skip
         lead.post(f"/w/{workshop}/approvals", {"candidate": candidate, "approved": "yes"})
+    # Leaving out a committed person leaves North two committed for three seats: refused.
+    refused = lead.post(
+        f"/w/{workshop}/compose",
+        {"per_party": "3", "max_status_gap": "0.2", "min_distinct_roles": "2",
+         "exclude": [everyone[0]]},
+        expect=400,
+    )  # fmt: skip
+    assert "only 2 committed candidates" in refused
     lead.post(
         f"/w/{workshop}/compose",
-        {"per_party": "3", "max_status_gap": "0.2", "min_distinct_roles": "2"},
-    )
+        {"per_party": "3", "max_status_gap": "0.2", "min_distinct_roles": "2",
+         "pin": [everyone[0]]},
+    )  # fmt: skip
     console = lead.get(f"/w/{workshop}/console")
     explained = _section(console, "composition").split("<form")[0]
     assert "North 1 (former-official)" in explained and "(North 4)" in explained
+    assert "Pinned by the facilitators" in explained
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", explained)  # labels, never ids
 
     # The schedule, in the workshop's time zone; an overlapping joint session is refused.

@@ -27,6 +27,7 @@ from tracktwo.cli.conflict import conflict_app
 from tracktwo.cli.keys import keys_app
 from tracktwo.cli.output import JsonFlag, console, print_json
 from tracktwo.cli.phases import phase_app
+from tracktwo.cli.reentry import reentry_app
 from tracktwo.cli.retention import retention_app
 from tracktwo.cli.round import round_app
 from tracktwo.cli.schedule import schedule_app
@@ -57,9 +58,9 @@ app = typer.Typer(
 for group, name in (
     (conflict_app, "conflict"), (workshop_app, "workshop"), (candidate_app, "candidate"),
     (schedule_app, "schedule"), (phase_app, "phase"), (survey_app, "survey"),
-    (transfer_app, "transfer"), (round_app, "round"), (commonground_app, "commonground"),
-    (retention_app, "retention"), (keys_app, "keys"), (signin_app, "signin"),
-    (simulate_app, "simulate"),
+    (reentry_app, "reentry"), (transfer_app, "transfer"), (round_app, "round"),
+    (commonground_app, "commonground"), (retention_app, "retention"), (keys_app, "keys"),
+    (signin_app, "signin"), (simulate_app, "simulate"),
 ):  # fmt: skip
     app.add_typer(group, name=name)
 

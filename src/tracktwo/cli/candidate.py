@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_date, parse_uuid
-from tracktwo.cli.output import JsonFlag, answer, console, show, warn
+from tracktwo.cli.output import JsonFlag, answer, console, print_json, show, warn
 from tracktwo.domain.rules import KELMAN_GROUND_RULES
 from tracktwo.domain.vocabulary import Commitment, Role
 from tracktwo.services import recruitment
@@ -143,3 +143,59 @@ def candidate_refer(
     )
     console.print("referral recorded")
     warn(warnings)
+
+
+@candidate_app.command("approve")
+@in_folder
+def candidate_approve(
+    uow: UnitOfWork,
+    candidate_id: str,
+    approved: Annotated[
+        bool,
+        typer.Option(
+            "--approved/--not-approved", help="Whether their leadership approves their taking part."
+        ),
+    ] = True,
+) -> None:
+    """Record whether a candidate's leadership approves (the supportive-climate condition)."""
+    earlier = recruitment.record_leadership_approval(
+        uow, OPERATOR, parse_uuid(candidate_id, "candidate"), approved=approved
+    )
+    console.print(
+        "leadership approval recorded"
+        + (f" (was {'yes' if earlier else 'no'})" if earlier is not None else "")
+    )
+
+
+@candidate_app.command("return")
+@in_folder
+def candidate_return(
+    uow: UnitOfWork,
+    workshop_id: str,
+    previous: Annotated[
+        list[str],
+        typer.Option(help="A candidate id of the series' previous workshop (repeat)."),
+    ],
+) -> None:
+    """Invite participants of the series' previous workshop back as candidates: they keep
+    one identity across the series; brief them again."""
+    invited = recruitment.invite_returning(
+        uow,
+        OPERATOR,
+        parse_uuid(workshop_id, "workshop"),
+        [parse_uuid(candidate, "candidate") for candidate in previous],
+    )
+    for candidate in invited:
+        console.print(f"candidate {candidate}")
+
+
+@candidate_app.command("reveal")
+@in_folder
+def candidate_reveal(uow: UnitOfWork, candidate_id: str, as_json: JsonFlag = False) -> None:
+    """Show one candidate's name and contact details (the read is written to the audit trail)."""
+    found = recruitment.reveal_identity(uow, OPERATOR, parse_uuid(candidate_id, "candidate"))
+    if as_json:
+        print_json(found.to_dict())
+        return
+    for field, value in found.to_dict().items():
+        console.print(f"{field}: {value or '-'}")

@@ -114,3 +114,14 @@ def _say_profile(c: conflicts.ConflictProfile) -> None:
         highlight=False,
         markup=False,
     )
+
+
+@conflict_app.command("assessments")
+@in_folder
+def conflict_assessments(uow: UnitOfWork, conflict_id: str, as_json: JsonFlag = False) -> None:
+    """Every ripeness assessment by date: who assessed it and on what evidence."""
+    found = conflicts.assessments(uow, OPERATOR, parse_uuid(conflict_id, "conflict"))
+    show(found, as_json, ("date", "party", "can win alone", "pain", "assessed by", "evidence"),
+         lambda a: (a.assessed_on.isoformat(), a.party,
+                    "yes" if a.believes_can_win_alone else "no", f"{a.stalemate_pain:.2f}",
+                    a.assessor, a.basis))  # fmt: skip

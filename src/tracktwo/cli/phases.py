@@ -61,6 +61,14 @@ def concern(
     console.print(f"concern {concern_id}")
 
 
+@phase_app.command("table")
+@in_folder
+def table(uow: UnitOfWork, concern_id: str, member: Member) -> None:
+    """Bring a concern the member's party prepared in its own space to the joint table."""
+    phases.table_concern(uow, _as(uow, member), parse_uuid(concern_id, "concern"))
+    console.print(f"concern {concern_id} tabled")
+
+
 @phase_app.command("acknowledge")
 @in_folder
 def acknowledge(uow: UnitOfWork, concern_id: str, member: Member, restatement: TextOption) -> None:

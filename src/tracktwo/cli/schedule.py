@@ -13,11 +13,10 @@ from tracktwo.cli.common import (
     in_folder,
     listing_command,
     one_of,
-    parse_datetime,
     parse_uuid,
 )
 from tracktwo.cli.output import console
-from tracktwo.services import schedule
+from tracktwo.services import recruitment, schedule, workshops
 from tracktwo.services.transaction import UnitOfWork
 
 schedule_app = typer.Typer(help="Preliminary and joint sessions.", no_args_is_help=True)
@@ -29,7 +28,9 @@ def schedule_add(
     uow: UnitOfWork,
     workshop_id: str,
     kind: Annotated[str, one_of(schedule.PRELIMINARY, schedule.JOINT)],
-    starts: Annotated[str, typer.Option(help="YYYY-MM-DDTHH:MM (UTC)")],
+    starts: Annotated[
+        str, typer.Option(help="YYYY-MM-DDTHH:MM in the workshop's time zone (or with +HH:MM).")
+    ],
     hours: Annotated[
         float, typer.Option(help="4-5 for a preliminary session; up to 12 for a joint one.")
     ],
@@ -41,7 +42,8 @@ def schedule_add(
     ended, or when a session overlaps a joint one or another of the same party.
     """
     workshop = parse_uuid(workshop_id, "workshop")
-    starts_at = parse_datetime(starts, "--starts")
+    zone = workshops.workshop_summary(uow, OPERATOR, workshop).time_zone
+    starts_at = schedule.from_local(starts, zone)
     session_id = schedule.schedule_session(
         uow, OPERATOR, workshop, kind=kind, starts_at=starts_at, hours=hours, party=party
     )
@@ -67,17 +69,17 @@ def schedule_ics(
 
 
 def _session_row(session: schedule.Session) -> tuple[str, ...]:
-    when = session.starts_at.replace("T", " ")
-    return (session.id, session.kind, session.party or "both", when, f"{session.hours:g}",
-            session.venue)  # fmt: skip
+    return (session.id, session.kind, session.party or "both", session.local_start,
+            f"{session.hours:g}", str(session.ratings), session.venue)  # fmt: skip
 
 
 def _sessions(uow: UnitOfWork, workshop: UUID) -> list[schedule.Session]:
-    """The sessions of a workshop in time order (UTC)."""
+    """The sessions of a workshop in time order, in its own time zone, with how many
+    participants rated each."""
     return schedule.schedule(uow, OPERATOR, workshop)
 
 
-COLUMNS = ("session", "kind", "party", "starts (UTC)", "hours", "venue")
+COLUMNS = ("session", "kind", "party", "starts", "hours", "ratings", "venue")
 listing_command(schedule_app, ("workshop", _sessions), COLUMNS, _session_row)
 
 
@@ -87,3 +89,39 @@ def schedule_remove(uow: UnitOfWork, session_id: str) -> None:
     """Take a session off the schedule."""
     schedule.remove_session(uow, OPERATOR, parse_uuid(session_id, "session"))
     console.print(f"session {session_id} removed")
+
+
+@schedule_app.command("move")
+@in_folder
+def schedule_move(
+    uow: UnitOfWork,
+    session_id: str,
+    starts: Annotated[
+        str, typer.Option(help="YYYY-MM-DDTHH:MM in the workshop's time zone (or with +HH:MM).")
+    ],
+    hours: Annotated[
+        float, typer.Option(help="4-5 for a preliminary session; up to 12 for a joint one.")
+    ],
+) -> None:
+    """Move a session or change its length, under the same rules as a new one."""
+    session = parse_uuid(session_id, "session")
+    workshop = schedule.workshop_of_session(uow, OPERATOR, session)
+    zone = workshops.workshop_summary(uow, OPERATOR, workshop).time_zone
+    schedule.move_session(
+        uow, OPERATOR, session, starts_at=schedule.from_local(starts, zone), hours=hours
+    )
+    console.print(f"session {session_id} moved")
+
+
+@schedule_app.command("rate")
+@in_folder
+def schedule_rate(
+    uow: UnitOfWork,
+    session_id: str,
+    member: Annotated[str, typer.Option(help="The member whose rating this is (from paper).")],
+    value: Annotated[float, typer.Option(min=1, max=5, help="How pleasant and rewarding, 1-5.")],
+) -> None:
+    """Type in a participant's rating of a session, given on paper (a second replaces it)."""
+    actor = recruitment.act_as_member(uow, OPERATOR, parse_uuid(member, "member"))
+    replaced = schedule.rate_session(uow, actor, parse_uuid(session_id, "session"), value=value)
+    console.print("rating recorded" + (f" (replaced {replaced:g})" if replaced is not None else ""))

@@ -33,6 +33,7 @@ from rich.progress import (
 from rich.table import Table
 from typer.core import TyperGroup
 
+from tracktwo.cli.output import JsonFlag, print_json
 from tracktwo.engines.simulation.ensemble import (
     compare_programmes,
     no_programme,
@@ -595,9 +596,21 @@ def _indices_table(name: str, result: SensitivityResult) -> Table:
 
 
 @app.command()
-def scenarios() -> None:
+def scenarios(as_json: JsonFlag = False) -> None:
     """List the packaged scenarios and what each describes."""
     with guarded():
+        if as_json:
+            print_json(
+                [
+                    {
+                        "name": name,
+                        "steps": load_scenario(name).steps,
+                        "description": " ".join(load_scenario(name).description.split()),
+                    }
+                    for name in packaged_scenarios()
+                ]
+            )
+            return
         table = Table(title="packaged scenarios")
         table.add_column("name", overflow="fold")
         table.add_column("steps", justify="right")

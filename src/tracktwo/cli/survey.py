@@ -42,8 +42,16 @@ def survey_import(
 
 
 @survey_app.command("measures")
-def survey_measures() -> None:
+def survey_measures(as_json: JsonFlag = False) -> None:
     """The measures a survey file may hold, each with its scale (the column `measure`)."""
+    if as_json:
+        print_json(
+            {
+                "measures": {m.value: [low, high] for m, (low, high) in SCALES.items()},
+                "waves": [w.value for w in SurveyWave],
+            }
+        )
+        return
     for measure, (low, high) in SCALES.items():
         console.print(f"{measure.value}: {low:g} to {high:g}", highlight=False)
     console.print("waves: " + ", ".join(w.value for w in SurveyWave), highlight=False)
@@ -84,6 +92,41 @@ def survey_effects(
         for row in frame.itertuples(index=False):
             console.print(f"{getattr(row, label)} · {row.party}: {row.summary}")
     console.print(f"interval: {effects.change.attrs['interval_method']}")
+
+
+@survey_app.command("series")
+@in_folder
+def survey_series(
+    uow: UnitOfWork,
+    workshop_id: str,
+    after: Annotated[str, one_of(SurveyWave.POST, SurveyWave.FOLLOW_UP)] = "post",
+    min_group: Annotated[
+        int,
+        typer.Option(help="Withhold groups smaller than this: 5 by default, at least 3 (audited)."),
+    ] = DEFAULT_MIN_GROUP,
+    as_json: JsonFlag = False,
+) -> None:
+    """Change of the series' returning participants, paired person by person from the first
+    workshop's pre survey to this workshop's --after wave."""
+    found = surveys.series_effects(
+        uow, OPERATOR, parse_uuid(workshop_id, "workshop"), after=after, min_group=min_group
+    )
+    if as_json:
+        print_json(
+            {
+                "first_workshop": found.first_workshop,
+                "this_workshop": found.this_workshop,
+                "returning": found.returning,
+                "change": records(found.change),
+            }
+        )
+        return
+    console.print(
+        f"{found.returning} returning participants, workshop {found.first_workshop} (pre) to "
+        f"workshop {found.this_workshop} ({after})"
+    )
+    for row in found.change.itertuples(index=False):
+        console.print(f"{row.measure} · {row.party}: {row.summary}")
 
 
 @survey_app.command("risks")

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from uuid import UUID
 
 import typer
 from rich.table import Table
 
-from tracktwo.cli.common import OPERATOR, TextOption, in_folder, parse_date, parse_uuid, run
+from tracktwo.cli.common import (
+    OPERATOR,
+    TextOption,
+    in_folder,
+    listing_command,
+    parse_date,
+    parse_uuid,
+    run,
+)
 from tracktwo.cli.output import JsonFlag, answer, console, json_or, show, warn
 from tracktwo.cli.retention import print_destruction
 from tracktwo.domain.rules import FACILITATOR_FLOOR
@@ -44,6 +53,10 @@ def workshop_create(
         str | None,
         typer.Option(help="Last day its records are kept (YYYY-MM-DD); default: a year on."),
     ] = None,
+    time_zone: Annotated[
+        str,
+        typer.Option(help="IANA time zone its times are shown and typed in (Europe/Nicosia)."),
+    ] = "UTC",
 ) -> None:
     """Create a workshop (with its own data key and a retention date)."""
     conflict = parse_uuid(conflict_id, "conflict")
@@ -52,8 +65,28 @@ def workshop_create(
     workshop_id = workshops.create_workshop(
         uow, OPERATOR, conflict, title=title, per_party=per_party, venue=venue,
         series_id=series_id, keep_only_endorsed=keep_only_endorsed, retention_until=until,
+        time_zone=time_zone,
     )  # fmt: skip
     console.print(f"workshop {workshop_id}")
+
+
+def _workshop_row(listing: workshops.WorkshopListing) -> tuple[str, ...]:
+    series = f"{listing.series} {listing.sequence}" if listing.series else ""
+    return (listing.id, listing.title, series, str(listing.facilitators), str(listing.members),
+            listing.time_zone)  # fmt: skip
+
+
+def _workshops(uow: UnitOfWork, conflict: UUID) -> list[workshops.WorkshopListing]:
+    """The workshops of a conflict in the order created: series place, team, members."""
+    return workshops.workshops_of(uow, OPERATOR, conflict)
+
+
+listing_command(
+    workshop_app,
+    ("conflict", _workshops),
+    ("workshop", "title", "series", "facilitators", "members", "time zone"),
+    _workshop_row,
+)
 
 
 @workshop_app.command("series")
@@ -81,9 +114,14 @@ def workshop_compose(
             + " | ".join(r.value for r in Role)
         ),
     ] = [],  # noqa: B006
+    pin: Annotated[
+        list[str], typer.Option(help="A candidate id to choose whatever the scores (repeat).")
+    ] = [],  # noqa: B006
+    exclude: Annotated[list[str], typer.Option(help="A candidate id to leave out (repeat).")] = [],  # noqa: B006
     as_json: JsonFlag = False,
 ) -> None:
-    """Choose the members by exact optimisation among committed candidates."""
+    """Choose the members by exact optimisation among committed candidates (with the people
+    the facilitators pin in or leave out)."""
     required: dict[Role, int] = {}
     for item in require_role:
         role, _, count = item.partition("=")
@@ -99,6 +137,8 @@ def workshop_compose(
             max_status_gap=max_status_gap,
             min_distinct_roles=min_roles,
             required_roles=required,
+            pinned=frozenset(str(parse_uuid(c, "candidate")) for c in pin),
+            excluded=frozenset(str(parse_uuid(c, "candidate")) for c in exclude),
         )
     )
     result = recruitment.compose_workshop(uow, OPERATOR, parse_uuid(workshop_id, "workshop"), rules)
@@ -106,6 +146,16 @@ def workshop_compose(
         return
     for line in result.explain():
         console.print(line)
+
+
+@workshop_app.command("add-member")
+@in_folder
+def workshop_add_member(uow: UnitOfWork, workshop_id: str, candidate_id: str) -> None:
+    """Add one committed candidate by hand, overriding the optimiser (audited)."""
+    member = recruitment.add_member(
+        uow, OPERATOR, parse_uuid(workshop_id, "workshop"), parse_uuid(candidate_id, "candidate")
+    )
+    console.print(f"member {member}")
 
 
 @workshop_app.command("members")

@@ -82,6 +82,10 @@ class CompositionRules:
     required_roles: Mapping[Role, int] = field(default_factory=dict)
     max_per_role: int | None = None
     weights: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    pinned: frozenset[str] = frozenset()
+    """Candidate ids the facilitators require in the workshop (not a relaxable rule)."""
+    excluded: frozenset[str] = frozenset()
+    """Candidate ids the facilitators leave out, whatever their scores."""
 
     def __post_init__(self) -> None:
         if not 3 <= self.per_party <= 6:
@@ -109,6 +113,14 @@ class CompositionRules:
                 "for influence, credibility and openness"
             )
         object.__setattr__(self, "weights", weights)
+        pinned, excluded = frozenset(self.pinned), frozenset(self.excluded)
+        if pinned & excluded:
+            raise ValidationError(
+                f"candidate(s) {', '.join(sorted(pinned & excluded))} are both pinned and "
+                "excluded; choose one"
+            )
+        object.__setattr__(self, "pinned", pinned)
+        object.__setattr__(self, "excluded", excluded)
 
     def without(self, name: str) -> CompositionRules:
         """Return these rules with one relaxable constraint dropped."""
@@ -150,6 +162,8 @@ class CompositionRules:
             "required_roles": {r.value: n for r, n in self.required_roles.items()},
             "max_per_role": self.max_per_role,
             "weights": list(self.weights),
+            "pinned": sorted(self.pinned),
+            "excluded": sorted(self.excluded),
         }
 
 
@@ -209,7 +223,9 @@ class Composition:
                     f"openness {c.openness:.2f}, status {c.status:.2f}); "
                     f"ranked {rank_of[c.id]} of {len(ranked)} committed."
                 )
-                if rank_of[c.id] > self.rules.per_party:
+                if c.id in self.rules.pinned:
+                    line += " Pinned by the facilitators."
+                elif rank_of[c.id] > self.rules.per_party:
                     line += " Chosen over higher-scoring candidates to meet the rules below."
                 lines.append(line)
         lines.append(f"The largest gap in mean status between parties is {self.status_gap:.3f}.")
@@ -219,6 +235,8 @@ class Composition:
                 "allow more time or relax max_status_gap for a proven optimum."
             )
         lines.extend(report.detail for report in self.constraints)
+        if self.rules.excluded:
+            lines.append(f"Left out by the facilitators: {', '.join(sorted(self.rules.excluded))}.")
         if self.excluded_uncommitted:
             lines.append(
                 f"Left out {len(self.excluded_uncommitted)} candidates without a recorded "
@@ -299,6 +317,32 @@ def _check_rules_against_themselves(rules: CompositionRules) -> None:
                     f"{most}; lower the requirement or raise max_per_role",
                     constraint="required_roles",
                 )
+
+
+def _check_pins(
+    candidates: Sequence[CompositionCandidate], pool: Pool, rules: CompositionRules
+) -> None:
+    """Refuse a pin that cannot be honoured: an unknown or uncommitted candidate, or more
+    pinned in a party than it has seats."""
+    known = {c.id: c for c in candidates}
+    pooled = {c.id for members in pool.values() for c in members}
+    for candidate_id in sorted(rules.pinned):
+        if candidate_id not in known:
+            raise ValidationError(f"pinned candidate {candidate_id!r} is not a candidate")
+        if candidate_id not in pooled:
+            raise CompositionInfeasible(
+                f"pinned candidate {candidate_id} has no recorded commitment: brief them and "
+                "record it, or unpin them",
+                constraint="pinned",
+            )
+    for party, members in pool.items():
+        pinned = [c.id for c in members if c.id in rules.pinned]
+        if len(pinned) > rules.per_party:
+            raise CompositionInfeasible(
+                f"party {party!r} has {len(pinned)} pinned candidates for {rules.per_party} "
+                "seats; unpin some",
+                constraint="pinned",
+            )
 
 
 def _check_pool(pool: Pool, rules: CompositionRules) -> None:
@@ -410,10 +454,14 @@ def _compose(
                 f"candidate {c.id!r} belongs to party {c.party!r}, not one of {list(names)}"
             )
     pool = {
-        p: _ranked([c for c in candidates if c.party == p and c.committed], rules.weights)
+        p: _ranked(
+            [c for c in candidates if c.party == p and c.committed and c.id not in rules.excluded],
+            rules.weights,
+        )
         for p in names
     }
     _check_rules_against_themselves(rules)
+    _check_pins(candidates, pool, rules)
     _check_pool(pool, rules)
     selection = search.best(pool, rules)
     if selection is None:

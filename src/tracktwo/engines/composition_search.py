@@ -59,6 +59,16 @@ def _meets_party_rules(chosen: Sequence[CompositionCandidate], rules: Compositio
     return rules.max_per_role is None or max(counts.values()) <= rules.max_per_role
 
 
+def _holds_pins(
+    chosen: Sequence[CompositionCandidate],
+    members: Sequence[CompositionCandidate],
+    rules: CompositionRules,
+) -> bool:
+    """Say whether a party's selection holds every one of its pinned candidates."""
+    wanted = {c.id for c in members if c.id in rules.pinned}
+    return wanted <= {c.id for c in chosen}
+
+
 def _solve_by_enumeration(pool: Pool, rules: CompositionRules) -> Selection | None:
     """Enumerate every selection; exponential, for checking on small pools only."""
     k = rules.per_party
@@ -67,7 +77,7 @@ def _solve_by_enumeration(pool: Pool, rules: CompositionRules) -> Selection | No
         feasible = [
             combo
             for combo in itertools.combinations(members, k)
-            if _meets_party_rules(combo, rules)
+            if _meets_party_rules(combo, rules) and _holds_pins(combo, members, rules)
         ]
         if not feasible:
             return None
@@ -88,7 +98,11 @@ def _solve_by_enumeration(pool: Pool, rules: CompositionRules) -> Selection | No
 def _smallest_gap_by_enumeration(pool: Pool, rules: CompositionRules) -> float:
     k = rules.per_party
     options = [
-        [combo for combo in itertools.combinations(members, k) if _meets_party_rules(combo, rules)]
+        [
+            combo
+            for combo in itertools.combinations(members, k)
+            if _meets_party_rules(combo, rules) and _holds_pins(combo, members, rules)
+        ]
         for members in pool.values()
     ]
     gaps = [
@@ -136,6 +150,9 @@ def _solve_milp(
 
     for members in party_members.values():
         add(dict.fromkeys(members, 1.0), k, k)
+    for i, c in enumerate(candidates):
+        if c.id in rules.pinned:
+            add({i: 1.0}, 1.0, 1.0)
     most = rules.max_per_role if rules.max_per_role is not None else k
     for (_, role), members in role_members.items():
         needed = rules.required_roles.get(role, 0)

@@ -27,6 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.errors import AccessDenied, NotFoundError, ValidationError
 from tracktwo.services.access import actor_free, require_manager, require_operator
+from tracktwo.services.web_sessions import ORGANISER_PREFIX
 from tracktwo.store.models import FacilitatorRow, MemberRow, SignInLinkRow
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
@@ -126,7 +127,7 @@ def redeem(uow: UnitOfWork, token: str) -> Actor:
     if not uow.claim(SignInLinkRow, key, "used_at", now()):
         raise refused
     if row.kind == ActorKind.OPERATOR.value:
-        return Actor(ActorKind.OPERATOR, f"organiser-{row.subject_id}")
+        return Actor(ActorKind.OPERATOR, f"{ORGANISER_PREFIX}{row.subject_id}")
     if row.workshop_id is None:
         raise refused
     if row.kind == ActorKind.FACILITATOR.value:

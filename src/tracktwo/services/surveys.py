@@ -23,6 +23,7 @@ from tracktwo.errors import SurveyFileError, ValidationError
 from tracktwo.services.access import require_contributor, require_manager
 from tracktwo.services.results import SOMETIMES, Result
 from tracktwo.store.models import (
+    CandidateRow,
     ConflictRow,
     MemberRow,
     ReentryRow,
@@ -293,3 +294,96 @@ def risk_register(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[Reen
         )
     register.sort(key=lambda entry: (order[entry.risk], -entry.marginalisation))
     return register
+
+
+def series_frame(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> pd.DataFrame:
+    """Return the survey answers of every workshop of this one's series up to it, with each
+    respondent named by one pseudonym per person across the series.
+
+    A workshop stores answers under its own keyed pseudonym per member; a returning
+    participant is one person (``candidates.person_id``), so here each workshop's pseudonym
+    is mapped to a pseudonym of the person under the conflict's key: answers given in
+    workshop I and in workshop II by the same person pair. Columns: respondent, party,
+    measure, wave, value, workshop (its place in the series).
+
+    The managers of this workshop read its series' earlier answers too: pseudonymous
+    numbers only (no name, no text), so that the team of a later workshop can see what
+    changed for the people who came back.
+    """
+    workshop = require_manager(uow, actor, workshop_id)
+    if workshop.series_id is None:
+        raise ValidationError("this workshop belongs to no series: its own surveys pair alone")
+    names = {p.id: p.name for p in uow.get(ConflictRow, workshop.conflict_id).parties}
+    person_key = uow.cipher(workshop.conflict_id)
+    frames = []
+    for earlier in uow.workshops.of_series(workshop.series_id):
+        if earlier.sequence > workshop.sequence:
+            continue
+        cipher = uow.cipher(earlier.id)
+        person_of: dict[str, str] = {}
+        for member in uow.members.of_workshop(earlier.id):
+            candidate = uow.get(CandidateRow, member.candidate_id)
+            person = candidate.person_id or candidate.id
+            token = cipher.pseudonym("survey", str(member.id))
+            person_of[token] = person_key.pseudonym("survey-person", str(person))
+        rows = uow.survey_responses.of_workshop(earlier.id)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "respondent": [person_of.get(r.respondent_token, "") for r in rows],
+                    "party": [names[r.party_id] for r in rows],
+                    "measure": [r.measure for r in rows],
+                    "wave": [r.wave for r in rows],
+                    "value": [r.value for r in rows],
+                    "workshop": [earlier.sequence for _ in rows],
+                },
+                columns=["respondent", "party", "measure", "wave", "value", "workshop"],
+            )
+        )
+    whole = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return whole[whole["respondent"] != ""] if not whole.empty else whole
+
+
+@dataclass(frozen=True)
+class SeriesChange:
+    """Change from the first workshop's pre survey to this workshop's ``after`` wave, paired
+    by person across the series (returning participants only), per measure and party."""
+
+    first_workshop: int
+    this_workshop: int
+    returning: int
+    change: pd.DataFrame
+
+
+def series_effects(
+    uow: UnitOfWork,
+    actor: Actor,
+    workshop_id: UUID,
+    *,
+    after: str = "post",
+    min_group: int = DEFAULT_MIN_GROUP,
+) -> SeriesChange:
+    """Return the paired change of the series' returning participants, from their first
+    workshop's pre survey to this workshop's ``after`` wave, with the same intervals and
+    withholding rules as :func:`survey_effects`."""
+    require_group_floor(min_group)
+    frame = series_frame(uow, actor, workshop_id)
+    if frame.empty:
+        raise ValidationError("no survey answers are stored for this series yet")
+    first, this = int(frame["workshop"].min()), int(frame["workshop"].max())
+    if first == this:
+        raise ValidationError("only one workshop of the series has survey answers yet")
+    later = SurveyWave(after)
+    before = frame[(frame["workshop"] == first) & (frame["wave"] == SurveyWave.PRE.value)]
+    after_rows = frame[(frame["workshop"] == this) & (frame["wave"] == later.value)]
+    if min_group < DEFAULT_MIN_GROUP:
+        uow.audit(actor.label, f"lower-min-group-to-{min_group}", "series-effects",
+                  workshop_id, workshop_id)  # fmt: skip
+    paired = pd.concat([before, after_rows], ignore_index=True).drop(columns="workshop")
+    returning = len(set(before["respondent"]) & set(after_rows["respondent"]))
+    return SeriesChange(
+        first_workshop=first,
+        this_workshop=this,
+        returning=returning,
+        change=paired_change(paired, before=SurveyWave.PRE, after=later, min_group=min_group),
+    )

@@ -32,7 +32,9 @@ DEFAULT_IDLE = timedelta(hours=4)
 DEFAULT_ABSOLUTE = timedelta(hours=12)
 # The longest a cookie's id may be: anything longer is no id of ours, and is not hashed.
 _MAX_TOKEN = 128
-# The operator signs in only by an organiser's link, which the command line makes.
+# The operator signs in only by an organiser's link, which the command line makes; the
+# actor it gives is named ``organiser-<link subject>``.
+ORGANISER_PREFIX = "organiser-"
 _SIGNED_IN_KINDS = (
     ActorKind.OPERATOR,
     ActorKind.FACILITATOR,
@@ -94,6 +96,8 @@ def start(
     sessions past their deadlines are swept away."""
     if actor.kind not in _SIGNED_IN_KINDS:
         raise AccessDenied(f"a {actor.kind.value} does not sign in to the web app")
+    if actor.kind is ActorKind.OPERATOR and not actor.id.startswith(ORGANISER_PREFIX):
+        raise AccessDenied("the operator signs in to the web app only by an organiser's link")
     if (actor.kind is ActorKind.RESPONDENT) != (round_id is not None):
         raise AccessDenied("a respondent's session, and only theirs, names a round")
     if replacing and len(replacing) <= _MAX_TOKEN:

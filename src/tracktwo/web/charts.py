@@ -90,7 +90,13 @@ def snowball_svg(
             f"<title>{escape(title)}{escape(party)}, wave {data.get('wave')}</title></circle>"
         )
         if label:
-            shape += f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}">{escape(label)}</text>'
+            # The node shows its party's short form and number (N3); the tooltip and the
+            # candidate list the whole label.
+            text = short_label(label, parties)
+            shape += (
+                f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}" aria-hidden="true">'
+                f"{escape(text)}</text>"
+            )
         if label and anchor:
             shape = f'<a href="{escape(anchor)}{escape(node)}">{shape}</a>'
         return shape
@@ -106,6 +112,18 @@ def snowball_svg(
         f'<svg role="img" aria-label="Snowball referral graph" viewBox="0 0 {width} {height}" '
         f'class="chart" font-size="12">{lines}{circles}{legend}</svg>'
     )
+
+
+def short_label(label: str, parties: Sequence[str]) -> str:
+    """Shorten ``"North community 3"`` to ``"N3"``: the shortest prefix of the party's name
+    that no other party shares, then the number."""
+    party, _, number = label.rpartition(" ")
+    others = [p for p in parties if p != party]
+    for length in range(1, len(party) + 1):
+        prefix = party[:length]
+        if not any(other.startswith(prefix) for other in others):
+            return f"{prefix.strip()}{number}"
+    return label
 
 
 def group_colour(group: int) -> str:

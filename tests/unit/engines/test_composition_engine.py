@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -273,3 +274,30 @@ def test_an_ordinary_composition_is_proven_optimal() -> None:
 def test_a_time_limit_must_be_positive() -> None:
     with pytest.raises(ValidationError, match="time_limit"):
         compose(balanced_pool(), PARTIES, CompositionRules(per_party=3), time_limit=0)
+
+
+@pytest.mark.parametrize("solver", [compose, brute_force_compose])
+def test_a_pinned_person_is_chosen_and_an_excluded_one_is_not(solver: Any) -> None:
+    rules = CompositionRules(
+        per_party=3, pinned=frozenset({"A4"}), excluded=frozenset({"B0"}), min_distinct_roles=0
+    )
+    result = solver(balanced_pool(), PARTIES, rules)
+    assert "A4" in result.selected["A"] and "B0" not in result.selected["B"]
+    # Without the pin and the exclusion the best three of each party are A0-A2 and B0-B2.
+    assert set(result.selected["A"]) == {"A0", "A1", "A4"}
+    assert set(result.selected["B"]) == {"B1", "B2", "B3"}
+    explained = "\n".join(result.explain())
+    assert "A4" in explained and "Pinned by the facilitators" in explained
+    assert "Left out by the facilitators: B0" in explained
+    assert result.to_dict()["rules"]["pinned"] == ["A4"]
+
+
+def test_pins_that_cannot_be_honoured_are_refused_by_name() -> None:
+    pool = [*balanced_pool(), person("A9", committed=False)]
+    with pytest.raises(CompositionInfeasible, match="A9 has no recorded commitment"):
+        compose(pool, PARTIES, CompositionRules(per_party=3, pinned=frozenset({"A9"})))
+    too_many = frozenset({"A0", "A1", "A2", "A3"})
+    with pytest.raises(CompositionInfeasible, match="4 pinned candidates for 3 seats"):
+        compose(balanced_pool(), PARTIES, CompositionRules(per_party=3, pinned=too_many))
+    with pytest.raises(ValidationError, match="both pinned and excluded"):
+        CompositionRules(per_party=3, pinned=frozenset({"A0"}), excluded=frozenset({"A0"}))

@@ -6,13 +6,15 @@ import io
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tracktwo.domain.actors import ActorKind
+from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.engines.composition import CompositionRules
+from tracktwo.errors import AccessDenied, ValidationError
 from tracktwo.services import (
     ballots,
     feedback,
@@ -22,8 +24,10 @@ from tracktwo.services import (
     reports,
     schedule,
     signin,
+    surveys,
 )
 from tracktwo.services.commonground_rounds import analyse_round, export_round, latest_analysis
+from tracktwo.services.transaction import UnitOfWork
 from tracktwo.web.charts import analysis_map, ripeness_svg, snowball_svg
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
@@ -72,12 +76,30 @@ def console(request: Request, workshop: str, reveal: str = "") -> Response:
         labels=labels,
         candidates=recruitment.candidates(uow, actor, workshop_id),
         rounds=feedback.rounds(uow, actor, workshop_id),
+        series_change=_series_change(uow, actor, workshop_id),
         ripeness_chart=ripeness_svg(report.ripeness),
         snowball_chart=snowball_svg(report.snowball)
         if isinstance(report.snowball, dict) and "nodes" in report.snowball
         else "",
         workshop_id=str(workshop_id),
     )
+
+
+def _series_change(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> list[dict[str, Any]]:
+    """The returning participants' change across the series, when there is one to show."""
+    try:
+        found = surveys.series_effects(uow, actor, workshop_id)
+    except (ValidationError, AccessDenied):  # no series, no answers yet, or not theirs
+        return []
+    return [
+        {
+            **{str(key): value for key, value in row.items()},
+            "first": found.first_workshop,
+            "this": found.this_workshop,
+        }
+        for row in found.change.to_dict("records")
+        if row["party"] == "all"
+    ]
 
 
 @router.post("/prune", **guard(Access.FACILITATOR, csrf=True))
@@ -107,11 +129,18 @@ def compose(
     per_party: int = Form(),
     max_status_gap: float = Form(),
     min_distinct_roles: int = Form(),
+    pin: list[str] = Form(default=[]),
+    exclude: list[str] = Form(default=[]),
 ) -> Response:
-    """Choose the members by exact optimisation among committed candidates."""
+    """Choose the members by exact optimisation among committed candidates, with the
+    people the facilitators pin in or leave out."""
     actor, workshop_id = in_workshop(request)
     rules = CompositionRules(
-        per_party=per_party, max_status_gap=max_status_gap, min_distinct_roles=min_distinct_roles
+        per_party=per_party,
+        max_status_gap=max_status_gap,
+        min_distinct_roles=min_distinct_roles,
+        pinned=frozenset(str(parse_id(c, "candidate")) for c in pin),
+        excluded=frozenset(str(parse_id(c, "candidate")) for c in exclude),
     )
     recruitment.compose_workshop(uow_of(request), actor, workshop_id, rules)
     return RedirectResponse(f"/w/{workshop_id}/console#composition", status_code=303)

@@ -30,7 +30,7 @@ from tracktwo.services import (
     transfers,
     workshops,
 )
-from tracktwo.store.unit_of_work import UnitOfWork
+from tracktwo.services.transaction import UnitOfWork
 from tracktwo.web.charts import ripeness_svg, snowball_svg
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
