@@ -109,7 +109,8 @@ def _candidate(page: Any, party: str, name: str, role: str, key: bool, referrer:
 
 def _brief_all(page: Any, labels: list[str]) -> None:
     for label in labels:
-        page.select_option("#b-who", label=re.compile(rf"^{re.escape(label)} "))
+        option = page.locator("#b-who option", has_text=f"{label} (").first
+        page.select_option("#b-who", option.get_attribute("value"))
         for box in ("#b-purposes", "#b-procedures", "#b-rule-privacy", "#b-rule-no-fault",
                     "#b-rule-equality"):  # fmt: skip
             page.check(box)
@@ -220,7 +221,12 @@ def test_an_engagement_from_an_empty_folder_to_a_second_workshop(
     walk.check(north[0], "joint-space")
 
     def open_phase(phase: str) -> None:
+        """Close the open phase (if one is), then open the next, on the Phases page."""
         lead.goto(f"{base}/phases")
+        closing = lead.get_by_role("button", name=re.compile(r"^Close the "))
+        if closing.count():
+            with lead.expect_navigation():
+                closing.click()
         lead.select_option("#phase-to-open", phase)
         _submit(lead, "Open")
 
@@ -294,7 +300,7 @@ def test_an_engagement_from_an_empty_folder_to_a_second_workshop(
     organiser.goto(conflict_url)
     organiser.fill("#w-title", "Workshop II")
     organiser.fill("#w-tz", "Asia/Nicosia")
-    organiser.select_option("#w-series", label=re.compile("Island series"))
+    organiser.select_option("#w-series", index=1)  # the island series
     _submit(organiser, "Open the workshop")
     _facilitator(organiser, "Dr. Lead", "0.9", parties)
     lead2 = _new(browser, _link_in(organiser))
@@ -326,4 +332,4 @@ def test_an_engagement_from_an_empty_folder_to_a_second_workshop(
     counts = paired.locator("tbody tr td:nth-child(2)").all_inner_texts()
     assert counts and max(int(n) for n in counts) == 1, counts  # one person, paired
     walk.check(lead2, "console-series")
-    assert walk.checked >= 40
+    assert walk.checked == 2 * walk.count >= 36  # every page, at both widths

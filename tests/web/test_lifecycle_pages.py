@@ -216,6 +216,7 @@ def test_an_engagement_runs_from_an_empty_folder_through_the_pages(
         expect=400,
     )
     assert "overlap" in refused
+    assert "2026-03-03 12:00-15:00 EET" in refused  # said in the workshop's own time
     refused = lead.post(
         f"/w/{workshop}/schedule",
         {"kind": "joint", "starts": "2026-03-01T09:00", "hours": "3"},

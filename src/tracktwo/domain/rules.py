@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracktwo.errors import PartySizeError, RuleViolation, ValidationError
 
@@ -123,8 +124,6 @@ def require_retention_date(retention_until: date, today: date) -> date:
 
 def require_time_zone(name: str | None) -> str | None:
     """Return an IANA time zone name (``Europe/Nicosia``), or None for UTC; refuse others."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     if name is None or not name.strip() or name.strip().upper() == "UTC":
         return None
     wanted = name.strip()
@@ -209,6 +208,8 @@ class Slot:
     starts_at: datetime
     hours: float
     party: str | None = None
+    zone: str | None = None
+    """The IANA time zone the slot is described in (its times are kept in UTC)."""
 
     @property
     def ends_at(self) -> datetime:
@@ -219,7 +220,12 @@ class Slot:
 
     def describe(self) -> str:
         kind = f"preliminary session of {self.party}" if self.party else "joint session"
-        return f"the {kind} at {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M}"
+        if self.zone is None:
+            return f"the {kind} at {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M}"
+        zone = ZoneInfo(self.zone)
+        start = self.starts_at.replace(tzinfo=UTC).astimezone(zone)
+        end = self.ends_at.replace(tzinfo=UTC).astimezone(zone)
+        return f"the {kind} at {start:%Y-%m-%d %H:%M}-{end:%H:%M} {start.tzname()}"
 
 
 def require_schedule_fits(new: Slot, scheduled: Iterable[Slot]) -> Slot:

@@ -54,8 +54,9 @@ def schedule_session(
     else:
         raise ValidationError(f"session kind must be {PRELIMINARY!r} or {JOINT!r}, got {kind!r}")
     names = {key: name for name, key in parties.items()}
-    new = Slot(starts_at, hours, party if party_id else None)
-    require_schedule_fits(new, _slots(uow, workshop_id, names))
+    zone = workshop.time_zone
+    new = Slot(starts_at, hours, party if party_id else None, zone)
+    require_schedule_fits(new, _slots(uow, workshop_id, names, zone=zone))
     row = SessionRow(
         workshop_id=workshop_id, kind=kind, party_id=party_id, starts_at=starts_at, hours=hours
     )
@@ -70,12 +71,17 @@ def schedule_session(
 
 
 def _slots(
-    uow: UnitOfWork, workshop_id: UUID, names: dict[UUID, str], *, leaving: UUID | None = None
+    uow: UnitOfWork,
+    workshop_id: UUID,
+    names: dict[UUID, str],
+    *,
+    leaving: UUID | None = None,
+    zone: str | None = None,
 ) -> list[Slot]:
-    """Return the workshop's scheduled sessions as time slots, each with its party's name
-    (all but ``leaving``, a session being moved)."""
+    """Return the workshop's scheduled sessions as time slots, each with its party's name,
+    described in the workshop's time zone (all but ``leaving``, a session being moved)."""
     return [
-        Slot(row.starts_at, row.hours, names[row.party_id] if row.party_id else None)
+        Slot(row.starts_at, row.hours, names[row.party_id] if row.party_id else None, zone)
         for row in uow.schedule.sessions(workshop_id)
         if row.id != leaving
     ]
@@ -101,8 +107,10 @@ def move_session(
     elif not 0 < hours <= 12:
         raise ValidationError(f"a joint session lasts up to 12 hours a day, got {hours:g}")
     party = names[session.party_id] if session.party_id else None
+    zone = workshop.time_zone
     require_schedule_fits(
-        Slot(starts_at, hours, party), _slots(uow, workshop.id, names, leaving=session.id)
+        Slot(starts_at, hours, party, zone),
+        _slots(uow, workshop.id, names, leaving=session.id, zone=zone),
     )
     session.starts_at, session.hours = starts_at, hours
     if venue is not None and venue.strip():

@@ -49,6 +49,13 @@ if TYPE_CHECKING:
 STATIC = Path(__file__).parent / "static"
 
 
+def _same_site_referer(request: Request) -> str | None:
+    """The page a refused form was sent from, to go back to it (only a page of this site)."""
+    referer = request.headers.get("referer", "")
+    base = str(request.base_url)
+    return referer if referer.startswith(base) and "/signin/" not in referer else None
+
+
 def _status(error: TrackTwoError) -> int:
     if isinstance(error, AccessDenied):
         return 403
@@ -227,7 +234,14 @@ def create_app(
         status = _status(error)
         if _wants_json(request):
             return JSONResponse({"error": type(error).__name__, "detail": str(error)}, status)
-        return render(request, "error.html", status_code=status, status=status, message=str(error))
+        return render(
+            request,
+            "error.html",
+            status_code=status,
+            status=status,
+            message=str(error),
+            back=_same_site_referer(request),
+        )
 
     @app.exception_handler(HTTPException)
     async def http_errors(request: Request, error: HTTPException) -> Response:

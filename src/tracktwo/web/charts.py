@@ -108,8 +108,11 @@ def snowball_svg(
         f'<text x="{35 + i * 200}" y="{height - 16}">{escape(p)}</text>'
         for i, p in enumerate(parties)
     )
+    # With links to the candidates the graph is a group of links, not one image (an image's
+    # children are not announced, and a link inside one cannot be reached).
+    role = "group" if labels and anchor else "img"
     return (
-        f'<svg role="img" aria-label="Snowball referral graph" viewBox="0 0 {width} {height}" '
+        f'<svg role="{role}" aria-label="Snowball referral graph" viewBox="0 0 {width} {height}" '
         f'class="chart" font-size="12">{lines}{circles}{legend}</svg>'
     )
 
