@@ -161,3 +161,18 @@ def test_every_read_command_answers_in_json() -> None:
         and name not in ALWAYS_JSON | WRITES
     ]
     assert lacking == [], f"read commands without --json: {lacking}"
+
+
+def test_every_id_a_command_reads_resolves_by_prefix() -> None:
+    """Each kind of id a command parses is one that a short prefix can name."""
+    from pathlib import Path
+
+    from tracktwo.services.ids import KINDS
+
+    source = "".join(
+        path.read_text(encoding="utf-8")
+        for path in (Path(__file__).parents[2] / "src" / "tracktwo" / "cli").glob("*.py")
+    )
+    kinds = set(re.findall(r'parse_uuid\([^()]*(?:\([^()]*\))?[^()]*, "([a-z -]+)"\)', source))
+    assert {"workshop", "candidate", "re-entry check"} <= kinds
+    assert kinds - set(KINDS) == set(), f"ids without prefixes: {kinds - set(KINDS)}"
