@@ -11,7 +11,13 @@ import scipy.sparse as sp
 
 from tracktwo.engines.simulation import ModelParameters, Programme, Simulation
 from tracktwo.engines.simulation.experiment import with_societies
-from tracktwo.engines.simulation.fused import REACH, CompactNetwork, block_sums, count_bins
+from tracktwo.engines.simulation.fused import (
+    REACH,
+    BandDay,
+    CompactNetwork,
+    block_sums,
+    count_bins,
+)
 from tracktwo.engines.simulation.mechanisms import influence
 from tracktwo.engines.simulation.population import build_population
 from tracktwo.engines.simulation.recording import BINS
@@ -50,6 +56,43 @@ def test_the_compiled_day_gives_the_numpy_days_run_bit_for_bit(
         numpy_result.societies, compiled_result.societies, check_exact=True
     )
     assert numpy_result.negotiation_step == compiled_result.negotiation_step
+
+
+@pytest.mark.parametrize(
+    ("fading", "threshold"),
+    [(0.0, None), (0.02, None), (0.0, 0.2)],
+    ids=["plain", "fading", "talks"],
+)
+def test_the_band_day_gives_the_numpy_days_run_bit_for_bit(
+    fading: float, threshold: float | None
+) -> None:
+    # a small world packed into a band: by default its day runs compiled (the band, trust,
+    # marginalisation and everyday contact), against the numpy day of the same band
+    parameters = replace(
+        SMALL,
+        social_influence=replace(SMALL.social_influence, conviction_decay=fading),
+    )
+    if threshold is not None:
+        # talks that open within the run and break down (trust's official signals, costs)
+        readiness = replace(parameters.readiness, threshold=threshold, breakdown_rate=0.3)
+        parameters = replace(parameters, readiness=readiness)
+    numpy_day = Simulation(parameters, BUSY, seed=11, compiled=False)
+    band_day = Simulation(parameters, BUSY, seed=11)
+    assert isinstance(band_day._compiled, BandDay)
+    assert numpy_day._compiled is None and numpy_day._network.band is not None
+    numpy_day.advance(60)
+    band_day.advance(60)
+    assert band_day.participants.size > 0
+    assert band_day._extended is not None and band_day._extended.active
+    for name in ("attitudes", "ideas", "influence", "weight_sum", "trust", "tie"):
+        assert np.array_equal(getattr(numpy_day.state, name), getattr(band_day.state, name)), name
+    numpy_result, band_result = numpy_day.result(), band_day.result()
+    pd.testing.assert_frame_equal(numpy_result.images, band_result.images, check_exact=True)
+    pd.testing.assert_frame_equal(numpy_result.societies, band_result.societies, check_exact=True)
+    assert numpy_result.negotiation_step == band_result.negotiation_step
+    assert numpy_result.breakdown_steps == band_result.breakdown_steps
+    if threshold is not None:
+        assert band_result.negotiation_step is not None and band_result.breakdown_steps
 
 
 def test_the_compact_network_holds_every_link_of_the_matrix_once() -> None:

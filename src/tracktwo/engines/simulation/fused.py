@@ -354,12 +354,280 @@ def count_bins(
     scale = np.float32(bins / 2)
     one = np.float32(1.0)
     last = bins - 1
+    # four tallies, taken in turn, so that a run of members in one bin does not wait on
+    # its own last increment
+    tallies = np.zeros((4, bins), dtype=np.int64)
+    for society in range(2):
+        first = max(start, split) if society else start
+        end = stop if society else min(stop, split)
+        for member in range(first, end):
+            place = int((group[member] + one) * scale)
+            tallies[member & 3, min(place, last)] += 1
+        for lane in range(4):
+            for place in range(bins):
+                counts[society, place] += tallies[lane, place]
+                tallies[lane, place] = 0
+
+
+@numba.njit(cache=True, fastmath=False)
+def _add(first: NDArray[np.float32], second: NDArray[np.float32], out: NDArray[np.float32]) -> None:
+    """Write ``first + second`` into ``out``, element by element (vectorised by the compiler)."""
+    for at in range(out.size):
+        out[at] = first[at] + second[at]
+
+
+_PIECE = 2048
+"""Places summed together by :func:`band_rows`: a piece's rows stay in the first-level cache."""
+
+
+@numba.njit(cache=True, fastmath=False)
+def _divide(
+    totals: NDArray[np.float32], weights: NDArray[np.float32], out: NDArray[np.float32]
+) -> None:
+    """Write ``totals / weights`` into ``out``."""
+    for member in range(out.size):
+        out[member] = totals[member] / weights[member]
+
+
+@numba.njit(cache=True, fastmath=False)
+def _toward_one(values: NDArray[np.float32], shares: NDArray[np.float32]) -> None:
+    """Move ``values`` ``shares`` of the way to 1 (extended contact on the conviction)."""
+    one = np.float32(1.0)
+    for member in range(values.size):
+        values[member] += (one - values[member]) * shares[member]
+
+
+@numba.njit(cache=True, fastmath=False)
+def _fade(values: NDArray[np.float32], anchored: NDArray[np.float32], kept: np.float32) -> None:
+    """Keep ``kept`` of ``values`` and add ``anchored`` (convictions fading to the start)."""
+    for member in range(values.size):
+        values[member] = values[member] * kept + anchored[member]
+
+
+@numba.njit(cache=True, fastmath=False)
+def _pull_images(
+    images: NDArray[np.float32],
+    convictions: NDArray[np.float32],
+    network: NDArray[np.float32],
+    keep: NDArray[np.float32],
+    pull: NDArray[np.float32],
+    conviction: np.float32,
+) -> None:
+    """Apply the Friedkin & Johnsen step to one row of images, as :func:`pull_rows` does."""
+    for member in range(images.size):
+        images[member] = (
+            images[member] * keep[member]
+            + network[member] * pull[member]
+            + convictions[member] * conviction
+        )
+
+
+@numba.njit(cache=True, fastmath=False)
+def _spread_ideas(
+    ideas: NDArray[np.float32],
+    totals: NDArray[np.float32],
+    weights: NDArray[np.float32],
+    rates: NDArray[np.float32],
+) -> None:
+    """Let ideas spread up from the neighbours (when ``rates[2]``) and decay, as
+    :func:`pull_rows` does."""
+    zero = np.float32(0.0)
+    spread = rates[1]
+    kept = rates[3]
+    if rates[2] > zero:
+        for member in range(ideas.size):
+            held = ideas[member]
+            gap = totals[member] / weights[member] - held
+            gap = zero if gap < zero else gap
+            ideas[member] = (held + gap * spread) * kept
+    else:
+        for member in range(ideas.size):
+            ideas[member] = ideas[member] * kept
+
+
+@_compiled
+def band_rows(
+    padded: NDArray[np.int64],
+    place: NDArray[np.int64],
+    width: int,
+    correction_row: NDArray[np.int32],
+    correction_column: NDArray[np.int32],
+    correction_data: NDArray[np.float32],
+    extended_pairs: NDArray[np.float32],
+    sums: NDArray[np.float32],
+    totals: NDArray[np.float32],
+    weight_sum: NDArray[np.float32],
+    attitudes: NDArray[np.float32],
+    ideas: NDArray[np.float32],
+    influence: NDArray[np.float32],
+    keep: NDArray[np.float32],
+    pull: NDArray[np.float32],
+    rates: NDArray[np.float32],
+    away: NDArray[np.int64],
+    kept_values: NDArray[np.float32],
+    extended: NDArray[np.float32],
+    anchored: NDArray[np.float32],
+    network_group: NDArray[np.float32],
+) -> None:
+    """Apply one day of a small world's network to every member, summing its neighbours as
+    :class:`~tracktwo.engines.simulation.mechanisms.influence.NetworkProduct`'s band does.
+
+    ``padded``, ``place`` and ``width`` are the band's (:class:`~tracktwo.engines.simulation.
+    mechanisms.influence._Band`), the correction its sparse part in row order
+    (``correction_data``: the real and imaginary part of each entry, 2 x entries);
+    ``extended_pairs`` (2 x padded), ``sums`` (2 x padded - 2 width) and ``totals`` (2 x
+    members) are scratch. As the band does: the weighted images and ideas are copied into
+    the padded order, each place's ring neighbours at distance 1 on both sides added, then
+    those at distance 2, 3 and so on, left before right (a pass each, over the places in
+    order); a member takes its place's sums, then the corrections are added in order (one
+    pass over them, as scipy's ``coo_matvec``), each multiplied as scipy multiplies two
+    complex numbers; then the day as :func:`pull_rows` applies it, to every member
+    (so that the loop has no branch to stop the compiler from vectorising it), the images
+    and ideas of the members ``away`` being kept (in ``kept_values``, 3 x away) and put
+    back, as the numpy day does. The neighbours'
+    mean group image of each member is written into ``network_group``. The rest as
+    :func:`pull_rows` takes them, but ``away`` lists the members away.
+    """
+    for at in range(away.size):
+        member = away[at]
+        kept_values[0, at] = attitudes[0, member]
+        kept_values[1, at] = attitudes[1, member]
+        kept_values[2, at] = ideas[member]
+    for at in range(padded.size):
+        member = padded[at]
+        weight = influence[member]
+        extended_pairs[0, at] = weight * attitudes[0, member]
+        extended_pairs[1, at] = weight * ideas[member]
+    span = sums.shape[1]
+    for part in range(2):
+        row = extended_pairs[part]
+        total = sums[part]
+        # in pieces that stay in the first-level cache while every distance is added
+        for first in range(0, span, _PIECE):
+            last = min(span, first + _PIECE)
+            low = first + width
+            high = last + width
+            _add(row[low - 1 : high - 1], row[low + 1 : high + 1], total[first:last])
+            for offset in range(2, width + 1):
+                _add(total[first:last], row[low - offset : high - offset], total[first:last])
+                _add(total[first:last], row[low + offset : high + offset], total[first:last])
+    for member in range(place.size):
+        totals[0, member] = sums[0, place[member]]
+        totals[1, member] = sums[1, place[member]]
+    for entry in range(correction_row.size):
+        member = correction_row[entry]
+        column = correction_column[entry]
+        real = correction_data[0, entry]
+        imaginary = correction_data[1, entry]
+        value = extended_pairs[0, column]
+        held = extended_pairs[1, column]
+        totals[0, member] += real * value - imaginary * held
+        totals[1, member] += real * held + imaginary * value
+    # the members' update in simple passes, each vectorised by the compiler
+    _divide(totals[0], weight_sum, network_group)
+    if extended.size > 0:
+        _toward_one(attitudes[2], extended)
+    if anchored.size > 0:
+        _fade(attitudes[2], anchored[0], rates[4])
+        _fade(attitudes[3], anchored[1], rates[4])
+    _pull_images(attitudes[0], attitudes[2], network_group, keep, pull, rates[0])
+    _pull_images(attitudes[1], attitudes[3], network_group, keep, pull, rates[0])
+    _spread_ideas(ideas, totals[1], weight_sum, rates)
+    for at in range(away.size):
+        member = away[at]
+        attitudes[0, member] = kept_values[0, at]
+        attitudes[1, member] = kept_values[1, at]
+        ideas[member] = kept_values[2, at]
+
+
+@_compiled
+def confirm_trust(
+    trust: NDArray[np.float32],
+    participants: NDArray[np.int64],
+    stance: float,
+    rate: float,
+    strength: float,
+    confirm: bool,
+) -> None:
+    """Move ``participants``' trust toward ``stance`` as
+    :meth:`~tracktwo.engines.simulation.mechanisms.trust.TrustDynamics.confirm_statements`
+    does in numpy: by ``rate`` times the credited share (``1 - strength * (1 - t) / 2`` of
+    evidence above a prior ``t`` when ``confirm``, else 1)."""
+    one = np.float32(1.0)
+    evidence = np.float32(stance)
+    pace = np.float32(rate)
+    weight = np.float32(strength)
+    half = np.float32(0.5)
+    for participant in participants:
+        held = trust[participant]
+        share = one
+        if confirm and evidence > held:
+            share = one - weight * (one - held) * half
+        trust[participant] = held + pace * share * (evidence - held)
+
+
+@_compiled
+def fall_back(
+    trust: NDArray[np.float32],
+    anchored: NDArray[np.float32],
+    start: int,
+    stop: int,
+    keep: float,
+    seen: float,
+    visible: bool,
+) -> None:
+    """Let ``trust[start:stop]`` keep ``keep`` of itself, add its anchor (``anchored``, empty
+    without decay) and ``seen`` when ``visible``, as
+    :meth:`~tracktwo.engines.simulation.mechanisms.trust.TrustDynamics.daily` does in numpy."""
+    kept = np.float32(keep)
+    added = np.float32(seen)
+    anchor = anchored.size > 0
     for member in range(start, stop):
-        place = int((group[member] + one) * scale)
-        if place > last:
-            place = last
-        society = 1 if member >= split else 0
-        counts[society, place] += 1
+        value = trust[member] * kept
+        if anchor:
+            value = value + anchored[member]
+        if visible:
+            value = value + added
+        trust[member] = value
+
+
+@_compiled
+def marginalise_compiled(
+    group: NDArray[np.float32],
+    network_group: NDArray[np.float32],
+    influence: NDArray[np.float32],
+    weight_sum: NDArray[np.float32],
+    participants: NDArray[np.int64],
+    pressure: NDArray[np.float32],
+    protection: NDArray[np.float32],
+    starting: NDArray[np.float32],
+    nodes: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    tolerance: np.float32,
+    recovery: np.float32,
+    change: NDArray[np.float32],
+) -> None:
+    """Lower the influence of participants warmer than their network and let it recover, as
+    :meth:`~tracktwo.engines.simulation.mechanisms.reentry.Marginalisation.apply` does in
+    numpy (operation for operation), then add each change to the neighbours' weight sums
+    in order. ``change`` (one per participant) is scratch."""
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    for at in range(participants.size):
+        participant = participants[at]
+        excess = group[participant] - network_group[participant]
+        excess = excess - tolerance
+        excess = zero if excess < zero else excess
+        loss = pressure[at] * excess
+        loss = loss * protection[at]
+        loss = one if loss > one else loss
+        before = influence[participant]
+        after = (one - loss) * before
+        after = after + (starting[at] - after) * recovery
+        influence[participant] = after
+        change[at] = after - before
+    for link in range(nodes.size):
+        weight_sum[nodes[link]] += change[rows[link]]
 
 
 SPLIT_FROM = 1 << 16
@@ -487,4 +755,78 @@ class CompiledDay:
             agents,
             self.network_group,
         )
+        return self.network_group
+
+
+class BandDay:
+    """The network's part of a day on a small world packed into a band: one compiled call.
+
+    The same numbers as the numpy day's band product (:class:`~tracktwo.engines.simulation.
+    mechanisms.influence._Band`, whose arrays it reads) followed by the Friedkin & Johnsen
+    update, extended contact and fading, in one call of :func:`band_rows`. At 10^4
+    members the numpy day spends most of its time between some twenty small numpy calls;
+    here it is one.
+    """
+
+    def __init__(self, band: Any, keep: NDArray[np.float32], pull: NDArray[np.float32]) -> None:
+        size = band.place.size
+        self.size = size
+        self.padded = band.padded.astype(np.int64)
+        self.place = band.place.astype(np.int64)
+        self.width = int(band.width)
+        self.correction_row = band.correction.row.astype(np.int32)
+        self.correction_column = band.correction.col.astype(np.int32)
+        data = band.correction.data
+        self.correction_data = np.ascontiguousarray(
+            np.stack([data.real, data.imag]).astype(np.float32)
+        )
+        self.keep = keep
+        self.pull = pull
+        self.extended_pairs = np.empty((2, self.padded.size), dtype=np.float32)
+        self.sums = np.empty((2, self.padded.size - 2 * self.width), dtype=np.float32)
+        self.totals = np.empty((2, size), dtype=np.float32)
+        self.network_group = np.zeros(size, dtype=np.float32)
+        self._kept = np.empty((3, 0), dtype=np.float32)
+        self._none = np.empty(0, dtype=np.float32)
+        self._no_anchor = np.empty((0, 0), dtype=np.float32)
+
+    def step(
+        self,
+        state: AgentState,
+        away: NDArray[np.int64],
+        rates: NDArray[np.float32],
+        extended: NDArray[np.float32] | None = None,
+        anchored: NDArray[np.float32] | None = None,
+    ) -> None:
+        """Apply the day's network pull, extended contact and fading to ``state``, as
+        :meth:`CompiledDay.step` takes them."""
+        if self._kept.shape[1] != away.size:
+            self._kept = np.empty((3, away.size), dtype=np.float32)
+        band_rows(
+            self.padded,
+            self.place,
+            self.width,
+            self.correction_row,
+            self.correction_column,
+            self.correction_data,
+            self.extended_pairs,
+            self.sums,
+            self.totals,
+            state.weight_sum,
+            state.attitudes,
+            state.ideas,
+            state.influence,
+            self.keep,
+            self.pull,
+            rates,
+            away,
+            self._kept,
+            self._none if extended is None else extended,
+            self._no_anchor if anchored is None else anchored,
+            self.network_group,
+        )
+
+    def group_means(self, state: AgentState, agents: NDArray[np.int64]) -> NDArray[np.float32]:
+        """Return the members' neighbours' mean group image on the day just stepped (before
+        it), as the band summed it (``state`` and ``agents`` unused: every member's is kept)."""
         return self.network_group
