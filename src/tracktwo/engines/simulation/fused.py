@@ -354,19 +354,12 @@ def count_bins(
     scale = np.float32(bins / 2)
     one = np.float32(1.0)
     last = bins - 1
-    # four tallies, taken in turn, so that a run of members in one bin does not wait on
-    # its own last increment
-    tallies = np.zeros((4, bins), dtype=np.int64)
-    for society in range(2):
-        first = max(start, split) if society else start
-        end = stop if society else min(stop, split)
-        for member in range(first, end):
-            place = int((group[member] + one) * scale)
-            tallies[member & 3, min(place, last)] += 1
-        for lane in range(4):
-            for place in range(bins):
-                counts[society, place] += tallies[lane, place]
-                tallies[lane, place] = 0
+    for member in range(start, stop):
+        place = int((group[member] + one) * scale)
+        if place > last:
+            place = last
+        society = 1 if member >= split else 0
+        counts[society, place] += 1
 
 
 @numba.njit(cache=True, fastmath=False)
@@ -581,14 +574,19 @@ def fall_back(
     :meth:`~tracktwo.engines.simulation.mechanisms.trust.TrustDynamics.daily` does in numpy."""
     kept = np.float32(keep)
     added = np.float32(seen)
-    anchor = anchored.size > 0
-    for member in range(start, stop):
-        value = trust[member] * kept
-        if anchor:
-            value = value + anchored[member]
-        if visible:
-            value = value + added
-        trust[member] = value
+    # one loop per case, without a branch inside: the compiler vectorises each
+    if anchored.size > 0 and visible:
+        for member in range(start, stop):
+            trust[member] = trust[member] * kept + anchored[member] + added
+    elif anchored.size > 0:
+        for member in range(start, stop):
+            trust[member] = trust[member] * kept + anchored[member]
+    elif visible:
+        for member in range(start, stop):
+            trust[member] = trust[member] * kept + added
+    else:
+        for member in range(start, stop):
+            trust[member] = trust[member] * kept
 
 
 @_compiled
