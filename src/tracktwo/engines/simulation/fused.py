@@ -466,19 +466,19 @@ def band_rows(
     :class:`~tracktwo.engines.simulation.mechanisms.influence.NetworkProduct`'s band does.
 
     ``padded``, ``place`` and ``width`` are the band's (:class:`~tracktwo.engines.simulation.
-    mechanisms.influence._Band`), the correction its sparse part in row order
-    (``correction_data``: the real and imaginary part of each entry, 2 x entries);
-    ``extended_pairs`` (2 x padded), ``sums`` (2 x padded - 2 width) and ``totals`` (2 x
-    members) are scratch. As the band does: the weighted images and ideas are copied into
-    the padded order, each place's ring neighbours at distance 1 on both sides added, then
-    those at distance 2, 3 and so on, left before right (a pass each, over the places in
-    order); a member takes its place's sums, then the corrections are added in order (one
-    pass over them, as scipy's ``coo_matvec``), each multiplied as scipy multiplies two
-    complex numbers; then the day as :func:`pull_rows` applies it, to every member
-    (so that the loop has no branch to stop the compiler from vectorising it), the images
-    and ideas of the members ``away`` being kept (in ``kept_values``, 3 x away) and put
-    back, as the numpy day does. The neighbours'
-    mean group image of each member is written into ``network_group``. The rest as
+    mechanisms.influence._Band`); the correction is its sparse part, each member's entries
+    in their order in its row (``correction_data``: the real and imaginary part of each
+    entry, 2 x entries); ``extended_pairs`` (2 x padded), ``sums`` (2 x padded - 2 width)
+    and ``totals`` (2 x members) are scratch.
+
+    As the band does: the weighted images and ideas are copied into the padded order; each
+    place's ring neighbours at distance 1 on both sides are added, then those at distance
+    2, 3 and so on, left before right (a pass each); a member takes its place's sums, then
+    its corrections in order, each multiplied as scipy multiplies two complex numbers. Then
+    the day as :func:`pull_rows` applies it, in simple passes over every member (so that
+    the compiler vectorises them), the images and ideas of the members ``away`` kept (in
+    ``kept_values``, 3 x away) and put back, as the numpy day does. The neighbours' mean
+    group image of each member is written into ``network_group``. The rest as
     :func:`pull_rows` takes them, but ``away`` lists the members away.
     """
     for at in range(away.size):
@@ -772,9 +772,16 @@ class BandDay:
         self.padded = band.padded.astype(np.int64)
         self.place = band.place.astype(np.int64)
         self.width = int(band.width)
-        self.correction_row = band.correction.row.astype(np.int32)
-        self.correction_column = band.correction.col.astype(np.int32)
-        data = band.correction.data
+        # the corrections in order of their place within their member's row (every first
+        # one, then every second, ...): each member's still come in their own order, and
+        # neighbouring entries add to different members instead of waiting on each other
+        rows = band.correction.row.astype(np.int64)
+        starts = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=size), out=starts[1:])
+        order = np.argsort(np.arange(rows.size) - starts[rows], kind="stable")
+        self.correction_row = rows[order].astype(np.int32)
+        self.correction_column = band.correction.col[order].astype(np.int32)
+        data = band.correction.data[order]
         self.correction_data = np.ascontiguousarray(
             np.stack([data.real, data.imag]).astype(np.float32)
         )
