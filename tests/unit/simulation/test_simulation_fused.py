@@ -18,9 +18,12 @@ from tracktwo.engines.simulation.fused import (
     block_sums,
     count_bins,
 )
-from tracktwo.engines.simulation.mechanisms import influence
+from tracktwo.engines.simulation.mechanisms import influence, trust
+from tracktwo.engines.simulation.mechanisms.trust import TrustDynamics
+from tracktwo.engines.simulation.parameters import HypothesisConfirmationParameters, TrustParameters
 from tracktwo.engines.simulation.population import build_population
 from tracktwo.engines.simulation.recording import BINS
+from tracktwo.engines.simulation.state import AgentState
 
 SMALL = with_societies(ModelParameters(), members=3000, elite_share=0.02, decision_makers=10)
 BUSY = Programme(workshops=3, first_step=4, interval=12, participants_per_party=12)
@@ -148,3 +151,29 @@ def test_block_sums_compiled_match_float64_sums_of_each_block() -> None:
     quantities = (wide[0], wide[1], wide[0] ** 2, wide[1] ** 2, ideas.astype(np.float64))
     expected = np.stack([np.add.reduceat(q, edges[:-1]) for q in quantities])
     np.testing.assert_allclose(sums, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("stances", [(0.4, -0.2), (None, 0.3), (None, None)])
+def test_trust_compiled_on_two_threads_falls_back_as_numpy_does(
+    monkeypatch: pytest.MonkeyPatch, stances: tuple[float | None, float | None]
+) -> None:
+    population = build_population(SMALL, np.random.default_rng(7))
+    states = [AgentState.starting(population) for _ in range(2)]
+    beliefs = np.random.default_rng(8).uniform(-1.0, 1.0, population.size).astype(np.float32)
+    for state in states:
+        state.trust[:] = beliefs
+    members = (population.members(0), population.members(1))
+    dynamics = [
+        TrustDynamics(
+            state, members, TrustParameters(), HypothesisConfirmationParameters(), confirm=True
+        )
+        for state in states
+    ]
+    monkeypatch.setattr(trust, "SPLIT_FROM", 1)  # both societies side by side, as at scale
+    for _ in range(3):
+        dynamics[0].daily(states[0], stances)
+        dynamics[1].daily(states[1], stances, compiled=True)
+        participants = np.arange(0, population.size, 97, dtype=np.int64)
+        dynamics[0].confirm_statements(states[0], participants, 0.25)
+        dynamics[1].confirm_statements(states[1], participants, 0.25, compiled=True)
+    assert np.array_equal(states[0].trust, states[1].trust)

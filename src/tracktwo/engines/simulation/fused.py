@@ -634,7 +634,7 @@ more than it saves."""
 _EXECUTOR: dict[int, ThreadPoolExecutor] = {}
 
 
-def _second_thread() -> ThreadPoolExecutor:
+def second_thread() -> ThreadPoolExecutor:
     """Return the one worker thread that takes half of a compiled pass (made on first use).
 
     One per process: a forked worker does not inherit its parent's thread, so it makes its own.
@@ -653,7 +653,7 @@ def in_halves(kernel: Callable[..., None], size: int, *arguments: Any) -> None:
         kernel(*arguments, 0, size)
         return
     half = size // 2
-    other = _second_thread().submit(kernel, *arguments, half, size)
+    other = second_thread().submit(kernel, *arguments, half, size)
     kernel(*arguments, 0, half)
     other.result()
 
@@ -669,7 +669,7 @@ def in_two_parts(
         return out
     half = size // 2
     second = np.empty_like(out)
-    other = _second_thread().submit(kernel, *arguments, second, half, size)
+    other = second_thread().submit(kernel, *arguments, second, half, size)
     kernel(*arguments, out, 0, half)
     other.result()
     out += second

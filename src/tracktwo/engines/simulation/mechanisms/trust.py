@@ -23,11 +23,12 @@ own persistence, shorter than that of feelings.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from tracktwo.engines.simulation.fused import confirm_trust, fall_back
+from tracktwo.engines.simulation.fused import SPLIT_FROM, confirm_trust, fall_back, second_thread
 from tracktwo.engines.simulation.parameters import (
     HypothesisConfirmationParameters,
     TrustParameters,
@@ -158,9 +159,10 @@ class TrustDynamics:
         ``stances[s]`` is what society ``s``'s participants are seen to do at home
         (:func:`visible_stance`), None when none are at home; society ``s`` watches the
         other's. ``compiled`` runs :func:`~tracktwo.engines.simulation.fused.fall_back`
-        (the same numbers, one call a society).
+        (the same numbers, one call a society; large societies side by side on two threads).
         """
         parameters = self.parameters
+        calls: list[tuple[Any, ...]] = []
         for society, members in enumerate(self.members):
             seen = stances[1 - society]
             public = (
@@ -173,14 +175,9 @@ class TrustDynamics:
                 continue
             if compiled:
                 visible = bool(public) and seen is not None
-                fall_back(
-                    state.trust,
-                    self._anchored,
-                    members.start,
-                    members.stop,
-                    keep,
-                    public * seen if visible and seen is not None else 0.0,
-                    visible,
+                added = public * seen if visible and seen is not None else 0.0
+                calls.append(
+                    (state.trust, self._anchored, members.start, members.stop, keep, added, visible)
                 )
                 continue
             block = state.trust[members]
@@ -189,3 +186,10 @@ class TrustDynamics:
                 block += self._anchored[members]
             if public and seen is not None:
                 block += np.float32(public * seen)
+        if len(calls) == 2 and state.trust.size >= 2 * SPLIT_FROM:
+            other = second_thread().submit(fall_back, *calls[1])
+            fall_back(*calls[0])
+            other.result()
+            return
+        for call in calls:
+            fall_back(*call)
