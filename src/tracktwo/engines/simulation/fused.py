@@ -101,10 +101,15 @@ def weigh(
 ) -> None:
     """Write ``influence * group`` and ``influence * ideas`` of members ``start..stop`` into
     the two columns of ``out`` (members x 2)."""
-    for member in range(start, stop):
-        weight = influence[member]
-        out[member, 0] = weight * group[member]
-        out[member, 1] = weight * ideas[member]
+    # over slices, whose indices the compiler knows are not negative: it vectorises the loop
+    weights = influence[start:stop]
+    images = group[start:stop]
+    held = ideas[start:stop]
+    pairs = out[start:stop]
+    for member in range(weights.size):
+        weight = weights[member]
+        pairs[member, 0] = weight * images[member]
+        pairs[member, 1] = weight * held[member]
 
 
 @_compiled
@@ -438,6 +443,41 @@ def _spread_ideas(
             ideas[member] = ideas[member] * kept
 
 
+@numba.njit(cache=True, fastmath=False)
+def _update(
+    group_totals: NDArray[np.float32],
+    ideas_totals: NDArray[np.float32],
+    weight_sum: NDArray[np.float32],
+    group: NDArray[np.float32],
+    individual: NDArray[np.float32],
+    group_conviction: NDArray[np.float32],
+    individual_conviction: NDArray[np.float32],
+    ideas: NDArray[np.float32],
+    keep: NDArray[np.float32],
+    pull: NDArray[np.float32],
+    rates: NDArray[np.float32],
+    extended: NDArray[np.float32],
+    group_anchor: NDArray[np.float32],
+    individual_anchor: NDArray[np.float32],
+) -> None:
+    """Apply the day to members whose neighbours' weighted sums are ``group_totals`` and
+    ``ideas_totals``, in the numpy day's order: extended contact and fading on the
+    convictions, the network and conviction pull on the images, the spread and decay of
+    ideas. ``group_totals`` is overwritten with the neighbours' mean group image. All
+    arrays are the members' own (slices, the four rows of the attitudes apart; the anchors
+    empty without fading), the rest as :func:`pull_rows` takes them.
+    """
+    _divide(group_totals, weight_sum, group_totals)
+    if extended.size > 0:
+        _toward_one(group_conviction, extended)
+    if group_anchor.size > 0:
+        _fade(group_conviction, group_anchor, rates[4])
+        _fade(individual_conviction, individual_anchor, rates[4])
+    _pull_images(group, group_conviction, group_totals, keep, pull, rates[0])
+    _pull_images(individual, individual_conviction, group_totals, keep, pull, rates[0])
+    _spread_ideas(ideas, ideas_totals, weight_sum, rates)
+
+
 @_compiled
 def band_rows(
     padded: NDArray[np.int64],
@@ -517,15 +557,24 @@ def band_rows(
         totals[0, member] += real * value - imaginary * held
         totals[1, member] += real * held + imaginary * value
     # the members' update in simple passes, each vectorised by the compiler
-    _divide(totals[0], weight_sum, network_group)
-    if extended.size > 0:
-        _toward_one(attitudes[2], extended)
-    if anchored.size > 0:
-        _fade(attitudes[2], anchored[0], rates[4])
-        _fade(attitudes[3], anchored[1], rates[4])
-    _pull_images(attitudes[0], attitudes[2], network_group, keep, pull, rates[0])
-    _pull_images(attitudes[1], attitudes[3], network_group, keep, pull, rates[0])
-    _spread_ideas(ideas, totals[1], weight_sum, rates)
+    fading = anchored.size > 0
+    _update(
+        totals[0],
+        totals[1],
+        weight_sum,
+        attitudes[0],
+        attitudes[1],
+        attitudes[2],
+        attitudes[3],
+        ideas,
+        keep,
+        pull,
+        rates,
+        extended,
+        anchored[0] if fading else extended[:0],
+        anchored[1] if fading else extended[:0],
+    )
+    network_group[:] = totals[0]
     for at in range(away.size):
         member = away[at]
         attitudes[0, member] = kept_values[0, at]
@@ -574,19 +623,23 @@ def fall_back(
     :meth:`~tracktwo.engines.simulation.mechanisms.trust.TrustDynamics.daily` does in numpy."""
     kept = np.float32(keep)
     added = np.float32(seen)
-    # one loop per case, without a branch inside: the compiler vectorises each
-    if anchored.size > 0 and visible:
-        for member in range(start, stop):
-            trust[member] = trust[member] * kept + anchored[member] + added
-    elif anchored.size > 0:
-        for member in range(start, stop):
-            trust[member] = trust[member] * kept + anchored[member]
+    # one loop per case over slices (whose indices the compiler knows are not negative),
+    # without a branch inside: the compiler vectorises each
+    block = trust[start:stop]
+    if anchored.size > 0:
+        anchor = anchored[start:stop]
+        if visible:
+            for member in range(block.size):
+                block[member] = block[member] * kept + anchor[member] + added
+        else:
+            for member in range(block.size):
+                block[member] = block[member] * kept + anchor[member]
     elif visible:
-        for member in range(start, stop):
-            trust[member] = trust[member] * kept + added
+        for member in range(block.size):
+            block[member] = block[member] * kept + added
     else:
-        for member in range(start, stop):
-            trust[member] = trust[member] * kept
+        for member in range(block.size):
+            block[member] = block[member] * kept
 
 
 @_compiled
