@@ -50,8 +50,19 @@ REACH = 4
 
 
 def _compiled(function: Function) -> Function:
-    """Compile ``function`` in nopython mode, cached, GIL released; ``py_func`` keeps it."""
-    return numba.njit(cache=True, nogil=True, fastmath=False)(function)  # type: ignore[return-value]
+    """Compile ``function`` in nopython mode, cached, GIL released; ``py_func`` keeps it.
+
+    Division by zero gives what numpy gives (``error_model="numpy"``) instead of raising,
+    which also leaves the compiler free to vectorise loops that divide.
+    """
+    compile_ = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+    return compile_(function)  # type: ignore[return-value]
+
+
+def _helper(function: Function) -> Function:
+    """Compile a helper called from the kernels: as :func:`_compiled`, the GIL aside."""
+    compile_ = numba.njit(cache=True, fastmath=False, error_model="numpy")
+    return compile_(function)  # type: ignore[return-value]
 
 
 class CompactNetwork:
@@ -367,7 +378,7 @@ def count_bins(
         counts[society, place] += 1
 
 
-@numba.njit(cache=True, fastmath=False)
+@_helper
 def _add(first: NDArray[np.float32], second: NDArray[np.float32], out: NDArray[np.float32]) -> None:
     """Write ``first + second`` into ``out``, element by element (vectorised by the compiler)."""
     for at in range(out.size):
@@ -378,7 +389,15 @@ _PIECE = 2048
 """Places summed together by :func:`band_rows`: a piece's rows stay in the first-level cache."""
 
 
-@numba.njit(cache=True, fastmath=False)
+@_helper
+def _accumulate(total: NDArray[np.float32], addend: NDArray[np.float32]) -> None:
+    """Add ``addend`` to ``total`` element by element (two arrays, not an output that is
+    also an input: the compiler's check that they do not overlap lets it vectorise)."""
+    for at in range(total.size):
+        total[at] += addend[at]
+
+
+@_helper
 def _divide(
     totals: NDArray[np.float32], weights: NDArray[np.float32], out: NDArray[np.float32]
 ) -> None:
@@ -387,7 +406,7 @@ def _divide(
         out[member] = totals[member] / weights[member]
 
 
-@numba.njit(cache=True, fastmath=False)
+@_helper
 def _toward_one(values: NDArray[np.float32], shares: NDArray[np.float32]) -> None:
     """Move ``values`` ``shares`` of the way to 1 (extended contact on the conviction)."""
     one = np.float32(1.0)
@@ -395,14 +414,14 @@ def _toward_one(values: NDArray[np.float32], shares: NDArray[np.float32]) -> Non
         values[member] += (one - values[member]) * shares[member]
 
 
-@numba.njit(cache=True, fastmath=False)
+@_helper
 def _fade(values: NDArray[np.float32], anchored: NDArray[np.float32], kept: np.float32) -> None:
     """Keep ``kept`` of ``values`` and add ``anchored`` (convictions fading to the start)."""
     for member in range(values.size):
         values[member] = values[member] * kept + anchored[member]
 
 
-@numba.njit(cache=True, fastmath=False)
+@_helper
 def _pull_images(
     images: NDArray[np.float32],
     convictions: NDArray[np.float32],
@@ -420,7 +439,7 @@ def _pull_images(
         )
 
 
-@numba.njit(cache=True, fastmath=False)
+@_helper
 def _spread_ideas(
     ideas: NDArray[np.float32],
     totals: NDArray[np.float32],
@@ -443,7 +462,7 @@ def _spread_ideas(
             ideas[member] = ideas[member] * kept
 
 
-@numba.njit(cache=True, fastmath=False)
+@_helper
 def _update(
     group_totals: NDArray[np.float32],
     ideas_totals: NDArray[np.float32],
@@ -459,22 +478,23 @@ def _update(
     extended: NDArray[np.float32],
     group_anchor: NDArray[np.float32],
     individual_anchor: NDArray[np.float32],
+    means: NDArray[np.float32],
 ) -> None:
     """Apply the day to members whose neighbours' weighted sums are ``group_totals`` and
     ``ideas_totals``, in the numpy day's order: extended contact and fading on the
     convictions, the network and conviction pull on the images, the spread and decay of
-    ideas. ``group_totals`` is overwritten with the neighbours' mean group image. All
+    ideas. The neighbours' mean group image is written into ``means``. All
     arrays are the members' own (slices, the four rows of the attitudes apart; the anchors
     empty without fading), the rest as :func:`pull_rows` takes them.
     """
-    _divide(group_totals, weight_sum, group_totals)
+    _divide(group_totals, weight_sum, means)
     if extended.size > 0:
         _toward_one(group_conviction, extended)
     if group_anchor.size > 0:
         _fade(group_conviction, group_anchor, rates[4])
         _fade(individual_conviction, individual_anchor, rates[4])
-    _pull_images(group, group_conviction, group_totals, keep, pull, rates[0])
-    _pull_images(individual, individual_conviction, group_totals, keep, pull, rates[0])
+    _pull_images(group, group_conviction, means, keep, pull, rates[0])
+    _pull_images(individual, individual_conviction, means, keep, pull, rates[0])
     _spread_ideas(ideas, ideas_totals, weight_sum, rates)
 
 
@@ -542,8 +562,8 @@ def band_rows(
             high = last + width
             _add(row[low - 1 : high - 1], row[low + 1 : high + 1], total[first:last])
             for offset in range(2, width + 1):
-                _add(total[first:last], row[low - offset : high - offset], total[first:last])
-                _add(total[first:last], row[low + offset : high + offset], total[first:last])
+                _accumulate(total[first:last], row[low - offset : high - offset])
+                _accumulate(total[first:last], row[low + offset : high + offset])
     for member in range(place.size):
         totals[0, member] = sums[0, place[member]]
         totals[1, member] = sums[1, place[member]]
@@ -573,8 +593,8 @@ def band_rows(
         extended,
         anchored[0] if fading else extended[:0],
         anchored[1] if fading else extended[:0],
+        network_group,
     )
-    network_group[:] = totals[0]
     for at in range(away.size):
         member = away[at]
         attitudes[0, member] = kept_values[0, at]
