@@ -370,12 +370,62 @@ def count_bins(
     scale = np.float32(bins / 2)
     one = np.float32(1.0)
     last = bins - 1
+    if bins == 8:
+        _count_eight(group, split, scale, counts, start, stop)
+        return
     for member in range(start, stop):
         place = int((group[member] + one) * scale)
         if place > last:
             place = last
         society = 1 if member >= split else 0
         counts[society, place] += 1
+
+
+@_helper
+def _count_eight(
+    group: NDArray[np.float32],
+    split: int,
+    scale: np.float32,
+    counts: NDArray[np.int64],
+    start: int,
+    stop: int,
+) -> None:
+    """:func:`count_bins` for eight bins, without a store per member.
+
+    For an image of -1 or above, ``min(int(x), 7)`` of its scaled image ``x`` is the number
+    of the edges 1..7 that ``x`` reaches, so each society's members are counted at each
+    edge (seven running counts, a comparison each, which the compiler vectorises) and a
+    bin holds the members that reach its edge but not the next.
+    """
+    one = np.float32(1.0)
+    for society in range(2):
+        first = max(start, split) if society else start
+        end = stop if society else min(stop, split)
+        if end <= first:
+            continue
+        images = group[first:end]
+        reached = np.zeros(8, dtype=np.int64)
+        at1 = at2 = at3 = at4 = at5 = at6 = at7 = np.int32(0)
+        for member in range(images.size):
+            scaled = (images[member] + one) * scale
+            at1 += np.int32(1) if scaled >= np.float32(1.0) else np.int32(0)
+            at2 += np.int32(1) if scaled >= np.float32(2.0) else np.int32(0)
+            at3 += np.int32(1) if scaled >= np.float32(3.0) else np.int32(0)
+            at4 += np.int32(1) if scaled >= np.float32(4.0) else np.int32(0)
+            at5 += np.int32(1) if scaled >= np.float32(5.0) else np.int32(0)
+            at6 += np.int32(1) if scaled >= np.float32(6.0) else np.int32(0)
+            at7 += np.int32(1) if scaled >= np.float32(7.0) else np.int32(0)
+        reached[0] = images.size
+        reached[1] = at1
+        reached[2] = at2
+        reached[3] = at3
+        reached[4] = at4
+        reached[5] = at5
+        reached[6] = at6
+        reached[7] = at7
+        for place in range(7):
+            counts[society, place] = reached[place] - reached[place + 1]
+        counts[society, 7] = reached[7]
 
 
 @_helper
