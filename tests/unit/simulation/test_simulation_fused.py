@@ -127,6 +127,8 @@ def test_the_compact_network_holds_every_link_of_the_matrix_once() -> None:
 def test_binning_compiled_counts_the_images_as_numpy_does() -> None:
     images = np.random.default_rng(4).uniform(-1.0, 1.0, 10_001).astype(np.float32)
     images[:3] = (-1.0, 1.0, 0.0)
+    images[3:12] = np.linspace(-1.0, 1.0, 9, dtype=np.float32)  # every bin's edge exactly
+    images[12:20] = np.nextafter(images[3:11], np.float32(-2.0))  # just below each
     split = 6000
     counts = np.empty((2, BINS), dtype=np.intp)
     count_bins(images, split, BINS, counts, 0, images.size)
