@@ -19,8 +19,13 @@ from tracktwo.engines.simulation.fused import (
     count_bins,
 )
 from tracktwo.engines.simulation.mechanisms import influence, trust
+from tracktwo.engines.simulation.mechanisms.transfer import transfer_to_decision_makers
 from tracktwo.engines.simulation.mechanisms.trust import TrustDynamics
-from tracktwo.engines.simulation.parameters import HypothesisConfirmationParameters, TrustParameters
+from tracktwo.engines.simulation.parameters import (
+    HypothesisConfirmationParameters,
+    TransferParameters,
+    TrustParameters,
+)
 from tracktwo.engines.simulation.population import build_population
 from tracktwo.engines.simulation.recording import BINS
 from tracktwo.engines.simulation.state import AgentState
@@ -179,3 +184,24 @@ def test_trust_compiled_on_two_threads_falls_back_as_numpy_does(
         dynamics[0].confirm_statements(states[0], participants, 0.25)
         dynamics[1].confirm_statements(states[1], participants, 0.25, compiled=True)
     assert np.array_equal(states[0].trust, states[1].trust)
+
+
+@pytest.mark.parametrize("leaders", [5, 50, 1000, 4099])
+def test_transfer_compiled_moves_decision_makers_as_numpy_does(leaders: int) -> None:
+    # blocks below eight, below 128 and above it (numpy's float32 sum halves those)
+    population = build_population(SMALL, np.random.default_rng(9))
+    states = [AgentState.starting(population) for _ in range(2)]
+    ideas = np.random.default_rng(10).uniform(0.0, 1.0, population.size).astype(np.float32)
+    participants = np.arange(0, 200, 17, dtype=np.int64)
+    decision_makers = slice(1000, 1000 + leaders)
+    gains = []
+    for state, compiled in zip(states, (False, True), strict=True):
+        state.ideas[:] = ideas
+        state.ideas[decision_makers] *= np.float32(0.5)
+        gains.append(
+            transfer_to_decision_makers(
+                state, participants, decision_makers, TransferParameters(), compiled=compiled
+            )
+        )
+    assert gains[0] == gains[1] and gains[0] > 0.0
+    assert np.array_equal(states[0].ideas, states[1].ideas)

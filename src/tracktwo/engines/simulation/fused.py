@@ -751,6 +751,108 @@ def marginalise_compiled(
         weight_sum[nodes[link]] += change[rows[link]]
 
 
+@_helper
+def _block_sum(values: NDArray[np.float32], start: int, stop: int) -> np.float32:
+    """Return numpy's float32 sum of at most 128 values: one by one below eight, else in
+    eight running sums."""
+    count = stop - start
+    if count < 8:
+        total = np.float32(-0.0)
+        for at in range(start, stop):
+            total += values[at]
+        return total
+    s0 = values[start]
+    s1 = values[start + 1]
+    s2 = values[start + 2]
+    s3 = values[start + 3]
+    s4 = values[start + 4]
+    s5 = values[start + 5]
+    s6 = values[start + 6]
+    s7 = values[start + 7]
+    last = start + count - count % 8
+    at = start + 8
+    while at < last:
+        s0 += values[at]
+        s1 += values[at + 1]
+        s2 += values[at + 2]
+        s3 += values[at + 3]
+        s4 += values[at + 4]
+        s5 += values[at + 5]
+        s6 += values[at + 6]
+        s7 += values[at + 7]
+        at += 8
+    total = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    while at < stop:
+        total += values[at]
+        at += 1
+    return np.float32(total)
+
+
+@_helper
+def _pairwise_sum(values: NDArray[np.float32], start: int, stop: int) -> np.float32:
+    """Return ``values[start:stop].sum()`` as numpy adds it in ``float32``: pieces of up to
+    128 by :func:`_block_sum`, a longer piece split in two halves (the first a multiple of
+    eight) whose sums are added. The halving is walked with a stack of its own: numba
+    cannot cache a function that calls itself."""
+    if stop - start <= 128:
+        return _block_sum(values, start, stop)
+    lows = np.empty(64, dtype=np.int64)
+    highs = np.empty(64, dtype=np.int64)
+    stages = np.zeros(64, dtype=np.int64)
+    firsts = np.empty(64, dtype=np.float32)
+    lows[0] = start
+    highs[0] = stop
+    top = 0
+    result = np.float32(0.0)
+    while top >= 0:
+        low = lows[top]
+        high = highs[top]
+        if high - low <= 128:
+            result = _block_sum(values, low, high)
+            top -= 1
+            continue
+        half = (high - low) // 2
+        half -= half % 8
+        if stages[top] == 0:
+            stages[top] = 1
+            top += 1
+            lows[top], highs[top], stages[top] = low, low + half, 0
+        elif stages[top] == 1:
+            firsts[top] = result
+            stages[top] = 2
+            top += 1
+            lows[top], highs[top], stages[top] = low + half, high, 0
+        else:
+            result = firsts[top] + result
+            top -= 1
+    return result
+
+
+@_compiled
+def raise_ideas(
+    ideas: NDArray[np.float32],
+    start: int,
+    stop: int,
+    held: float | np.float32,
+    share: float | np.float32,
+) -> float:
+    """Close ``share`` of the gap of ``ideas[start:stop]`` up to ``held`` (none closes down),
+    as :func:`~tracktwo.engines.simulation.mechanisms.transfer.transfer_to_decision_makers`
+    does in numpy; return the float32 sum of the gains as numpy sums them."""
+    zero = np.float32(0.0)
+    level = np.float32(held)
+    closed = np.float32(share)
+    block = ideas[start:stop]
+    gains = np.empty(block.size, dtype=np.float32)
+    for member in range(block.size):
+        gap = level - block[member]
+        gap = zero if gap < zero else gap
+        gap = gap * closed
+        gains[member] = gap
+        block[member] = block[member] + gap
+    return float(_pairwise_sum(gains, 0, block.size))
+
+
 SPLIT_FROM = 1 << 16
 """Passes over fewer members than this run on one thread: handing half to another costs
 more than it saves."""

@@ -350,6 +350,7 @@ class Simulation:
                         home.by_society[society],
                         self._decision_makers[society],
                         parameters.transfer,
+                        compiled=compiled,
                     )
         if mechanisms.trust:
             self._trust.daily(state, stances, compiled=compiled)
