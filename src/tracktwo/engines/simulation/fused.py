@@ -550,11 +550,11 @@ def _update(
 
 @_compiled
 def band_rows(
-    padded: NDArray[np.int64],
-    place: NDArray[np.int64],
+    padded: NDArray[np.uint32],
+    place: NDArray[np.uint32],
     width: int,
-    correction_row: NDArray[np.int32],
-    correction_column: NDArray[np.int32],
+    correction_row: NDArray[np.uint32],
+    correction_column: NDArray[np.uint32],
     correction_data: NDArray[np.float32],
     extended_pairs: NDArray[np.float32],
     sums: NDArray[np.float32],
@@ -994,8 +994,9 @@ class BandDay:
     def __init__(self, band: Any, keep: NDArray[np.float32], pull: NDArray[np.float32]) -> None:
         size = band.place.size
         self.size = size
-        self.padded = band.padded.astype(np.int64)
-        self.place = band.place.astype(np.int64)
+        # unsigned indices: numba wraps a signed index that might be negative on every access
+        self.padded = band.padded.astype(np.uint32)
+        self.place = band.place.astype(np.uint32)
         self.width = int(band.width)
         # the corrections in order of their place within their member's row (every first
         # one, then every second, ...): each member's still come in their own order, and
@@ -1004,8 +1005,8 @@ class BandDay:
         starts = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=size), out=starts[1:])
         order = np.argsort(np.arange(rows.size) - starts[rows], kind="stable")
-        self.correction_row = rows[order].astype(np.int32)
-        self.correction_column = band.correction.col[order].astype(np.int32)
+        self.correction_row = rows[order].astype(np.uint32)
+        self.correction_column = band.correction.col[order].astype(np.uint32)
         data = band.correction.data[order]
         self.correction_data = np.ascontiguousarray(
             np.stack([data.real, data.imag]).astype(np.float32)
