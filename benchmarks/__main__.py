@@ -1,4 +1,8 @@
-"""Run every benchmark module in turn (``make bench``); each prints its own JSON line."""
+"""Run every benchmark module in turn (``make bench``); each prints its own JSON line.
+
+After each, a line with its wall-clock seconds and the CPU seconds this process spent over
+the same span, summed over its threads.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,14 @@ def main() -> int:
             continue
         module = importlib.import_module(f"benchmarks.{name}")
         print(f"== benchmarks.{name}", flush=True)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         try:
             module.main()
         except Exception as error:  # a failing benchmark must not hide the others' figures
             failures += 1
             print(f"benchmarks.{name} failed: {error!r}", file=sys.stderr)
-        print(f"== benchmarks.{name} took {time.perf_counter() - started:.1f} s", flush=True)
+        wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        print(f"== benchmarks.{name} took {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
     return 1 if failures else 0
 
 

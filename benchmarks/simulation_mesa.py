@@ -13,8 +13,8 @@ neighbour list, the fastest plain-Python form we know, and is reported alongside
 from populations drawn by the engine's own builder, so the comparison is of the daily step.
 
 Prints a table, then one line of JSON: median agent-steps per second of each over
-``SEEDS`` seeds, the ratios (target: at least 100 against Mesa; also in CPU time, which
-counts every thread), whether the mean
+``SEEDS`` seeds, the ratios (target: at least 300 against Mesa, issue 17; also in CPU time,
+which counts every thread), whether the mean
 trajectories of four outcomes agree within Monte Carlo error at every checkpoint
 (|difference| <= 3 combined standard errors, independent seeds per model), and peak memory.
 """
@@ -46,7 +46,7 @@ STEPS = 120
 SEEDS = 4
 CHECKPOINTS = (20, 40, 60, 80, 100, 120)
 MEASURES = ("public_group", "participant_group", "decision_maker_ideas", "readiness")
-TARGET_RATIO = 100.0
+TARGET_RATIO = 300.0
 
 
 class Member(FixedAgent):  # type: ignore[misc]
@@ -637,6 +637,8 @@ def main() -> None:
     fast_cpu_rates, mesa_cpu_rates = [], []
     fast_runs: list[dict[str, list[float]]] = []
     mesa_runs: list[dict[str, list[float]]] = []
+    # one untimed run first: numba loads its cached kernels on their first call
+    Simulation(parameters, programme, seed=999).advance(STEPS)
     for seed in range(SEEDS):
         simulation = Simulation(parameters, programme, seed=1000 + seed)
         started, started_cpu = time.perf_counter(), time.process_time()

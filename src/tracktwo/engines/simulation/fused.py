@@ -50,8 +50,19 @@ REACH = 4
 
 
 def _compiled(function: Function) -> Function:
-    """Compile ``function`` in nopython mode, cached, GIL released; ``py_func`` keeps it."""
-    return numba.njit(cache=True, nogil=True, fastmath=False)(function)  # type: ignore[return-value]
+    """Compile ``function`` in nopython mode, cached, GIL released; ``py_func`` keeps it.
+
+    Division by zero gives what numpy gives (``error_model="numpy"``) instead of raising,
+    which also leaves the compiler free to vectorise loops that divide.
+    """
+    compile_ = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+    return compile_(function)  # type: ignore[return-value]
+
+
+def _helper(function: Function) -> Function:
+    """Compile a helper called from the kernels: as :func:`_compiled`, the GIL aside."""
+    compile_ = numba.njit(cache=True, fastmath=False, error_model="numpy")
+    return compile_(function)  # type: ignore[return-value]
 
 
 class CompactNetwork:
@@ -101,10 +112,15 @@ def weigh(
 ) -> None:
     """Write ``influence * group`` and ``influence * ideas`` of members ``start..stop`` into
     the two columns of ``out`` (members x 2)."""
-    for member in range(start, stop):
-        weight = influence[member]
-        out[member, 0] = weight * group[member]
-        out[member, 1] = weight * ideas[member]
+    # over slices, whose indices the compiler knows are not negative: it vectorises the loop
+    weights = influence[start:stop]
+    images = group[start:stop]
+    held = ideas[start:stop]
+    pairs = out[start:stop]
+    for member in range(weights.size):
+        weight = weights[member]
+        pairs[member, 0] = weight * images[member]
+        pairs[member, 1] = weight * held[member]
 
 
 @_compiled
@@ -354,6 +370,9 @@ def count_bins(
     scale = np.float32(bins / 2)
     one = np.float32(1.0)
     last = bins - 1
+    if bins == 8:
+        _count_eight(group, split, scale, counts, start, stop)
+        return
     for member in range(start, stop):
         place = int((group[member] + one) * scale)
         if place > last:
@@ -362,13 +381,485 @@ def count_bins(
         counts[society, place] += 1
 
 
+@_helper
+def _count_eight(
+    group: NDArray[np.float32],
+    split: int,
+    scale: np.float32,
+    counts: NDArray[np.int64],
+    start: int,
+    stop: int,
+) -> None:
+    """:func:`count_bins` for eight bins, without a store per member.
+
+    For an image of -1 or above, ``min(int(x), 7)`` of its scaled image ``x`` is the number
+    of the edges 1..7 that ``x`` reaches, so each society's members are counted at each
+    edge (seven running counts, a comparison each, which the compiler vectorises) and a
+    bin holds the members that reach its edge but not the next.
+    """
+    one = np.float32(1.0)
+    for society in range(2):
+        first = max(start, split) if society else start
+        end = stop if society else min(stop, split)
+        if end <= first:
+            continue
+        images = group[first:end]
+        reached = np.zeros(8, dtype=np.int64)
+        at1 = at2 = at3 = at4 = at5 = at6 = at7 = np.int32(0)
+        for member in range(images.size):
+            scaled = (images[member] + one) * scale
+            at1 += np.int32(1) if scaled >= np.float32(1.0) else np.int32(0)
+            at2 += np.int32(1) if scaled >= np.float32(2.0) else np.int32(0)
+            at3 += np.int32(1) if scaled >= np.float32(3.0) else np.int32(0)
+            at4 += np.int32(1) if scaled >= np.float32(4.0) else np.int32(0)
+            at5 += np.int32(1) if scaled >= np.float32(5.0) else np.int32(0)
+            at6 += np.int32(1) if scaled >= np.float32(6.0) else np.int32(0)
+            at7 += np.int32(1) if scaled >= np.float32(7.0) else np.int32(0)
+        reached[0] = images.size
+        reached[1] = at1
+        reached[2] = at2
+        reached[3] = at3
+        reached[4] = at4
+        reached[5] = at5
+        reached[6] = at6
+        reached[7] = at7
+        for place in range(7):
+            counts[society, place] = reached[place] - reached[place + 1]
+        counts[society, 7] = reached[7]
+
+
+@_helper
+def _add(first: NDArray[np.float32], second: NDArray[np.float32], out: NDArray[np.float32]) -> None:
+    """Write ``first + second`` into ``out``, element by element (vectorised by the compiler)."""
+    for at in range(out.size):
+        out[at] = first[at] + second[at]
+
+
+_PIECE = 2048
+"""Places summed together by :func:`band_rows`: a piece's rows stay in the first-level cache."""
+
+
+@_helper
+def _accumulate(total: NDArray[np.float32], addend: NDArray[np.float32]) -> None:
+    """Add ``addend`` to ``total`` element by element (two arrays, not an output that is
+    also an input: the compiler's check that they do not overlap lets it vectorise)."""
+    for at in range(total.size):
+        total[at] += addend[at]
+
+
+@_helper
+def _divide(
+    totals: NDArray[np.float32], weights: NDArray[np.float32], out: NDArray[np.float32]
+) -> None:
+    """Write ``totals / weights`` into ``out``."""
+    for member in range(out.size):
+        out[member] = totals[member] / weights[member]
+
+
+@_helper
+def _toward_one(values: NDArray[np.float32], shares: NDArray[np.float32]) -> None:
+    """Move ``values`` ``shares`` of the way to 1 (extended contact on the conviction)."""
+    one = np.float32(1.0)
+    for member in range(values.size):
+        values[member] += (one - values[member]) * shares[member]
+
+
+@_helper
+def _fade(values: NDArray[np.float32], anchored: NDArray[np.float32], kept: np.float32) -> None:
+    """Keep ``kept`` of ``values`` and add ``anchored`` (convictions fading to the start)."""
+    for member in range(values.size):
+        values[member] = values[member] * kept + anchored[member]
+
+
+@_helper
+def _pull_images(
+    images: NDArray[np.float32],
+    convictions: NDArray[np.float32],
+    network: NDArray[np.float32],
+    keep: NDArray[np.float32],
+    pull: NDArray[np.float32],
+    conviction: np.float32,
+) -> None:
+    """Apply the Friedkin & Johnsen step to one row of images, as :func:`pull_rows` does."""
+    for member in range(images.size):
+        images[member] = (
+            images[member] * keep[member]
+            + network[member] * pull[member]
+            + convictions[member] * conviction
+        )
+
+
+@_helper
+def _spread_ideas(
+    ideas: NDArray[np.float32],
+    totals: NDArray[np.float32],
+    weights: NDArray[np.float32],
+    rates: NDArray[np.float32],
+) -> None:
+    """Let ideas spread up from the neighbours (when ``rates[2]``) and decay, as
+    :func:`pull_rows` does."""
+    zero = np.float32(0.0)
+    spread = rates[1]
+    kept = rates[3]
+    if rates[2] > zero:
+        for member in range(ideas.size):
+            held = ideas[member]
+            gap = totals[member] / weights[member] - held
+            gap = zero if gap < zero else gap
+            ideas[member] = (held + gap * spread) * kept
+    else:
+        for member in range(ideas.size):
+            ideas[member] = ideas[member] * kept
+
+
+@_helper
+def _update(
+    group_totals: NDArray[np.float32],
+    ideas_totals: NDArray[np.float32],
+    weight_sum: NDArray[np.float32],
+    group: NDArray[np.float32],
+    individual: NDArray[np.float32],
+    group_conviction: NDArray[np.float32],
+    individual_conviction: NDArray[np.float32],
+    ideas: NDArray[np.float32],
+    keep: NDArray[np.float32],
+    pull: NDArray[np.float32],
+    rates: NDArray[np.float32],
+    extended: NDArray[np.float32],
+    group_anchor: NDArray[np.float32],
+    individual_anchor: NDArray[np.float32],
+    means: NDArray[np.float32],
+) -> None:
+    """Apply the day to members whose neighbours' weighted sums are ``group_totals`` and
+    ``ideas_totals``, in the numpy day's order: extended contact and fading on the
+    convictions, the network and conviction pull on the images, the spread and decay of
+    ideas. The neighbours' mean group image is written into ``means``. All
+    arrays are the members' own (slices, the four rows of the attitudes apart; the anchors
+    empty without fading), the rest as :func:`pull_rows` takes them.
+    """
+    _divide(group_totals, weight_sum, means)
+    if extended.size > 0:
+        _toward_one(group_conviction, extended)
+    if group_anchor.size > 0:
+        _fade(group_conviction, group_anchor, rates[4])
+        _fade(individual_conviction, individual_anchor, rates[4])
+    _pull_images(group, group_conviction, means, keep, pull, rates[0])
+    _pull_images(individual, individual_conviction, means, keep, pull, rates[0])
+    _spread_ideas(ideas, ideas_totals, weight_sum, rates)
+
+
+@_compiled
+def band_rows(
+    padded: NDArray[np.uint32],
+    place: NDArray[np.uint32],
+    width: int,
+    correction_row: NDArray[np.uint32],
+    correction_column: NDArray[np.uint32],
+    correction_data: NDArray[np.float32],
+    extended_pairs: NDArray[np.float32],
+    sums: NDArray[np.float32],
+    totals: NDArray[np.float32],
+    weight_sum: NDArray[np.float32],
+    attitudes: NDArray[np.float32],
+    ideas: NDArray[np.float32],
+    influence: NDArray[np.float32],
+    keep: NDArray[np.float32],
+    pull: NDArray[np.float32],
+    rates: NDArray[np.float32],
+    away: NDArray[np.int64],
+    kept_values: NDArray[np.float32],
+    extended: NDArray[np.float32],
+    anchored: NDArray[np.float32],
+    network_group: NDArray[np.float32],
+) -> None:
+    """Apply one day of a small world's network to every member, summing its neighbours as
+    :class:`~tracktwo.engines.simulation.mechanisms.influence.NetworkProduct`'s band does.
+
+    ``padded``, ``place`` and ``width`` are the band's (:class:`~tracktwo.engines.simulation.
+    mechanisms.influence._Band`); the correction is its sparse part, each member's entries
+    in their order in its row (``correction_data``: the real and imaginary part of each
+    entry, 2 x entries); ``extended_pairs`` (2 x padded), ``sums`` (2 x padded - 2 width)
+    and ``totals`` (2 x members) are scratch.
+
+    As the band does: the weighted images and ideas are copied into the padded order; each
+    place's ring neighbours at distance 1 on both sides are added, then those at distance
+    2, 3 and so on, left before right (a pass each); a member takes its place's sums, then
+    its corrections in order, each multiplied as scipy multiplies two complex numbers. Then
+    the day as :func:`pull_rows` applies it, in simple passes over every member (so that
+    the compiler vectorises them), the images and ideas of the members ``away`` kept (in
+    ``kept_values``, 3 x away) and put back, as the numpy day does. The neighbours' mean
+    group image of each member is written into ``network_group``. The rest as
+    :func:`pull_rows` takes them, but ``away`` lists the members away.
+    """
+    for at in range(away.size):
+        member = away[at]
+        kept_values[0, at] = attitudes[0, member]
+        kept_values[1, at] = attitudes[1, member]
+        kept_values[2, at] = ideas[member]
+    for at in range(padded.size):
+        member = padded[at]
+        weight = influence[member]
+        extended_pairs[0, at] = weight * attitudes[0, member]
+        extended_pairs[1, at] = weight * ideas[member]
+    span = sums.shape[1]
+    for part in range(2):
+        row = extended_pairs[part]
+        total = sums[part]
+        # in pieces that stay in the first-level cache while every distance is added
+        for first in range(0, span, _PIECE):
+            last = min(span, first + _PIECE)
+            low = first + width
+            high = last + width
+            _add(row[low - 1 : high - 1], row[low + 1 : high + 1], total[first:last])
+            for offset in range(2, width + 1):
+                _accumulate(total[first:last], row[low - offset : high - offset])
+                _accumulate(total[first:last], row[low + offset : high + offset])
+    for member in range(place.size):
+        totals[0, member] = sums[0, place[member]]
+        totals[1, member] = sums[1, place[member]]
+    for entry in range(correction_row.size):
+        member = correction_row[entry]
+        column = correction_column[entry]
+        real = correction_data[0, entry]
+        imaginary = correction_data[1, entry]
+        value = extended_pairs[0, column]
+        held = extended_pairs[1, column]
+        totals[0, member] += real * value - imaginary * held
+        totals[1, member] += real * held + imaginary * value
+    # the members' update in simple passes, each vectorised by the compiler
+    fading = anchored.size > 0
+    _update(
+        totals[0],
+        totals[1],
+        weight_sum,
+        attitudes[0],
+        attitudes[1],
+        attitudes[2],
+        attitudes[3],
+        ideas,
+        keep,
+        pull,
+        rates,
+        extended,
+        anchored[0] if fading else extended[:0],
+        anchored[1] if fading else extended[:0],
+        network_group,
+    )
+    for at in range(away.size):
+        member = away[at]
+        attitudes[0, member] = kept_values[0, at]
+        attitudes[1, member] = kept_values[1, at]
+        ideas[member] = kept_values[2, at]
+
+
+@_compiled
+def confirm_trust(
+    trust: NDArray[np.float32],
+    participants: NDArray[np.int64],
+    stance: float,
+    rate: float,
+    strength: float,
+    confirm: bool,
+) -> None:
+    """Move ``participants``' trust toward ``stance`` as
+    :meth:`~tracktwo.engines.simulation.mechanisms.trust.TrustDynamics.confirm_statements`
+    does in numpy: by ``rate`` times the credited share (``1 - strength * (1 - t) / 2`` of
+    evidence above a prior ``t`` when ``confirm``, else 1)."""
+    one = np.float32(1.0)
+    evidence = np.float32(stance)
+    pace = np.float32(rate)
+    weight = np.float32(strength)
+    half = np.float32(0.5)
+    for participant in participants:
+        held = trust[participant]
+        share = one
+        if confirm and evidence > held:
+            share = one - weight * (one - held) * half
+        trust[participant] = held + pace * share * (evidence - held)
+
+
+@_compiled
+def fall_back(
+    trust: NDArray[np.float32],
+    anchored: NDArray[np.float32],
+    start: int,
+    stop: int,
+    keep: float,
+    seen: float,
+    visible: bool,
+) -> None:
+    """Let ``trust[start:stop]`` keep ``keep`` of itself, add its anchor (``anchored``, empty
+    without decay) and ``seen`` when ``visible``, as
+    :meth:`~tracktwo.engines.simulation.mechanisms.trust.TrustDynamics.daily` does in numpy."""
+    kept = np.float32(keep)
+    added = np.float32(seen)
+    # one loop per case over slices (whose indices the compiler knows are not negative),
+    # without a branch inside: the compiler vectorises each
+    block = trust[start:stop]
+    if anchored.size > 0:
+        anchor = anchored[start:stop]
+        if visible:
+            for member in range(block.size):
+                block[member] = block[member] * kept + anchor[member] + added
+        else:
+            for member in range(block.size):
+                block[member] = block[member] * kept + anchor[member]
+    elif visible:
+        for member in range(block.size):
+            block[member] = block[member] * kept + added
+    else:
+        for member in range(block.size):
+            block[member] = block[member] * kept
+
+
+@_compiled
+def marginalise_compiled(
+    group: NDArray[np.float32],
+    network_group: NDArray[np.float32],
+    influence: NDArray[np.float32],
+    weight_sum: NDArray[np.float32],
+    participants: NDArray[np.int64],
+    pressure: NDArray[np.float32],
+    protection: NDArray[np.float32],
+    starting: NDArray[np.float32],
+    nodes: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    tolerance: np.float32,
+    recovery: np.float32,
+    change: NDArray[np.float32],
+) -> None:
+    """Lower the influence of participants warmer than their network and let it recover, as
+    :meth:`~tracktwo.engines.simulation.mechanisms.reentry.Marginalisation.apply` does in
+    numpy (operation for operation), then add each change to the neighbours' weight sums
+    in order. ``change`` (one per participant) is scratch."""
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    for at in range(participants.size):
+        participant = participants[at]
+        excess = group[participant] - network_group[participant]
+        excess = excess - tolerance
+        excess = zero if excess < zero else excess
+        loss = pressure[at] * excess
+        loss = loss * protection[at]
+        loss = one if loss > one else loss
+        before = influence[participant]
+        after = (one - loss) * before
+        after = after + (starting[at] - after) * recovery
+        influence[participant] = after
+        change[at] = after - before
+    for link in range(nodes.size):
+        weight_sum[nodes[link]] += change[rows[link]]
+
+
+@_helper
+def _block_sum(values: NDArray[np.float32], start: int, stop: int) -> np.float32:
+    """Return numpy's float32 sum of at most 128 values: one by one below eight, else in
+    eight running sums."""
+    count = stop - start
+    if count < 8:
+        total = np.float32(-0.0)
+        for at in range(start, stop):
+            total += values[at]
+        return total
+    s0 = values[start]
+    s1 = values[start + 1]
+    s2 = values[start + 2]
+    s3 = values[start + 3]
+    s4 = values[start + 4]
+    s5 = values[start + 5]
+    s6 = values[start + 6]
+    s7 = values[start + 7]
+    last = start + count - count % 8
+    at = start + 8
+    while at < last:
+        s0 += values[at]
+        s1 += values[at + 1]
+        s2 += values[at + 2]
+        s3 += values[at + 3]
+        s4 += values[at + 4]
+        s5 += values[at + 5]
+        s6 += values[at + 6]
+        s7 += values[at + 7]
+        at += 8
+    total = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    while at < stop:
+        total += values[at]
+        at += 1
+    return np.float32(total)
+
+
+@_helper
+def _pairwise_sum(values: NDArray[np.float32], start: int, stop: int) -> np.float32:
+    """Return ``values[start:stop].sum()`` as numpy adds it in ``float32``: pieces of up to
+    128 by :func:`_block_sum`, a longer piece split in two halves (the first a multiple of
+    eight) whose sums are added. The halving is walked with a stack of its own: numba
+    cannot cache a function that calls itself."""
+    if stop - start <= 128:
+        return _block_sum(values, start, stop)
+    lows = np.empty(64, dtype=np.int64)
+    highs = np.empty(64, dtype=np.int64)
+    stages = np.zeros(64, dtype=np.int64)
+    firsts = np.empty(64, dtype=np.float32)
+    lows[0] = start
+    highs[0] = stop
+    top = 0
+    result = np.float32(0.0)
+    while top >= 0:
+        low = lows[top]
+        high = highs[top]
+        if high - low <= 128:
+            result = _block_sum(values, low, high)
+            top -= 1
+            continue
+        half = (high - low) // 2
+        half -= half % 8
+        if stages[top] == 0:
+            stages[top] = 1
+            top += 1
+            lows[top], highs[top], stages[top] = low, low + half, 0
+        elif stages[top] == 1:
+            firsts[top] = result
+            stages[top] = 2
+            top += 1
+            lows[top], highs[top], stages[top] = low + half, high, 0
+        else:
+            result = firsts[top] + result
+            top -= 1
+    return result
+
+
+@_compiled
+def raise_ideas(
+    ideas: NDArray[np.float32],
+    start: int,
+    stop: int,
+    held: float | np.float32,
+    share: float | np.float32,
+) -> float:
+    """Close ``share`` of the gap of ``ideas[start:stop]`` up to ``held`` (none closes down),
+    as :func:`~tracktwo.engines.simulation.mechanisms.transfer.transfer_to_decision_makers`
+    does in numpy; return the float32 sum of the gains as numpy sums them."""
+    zero = np.float32(0.0)
+    level = np.float32(held)
+    closed = np.float32(share)
+    block = ideas[start:stop]
+    gains = np.empty(block.size, dtype=np.float32)
+    for member in range(block.size):
+        gap = level - block[member]
+        gap = zero if gap < zero else gap
+        gap = gap * closed
+        gains[member] = gap
+        block[member] = block[member] + gap
+    return float(_pairwise_sum(gains, 0, block.size))
+
+
 SPLIT_FROM = 1 << 16
 """Passes over fewer members than this run on one thread: handing half to another costs
 more than it saves."""
 _EXECUTOR: dict[int, ThreadPoolExecutor] = {}
 
 
-def _second_thread() -> ThreadPoolExecutor:
+def second_thread() -> ThreadPoolExecutor:
     """Return the one worker thread that takes half of a compiled pass (made on first use).
 
     One per process: a forked worker does not inherit its parent's thread, so it makes its own.
@@ -387,7 +878,7 @@ def in_halves(kernel: Callable[..., None], size: int, *arguments: Any) -> None:
         kernel(*arguments, 0, size)
         return
     half = size // 2
-    other = _second_thread().submit(kernel, *arguments, half, size)
+    other = second_thread().submit(kernel, *arguments, half, size)
     kernel(*arguments, 0, half)
     other.result()
 
@@ -403,7 +894,7 @@ def in_two_parts(
         return out
     half = size // 2
     second = np.empty_like(out)
-    other = _second_thread().submit(kernel, *arguments, second, half, size)
+    other = second_thread().submit(kernel, *arguments, second, half, size)
     kernel(*arguments, out, 0, half)
     other.result()
     out += second
@@ -487,4 +978,86 @@ class CompiledDay:
             agents,
             self.network_group,
         )
+        return self.network_group
+
+
+class BandDay:
+    """The network's part of a day on a small world packed into a band: one compiled call.
+
+    The same numbers as the numpy day's band product (:class:`~tracktwo.engines.simulation.
+    mechanisms.influence._Band`, whose arrays it reads) followed by the Friedkin & Johnsen
+    update, extended contact and fading, in one call of :func:`band_rows`. At 10^4
+    members the numpy day spends most of its time between some twenty small numpy calls;
+    here it is one.
+    """
+
+    def __init__(self, band: Any, keep: NDArray[np.float32], pull: NDArray[np.float32]) -> None:
+        size = band.place.size
+        self.size = size
+        # unsigned indices: numba wraps a signed index that might be negative on every access
+        self.padded = band.padded.astype(np.uint32)
+        self.place = band.place.astype(np.uint32)
+        self.width = int(band.width)
+        # the corrections in order of their place within their member's row (every first
+        # one, then every second, ...): each member's still come in their own order, and
+        # neighbouring entries add to different members instead of waiting on each other
+        rows = band.correction.row.astype(np.int64)
+        starts = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=size), out=starts[1:])
+        order = np.argsort(np.arange(rows.size) - starts[rows], kind="stable")
+        self.correction_row = rows[order].astype(np.uint32)
+        self.correction_column = band.correction.col[order].astype(np.uint32)
+        data = band.correction.data[order]
+        self.correction_data = np.ascontiguousarray(
+            np.stack([data.real, data.imag]).astype(np.float32)
+        )
+        self.keep = keep
+        self.pull = pull
+        self.extended_pairs = np.empty((2, self.padded.size), dtype=np.float32)
+        self.sums = np.empty((2, self.padded.size - 2 * self.width), dtype=np.float32)
+        self.totals = np.empty((2, size), dtype=np.float32)
+        self.network_group = np.zeros(size, dtype=np.float32)
+        self._kept = np.empty((3, 0), dtype=np.float32)
+        self._none = np.empty(0, dtype=np.float32)
+        self._no_anchor = np.empty((0, 0), dtype=np.float32)
+
+    def step(
+        self,
+        state: AgentState,
+        away: NDArray[np.int64],
+        rates: NDArray[np.float32],
+        extended: NDArray[np.float32] | None = None,
+        anchored: NDArray[np.float32] | None = None,
+    ) -> None:
+        """Apply the day's network pull, extended contact and fading to ``state``, as
+        :meth:`CompiledDay.step` takes them."""
+        if self._kept.shape[1] != away.size:
+            self._kept = np.empty((3, away.size), dtype=np.float32)
+        band_rows(
+            self.padded,
+            self.place,
+            self.width,
+            self.correction_row,
+            self.correction_column,
+            self.correction_data,
+            self.extended_pairs,
+            self.sums,
+            self.totals,
+            state.weight_sum,
+            state.attitudes,
+            state.ideas,
+            state.influence,
+            self.keep,
+            self.pull,
+            rates,
+            away,
+            self._kept,
+            self._none if extended is None else extended,
+            self._no_anchor if anchored is None else anchored,
+            self.network_group,
+        )
+
+    def group_means(self, state: AgentState, agents: NDArray[np.int64]) -> NDArray[np.float32]:
+        """Return the members' neighbours' mean group image on the day just stepped (before
+        it), as the band summed it (``state`` and ``agents`` unused: every member's is kept)."""
         return self.network_group

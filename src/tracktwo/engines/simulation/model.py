@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from tracktwo.engines.simulation.fused import CompiledDay
+from tracktwo.engines.simulation.fused import BandDay, CompiledDay
 from tracktwo.engines.simulation.mechanisms.contact import (
     EverydayContact,
     ExtendedContact,
@@ -126,7 +126,11 @@ class Simulation:
     """A run in progress; :meth:`advance` moves it on, :meth:`result` reports it.
 
     ``compiled`` runs the network's part of each day in :mod:`~.fused`'s compiled passes
-    (the same numbers); by default on networks too large to pack into one complex product.
+    (the same numbers as the numpy day): True the compact network's
+    (:class:`~.fused.CompiledDay`), False none. By default (None) a small world packed into
+    a band runs :class:`~.fused.BandDay`, a network too large to pack into one complex
+    product :class:`~.fused.CompiledDay`, any other network the numpy day. With either,
+    everyday contact, trust and marginalisation run compiled too.
     """
 
     def __init__(
@@ -210,13 +214,14 @@ class Simulation:
         self._sessions, self._feedback_days = _schedule(self.programme)
         self._recorder = Recorder(self.population, self.parameters.ripeness) if record else None
         mechanisms = self.parameters.mechanisms
-        if compiled is None:
-            compiled = not self._network.packed
-        self._compiled = (
-            None
-            if not compiled
-            else CompiledDay(self.population.within, self._influence.keep, self._influence.pull)
-        )
+        band = self._network.band
+        self._compiled: CompiledDay | BandDay | None = None
+        if compiled is None and band is not None:
+            self._compiled = BandDay(band, self._influence.keep, self._influence.pull)
+        elif compiled or (compiled is None and not self._network.packed):
+            self._compiled = CompiledDay(
+                self.population.within, self._influence.keep, self._influence.pull
+            )
         self._rates = self._compiled_rates()
         for _ in range(self.parameters.social_influence.burn_in):
             if self._compiled is not None:
@@ -300,8 +305,9 @@ class Simulation:
             self._hold_session(workshop)
         if self.step in self._feedback_days:
             self._feedback()
+        compiled = self._compiled is not None
         if self._bridged.size:
-            self._contact.apply(state, self.rng, compiled=self._compiled is not None)
+            self._contact.apply(state, self.rng, compiled=compiled)
         extended = self._extended is not None and self._extended.active
         group = _NO_MEANS
         if self._compiled is not None:
@@ -331,12 +337,12 @@ class Simulation:
                 )
                 for society in (0, 1):
                     self._trust.confirm_statements(
-                        state, home.by_society[society], stances[1 - society]
+                        state, home.by_society[society], stances[1 - society], compiled=compiled
                     )
             if mechanisms.marginalisation:
                 if self._compiled is not None:
                     group = self._compiled.group_means(state, home.marginalisation.participants)
-                home.marginalisation.apply(state, group)
+                home.marginalisation.apply(state, group, compiled=compiled)
             if mechanisms.transfer:
                 for society in (0, 1):
                     self.societies.transferred[society] += transfer_to_decision_makers(
@@ -344,9 +350,10 @@ class Simulation:
                         home.by_society[society],
                         self._decision_makers[society],
                         parameters.transfer,
+                        compiled=compiled,
                     )
         if mechanisms.trust:
-            self._trust.daily(state, stances)
+            self._trust.daily(state, stances, compiled=compiled)
         self.step += 1
         self._end_of_day()
 

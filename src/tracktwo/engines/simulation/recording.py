@@ -79,9 +79,10 @@ def block_starts(population: Population) -> NDArray[np.intp]:
 
 BLOCKWISE_FROM = 1 << 18
 """From this many agents on, sum in one compiled pass in float64
-(:func:`~tracktwo.engines.simulation.fused.block_sums`) and count the histogram compiled
-too; below it, one float32 ``reduceat`` over all five quantities at once (fewer calls on
-short arrays), to float32's rounding, reported as float64."""
+(:func:`~tracktwo.engines.simulation.fused.block_sums`); below it, one float32 ``reduceat``
+over all five quantities at once (fewer calls on short arrays), to float32's rounding,
+reported as float64. The histogram is counted compiled at every size
+(:func:`~tracktwo.engines.simulation.fused.count_bins`)."""
 
 
 class BlockSums:
@@ -157,27 +158,13 @@ class Recorder:
         self._counts = np.asarray(BlockSums(population).counts, dtype=np.float64)
         self._sizes = [population.members(s).stop - population.members(s).start for s in (0, 1)]
         self._split = population.members(1).start
-        small = population.size < BLOCKWISE_FROM
-        self._scaled = np.empty(population.size if small else 0, dtype=np.float32)
-        self._bins = np.empty(population.size if small else 0, dtype=np.intp)
-        self._bin_offset = np.zeros(population.size if small else 0, dtype=np.intp)
-        self._bin_offset[self._split :] = BINS
         self._chosen = np.empty(0, dtype=np.int64)
         self._chosen_influence = np.empty(0, dtype=np.float32)
 
     def _histogram(self, state: AgentState) -> NDArray[np.intp]:
-        if self.population.size >= BLOCKWISE_FROM:
-            binned = np.empty((2, BINS), dtype=np.intp)
-            in_two_parts(count_bins, state.group.size, binned, state.group, self._split, BINS)
-            return binned.reshape(-1)
-        scaled, bins = self._scaled, self._bins
-        np.add(state.group, np.float32(1.0), out=scaled)
-        scaled *= np.float32(BINS / 2)
-        np.copyto(bins, scaled, casting="unsafe")
-        np.minimum(bins, BINS - 1, out=bins)
-        bins += self._bin_offset
-        counts: NDArray[np.intp] = np.bincount(bins, minlength=2 * BINS)
-        return counts
+        binned = np.empty((2, BINS), dtype=np.intp)
+        in_two_parts(count_bins, state.group.size, binned, state.group, self._split, BINS)
+        return binned.reshape(-1)
 
     def record(
         self,

@@ -283,6 +283,7 @@ class ExtendedContact:
         self.bridged = bridged.copy()
         self.friends = np.asarray(within @ bridged.astype(np.float32), dtype=np.float32)
         self.strength = self._strength(self.friends, identity)
+        self._heard = bool(np.any(self.friends))
         self._gap = np.empty_like(self.strength)
 
     def _strength(
@@ -295,7 +296,7 @@ class ExtendedContact:
     @property
     def active(self) -> bool:
         """Tell whether anybody hears of a friend's tie across the divide."""
-        return bool(self.contact.extended_share > 0.0 and np.any(self.friends))
+        return self.contact.extended_share > 0.0 and self._heard
 
     def befriend(self, agents: NDArray[np.int64]) -> None:
         """Count the new ties across the divide of ``agents`` among their friends'."""
@@ -306,6 +307,7 @@ class ExtendedContact:
         rows = self.within[new]
         hearers = rows.indices.astype(np.int64)
         np.add.at(self.friends, hearers, np.float32(1.0))
+        self._heard = self._heard or bool(hearers.size)
         touched = np.unique(hearers)
         self.strength[touched] = self._strength(self.friends[touched], self.identity[touched])
 

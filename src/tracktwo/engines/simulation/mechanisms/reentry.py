@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from tracktwo.engines.simulation.fused import marginalise_compiled
 from tracktwo.engines.simulation.parameters import ReentryParameters
 from tracktwo.engines.simulation.state import AgentState
 
@@ -79,11 +80,35 @@ class Marginalisation:
             consulted[participants], np.float32(1.0 - reentry.feedback_protection), 1.0
         ).astype(np.float32)
         self.starting = starting_influence[participants]
+        self._change = np.empty(participants.size, dtype=np.float32)
 
-    def apply(self, state: AgentState, network_group: NDArray[np.float32]) -> None:
-        """Lower the influence of participants warmer than their network; let it recover."""
+    def apply(
+        self, state: AgentState, network_group: NDArray[np.float32], *, compiled: bool = False
+    ) -> None:
+        """Lower the influence of participants warmer than their network; let it recover.
+
+        ``compiled`` runs :func:`~tracktwo.engines.simulation.fused.marginalise_compiled`:
+        the same numbers in one call.
+        """
         participants = self.participants
         if participants.size == 0:
+            return
+        if compiled:
+            marginalise_compiled(
+                state.group,
+                network_group,
+                state.influence,
+                state.weight_sum,
+                participants,
+                self.pressure,
+                self.protection,
+                self.starting,
+                self.nodes,
+                self.rows,
+                self.tolerance,
+                self.recovery,
+                self._change,
+            )
             return
         excess = state.group[participants]
         excess -= network_group[participants]

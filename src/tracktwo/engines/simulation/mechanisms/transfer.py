@@ -13,6 +13,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from tracktwo.engines.simulation.fused import raise_ideas
 from tracktwo.engines.simulation.mechanisms.contact import apply_contact, contact_strength
 from tracktwo.engines.simulation.parameters import (
     ContactParameters,
@@ -37,13 +38,17 @@ def transfer_to_decision_makers(
     participants: NDArray[np.int64],
     decision_makers: slice,
     transfer: TransferParameters,
+    *,
+    compiled: bool = False,
 ) -> float:
     """Pass ideas from one society's participants to its decision-makers; return the gain.
 
     Decision-makers close ``1 - exp(-rate * sum(influence))`` of their gap to the
     participants' influence-weighted mean ideas: the more influential (and the less
     marginalised) the participants, the faster their ideas reach policy, and policy can
-    learn no more than the participants hold.
+    learn no more than the participants hold. ``compiled`` moves the decision-makers' ideas
+    in :func:`~tracktwo.engines.simulation.fused.raise_ideas` (the same numbers; the mean
+    stays numpy's dot product).
     """
     if participants.size == 0:
         return 0.0
@@ -53,6 +58,10 @@ def transfer_to_decision_makers(
         return 0.0
     held = np.float32(float(np.dot(weights, state.ideas[participants])) / total)
     share = np.float32(-math.expm1(-transfer.rate * total))
+    if compiled:
+        count: int = decision_makers.stop - decision_makers.start
+        gained = raise_ideas(state.ideas, decision_makers.start, decision_makers.stop, held, share)
+        return float(gained) / max(1, count)
     values = state.ideas[decision_makers]
     gap = held - values
     np.maximum(gap, np.float32(0.0), out=gap)

@@ -23,10 +23,12 @@ own persistence, shorter than that of feelings.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from tracktwo.engines.simulation.fused import SPLIT_FROM, confirm_trust, fall_back, second_thread
 from tracktwo.engines.simulation.parameters import (
     HypothesisConfirmationParameters,
     TrustParameters,
@@ -114,10 +116,29 @@ class TrustDynamics:
         block += np.float32(share * toward)
 
     def confirm_statements(
-        self, state: AgentState, participants: NDArray[np.int64], stance: float | None
+        self,
+        state: AgentState,
+        participants: NDArray[np.int64],
+        stance: float | None,
+        *,
+        compiled: bool = False,
     ) -> None:
-        """Move ``participants``' trust toward the other side's participants' ``stance``."""
+        """Move ``participants``' trust toward the other side's participants' ``stance``.
+
+        ``compiled`` runs :func:`~tracktwo.engines.simulation.fused.confirm_trust`: the
+        same numbers in one call.
+        """
         if participants.size == 0 or stance is None:
+            return
+        if compiled:
+            confirm_trust(
+                state.trust,
+                participants,
+                stance,
+                self.parameters.confirmation_rate,
+                self.confirmation.strength,
+                self.confirm,
+            )
             return
         trust = state.trust[participants]
         rate = np.float32(self.parameters.confirmation_rate) * credited_share(
@@ -126,14 +147,22 @@ class TrustDynamics:
         trust += rate * (np.float32(stance) - trust)
         state.trust[participants] = trust
 
-    def daily(self, state: AgentState, stances: tuple[float | None, float | None]) -> None:
+    def daily(
+        self,
+        state: AgentState,
+        stances: tuple[float | None, float | None],
+        *,
+        compiled: bool = False,
+    ) -> None:
         """Let each society's trust decay and follow the other side's participants a little.
 
         ``stances[s]`` is what society ``s``'s participants are seen to do at home
         (:func:`visible_stance`), None when none are at home; society ``s`` watches the
-        other's.
+        other's. ``compiled`` runs :func:`~tracktwo.engines.simulation.fused.fall_back`
+        (the same numbers, one call a society; large societies side by side on two threads).
         """
         parameters = self.parameters
+        calls: list[tuple[Any, ...]] = []
         for society, members in enumerate(self.members):
             seen = stances[1 - society]
             public = (
@@ -144,9 +173,23 @@ class TrustDynamics:
             keep = 1.0 - parameters.decay - public
             if keep == 1.0:
                 continue
+            if compiled:
+                visible = bool(public) and seen is not None
+                added = public * seen if visible and seen is not None else 0.0
+                calls.append(
+                    (state.trust, self._anchored, members.start, members.stop, keep, added, visible)
+                )
+                continue
             block = state.trust[members]
             block *= np.float32(keep)
             if self._anchored.size:
                 block += self._anchored[members]
             if public and seen is not None:
                 block += np.float32(public * seen)
+        if len(calls) == 2 and state.trust.size >= 2 * SPLIT_FROM:
+            other = second_thread().submit(fall_back, *calls[1])
+            fall_back(*calls[0])
+            other.result()
+            return
+        for call in calls:
+            fall_back(*call)
