@@ -89,6 +89,9 @@ def test_the_api_reference_renders_for_a_facilitator_only(
     assert page.goto(f"{site.url}/docs").status == 401
     assert page.goto(f"{site.url}/openapi.json").status == 401
     page.goto(site.signin_url())
+    # The console loads its phase controls after the page: let that finish, or leaving the
+    # page cancels it (logged as a failed load).
+    page.wait_for_load_state("networkidle")
     console.clear()  # the two refusals above are logged as failed loads
     assert page.goto(f"{site.url}/docs").status == 200
     page.get_by_role("heading", name="API reference").wait_for()
