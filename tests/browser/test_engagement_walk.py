@@ -263,7 +263,19 @@ def test_an_engagement_from_an_empty_folder_to_a_second_workshop(
     north[1].goto(f"{base}/joint")
     north[1].fill("#constraint-text", "our hardliners call patrols surrender")
     _submit(north[1], "Name it")
+    # Reassurance: a step and a vision from one side, endorsed by the other.
     open_phase("reassurance")
+    north[0].goto(f"{base}/joint")
+    north[0].fill("#r-who", "North elders")
+    north[0].fill("#r-what", "publicly welcome the patrols")
+    north[0].fill("#r-when", "before the summer")
+    _submit(north[0], "Propose a step")
+    north[0].fill("#vision-text", "villages where both communities walk safely")
+    _submit(north[0], "Add")
+    south[0].goto(f"{base}/joint")
+    _submit(south[0], "Our party endorses this")
+    assert south[0].get_by_text("shared by both").count() == 1
+    walk.check(south[0], "joint-reassurance")
 
     # Session ratings and surveys, by every participant.
     for person in [*north, *south]:
