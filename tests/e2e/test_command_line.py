@@ -84,6 +84,8 @@ def test_lifecycle_commands_print_json_for_scripts(demo_dir: tuple[Path, dict[st
         (("workshop", "create", "CONFLICT", "--title", "T", "--per-party", "2"), "per party"),
         (("survey", "import", "WORKSHOP", "BADFILE"), "lacks column"),
         (("workshop", "compose", "WORKSHOP", "--require-role", "youth=4"), "required_roles"),
+        (("workshop", "compose", "WORKSHOP", "--require-role", "general=1"), "roles of the"),
+        (("conflict", "roles", "CONFLICT", "--role", "youth"), "a held role stays"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_exit_status_2(
@@ -218,6 +220,39 @@ def test_no_output_that_leaves_the_room_gives_a_figure_for_a_party_below_five(
         app, ["survey", "effects", workshop, "--min-group", "2", "--data-dir", str(folder)]
     )
     assert refused.exit_code != 0 and "give 3 or more" in " ".join(refused.output.split())
+
+
+def test_a_conflict_opens_with_its_own_roles_and_the_operator_edits_them(tmp_path: Path) -> None:
+    folder = str(tmp_path / "data")
+    assert invoke("init", "--data-dir", folder).exit_code == 0
+    created = invoke("conflict", "create", "Valley", "--party", "Up", "--party", "Down",
+                     "--stage", "pre-negotiation", "--kind", "internal-identity",
+                     "--misperception", "0.4", "--role", "mayor", "--role", "elder",
+                     "--data-dir", folder)  # fmt: skip
+    assert created.exit_code == 0, created.output
+    conflict = created.stdout.split()[-1]
+    shown = invoke("conflict", "roles", conflict, "--json", "--data-dir", folder)
+    assert json.loads(shown.stdout) == ["mayor", "elder"]
+    assert (
+        "roles: mayor, elder" in invoke("conflict", "show", conflict, "--data-dir", folder).stdout
+    )
+    workshop = invoke(
+        "workshop", "create", conflict, "--title", "W", "--per-party", "3", "--data-dir", folder
+    ).stdout.split()[-1]
+    scores = ["--credibility", "0.5", "--openness", "0.5", "--status", "0.5"]
+    person = ["candidate", "add", workshop, "--party", "Up", "--influence", "0.5", *scores,
+              "--key-person"]  # fmt: skip
+    refused = runner.invoke(
+        app, [*person, "--name", "A", "--role", "scholar", "--data-dir", folder]
+    )
+    assert refused.exit_code == 2 and "roles of the conflict" in refused.output
+    assert invoke(*person, "--name", "B", "--role", "elder", "--data-dir", folder).exit_code == 0
+    edited = invoke("conflict", "roles", conflict, "--role", "elder", "--role", "teacher",
+                    "--data-dir", folder)  # fmt: skip
+    assert edited.exit_code == 0 and edited.stdout.split() == ["elder", "teacher"]
+    kept = runner.invoke(app, ["conflict", "roles", conflict, "--role", "teacher",
+                               "--data-dir", folder])  # fmt: skip
+    assert kept.exit_code == 2 and "a held role stays" in kept.output
 
 
 def test_a_lifecycle_can_be_driven_step_by_step_from_the_command_line(tmp_path: Path) -> None:

@@ -9,8 +9,18 @@ from sqlalchemy import func, inspect, select
 
 from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
+from tracktwo.domain.vocabulary import DEFAULT_ROLES
 from tracktwo.errors import ConfigurationError
-from tracktwo.services import feedback, phase_order, phases, reports, transfers
+from tracktwo.services import (
+    conflicts,
+    feedback,
+    phase_order,
+    phases,
+    recruitment,
+    reports,
+    transfers,
+    workshops,
+)
 from tracktwo.services.transaction import run
 from tracktwo.store.database import Store
 from tracktwo.store.migrate import downgrade, upgrade
@@ -105,6 +115,26 @@ def test_migration_0011_leaves_every_phase_of_an_earlier_workshop_open_until_clo
         assert run(store, phase_order.phase_states, operator, workshop).open == everything
     assert run(store, phase_order.close_phase, operator, ids.first_workshop) == everything
     assert run(store, phases.board, operator, ids.first_workshop).to_dict() == board
+
+
+def test_migration_0012_gives_every_earlier_conflict_the_seven_roles_and_any_role_held(
+    store: Store,
+) -> None:
+    operator = Actor.operator()
+    made = {"name": "C", "parties": ["A", "B"], "stage": "pre-negotiation"}
+    plain = run(store, conflicts.create_conflict, operator, **made, kind="inter-state",
+                misperception_share=0.5)  # fmt: skip
+    local = run(store, conflicts.create_conflict, operator, **made, kind="inter-state",
+                misperception_share=0.5, roles=["elder", "scholar"])  # fmt: skip
+    workshop = run(store, workshops.create_workshop, operator, local, title="W", per_party=3)
+    run(store, recruitment.add_candidate, operator, workshop, party="A", name="N", role="elder",
+        influence=0.5, credibility=0.5, openness=0.5, status=0.5, key_person=True)  # fmt: skip
+    downgrade(store.engine, "0011", keys=store.keys)
+    assert not inspect(store.engine).has_table("conflict_roles")
+    upgrade(store.engine, keys=store.keys)
+    seven = list(DEFAULT_ROLES)
+    assert run(store, conflicts.conflict_profile, operator, plain).roles == seven
+    assert run(store, conflicts.conflict_profile, operator, local).roles == [*seven, "elder"]
 
 
 def test_the_migrated_schema_is_the_schema_of_the_models(store: Store) -> None:

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from tracktwo.demo import build_demo
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.errors import (
     CommitmentMissing,
@@ -133,7 +132,7 @@ def test_contradictory_composition_constraints_name_the_constraint_and_change_no
     ids = build_demo(store, seed=7)
     before = _row_counts(store)
     rules = CompositionRules(
-        per_party=4, max_status_gap=0.1, min_distinct_roles=2, required_roles={Role.YOUTH: 4}
+        per_party=4, max_status_gap=0.1, min_distinct_roles=2, required_roles={"youth": 4}
     )
     with pytest.raises(CompositionInfeasible) as raised:
         run(store, recruitment.compose_workshop, OPERATOR, ids.first_workshop, rules)

@@ -39,6 +39,9 @@ FREE = {
     "communities_path", "carry_path", "base_url", "host", "redis_url", "scheduler",
     # names a conflict defines: its parties (communities), and KEY=VALUE pairs keyed by them
     "party", "community", "credibility",
+    # roles are set per conflict (`conflict create --role`, `conflict roles`): no fixed list
+    # to give; `conflict show` lists a conflict's own
+    "role", "require_role",
     # a packaged scenario's name or any TOML file; simulation parameters by dotted path;
     # Pol.is comment ids
     "scenario", "param", "meta", "fix",

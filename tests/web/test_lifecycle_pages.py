@@ -339,3 +339,51 @@ def test_a_bad_time_zone_and_a_bad_number_are_refused_by_name(empty: tuple[Store
         expect=400,
     )  # fmt: skip
     assert "stalemate pain" in refused and "1.4" in refused
+
+
+def test_the_organiser_sets_a_conflicts_roles_and_the_candidates_page_offers_them(
+    empty: tuple[Store, Any],
+) -> None:
+    store, app = empty
+    organiser = _organiser(store, app)
+    assert "party-leader\nformer-official" in organiser.get("/organise")  # the seven, to edit
+    where = organiser.post(
+        "/organise/conflicts",
+        {"name": "The valley", "parties": "Upstream\nDownstream", "stage": "pre-negotiation",
+         "kind": "internal-identity", "misperception_share": "0.4",
+         "roles": "mayor\n elder \n\nteacher"},
+    )  # fmt: skip
+    conflict = where.rsplit("/", 1)[1]
+    page = organiser.get(f"/organise/conflicts/{conflict}")
+    assert 'name="roles"' in page and "mayor\nelder\nteacher</textarea>" in page
+    where = organiser.post(
+        f"/organise/conflicts/{conflict}/workshops",
+        {"title": "Valley I", "per_party": "3", "time_zone": "UTC"},
+    )
+    workshop = where.split("/")[3]
+    page = organiser.post(
+        f"/organise/workshops/{workshop}/team",
+        {"name": "Dr. Lead", "lead": "yes", "impartiality": "0.9", "communication": "0.9",
+         "sensitivity": "0.9", "credibility-Upstream": "0.8", "credibility-Downstream": "0.8"},
+        expect=200,
+    )  # fmt: skip
+    lead = Browser(app, LINK.search(page).group(1))  # type: ignore[union-attr]
+    page = lead.get(f"/w/{workshop}/candidates")
+    offered = page[page.index('id="k-role"') : page.index("</select>", page.index('id="k-role"'))]
+    assert re.findall(r"<option>([^<]+)</option>", offered) == ["mayor", "elder", "teacher"]
+    person = {"party": "Upstream", "influence": "0.8", "credibility": "0.8", "openness": "0.7",
+              "status": "0.6", "key_person": "yes"}  # fmt: skip
+    refused = lead.post(
+        f"/w/{workshop}/candidates", {**person, "name": "A", "role": "scholar"}, expect=400
+    )
+    assert "rule 'roles of the conflict': role 'scholar'" in refused.replace("&#39;", "'")
+    lead.post(f"/w/{workshop}/candidates", {**person, "name": "B", "role": "elder"})
+    # The organiser edits the list: a new role joins, an unheld one goes, a held one stays.
+    assert organiser.post(
+        f"/organise/conflicts/{conflict}/roles", {"roles": "elder\nfarmer"}
+    ).endswith("#roles")
+    assert "elder\nfarmer</textarea>" in organiser.get(f"/organise/conflicts/{conflict}")
+    refused = organiser.post(
+        f"/organise/conflicts/{conflict}/roles", {"roles": "farmer"}, expect=400
+    )
+    assert "a held role stays" in refused.replace("&#39;", "'") and "elder (1)" in refused

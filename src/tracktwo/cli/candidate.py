@@ -9,7 +9,7 @@ import typer
 from tracktwo.cli.common import OPERATOR, TextOption, in_folder, one_of, parse_date, parse_uuid
 from tracktwo.cli.output import JsonFlag, answer, console, print_json, show, warn
 from tracktwo.domain.rules import KELMAN_GROUND_RULES
-from tracktwo.domain.vocabulary import Commitment, Role
+from tracktwo.domain.vocabulary import Commitment
 from tracktwo.services import recruitment
 from tracktwo.services.transaction import UnitOfWork
 
@@ -23,7 +23,13 @@ def candidate_add(
     workshop_id: str,
     party: TextOption,
     name: TextOption,
-    role: Annotated[str, one_of(*(r.value for r in Role))],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="One of the roles of the workshop's conflict (set per conflict: `tracktwo "
+            "conflict show` lists them, `tracktwo conflict roles` changes them)."
+        ),
+    ],
     influence: Annotated[float, typer.Option(help="Influence at home, 0-1.")],
     credibility: Annotated[float, typer.Option(help="Credibility in their own community, 0-1.")],
     openness: Annotated[float, typer.Option(help="Interest and ability to learn, 0-1.")],

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tracktwo.cli.common import OPERATOR, in_folder, one_of, parse_date, parse_uuid
-from tracktwo.cli.output import JsonFlag, answer, console, json_or, show
+from tracktwo.cli.output import JsonFlag, answer, console, json_or, print_json, show
 from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
 from tracktwo.services import conflicts
 from tracktwo.services.transaction import UnitOfWork
@@ -28,6 +28,14 @@ def conflict_create(
         float, typer.Option(help="Share of the conflict that is misperception, 0-1.")
     ],
     context: str = "",
+    role: Annotated[
+        list[str],
+        typer.Option(
+            "--role",
+            help="A role its candidates may hold (repeat, in order); roles are set per "
+            "conflict, and by default they are the seven of Kelman's workshops.",
+        ),
+    ] = [],  # noqa: B006
 ) -> None:
     """Open a conflict profile."""
     conflict_id = conflicts.create_conflict(
@@ -39,8 +47,36 @@ def conflict_create(
         kind=kind,
         misperception_share=misperception,
         context=context,
+        roles=role or None,
     )
     console.print(f"conflict {conflict_id}")
+
+
+@conflict_app.command("roles")
+@in_folder
+def conflict_roles(
+    uow: UnitOfWork,
+    conflict_id: str,
+    role: Annotated[
+        list[str],
+        typer.Option(
+            "--role",
+            help="A role its candidates may hold (repeat, in order): the list replaces the "
+            "conflict's roles; a role a candidate holds cannot go. Roles are set per conflict.",
+        ),
+    ] = [],  # noqa: B006
+    as_json: JsonFlag = False,
+) -> None:
+    """Show the roles a conflict's candidates may hold, or set them with --role."""
+    cid = parse_uuid(conflict_id, "conflict")
+    if role:
+        roles = conflicts.set_roles(uow, OPERATOR, cid, roles=role)
+    else:
+        roles = conflicts.conflict_profile(uow, OPERATOR, cid).roles
+    if as_json:
+        print_json(roles)
+        return
+    console.print("\n".join(roles), highlight=False, markup=False)
 
 
 @conflict_app.command("ripeness")
@@ -110,6 +146,7 @@ def _say_profile(c: conflicts.ConflictProfile) -> None:
     console.print(
         f"{c.name} ({c.id})\nparties: {', '.join(p.name for p in c.parties)}\n"
         f"stage: {c.stage}; kind: {c.kind}; misperception {c.misperception_share:.0%}\n"
+        f"roles: {', '.join(c.roles)}\n"
         f"context: {c.context or '-'}\ndiagnosis: {c.diagnosis_note or '-'}",
         highlight=False,
         markup=False,

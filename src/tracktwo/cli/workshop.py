@@ -21,7 +21,6 @@ from tracktwo.cli.common import (
 from tracktwo.cli.output import JsonFlag, answer, console, json_or, show, warn
 from tracktwo.cli.retention import print_destruction
 from tracktwo.domain.rules import FACILITATOR_FLOOR
-from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.io.polis import read_carry_actions
 from tracktwo.services import conditions, recruitment, reports, workshops
@@ -110,8 +109,8 @@ def workshop_compose(
     require_role: Annotated[
         list[str],
         typer.Option(
-            help="ROLE=N: at least N per party (repeat); ROLE is one of "
-            + " | ".join(r.value for r in Role)
+            help="ROLE=N: at least N per party (repeat); ROLE is one of the conflict's roles "
+            "(set per conflict: `tracktwo conflict show` lists them)."
         ),
     ] = [],  # noqa: B006
     pin: Annotated[
@@ -122,14 +121,14 @@ def workshop_compose(
 ) -> None:
     """Choose the members by exact optimisation among committed candidates (with the people
     the facilitators pin in or leave out)."""
-    required: dict[Role, int] = {}
+    required: dict[str, int] = {}
     for item in require_role:
         role, _, count = item.partition("=")
         try:
-            required[Role(role)] = int(count or 1)
+            required[role.strip()] = int(count or 1)
         except ValueError:
             raise typer.BadParameter(
-                f"--require-role {item!r}: use ROLE=N with a known role"
+                f"--require-role {item!r}: use ROLE=N with N a whole number"
             ) from None
     rules = run(
         lambda: CompositionRules(

@@ -5,7 +5,7 @@ Every name here is invented; none refers to a real person or place.
 
 from __future__ import annotations
 
-from tracktwo.domain.vocabulary import Role
+from tracktwo.domain.vocabulary import DEFAULT_ROLES
 
 ISLAND = "Karsa"
 NORTH, SOUTH = "Ilvan community", "Sorai community"
@@ -88,7 +88,7 @@ FAMILY_NAMES = {
         "Hasarin",
     ],
 }
-ROLES = list(Role)
+ROLES = list(DEFAULT_ROLES)
 
 
 CONCERNS = {

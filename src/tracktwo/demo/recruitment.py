@@ -11,7 +11,6 @@ import numpy as np
 from tracktwo.demo.island import FAMILY_NAMES, FIRST_NAMES, NORTH, ROLES, SOUTH
 from tracktwo.demo.series import open_workshop
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition import CompositionRules
 from tracktwo.services import conflicts, recruitment, workshops
 from tracktwo.services.recruitment import Member
@@ -28,7 +27,7 @@ def _recruit(
         firsts, families = FIRST_NAMES[party], FAMILY_NAMES[party]
         for index, first in enumerate(firsts):
             family = families[index % len(families)]
-            role = Role.SCHOLAR if index == 0 else ROLES[int(rng.integers(len(ROLES)))]
+            role = "scholar" if index == 0 else ROLES[int(rng.integers(len(ROLES)))]
             referrer = None if index == 0 else ids[(index - 1) // 3]
             added = run(
                 store,
@@ -37,7 +36,7 @@ def _recruit(
                 workshop_id,
                 party=party,
                 name=f"{first} {family}",
-                role=role.value,
+                role=role,
                 influence=float(np.round(rng.uniform(0.3, 0.95), 2)),
                 credibility=float(np.round(rng.uniform(0.35, 0.95), 2)),
                 openness=float(np.round(rng.uniform(0.3, 0.95), 2)),
@@ -120,7 +119,7 @@ def compose_first_workshop(
         operator,
         first,
         CompositionRules(
-            per_party=4, max_status_gap=0.05, min_distinct_roles=3, required_roles={Role.SCHOLAR: 1}
+            per_party=4, max_status_gap=0.05, min_distinct_roles=3, required_roles={"scholar": 1}
         ),
     )
     members = run(store, recruitment.members, operator, first)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -93,6 +93,40 @@ def require_text(name: str, value: str, *, max_length: int = 4000) -> str:
     if len(text) > max_length:
         raise ValidationError(f"{name} is {len(text)} characters; at most {max_length} are allowed")
     return text
+
+
+ROLE_NAME_LENGTH = 40
+"""At most this many characters name a role (a candidate's role is stored in as many)."""
+
+
+def require_roles(roles: Iterable[str]) -> list[str]:
+    """Return a conflict's roles stripped, in the order given: one or more, each named once.
+
+    Roles are compared as typed, after stripping spaces at either end; a role may hold no
+    ``=`` (``workshop compose --require-role ROLE=N`` splits on it).
+    """
+    names = [require_text("role", role, max_length=ROLE_NAME_LENGTH) for role in roles]
+    if not names:
+        raise ValidationError("a conflict needs at least one role its candidates may hold")
+    for name in names:
+        if "=" in name:
+            raise ValidationError(f"role {name!r} holds '='; name roles without it")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValidationError(f"role(s) {', '.join(repeated)} are given twice; give each once")
+    return names
+
+
+def require_role_of_conflict(role: str, roles: Sequence[str]) -> str:
+    """Return ``role`` stripped if it is one of the conflict's ``roles``, else refuse it
+    naming the rule and the roles there are."""
+    name = (role or "").strip()
+    if name not in roles:
+        raise ValidationError(
+            f"rule 'roles of the conflict': role {name!r} is not one of this conflict's roles "
+            f"({', '.join(roles)}); the organiser may add it to the conflict's roles"
+        )
+    return name
 
 
 def kept_until(created_at: datetime | date, retention_until: date | None) -> date:

@@ -28,16 +28,17 @@ class RipenessState(StrEnum):
     RIPE = "ripe"
 
 
-class Role(StrEnum):
-    """The positions Kelman's workshops drew participants from (seed 3)."""
-
-    PARLIAMENTARIAN = "parliamentarian"
-    PARTY_LEADER = "party-leader"
-    FORMER_OFFICIAL = "former-official"
-    JOURNALIST = "journalist"
-    SCHOLAR = "scholar"
-    CIVIL_SOCIETY = "civil-society"
-    YOUTH = "youth"
+DEFAULT_ROLES: tuple[str, ...] = (
+    "parliamentarian",
+    "party-leader",
+    "former-official",
+    "journalist",
+    "scholar",
+    "civil-society",
+    "youth",
+)
+"""The positions Kelman's workshops drew participants from (seed 3): the roles a new
+conflict starts with. Each conflict keeps its own list, which the organiser may change."""
 
 
 class Commitment(StrEnum):

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tracktwo.domain.rules import require_in_range
-from tracktwo.domain.vocabulary import Role
 from tracktwo.engines.composition_search import (
     GAIN_TOLERANCE,
     _EnumerationSearch,
@@ -49,7 +48,7 @@ class CompositionCandidate:
 
     id: str
     party: str
-    role: Role
+    role: str
     influence: float
     credibility: float
     openness: float
@@ -59,6 +58,8 @@ class CompositionCandidate:
     def __post_init__(self) -> None:
         if not self.id:
             raise ValidationError("a candidate needs an id")
+        if not self.role:
+            raise ValidationError(f"candidate {self.id!r} needs a role")
         for name in ("influence", "credibility", "openness", "status"):
             require_in_range(f"{name} of candidate {self.id!r}", getattr(self, name), 0.0, 1.0)
 
@@ -79,7 +80,7 @@ class CompositionRules:
     per_party: int = 4
     max_status_gap: float | None = 0.1
     min_distinct_roles: int = 2
-    required_roles: Mapping[Role, int] = field(default_factory=dict)
+    required_roles: Mapping[str, int] = field(default_factory=dict)
     max_per_role: int | None = None
     weights: tuple[float, float, float] = (1.0, 1.0, 1.0)
     pinned: frozenset[str] = frozenset()
@@ -100,9 +101,11 @@ class CompositionRules:
         if self.max_per_role is not None and self.max_per_role < 1:
             raise ValidationError(f"max_per_role is {self.max_per_role}; give >= 1 or None")
         try:
-            required = {Role(role): int(count) for role, count in self.required_roles.items()}
+            required = {str(role): int(count) for role, count in self.required_roles.items()}
         except ValueError as error:
-            raise ValidationError(f"required_roles: {error}; use tracktwo Role values") from error
+            raise ValidationError(f"required_roles: {error}; give whole counts") from error
+        if any(not role for role in required):
+            raise ValidationError("required_roles names an empty role")
         if any(count < 0 for count in required.values()):
             raise ValidationError(f"required_roles {required} holds a negative count")
         object.__setattr__(self, "required_roles", required)
@@ -147,7 +150,7 @@ class CompositionRules:
         if name == "max_status_gap":
             return f"max_status_gap {self.max_status_gap:.2f}"
         if name == "required_roles":
-            wanted = ", ".join(f"{n} {r.value}" for r, n in self.required_roles.items() if n)
+            wanted = ", ".join(f"{n} {r}" for r, n in self.required_roles.items() if n)
             return f"required_roles ({wanted} per party)"
         if name == "min_distinct_roles":
             return f"min_distinct_roles ({self.min_distinct_roles} roles per party)"
@@ -159,7 +162,7 @@ class CompositionRules:
             "per_party": self.per_party,
             "max_status_gap": self.max_status_gap,
             "min_distinct_roles": self.min_distinct_roles,
-            "required_roles": {r.value: n for r, n in self.required_roles.items()},
+            "required_roles": dict(self.required_roles),
             "max_per_role": self.max_per_role,
             "weights": list(self.weights),
             "pinned": sorted(self.pinned),
@@ -218,7 +221,7 @@ class Composition:
             for candidate_id in chosen:
                 c = by_id[candidate_id]
                 line = (
-                    f"{party}: {c.id} ({c.role.value}) scores {c.score(self.rules.weights):.2f} "
+                    f"{party}: {c.id} ({c.role}) scores {c.score(self.rules.weights):.2f} "
                     f"(influence {c.influence:.2f}, credibility {c.credibility:.2f}, "
                     f"openness {c.openness:.2f}, status {c.status:.2f}); "
                     f"ranked {rank_of[c.id]} of {len(ranked)} committed."
@@ -257,7 +260,7 @@ class Composition:
                         "party": party,
                         "rank": rank,
                         "candidate": c.id,
-                        "role": c.role.value,
+                        "role": c.role,
                         "influence": c.influence,
                         "credibility": c.credibility,
                         "openness": c.openness,
@@ -287,7 +290,8 @@ class Composition:
 # --- diagnosis, costs and the public entry points ------------------------------------------
 
 
-def _check_rules_against_themselves(rules: CompositionRules) -> None:
+def _check_rules_against_themselves(rules: CompositionRules, role_count: int) -> None:
+    """Refuse rules that no pool could meet with ``role_count`` roles to draw from."""
     k = rules.per_party
     required = sum(rules.required_roles.values())
     if required > k:
@@ -296,24 +300,24 @@ def _check_rules_against_themselves(rules: CompositionRules) -> None:
             "require fewer roles or raise per_party",
             constraint="required_roles",
         )
-    if rules.min_distinct_roles > min(k, len(Role)):
+    if rules.min_distinct_roles > min(k, role_count):
         raise CompositionInfeasible(
             f"min_distinct_roles is {rules.min_distinct_roles} but a party has {k} members "
-            f"and there are {len(Role)} roles; lower min_distinct_roles",
+            f"and there are {role_count} roles; lower min_distinct_roles",
             constraint="min_distinct_roles",
         )
     most = rules.max_per_role
     if most is not None:
-        if most * len(Role) < k:
+        if most * role_count < k:
             raise CompositionInfeasible(
-                f"max_per_role {most} over {len(Role)} roles cannot fill {k} seats per party; "
+                f"max_per_role {most} over {role_count} roles cannot fill {k} seats per party; "
                 "raise max_per_role",
                 constraint="max_per_role",
             )
         for role, n in rules.required_roles.items():
             if n > most:
                 raise CompositionInfeasible(
-                    f"required_roles ask for {n} {role.value} per party but max_per_role is "
+                    f"required_roles ask for {n} {role} per party but max_per_role is "
                     f"{most}; lower the requirement or raise max_per_role",
                     constraint="required_roles",
                 )
@@ -356,13 +360,13 @@ def _check_pool(pool: Pool, rules: CompositionRules) -> None:
                 constraint="per_party",
             )
     for party, members in pool.items():
-        counts: dict[Role, int] = {}
+        counts: dict[str, int] = {}
         for c in members:
             counts[c.role] = counts.get(c.role, 0) + 1
         for role, needed in rules.required_roles.items():
             if counts.get(role, 0) < needed:
                 raise CompositionInfeasible(
-                    f"party {party!r} has {counts.get(role, 0)} committed {role.value} "
+                    f"party {party!r} has {counts.get(role, 0)} committed {role} "
                     f"candidates; required_roles asks for {needed} per party: recruit more "
                     "or relax required_roles",
                     constraint="required_roles",
@@ -440,6 +444,7 @@ def _compose(
     parties: Sequence[str],
     rules: CompositionRules,
     search: _Search,
+    role_count: int | None,
 ) -> Composition:
     names = tuple(parties)
     if len(names) < 2 or len(set(names)) != len(names):
@@ -460,7 +465,11 @@ def _compose(
         )
         for p in names
     }
-    _check_rules_against_themselves(rules)
+    if role_count is None:
+        role_count = len({c.role for c in candidates} | set(rules.required_roles))
+    elif role_count < 1:
+        raise ValidationError(f"role_count is {role_count}; a conflict has at least one role")
+    _check_rules_against_themselves(rules, role_count)
     _check_pins(candidates, pool, rules)
     _check_pool(pool, rules)
     selection = search.best(pool, rules)
@@ -485,6 +494,7 @@ def compose(
     parties: Sequence[str],
     rules: CompositionRules,
     *,
+    role_count: int | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Composition:
     """Choose exactly ``rules.per_party`` committed members of each party, exactly.
@@ -498,16 +508,22 @@ def compose(
     finish in well under a second; a very tight ``max_status_gap`` over continuous statuses
     can be slow to prove, and then the best selection found is returned with
     ``proven_optimal`` False.
+
+    ``role_count`` is how many roles the conflict offers (roles are plain strings, set per
+    conflict); it bounds ``min_distinct_roles`` and ``max_per_role`` before any solve. By
+    default it is the number of distinct roles among the candidates and the required roles.
     """
     if not time_limit > 0:
         raise ValidationError(f"time_limit is {time_limit!r}; give a number of seconds > 0")
-    return _compose(candidates, parties, rules, _MilpSearch(time_limit))
+    return _compose(candidates, parties, rules, _MilpSearch(time_limit), role_count)
 
 
 def brute_force_compose(
     candidates: Sequence[CompositionCandidate],
     parties: Sequence[str],
     rules: CompositionRules,
+    *,
+    role_count: int | None = None,
 ) -> Composition:
     """Compose by enumerating every selection; exponential, for checking :func:`compose`."""
-    return _compose(candidates, parties, rules, _EnumerationSearch())
+    return _compose(candidates, parties, rules, _EnumerationSearch(), role_count)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from tracktwo.domain.vocabulary import Role
 from tracktwo.errors import CompositionInfeasible
 
 if TYPE_CHECKING:
@@ -49,7 +48,7 @@ def _status_gap(selection: Selection) -> float:
 
 
 def _meets_party_rules(chosen: Sequence[CompositionCandidate], rules: CompositionRules) -> bool:
-    counts: dict[Role, int] = {}
+    counts: dict[str, int] = {}
     for c in chosen:
         counts[c.role] = counts.get(c.role, 0) + 1
     if any(counts.get(role, 0) < n for role, n in rules.required_roles.items()):
@@ -126,7 +125,7 @@ def _solve_milp(
     candidates = [c for members in pool.values() for c in members]
     n = len(candidates)
     party_members = {p: [i for i, c in enumerate(candidates) if c.party == p] for p in pool}
-    role_members: dict[tuple[str, Role], list[int]] = {}
+    role_members: dict[tuple[str, str], list[int]] = {}
     for i, c in enumerate(candidates):
         role_members.setdefault((c.party, c.role), []).append(i)
     for party in pool:

@@ -7,13 +7,24 @@ from datetime import date
 from uuid import UUID
 
 from tracktwo.domain.actors import Actor
-from tracktwo.domain.rules import require_choice, require_text, require_unit_interval
-from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
+from tracktwo.domain.rules import (
+    require_choice,
+    require_roles,
+    require_text,
+    require_unit_interval,
+)
+from tracktwo.domain.vocabulary import DEFAULT_ROLES, ConflictKind, NegotiationStage
 from tracktwo.engines.ripeness import PartyAssessment, RipenessTimeline, ripeness_timeline
-from tracktwo.errors import ValidationError
+from tracktwo.errors import RuleViolation, ValidationError
 from tracktwo.services.access import require_conflict_reader, require_operator
 from tracktwo.services.results import Result
-from tracktwo.store.models import ConflictRow, PartyRow, RipenessAssessmentRow, new_id
+from tracktwo.store.models import (
+    ConflictRoleRow,
+    ConflictRow,
+    PartyRow,
+    RipenessAssessmentRow,
+    new_id,
+)
 from tracktwo.store.unit_of_work import UnitOfWork, now
 
 
@@ -28,11 +39,14 @@ def create_conflict(
     misperception_share: float,
     context: str = "",
     diagnosis_note: str = "",
+    roles: list[str] | None = None,
 ) -> UUID:
-    """Record a conflict with its parties, negotiation stage and kind.
+    """Record a conflict with its parties, negotiation stage, kind and roles.
 
     ``misperception_share`` (0-1) is the facilitators' diagnosis of how much of the conflict is
     misperception rather than a real clash of interests (seed 4.3, second shortcoming).
+    ``roles`` are the positions its candidates may hold, in the order given; by default the
+    seven of Kelman's workshops (:data:`~tracktwo.domain.vocabulary.DEFAULT_ROLES`).
     """
     require_operator(actor, "open a conflict profile")
     names = [require_text("party name", party, max_length=120) for party in parties]
@@ -49,6 +63,8 @@ def create_conflict(
         created_at=now(),
     )
     conflict.parties = [PartyRow(name=party, position=i) for i, party in enumerate(names)]
+    chosen_roles = require_roles(DEFAULT_ROLES if roles is None else roles)
+    conflict.roles = [ConflictRoleRow(name=role, position=i) for i, role in enumerate(chosen_roles)]
     uow.new_conflict_key(conflict.id)
     uow.add_sealed(
         conflict.id,
@@ -92,6 +108,7 @@ class ConflictProfile(Result):
     misperception_share: float
     clash_of_interests_share: float
     diagnosis_note: str
+    roles: list[str]
 
 
 def conflict_profile(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> ConflictProfile:
@@ -108,7 +125,36 @@ def conflict_profile(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> Confli
         misperception_share=conflict.misperception_share,
         clash_of_interests_share=round(1.0 - conflict.misperception_share, 6),
         diagnosis_note=uow.open_optional(conflict.id, conflict, "diagnosis_note_enc") or "",
+        roles=[role.name for role in conflict.roles],
     )
+
+
+def set_roles(uow: UnitOfWork, actor: Actor, conflict_id: UUID, *, roles: list[str]) -> list[str]:
+    """Replace a conflict's roles with ``roles``, in that order; return them.
+
+    The operator and the facilitators of a workshop on this conflict may. Refused under the
+    rule 'a held role stays' when a role one of the conflict's candidates holds would go.
+    """
+    conflict = uow.get(ConflictRow, conflict_id, "conflict")
+    require_conflict_reader(uow, actor, conflict_id)
+    names = require_roles(roles)
+    uow.lock(conflict)  # a candidate added meanwhile cannot take a role being removed
+    held = uow.candidates.roles_held(conflict_id)
+    dropped = [role for role in sorted(held) if role not in names]
+    if dropped:
+        counts = ", ".join(f"{role} ({held[role]})" for role in dropped)
+        raise RuleViolation(
+            f"rule 'a held role stays': candidates of this conflict hold {counts}; keep "
+            f"{'these roles' if len(dropped) > 1 else 'that role'} in the list"
+        )
+    by_name = {row.name: row for row in conflict.roles}
+    kept = [by_name.get(name) or ConflictRoleRow(name=name) for name in names]
+    for position, row in enumerate(kept):
+        row.position = position
+    conflict.roles = kept  # the roles left out go with the collection (delete-orphan)
+    uow.add(conflict)
+    uow.audit(actor.label, "set-roles", "conflict", conflict.id)
+    return names
 
 
 def record_ripeness(

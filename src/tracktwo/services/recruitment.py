@@ -14,10 +14,11 @@ from tracktwo.domain.rules import (
     REQUIRED_BRIEFING_RULES,
     require_choice,
     require_ground_rules,
+    require_role_of_conflict,
     require_text,
     require_unit_interval,
 )
-from tracktwo.domain.vocabulary import Commitment, Role
+from tracktwo.domain.vocabulary import Commitment
 from tracktwo.engines.composition import (
     Composition,
     CompositionCandidate,
@@ -76,17 +77,20 @@ def add_candidate(
     ``openness`` is the interest and ability to learn; ``status`` is standing in their own
     community (0-1). Whether political leadership approved is recorded, never required.
     A walk-in (not a key person, referred by nobody) and a referral across parties are
-    accepted but returned as warnings (see :func:`refer`).
+    accepted but returned as warnings (see :func:`refer`). ``role`` must be one of the
+    conflict's roles (rule 'roles of the conflict').
     """
     workshop = require_manager(uow, actor, workshop_id)
     party_id = _party_by_name(uow, workshop, party)
-    chosen_role = require_choice(Role, role, "role")
+    conflict = uow.get(ConflictRow, workshop.conflict_id)
+    uow.lock(conflict)  # its roles cannot lose this one before the candidate is stored
+    chosen_role = require_role_of_conflict(role, [r.name for r in conflict.roles])
     if key_person and uow.candidates.has_key_person(workshop_id, party_id):
         raise ValidationError(f"party {party!r} already has its one key person")
     row = CandidateRow(
         workshop_id=workshop_id,
         party_id=party_id,
-        role=chosen_role.value,
+        role=chosen_role,
         influence=require_unit_interval("influence", influence),
         credibility=require_unit_interval("credibility", credibility),
         openness=require_unit_interval("openness", openness),
@@ -370,7 +374,8 @@ def compose_workshop(
     """Choose the members by exact optimisation and record them (element 6).
 
     Only candidates with a recorded commitment are eligible; the composition replaces any
-    earlier one of the same workshop.
+    earlier one of the same workshop. Required roles must be the conflict's (rule 'roles of
+    the conflict'), and the conflict's number of roles bounds the rules on roles.
     """
     workshop = require_manager(uow, actor, workshop_id)
     chosen_rules = rules or CompositionRules(per_party=workshop.per_party)
@@ -380,13 +385,16 @@ def compose_workshop(
             f"not {chosen_rules.per_party}"
         )
     names = _party_names(uow, workshop)
+    roles = [role.name for role in uow.get(ConflictRow, workshop.conflict_id).roles]
+    for role in chosen_rules.required_roles:
+        require_role_of_conflict(role, roles)
     commitments = _commitments(uow, workshop_id)
     rows = uow.candidates.of_workshop(workshop_id)
     pool = [
         CompositionCandidate(
             id=str(row.id),
             party=names[row.party_id],
-            role=Role(row.role),
+            role=row.role,
             influence=row.influence,
             credibility=row.credibility,
             openness=row.openness,
@@ -395,7 +403,7 @@ def compose_workshop(
         )
         for row in rows
     ]
-    result = compose(pool, list(names.values()), chosen_rules)
+    result = compose(pool, list(names.values()), chosen_rules, role_count=len(roles))
     # Members chosen again keep their membership (and so their sign-in and contributions'
     # pseudonyms); those no longer chosen leave; newcomers join.
     chosen = {candidate_id for ids in result.selected.values() for candidate_id in ids}

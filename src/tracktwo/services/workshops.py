@@ -413,7 +413,8 @@ def destroy_workshop(
 
 @dataclass(frozen=True)
 class WorkshopSummary(Result):
-    """What any member of a workshop may know of it: title, venue, parties, series place."""
+    """What any member of a workshop may know of it: title, venue, parties, series place,
+    and the roles its candidates may hold (its conflict's)."""
 
     id: str
     title: str
@@ -423,6 +424,7 @@ class WorkshopSummary(Result):
     conflict: str
     parties: list[Party]
     time_zone: str
+    roles: list[str]
 
 
 def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> WorkshopSummary:
@@ -438,6 +440,7 @@ def workshop_summary(uow: UnitOfWork, actor: Actor, workshop_id: UUID) -> Worksh
         conflict=conflict.name,
         parties=[Party.of(p) for p in conflict.parties],
         time_zone=workshop.time_zone or "UTC",
+        roles=[role.name for role in conflict.roles],
     )
 
 

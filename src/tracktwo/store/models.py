@@ -52,6 +52,23 @@ class ConflictRow(Base):
     parties: Mapped[list[PartyRow]] = relationship(
         back_populates="conflict", order_by="PartyRow.position", cascade="all, delete-orphan"
     )
+    roles: Mapped[list[ConflictRoleRow]] = relationship(
+        back_populates="conflict",
+        order_by="ConflictRoleRow.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class ConflictRoleRow(Base):
+    """A role candidates of this conflict may hold (parliamentarian, journalist, ...)."""
+
+    __tablename__ = "conflict_roles"
+    __table_args__ = (UniqueConstraint("conflict_id", "name"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    conflict_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("conflicts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    conflict: Mapped[ConflictRow] = relationship(back_populates="roles")
 
 
 class PartyRow(Base):

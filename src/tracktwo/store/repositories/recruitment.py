@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracktwo.store.models import (
     AuditRow,
@@ -14,6 +14,7 @@ from tracktwo.store.models import (
     CompositionRow,
     MemberRow,
     ReferralRow,
+    WorkshopRow,
 )
 from tracktwo.store.repositories.base import Repository
 
@@ -45,6 +46,17 @@ class Candidates(Repository):
             )
         ).first()
         return found is not None
+
+    def roles_held(self, conflict_id: UUID) -> dict[str, int]:
+        """Return how many candidates, across every workshop on a conflict, hold each role
+        (only the roles someone holds)."""
+        rows = self.session.execute(
+            select(CandidateRow.role, func.count())
+            .join(WorkshopRow, WorkshopRow.id == CandidateRow.workshop_id)
+            .where(WorkshopRow.conflict_id == conflict_id)
+            .group_by(CandidateRow.role)
+        )
+        return {role: count for role, count in rows}
 
     def identity_origins(self, candidate_id: UUID, actions: Collection[str]) -> list[UUID]:
         """Return the workshops the audit trail names, under one of ``actions``, as where a

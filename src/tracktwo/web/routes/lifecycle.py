@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import Actor, ActorKind
 from tracktwo.domain.rules import FACILITATOR_FLOOR, KELMAN_GROUND_RULES
-from tracktwo.domain.vocabulary import Commitment, Role, TransferChannel, TransferResult
+from tracktwo.domain.vocabulary import Commitment, TransferChannel, TransferResult
 from tracktwo.errors import ValidationError
 from tracktwo.services import (
     conflicts,
@@ -171,7 +171,7 @@ def candidates_page(request: Request, workshop: str, reveal: str = "") -> Respon
         revealed=revealed,
         snowball_chart=chart,
         snowball_missing=graph.get("missing", ""),
-        roles=[role.value for role in Role],
+        roles=summary.roles,
         commitments=[c.value for c in Commitment],
         ground_rules=KELMAN_GROUND_RULES,
         returning=recruitment.returning_candidates(uow, actor, workshop_id),

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import ActorKind
 from tracktwo.domain.rules import FACILITATOR_FLOOR
-from tracktwo.domain.vocabulary import ConflictKind, NegotiationStage
+from tracktwo.domain.vocabulary import DEFAULT_ROLES, ConflictKind, NegotiationStage
 from tracktwo.errors import ValidationError
 from tracktwo.services import conflicts, signin, workshops
 from tracktwo.web.charts import ripeness_svg
@@ -43,7 +43,13 @@ def organise(request: Request) -> Response:
         ],
         stages=[stage.value for stage in NegotiationStage],
         kinds=[kind.value for kind in ConflictKind],
+        default_roles=DEFAULT_ROLES,
     )
+
+
+def _lines(text: str) -> list[str]:
+    """The non-empty lines of a textarea, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @router.post("/conflicts", **guard(Access.ORGANISER, csrf=True))
@@ -56,8 +62,10 @@ def open_conflict(
     misperception_share: str = Form(),
     context: str = Form(""),
     diagnosis_note: str = Form(""),
+    roles: str = Form(""),
 ) -> Response:
-    """Open a conflict profile; parties are given one per line (or comma-separated)."""
+    """Open a conflict profile; parties are given one per line (or comma-separated), roles
+    one per line (the seven of Kelman's workshops when left empty)."""
     names = [part.strip() for part in parties.replace(",", "\n").splitlines() if part.strip()]
     conflict_id = conflicts.create_conflict(
         uow_of(request),
@@ -69,6 +77,7 @@ def open_conflict(
         misperception_share=parse_share("misperception share", misperception_share),
         context=context,
         diagnosis_note=diagnosis_note,
+        roles=_lines(roles) or None,
     )
     return RedirectResponse(f"/organise/conflicts/{conflict_id}", status_code=303)
 
@@ -119,6 +128,15 @@ def assess_ripeness(
         basis=basis,
     )
     return RedirectResponse(f"/organise/conflicts/{conflict_id}#ripeness", status_code=303)
+
+
+@router.post("/conflicts/{conflict}/roles", **guard(Access.ORGANISER, csrf=True))
+def set_roles(request: Request, conflict: str, roles: str = Form()) -> Response:
+    """Replace the roles the conflict's candidates may hold, one per line; a role a
+    candidate holds cannot go."""
+    conflict_id = parse_id(conflict, "conflict")
+    conflicts.set_roles(uow_of(request), as_organiser(request), conflict_id, roles=_lines(roles))
+    return RedirectResponse(f"/organise/conflicts/{conflict_id}#roles", status_code=303)
 
 
 @router.post("/conflicts/{conflict}/workshops", **guard(Access.ORGANISER, csrf=True))
