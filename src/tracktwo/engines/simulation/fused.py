@@ -184,6 +184,7 @@ def pull_rows(
     fade_keep = rates[4]
     contact = extended.size > 0
     fading = anchored.size > 0
+    last_member = weighted.shape[0]
     for member in range(start, stop):
         group_total = zero
         ideas_total = zero
@@ -195,11 +196,18 @@ def pull_rows(
             link += 1
         bits = near[member]
         if bits:
+            # Without a branch per neighbour (which of the eight are linked is as good as
+            # random, and a mispredicted branch costs more than the sum): each of the eight
+            # is added times 0 or 1, in the same order. Adding a zero changes no sum.
             for k in range(2 * REACH):
-                if bits & (1 << k):
-                    neighbour = member + k - REACH + (1 if k >= REACH else 0)
-                    group_total += weighted[neighbour, 0]
-                    ideas_total += weighted[neighbour, 1]
+                neighbour = member + k - REACH + (1 if k >= REACH else 0)
+                if neighbour < 0:
+                    neighbour = 0
+                elif neighbour >= last_member:
+                    neighbour = last_member - 1
+                linked = np.float32((bits >> k) & 1)
+                group_total += linked * weighted[neighbour, 0]
+                ideas_total += linked * weighted[neighbour, 1]
         while link < last:
             group_total += far_pairs[link, 0]
             ideas_total += far_pairs[link, 1]
