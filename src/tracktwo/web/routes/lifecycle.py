@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.actors import Actor, ActorKind
-from tracktwo.domain.rules import FACILITATOR_FLOOR, KELMAN_GROUND_RULES
+from tracktwo.domain.rules import KELMAN_GROUND_RULES
 from tracktwo.domain.vocabulary import Commitment, TransferChannel, TransferResult
 from tracktwo.errors import ValidationError
 from tracktwo.services import (
@@ -26,7 +26,6 @@ from tracktwo.services import (
     reentry,
     reports,
     schedule,
-    signin,
     transfers,
     workshops,
 )
@@ -39,9 +38,9 @@ from tracktwo.web.routes.forms import (
     parse_number,
     parse_optional_share,
     parse_share,
-    team_member_form,
     yes,
 )
+from tracktwo.web.routes.team_pages import add_to_team, team_page
 from tracktwo.web.security import Access, guard, in_workshop
 
 router = APIRouter(prefix="/w/{workshop}", dependencies=[ONE_TRANSACTION])
@@ -60,39 +59,14 @@ def _back(workshop_id: UUID, page: str, anchor: str = "") -> RedirectResponse:
 def team(request: Request, workshop: str) -> Response:
     """The third-party team with qualities and flags; add a co-facilitator."""
     actor, workshop_id = in_workshop(request)
-    uow = uow_of(request)
-    return render(
-        request,
-        "team.html",
-        summary=workshops.workshop_summary(uow, actor, workshop_id),
-        team=workshops.third_party(uow, actor, workshop_id),
-        floor=FACILITATOR_FLOOR,
-        action=f"/w/{workshop_id}/team",
-        links=[],
-    )
+    return team_page(request, actor, workshop_id, f"/w/{workshop_id}/team")
 
 
 @router.post("/team", **guard(Access.FACILITATOR, csrf=True))
 async def add_co_facilitator(request: Request, workshop: str) -> Response:
     """Add a co-facilitator and show their own single-use sign-in link, once."""
     actor, workshop_id = in_workshop(request)
-    uow = uow_of(request)
-    summary = workshops.workshop_summary(uow, actor, workshop_id)
-    fields = team_member_form(await request.form(), [party.name for party in summary.parties])
-    added = workshops.add_facilitator(uow, actor, workshop_id, **fields)
-    link = signin.create_link(
-        uow, actor, workshop_id, kind=ActorKind.FACILITATOR, subject_id=added.id
-    )
-    return render(
-        request,
-        "team.html",
-        summary=summary,
-        team=workshops.third_party(uow, actor, workshop_id),
-        floor=FACILITATOR_FLOOR,
-        action=f"/w/{workshop_id}/team",
-        links=[(fields["name"], str(request.base_url).rstrip("/") + "/signin/" + link.token)],
-        warnings=added.warnings,
-    )
+    return await add_to_team(request, actor, workshop_id, f"/w/{workshop_id}/team")
 
 
 # Ripeness --------------------------------------------------------------------------------

@@ -14,15 +14,14 @@ from datetime import date
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tracktwo.domain.actors import ActorKind
-from tracktwo.domain.rules import FACILITATOR_FLOOR
 from tracktwo.domain.vocabulary import DEFAULT_ROLES, ConflictKind, NegotiationStage
 from tracktwo.errors import ValidationError
-from tracktwo.services import conflicts, signin, workshops
+from tracktwo.services import conflicts, workshops
 from tracktwo.web.charts import ripeness_svg
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
-from tracktwo.web.routes.forms import parse_day, parse_share, team_member_form
+from tracktwo.web.routes.forms import parse_day, parse_share
+from tracktwo.web.routes.team_pages import add_to_team, team_page
 from tracktwo.web.security import Access, as_organiser, guard
 
 router = APIRouter(prefix="/organise", dependencies=[ONE_TRANSACTION])
@@ -178,41 +177,18 @@ def open_workshop(
 
 
 @router.get("/workshops/{workshop}/team", **guard(Access.ORGANISER))
-def team_page(request: Request, workshop: str) -> Response:
+def team(request: Request, workshop: str) -> Response:
     """A workshop's third-party team, each with their qualities and flags; add a member."""
-    actor = as_organiser(request)
-    uow = uow_of(request)
     workshop_id = parse_id(workshop, "workshop")
-    return render(
-        request,
-        "team.html",
-        summary=workshops.workshop_summary(uow, actor, workshop_id),
-        team=workshops.third_party(uow, actor, workshop_id),
-        floor=FACILITATOR_FLOOR,
-        action=f"/organise/workshops/{workshop_id}/team",
-        links=[],
+    return team_page(
+        request, as_organiser(request), workshop_id, f"/organise/workshops/{workshop_id}/team"
     )
 
 
 @router.post("/workshops/{workshop}/team", **guard(Access.ORGANISER, csrf=True))
 async def add_team_member(request: Request, workshop: str) -> Response:
     """Add a facilitator and show their single-use sign-in link, once."""
-    actor = as_organiser(request)
-    uow = uow_of(request)
     workshop_id = parse_id(workshop, "workshop")
-    summary = workshops.workshop_summary(uow, actor, workshop_id)
-    fields = team_member_form(await request.form(), [party.name for party in summary.parties])
-    added = workshops.add_facilitator(uow, actor, workshop_id, **fields)
-    link = signin.create_link(
-        uow, actor, workshop_id, kind=ActorKind.FACILITATOR, subject_id=added.id
-    )
-    return render(
-        request,
-        "team.html",
-        summary=summary,
-        team=workshops.third_party(uow, actor, workshop_id),
-        floor=FACILITATOR_FLOOR,
-        action=f"/organise/workshops/{workshop_id}/team",
-        links=[(fields["name"], str(request.base_url).rstrip("/") + "/signin/" + link.token)],
-        warnings=added.warnings,
+    return await add_to_team(
+        request, as_organiser(request), workshop_id, f"/organise/workshops/{workshop_id}/team"
     )
