@@ -70,3 +70,10 @@ def test_the_demo_is_loaded_only_into_an_empty_folder_or_when_asked(empty: Store
     assert not demo.should_load(empty, asked=False), "real work is served as it is"
     assert demo.should_load(empty, asked=True), "--demo adds it anyway"
     assert _conflicts(empty) == 1
+
+
+def test_no_demo_serves_a_new_folder_empty_for_an_engagement_from_scratch(empty: Store) -> None:
+    served = invoke("run", "--no-serve", "--no-demo", *folder_args(empty))
+    assert served.exit_code == 0, served.output
+    assert "without the demo" in " ".join(served.stdout.split())
+    assert _conflicts(empty) == 0, "--no-demo leaves a new folder empty"

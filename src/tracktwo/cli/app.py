@@ -201,6 +201,8 @@ def run_command(
             store.dispose()
     if wanted:
         _summary(_build_demo(data_dir, database_url, quiet=False, reveal=reveal))
+    elif load_demo is False:
+        console.print(f"the data folder {data_dir} is served as it is, without the demo")
     else:
         console.print(
             f"the data folder {data_dir} holds work: it is served as it is (--demo adds the demo)"
