@@ -519,6 +519,7 @@ def invite_returning(
     destroying the earlier workshop can say that the copy remains.
     """
     workshop = require_manager(uow, actor, workshop_id)
+    uow.lock(workshop)  # two invitations of the same person at once make one candidacy
     invited = []
     for candidate_id in previous_candidate_ids:
         old = uow.get(CandidateRow, candidate_id, "candidate")

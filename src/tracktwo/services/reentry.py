@@ -56,6 +56,7 @@ def record_check(
     """
     check = uow.get(ReentryCheckRow, check_id, "re-entry check")
     require_manager(uow, actor, check.workshop_id)
+    uow.lock(check)  # recorded once, however many send the form at the same moment
     if check.done_on is not None:
         raise ValidationError(
             f"this check was recorded on {check.done_on.isoformat()}: plan a new one"

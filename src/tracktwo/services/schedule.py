@@ -55,6 +55,8 @@ def schedule_session(
         raise ValidationError(f"session kind must be {PRELIMINARY!r} or {JOINT!r}, got {kind!r}")
     names = {key: name for name, key in parties.items()}
     zone = workshop.time_zone
+    # Two facilitators adding sessions at once: each checks the rules against the other's.
+    uow.lock(workshop)
     new = Slot(starts_at, hours, party if party_id else None, zone)
     require_schedule_fits(new, _slots(uow, workshop_id, names, zone=zone))
     row = SessionRow(
@@ -108,6 +110,7 @@ def move_session(
         raise ValidationError(f"a joint session lasts up to 12 hours a day, got {hours:g}")
     party = names[session.party_id] if session.party_id else None
     zone = workshop.time_zone
+    uow.lock(workshop)
     require_schedule_fits(
         Slot(starts_at, hours, party, zone),
         _slots(uow, workshop.id, names, leaving=session.id, zone=zone),

@@ -214,6 +214,7 @@ class SessionRow(Base):
 
 class SessionRatingRow(Base):
     __tablename__ = "session_ratings"
+    __table_args__ = (UniqueConstraint("session_id", "rater_token"),)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id"))

@@ -35,6 +35,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("time_zone", sa.String(length=64), nullable=True))
     with op.batch_alter_table("session_ratings") as batch:
         batch.add_column(sa.Column("rater_token", sa.String(length=64), nullable=True))
+        batch.create_unique_constraint(
+            "uq_session_ratings_session_id_rater_token", ["session_id", "rater_token"]
+        )
     with op.batch_alter_table("candidates") as batch:
         batch.add_column(sa.Column("person_id", sa.Uuid(), nullable=True))
     op.create_index("ix_candidates_person_id", "candidates", ["person_id"])
@@ -62,6 +65,7 @@ def downgrade() -> None:
     with op.batch_alter_table("candidates") as batch:
         batch.drop_column("person_id")
     with op.batch_alter_table("session_ratings") as batch:
+        batch.drop_constraint("uq_session_ratings_session_id_rater_token", type_="unique")
         batch.drop_column("rater_token")
     with op.batch_alter_table("workshops") as batch:
         batch.drop_column("time_zone")
