@@ -20,7 +20,6 @@ from tracktwo.domain.rules import KELMAN_GROUND_RULES
 from tracktwo.domain.vocabulary import Commitment, TransferChannel, TransferResult
 from tracktwo.errors import ValidationError
 from tracktwo.services import (
-    conflicts,
     phases,
     recruitment,
     reentry,
@@ -30,7 +29,7 @@ from tracktwo.services import (
     workshops,
 )
 from tracktwo.services.transaction import UnitOfWork
-from tracktwo.web.charts import ripeness_svg, snowball_svg
+from tracktwo.web.charts import snowball_svg
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
 from tracktwo.web.routes.forms import (
@@ -40,6 +39,7 @@ from tracktwo.web.routes.forms import (
     parse_share,
     yes,
 )
+from tracktwo.web.routes.ripeness_pages import record_assessment, ripeness_context
 from tracktwo.web.routes.team_pages import add_to_team, team_page
 from tracktwo.web.security import Access, guard, in_workshop
 
@@ -78,15 +78,10 @@ def ripeness_page(request: Request, workshop: str) -> Response:
     actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
     conflict_id = reports.conflict_of(uow, actor, workshop_id)
-    timeline = conflicts.ripeness(uow, actor, conflict_id)
     return render(
         request,
         "ripeness.html",
-        profile=conflicts.conflict_profile(uow, actor, conflict_id),
-        assessments=conflicts.assessments(uow, actor, conflict_id),
-        ripeness_chart=ripeness_svg([point.to_dict() for point in timeline.points]),
-        today=date.today().isoformat(),
-        ripeness_action=f"/w/{workshop_id}/ripeness",
+        **ripeness_context(uow, actor, conflict_id, f"/w/{workshop_id}/ripeness"),
         workshop_id=str(workshop_id),
     )
 
@@ -105,17 +100,11 @@ def assess_ripeness(
     """Record a dated ripeness assessment of one party of this workshop's conflict."""
     actor, workshop_id = in_workshop(request)
     uow = uow_of(request)
-    conflicts.record_ripeness(
-        uow,
-        actor,
-        reports.conflict_of(uow, actor, workshop_id),
-        party=party,
-        assessed_on=parse_day("date of the assessment", assessed_on),
-        believes_can_win_alone=can_win_alone == "yes",
-        stalemate_pain=parse_share("stalemate pain", stalemate_pain),
-        assessor=assessor,
-        basis=basis,
-    )
+    record_assessment(
+        uow, actor, reports.conflict_of(uow, actor, workshop_id), party=party,
+        assessed_on=assessed_on, can_win_alone=can_win_alone, stalemate_pain=stalemate_pain,
+        assessor=assessor, basis=basis,
+    )  # fmt: skip
     return _back(workshop_id, "ripeness")
 
 

@@ -9,18 +9,16 @@ a series), and its third-party team, each facilitator with their own sign-in lin
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tracktwo.domain.vocabulary import DEFAULT_ROLES, ConflictKind, NegotiationStage
 from tracktwo.errors import ValidationError
 from tracktwo.services import conflicts, workshops
-from tracktwo.web.charts import ripeness_svg
 from tracktwo.web.pages import render
 from tracktwo.web.routes.deps import ONE_TRANSACTION, parse_id, uow_of
-from tracktwo.web.routes.forms import parse_day, parse_share
+from tracktwo.web.routes.forms import parse_share
+from tracktwo.web.routes.ripeness_pages import record_assessment, ripeness_context
 from tracktwo.web.routes.team_pages import add_to_team, team_page
 from tracktwo.web.security import Access, as_organiser, guard
 
@@ -88,17 +86,12 @@ def conflict_page(request: Request, conflict: str) -> Response:
     actor = as_organiser(request)
     uow = uow_of(request)
     conflict_id = parse_id(conflict, "conflict")
-    timeline = conflicts.ripeness(uow, actor, conflict_id)
     return render(
         request,
         "conflict.html",
-        profile=conflicts.conflict_profile(uow, actor, conflict_id),
-        assessments=conflicts.assessments(uow, actor, conflict_id),
-        ripeness_chart=ripeness_svg([point.to_dict() for point in timeline.points]),
+        **ripeness_context(uow, actor, conflict_id, f"/organise/conflicts/{conflict_id}/ripeness"),
         workshops=workshops.workshops_of(uow, actor, conflict_id),
         series=workshops.series_of(uow, actor, conflict_id),
-        today=date.today().isoformat(),
-        ripeness_action=f"/organise/conflicts/{conflict_id}/ripeness",
     )
 
 
@@ -115,17 +108,11 @@ def assess_ripeness(
 ) -> Response:
     """Record one dated ripeness assessment of one party."""
     conflict_id = parse_id(conflict, "conflict")
-    conflicts.record_ripeness(
-        uow_of(request),
-        as_organiser(request),
-        conflict_id,
-        party=party,
-        assessed_on=parse_day("date of the assessment", assessed_on),
-        believes_can_win_alone=can_win_alone == "yes",
-        stalemate_pain=parse_share("stalemate pain", stalemate_pain),
-        assessor=assessor,
-        basis=basis,
-    )
+    record_assessment(
+        uow_of(request), as_organiser(request), conflict_id, party=party,
+        assessed_on=assessed_on, can_win_alone=can_win_alone, stalemate_pain=stalemate_pain,
+        assessor=assessor, basis=basis,
+    )  # fmt: skip
     return RedirectResponse(f"/organise/conflicts/{conflict_id}#ripeness", status_code=303)
 
 
