@@ -57,16 +57,20 @@ def survey_measures(as_json: JsonFlag = False) -> None:
     console.print("waves: " + ", ".join(w.value for w in SurveyWave), highlight=False)
 
 
+After = Annotated[str, one_of(SurveyWave.POST, SurveyWave.FOLLOW_UP)]
+MinGroup = Annotated[
+    int,
+    typer.Option(help="Withhold groups smaller than this: 5 by default, at least 3 (audited)."),
+]
+
+
 @survey_app.command("effects")
 @in_folder
 def survey_effects(
     uow: UnitOfWork,
     workshop_id: str,
-    after: Annotated[str, one_of(SurveyWave.POST, SurveyWave.FOLLOW_UP)] = "post",
-    min_group: Annotated[
-        int,
-        typer.Option(help="Withhold groups smaller than this: 5 by default, at least 3 (audited)."),
-    ] = DEFAULT_MIN_GROUP,
+    after: After = "post",
+    min_group: MinGroup = DEFAULT_MIN_GROUP,
     as_json: JsonFlag = False,
 ) -> None:
     """Paired change on each measure's scale, in a sentence per group; small groups withheld.
@@ -99,11 +103,8 @@ def survey_effects(
 def survey_series(
     uow: UnitOfWork,
     workshop_id: str,
-    after: Annotated[str, one_of(SurveyWave.POST, SurveyWave.FOLLOW_UP)] = "post",
-    min_group: Annotated[
-        int,
-        typer.Option(help="Withhold groups smaller than this: 5 by default, at least 3 (audited)."),
-    ] = DEFAULT_MIN_GROUP,
+    after: After = "post",
+    min_group: MinGroup = DEFAULT_MIN_GROUP,
     as_json: JsonFlag = False,
 ) -> None:
     """Change of the series' returning participants, paired person by person from the first
