@@ -496,8 +496,7 @@ def workshops_of(uow: UnitOfWork, actor: Actor, conflict_id: UUID) -> list[Works
             time_zone=row.time_zone or "UTC",
             retention_until=row.retention_until,
         )
-        for row in uow.workshops.every()
-        if row.conflict_id == conflict_id
+        for row in uow.workshops.of_conflict(conflict_id)
     ]
 
 

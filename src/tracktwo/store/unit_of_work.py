@@ -219,7 +219,12 @@ class UnitOfWork:
         False, when it is written at the next flush or at commit."""
         self.session.add(row)
         if flush:
-            self.session.flush()
+            try:
+                self.session.flush()
+            except DBAPIError as refused:
+                # A write that loses a race to a unique constraint is refused here, as it
+                # would be at commit: the transaction rolls back and the caller hears why.
+                raise StoreRefusal(type(refused.orig).__name__) from refused
 
     def add_sealed(self, workshop_id: UUID, row: Row, **plain: str | None) -> Row:
         """Give a new row its id, seal each named column's text, add the row and return it.

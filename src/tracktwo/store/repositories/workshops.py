@@ -64,6 +64,14 @@ class Workshops(Repository):
             .order_by(WorkshopRow.sequence, WorkshopRow.id)
         )
 
+    def of_conflict(self, conflict_id: UUID) -> list[WorkshopRow]:
+        """Return a conflict's workshops in the order created, then by id."""
+        return self._listed(
+            select(WorkshopRow)
+            .where(WorkshopRow.conflict_id == conflict_id)
+            .order_by(WorkshopRow.created_at, WorkshopRow.id)
+        )
+
     def every(self) -> list[WorkshopRow]:
         """Return every workshop of the data folder in the order created, then by id."""
         return self._listed(select(WorkshopRow).order_by(WorkshopRow.created_at, WorkshopRow.id))
