@@ -9,10 +9,13 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from tracktwo.engines.simulation import ModelParameters, Programme, Simulation
+from tracktwo.engines.simulation import ModelParameters, Programme, Simulation, fused
 from tracktwo.engines.simulation.experiment import with_societies
 from tracktwo.engines.simulation.fused import (
+    NO_PLACE,
+    PIECE,
     REACH,
+    SLOTS,
     BandDay,
     CompactNetwork,
     block_sums,
@@ -40,18 +43,29 @@ def _run(parameters: ModelParameters, *, compiled: bool) -> Simulation:
     return simulation
 
 
-@pytest.mark.parametrize("fading", [0.0, 0.02])
+@pytest.mark.parametrize(
+    ("fading", "blocks"),
+    [(0.0, False), (0.02, False), (0.0, True)],
+    ids=["plain", "fading", "blocks-on-two-threads"],
+)
 def test_the_compiled_day_gives_the_numpy_days_run_bit_for_bit(
-    monkeypatch: pytest.MonkeyPatch, fading: float
+    monkeypatch: pytest.MonkeyPatch, fading: float, blocks: bool
 ) -> None:
     # the numpy day of a large network: two real sparse products, as the compiled day sums
     monkeypatch.setattr(influence, "PACKED_LIMIT", 0)
+    if blocks:
+        # as at a million members: far ends fetched block by block on one thread while
+        # both update, and every other pass split in two
+        monkeypatch.setattr(fused, "BLOCK_LINKS", 150)
+        monkeypatch.setattr(fused, "SPLIT_FROM", 0)
     parameters = replace(
         SMALL,
         social_influence=replace(SMALL.social_influence, conviction_decay=fading),
     )
     numpy_day = _run(parameters, compiled=False)
     compiled_day = _run(parameters, compiled=True)
+    network = compiled_day._compiled.network
+    assert (network.block_edges.size - 1 >= 5) is blocks  # blocks of whole pieces
     assert compiled_day.participants.size > 0
     assert compiled_day._extended is not None and compiled_day._extended.active
     for name in ("attitudes", "ideas", "influence", "weight_sum", "trust", "tie"):
@@ -127,6 +141,25 @@ def test_the_compact_network_holds_every_link_of_the_matrix_once() -> None:
     assert rebuilt.nnz == within.nnz
     assert (rebuilt != within).nnz == 0
     assert np.array_equal(network.far[network.far_slot], network.far_target)
+    # every far link has a place in its piece's rows, or its member is summed alone
+    below = network.far < far_rows
+    below_counts = np.bincount(far_rows[below], minlength=network.size)
+    above_counts = np.diff(network.far_start) - below_counts
+    crowded = np.zeros(network.size, dtype=bool)
+    crowded[network.crowded] = True
+    assert np.array_equal(crowded, (below_counts > SLOTS) | (above_counts > SLOTS))
+    assert crowded.any() and not crowded.all()
+    for count in range(1, SLOTS + 1):  # each rank is used
+        assert ((below_counts == count) & ~crowded).any()
+        assert ((above_counts == count) & ~crowded).any()
+    placed = network.far_place != NO_PLACE
+    assert np.array_equal(placed, ~crowded[far_rows])
+    rank, column = np.divmod(network.far_place[placed].astype(np.int64), PIECE)
+    assert np.array_equal(column, far_rows[placed] % PIECE)
+    first_of_row = network.far_start[far_rows[placed]]
+    position = np.flatnonzero(placed) - first_of_row
+    expected = np.where(below[placed], position, position - below_counts[far_rows[placed]] + SLOTS)
+    assert np.array_equal(rank, expected)
 
 
 def test_binning_compiled_counts_the_images_as_numpy_does() -> None:

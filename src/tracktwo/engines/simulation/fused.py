@@ -5,7 +5,7 @@ several times over (the sparse product, then the Friedkin & Johnsen update, the 
 spread, extended contact and fading convictions, each a pass or more), and the day is
 bound by memory traffic, not arithmetic. Here one pass (:func:`weigh`) writes each
 member's influence-weighted group image and ideas side by side, and a second
-(:func:`pull_rows`) visits each member once, after :func:`gather_far` has copied the
+(:func:`pull_pieces`) visits each member once, after :func:`gather_far` has copied the
 far neighbours' pairs into the order it reads them: it sums its neighbours' pairs, then applies,
 in the numpy order, extended contact and fading to its convictions, the network and
 conviction pull to its images and the spread and decay of its ideas. Two more passes
@@ -32,7 +32,9 @@ for the compiler (a few seconds).
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -47,6 +49,17 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 
 REACH = 4
 """Links to members at most this many places away (either side) are stored as bits."""
+PIECE = 1024
+"""Members updated together by :func:`pull_pieces`: a piece's arrays stay in the first-level
+cache through its passes."""
+BLOCK_LINKS = 1 << 18
+"""Far links fetched per block (about 2 MB of pairs): :class:`CompiledDay` updates a block's
+members while the far ends of the next block are fetched."""
+SLOTS = 3
+"""Far links on each side of a member summed in :func:`pull_pieces`'s vectorised pass; a
+member with more is summed alone."""
+NO_PLACE = np.uint16(0xFFFF)
+"""The place of a crowded member's far link: none (it is summed alone)."""
 
 
 def _compiled(function: Function) -> Function:
@@ -71,8 +84,11 @@ class CompactNetwork:
     ``near[m]`` has bit ``k`` set when member ``m`` links to ``m + k - REACH`` (``k <
     REACH``) or ``m + k - REACH + 1`` (``k >= REACH``): the offsets in increasing order.
     ``far_start``/``far`` list the other links of each member in increasing order, those
-    below ``m - REACH`` then those above ``m + REACH``; ``far_target`` and ``far_slot`` are
-    the same links in order of the member linked to, each with its place in ``far``.
+    below ``m - REACH`` then those above ``m + REACH``. The members fall into blocks
+    (``block_edges``); ``far_target`` and ``far_slot`` are the same links block by block
+    (``gather_edges``), each block's in order of the member linked to, each with its place
+    in ``far``.
+    ``far_place`` and ``crowded`` place each link for :func:`pull_pieces`.
     """
 
     def __init__(self, within: Any) -> None:
@@ -95,10 +111,47 @@ class CompactNetwork:
         self.far_start = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(far_rows, minlength=size), out=self.far_start[1:])
         self.far = columns[far]
-        order = np.argsort(self.far, kind="stable")
+        self.size = size
+        self.block_edges, self.gather_edges, order = self._blocks(far_rows)
         self.far_target = self.far[order]
         self.far_slot = order.astype(np.int32)
-        self.size = size
+        self.far_place, self.crowded = self._places(far_rows)
+
+    def _blocks(
+        self, far_rows: NDArray[np.int32]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """Return the members' blocks (edges at whole pieces, about :data:`BLOCK_LINKS` far
+        links each), the far links' edges per block in the order of fetching, and that
+        order: by block of the member whose link it is, then by the member linked to."""
+        size = self.size
+        pieces = np.arange(0, size, PIECE, dtype=np.int64)
+        links_before = self.far_start[pieces]
+        edges = [0]
+        for piece, before in zip(pieces.tolist(), links_before.tolist(), strict=True):
+            if before - self.far_start[edges[-1]] >= BLOCK_LINKS:
+                edges.append(piece)
+        edges.append(size)
+        block_edges = np.asarray(edges, dtype=np.int64)
+        block = np.searchsorted(block_edges, far_rows, side="right") - 1
+        order = np.lexsort((self.far, block))
+        gather_edges = self.far_start[block_edges]
+        return block_edges, gather_edges, order
+
+    def _places(self, far_rows: NDArray[np.int32]) -> tuple[NDArray[np.uint16], NDArray[np.int64]]:
+        """Return each far link's place for :func:`pull_pieces` (``rank * PIECE`` plus its
+        member's column in its piece; ranks 0..SLOTS-1 the links below in order, then those
+        above; :data:`NO_PLACE` for a crowded member's) and the crowded members, those with
+        more than :data:`SLOTS` far links on a side (sorted)."""
+        size = self.size
+        start = self.far_start
+        counts = np.diff(start)
+        below = self.far < far_rows
+        below_counts = np.bincount(far_rows[below], minlength=size)
+        crowded = (below_counts > SLOTS) | (counts - below_counts > SLOTS)
+        rank = np.arange(self.far.size, dtype=np.int64) - start[far_rows]
+        rank = np.where(below, rank, rank - below_counts[far_rows] + SLOTS)
+        place = np.where(crowded[far_rows], NO_PLACE, rank * PIECE + far_rows % PIECE)
+        return place.astype(np.uint16), np.flatnonzero(crowded).astype(np.int64)
 
 
 @_compiled
@@ -111,16 +164,17 @@ def weigh(
     stop: int,
 ) -> None:
     """Write ``influence * group`` and ``influence * ideas`` of members ``start..stop`` into
-    the two columns of ``out`` (members x 2)."""
+    the two rows of ``out`` (2 x members + 2 :data:`REACH`), :data:`REACH` places in."""
     # over slices, whose indices the compiler knows are not negative: it vectorises the loop
     weights = influence[start:stop]
     images = group[start:stop]
     held = ideas[start:stop]
-    pairs = out[start:stop]
+    weighted_images = out[0, start + REACH : stop + REACH]
+    weighted_ideas = out[1, start + REACH : stop + REACH]
     for member in range(weights.size):
         weight = weights[member]
-        pairs[member, 0] = weight * images[member]
-        pairs[member, 1] = weight * held[member]
+        weighted_images[member] = weight * images[member]
+        weighted_ideas[member] = weight * held[member]
 
 
 @_compiled
@@ -132,23 +186,58 @@ def gather_far(
     start: int,
     stop: int,
 ) -> None:
-    """Copy the pairs of far links ``start..stop`` (in order of the member linked to) into
-    their places in ``out`` (far links x 2, in the order of :attr:`CompactNetwork.far`).
+    """Copy the weighted image and ideas at the far end of links ``start..stop`` (in order of
+    the member linked to) into their places in ``out`` (far links x 2, in the order of
+    :attr:`CompactNetwork.far`); ``weighted`` as :func:`weigh` writes it.
 
     Reading ``weighted`` in order and writing each pair to its own place costs a fraction
     of fetching the shortcuts' ends one by one in the member loop, where each waits on
     memory.
     """
     for link in range(start, stop):
-        neighbour = far_target[link]
+        neighbour = far_target[link] + REACH
         slot = far_slot[link]
-        out[slot, 0] = weighted[neighbour, 0]
-        out[slot, 1] = weighted[neighbour, 1]
+        out[slot, 0] = weighted[0, neighbour]
+        out[slot, 1] = weighted[1, neighbour]
+
+
+@_helper
+def _sum_crowded(
+    member: int,
+    near: NDArray[np.uint8],
+    far_start: NDArray[np.int64],
+    far: NDArray[np.int32],
+    far_pairs: NDArray[np.float32],
+    weighted: NDArray[np.float32],
+) -> tuple[np.float32, np.float32]:
+    """Return the sums of the neighbours' weighted images and ideas of one member, in CSR
+    order: its far links below, its near links, its far links above."""
+    group_total = np.float32(0.0)
+    ideas_total = np.float32(0.0)
+    link = far_start[member]
+    last = far_start[member + 1]
+    while link < last and far[link] < member:
+        group_total += far_pairs[link, 0]
+        ideas_total += far_pairs[link, 1]
+        link += 1
+    bits = near[member]
+    for k in range(2 * REACH):
+        linked = np.float32((bits >> k) & 1)
+        place = member + k + (1 if k >= REACH else 0)
+        group_total += linked * weighted[0, place]
+        ideas_total += linked * weighted[1, place]
+    while link < last:
+        group_total += far_pairs[link, 0]
+        ideas_total += far_pairs[link, 1]
+        link += 1
+    return group_total, ideas_total
 
 
 @_compiled
-def pull_rows(
+def pull_pieces(
     near: NDArray[np.uint8],
+    far_place: NDArray[np.uint16],
+    crowded: NDArray[np.int64],
     far_start: NDArray[np.int64],
     far: NDArray[np.int32],
     far_pairs: NDArray[np.float32],
@@ -159,84 +248,181 @@ def pull_rows(
     keep: NDArray[np.float32],
     pull: NDArray[np.float32],
     rates: NDArray[np.float32],
-    away: NDArray[np.bool_],
+    away: NDArray[np.int64],
     extended: NDArray[np.float32],
     anchored: NDArray[np.float32],
     start: int,
     stop: int,
 ) -> None:
-    """Apply one day of the network to members ``start..stop``.
+    """Apply one day of the network to members ``start..stop``, a :data:`PIECE` at a time.
 
-    ``weighted`` comes from :func:`weigh`, ``far_pairs`` from :func:`gather_far`; ``rates``
-    holds the conviction pull, the idea spread, whether ideas spread (1 or 0), the share of
-    ideas kept after decay and the share of convictions kept while fading. ``extended``
-    (empty when extended contact is off) is each member's daily pull of its group conviction
-    toward +1; ``anchored`` (2 x members, empty without fading) is what the convictions fade
-    toward, times the fading rate.
-    Members ``away`` keep their images and ideas; their convictions still change.
+    ``weighted`` comes from :func:`weigh`, ``far_pairs`` from :func:`gather_far`;
+    ``far_place`` and ``crowded`` are :class:`CompactNetwork`'s. ``rates`` holds the
+    conviction pull, the idea spread, whether ideas spread (1 or 0), the share of ideas kept
+    after decay and the share of convictions kept while fading. ``extended`` (empty when
+    extended contact is off) is each member's daily pull of its group conviction toward +1;
+    ``anchored`` (2 x members, empty without fading) is what the convictions fade toward,
+    times the fading rate. Members ``away`` keep their images and ideas; their convictions
+    still change.
+
+    Per piece: its far pairs are put, in one read in order, each in its member's column of
+    a row per rank (first far link below, second, ..., first above, ...; the rows start at
+    zero). Each member's sums start from zero and take those rows below, its eight near
+    places (each times 0 or 1), those rows above, in that order, which is CSR order (a
+    missing link adds a zero, which changes no sum), in one pass over the piece that the
+    compiler vectorises. A member with more than :data:`SLOTS` far links on a side
+    (``crowded``) is summed again, alone, in full. Then the day's update as
+    :class:`BandDay` applies it (:func:`_update`), in vectorised passes over the piece.
     """
-    one = np.float32(1.0)
-    zero = np.float32(0.0)
-    conviction = rates[0]
-    spread = rates[1]
-    diffusion = rates[2] > zero
-    idea_keep = rates[3]
-    fade_keep = rates[4]
-    contact = extended.size > 0
+    totals = np.empty((2, PIECE), dtype=np.float32)
+    ends = np.zeros((4 * SLOTS, PIECE), dtype=np.float32)
+    means = np.empty(PIECE, dtype=np.float32)
+    kept, which = _keep_away(attitudes, ideas, away, start, stop)
     fading = anchored.size > 0
-    last_member = weighted.shape[0]
-    for member in range(start, stop):
+    contact = extended.size > 0
+    hard = np.searchsorted(crowded, start)
+    first = start
+    while first < stop:
+        piece = first // PIECE * PIECE
+        last = min(stop, piece + PIECE)
+        size = last - first
+        _place_ends(far_place, far_pairs, far_start[first], far_start[last], ends, False)
+        group_totals = totals[0, :size]
+        ideas_totals = totals[1, :size]
+        _sum_neighbours(
+            near[first:last],
+            weighted[0, first : last + 2 * REACH],
+            weighted[1, first : last + 2 * REACH],
+            ends,
+            first - piece,
+            group_totals,
+            ideas_totals,
+        )
+        _place_ends(far_place, far_pairs, far_start[first], far_start[last], ends, True)
+        while hard < crowded.size and crowded[hard] < last:
+            member = crowded[hard]
+            hard += 1
+            group_totals[member - first], ideas_totals[member - first] = _sum_crowded(
+                member, near, far_start, far, far_pairs, weighted
+            )
+        _update(
+            group_totals,
+            ideas_totals,
+            weight_sum[first:last],
+            attitudes[0, first:last],
+            attitudes[1, first:last],
+            attitudes[2, first:last],
+            attitudes[3, first:last],
+            ideas[first:last],
+            keep[first:last],
+            pull[first:last],
+            rates,
+            extended[first:last] if contact else extended,
+            anchored[0, first:last] if fading else extended[:0],
+            anchored[1, first:last] if fading else extended[:0],
+            means[:size],
+        )
+        first = last
+    _put_back(attitudes, ideas, kept, which)
+
+
+@_helper
+def _place_ends(
+    far_place: NDArray[np.uint16],
+    far_pairs: NDArray[np.float32],
+    first: int,
+    last: int,
+    ends: NDArray[np.float32],
+    clear: bool,
+) -> None:
+    """Put the pairs of far links ``first..last`` into their places in ``ends`` (or zeros
+    back, with ``clear``); a crowded member's links (no place) are left out."""
+    zero = np.float32(0.0)
+    for link in range(first, last):
+        place = far_place[link]
+        if place == NO_PLACE:
+            continue
+        row = 2 * (place // PIECE)
+        column = place % PIECE
+        ends[row, column] = zero if clear else far_pairs[link, 0]
+        ends[row + 1, column] = zero if clear else far_pairs[link, 1]
+
+
+@_helper
+def _sum_neighbours(
+    bits: NDArray[np.uint8],
+    images: NDArray[np.float32],
+    ideas: NDArray[np.float32],
+    ends: NDArray[np.float32],
+    column: int,
+    group_totals: NDArray[np.float32],
+    ideas_totals: NDArray[np.float32],
+) -> None:
+    """Sum each member's neighbours in CSR order, as :func:`pull_pieces` describes: its far
+    ends below (``ends``' first :data:`SLOTS` pairs of rows, image then ideas, from
+    ``column``), its near places (``images``/``ideas`` from :data:`REACH` places before the
+    first member), its far ends above (the other rows)."""
+    zero = np.float32(0.0)
+    for member in range(bits.size):
+        held = bits[member]
         group_total = zero
         ideas_total = zero
-        link = far_start[member]
-        last = far_start[member + 1]
-        while link < last and far[link] < member:
-            group_total += far_pairs[link, 0]
-            ideas_total += far_pairs[link, 1]
-            link += 1
-        bits = near[member]
-        if bits:
-            # Without a branch per neighbour (which of the eight are linked is as good as
-            # random, and a mispredicted branch costs more than the sum): each of the eight
-            # is added times 0 or 1, in the same order. Adding a zero changes no sum.
-            for k in range(2 * REACH):
-                neighbour = member + k - REACH + (1 if k >= REACH else 0)
-                if neighbour < 0:
-                    neighbour = 0
-                elif neighbour >= last_member:
-                    neighbour = last_member - 1
-                linked = np.float32((bits >> k) & 1)
-                group_total += linked * weighted[neighbour, 0]
-                ideas_total += linked * weighted[neighbour, 1]
-        while link < last:
-            group_total += far_pairs[link, 0]
-            ideas_total += far_pairs[link, 1]
-            link += 1
-        total_weight = weight_sum[member]
-        group_conviction = attitudes[2, member]
-        individual_conviction = attitudes[3, member]
-        if contact:
-            group_conviction += (one - group_conviction) * extended[member]
-        if fading:
-            group_conviction = group_conviction * fade_keep + anchored[0, member]
-            individual_conviction = individual_conviction * fade_keep + anchored[1, member]
-        attitudes[2, member] = group_conviction
-        attitudes[3, member] = individual_conviction
-        if away[member]:
-            continue
-        kept = keep[member]
-        pulled = group_total / total_weight * pull[member]
-        attitudes[0, member] = attitudes[0, member] * kept + pulled + group_conviction * conviction
-        attitudes[1, member] = (
-            attitudes[1, member] * kept + pulled + individual_conviction * conviction
-        )
-        held = ideas[member]
-        if diffusion:
-            gap = ideas_total / total_weight - held
-            if gap < zero:
-                gap = zero
-            held += gap * spread
-        ideas[member] = held * idea_keep
+        for rank in range(SLOTS):
+            group_total += ends[2 * rank, column + member]
+            ideas_total += ends[2 * rank + 1, column + member]
+        for k in range(2 * REACH):
+            linked = np.float32((held >> k) & 1)
+            place = member + k + (1 if k >= REACH else 0)
+            group_total += linked * images[place]
+            ideas_total += linked * ideas[place]
+        for rank in range(SLOTS, 2 * SLOTS):
+            group_total += ends[2 * rank, column + member]
+            ideas_total += ends[2 * rank + 1, column + member]
+        group_totals[member] = group_total
+        ideas_totals[member] = ideas_total
+
+
+@_helper
+def _keep_away(
+    attitudes: NDArray[np.float32],
+    ideas: NDArray[np.float32],
+    away: NDArray[np.int64],
+    start: int,
+    stop: int,
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """Return the images and ideas (3 x n) of the members ``away`` in ``start..stop``, and
+    those members."""
+    count = 0
+    for member in away:
+        if start <= member < stop:
+            count += 1
+    kept = np.empty((3, count), dtype=np.float32)
+    which = np.empty(count, dtype=np.int64)
+    count = 0
+    for member in away:
+        if start <= member < stop:
+            which[count] = member
+            kept[0, count] = attitudes[0, member]
+            kept[1, count] = attitudes[1, member]
+            kept[2, count] = ideas[member]
+            count += 1
+    return kept, which
+
+
+@_helper
+def _put_back(
+    attitudes: NDArray[np.float32],
+    ideas: NDArray[np.float32],
+    kept: NDArray[np.float32],
+    which: NDArray[np.int64],
+) -> None:
+    """Give the members ``which`` back the images and ideas ``kept`` (as :func:`_keep_away`
+    returned them)."""
+    for at in range(which.size):
+        member = which[at]
+        attitudes[0, member] = kept[0, at]
+        attitudes[1, member] = kept[1, at]
+        ideas[member] = kept[2, at]
 
 
 @_compiled
@@ -252,7 +438,7 @@ def group_means(
     for agent in agents:
         total = np.float32(0.0)
         for link in range(indptr[agent], indptr[agent + 1]):
-            total += weighted[indices[link], 0]
+            total += weighted[0, indices[link] + REACH]
         out[agent] = total / weight_sum[agent]
 
 
@@ -488,7 +674,7 @@ def _pull_images(
     pull: NDArray[np.float32],
     conviction: np.float32,
 ) -> None:
-    """Apply the Friedkin & Johnsen step to one row of images, as :func:`pull_rows` does."""
+    """Apply the Friedkin & Johnsen step to one row of images, as :func:`pull_pieces` does."""
     for member in range(images.size):
         images[member] = (
             images[member] * keep[member]
@@ -505,7 +691,7 @@ def _spread_ideas(
     rates: NDArray[np.float32],
 ) -> None:
     """Let ideas spread up from the neighbours (when ``rates[2]``) and decay, as
-    :func:`pull_rows` does."""
+    :func:`pull_pieces` does."""
     zero = np.float32(0.0)
     spread = rates[1]
     kept = rates[3]
@@ -543,7 +729,7 @@ def _update(
     convictions, the network and conviction pull on the images, the spread and decay of
     ideas. The neighbours' mean group image is written into ``means``. All
     arrays are the members' own (slices, the four rows of the attitudes apart; the anchors
-    empty without fading), the rest as :func:`pull_rows` takes them.
+    empty without fading), the rest as :func:`pull_pieces` takes them.
     """
     _divide(group_totals, weight_sum, means)
     if extended.size > 0:
@@ -593,11 +779,11 @@ def band_rows(
     place's ring neighbours at distance 1 on both sides are added, then those at distance
     2, 3 and so on, left before right (a pass each); a member takes its place's sums, then
     its corrections in order, each multiplied as scipy multiplies two complex numbers. Then
-    the day as :func:`pull_rows` applies it, in simple passes over every member (so that
+    the day as :func:`pull_pieces` applies it, in simple passes over every member (so that
     the compiler vectorises them), the images and ideas of the members ``away`` kept (in
     ``kept_values``, 3 x away) and put back, as the numpy day does. The neighbours' mean
     group image of each member is written into ``network_group``. The rest as
-    :func:`pull_rows` takes them, but ``away`` lists the members away.
+    :func:`pull_pieces` takes them, but ``away`` lists the members away.
     """
     for at in range(away.size):
         member = away[at]
@@ -910,12 +1096,20 @@ def in_two_parts(
 
 
 class CompiledDay:
-    """The network's part of a day on a large network: :func:`weigh` then :func:`pull_rows`.
+    """The network's part of a day on a large network: :func:`weigh`, :func:`gather_far`,
+    then :func:`pull_pieces`.
 
     Holds the compact form of ``within`` (the society networks, ``float32`` ones) and the
     scratch arrays kept from day to day; the per-agent rates come from the model's
     :class:`~tracktwo.engines.simulation.mechanisms.influence.SocialInfluence` (``keep`` and
     ``pull``, changed in place when friendships form).
+
+    The weighting runs on two threads, half the members each. Then one thread fetches the
+    far ends block by block (:attr:`CompactNetwork.block_edges`) while the other updates
+    each block whose ends have come; once every end is fetched, both update the blocks
+    left. Fetching waits on memory (a write to a random place each), so it overlaps with
+    the update instead of running on both threads, which added CPU time without
+    shortening it.
     """
 
     def __init__(self, within: Any, keep: NDArray[np.float32], pull: NDArray[np.float32]) -> None:
@@ -924,9 +1118,9 @@ class CompiledDay:
         self.size = self.network.size
         self.keep = keep
         self.pull = pull
-        self.weighted = np.empty((self.size, 2), dtype=np.float32)
+        # zeros at both ends: the near places of the first and last members
+        self.weighted = np.zeros((2, self.size + 2 * REACH), dtype=np.float32)
         self.far_pairs = np.empty((self.network.far.size, 2), dtype=np.float32)
-        self.away = np.zeros(self.size, dtype=np.bool_)
         self.network_group = np.zeros(self.size, dtype=np.float32)
         self._none = np.empty(0, dtype=np.float32)
         self._no_anchor = np.empty((0, 0), dtype=np.float32)
@@ -941,24 +1135,16 @@ class CompiledDay:
     ) -> None:
         """Apply the day's network pull, extended contact and fading to ``state``.
 
-        ``rates`` as :func:`pull_rows` takes them; ``extended`` and ``anchored`` None when
+        ``rates`` as :func:`pull_pieces` takes them; ``extended`` and ``anchored`` None when
         extended contact or fading is off.
         """
         in_halves(weigh, self.size, state.influence, state.group, state.ideas, self.weighted)
         network = self.network
-        in_halves(
-            gather_far,
-            network.far.size,
-            network.far_target,
-            network.far_slot,
-            self.weighted,
-            self.far_pairs,
-        )
-        self.away[away] = True
-        in_halves(
-            pull_rows,
-            self.size,
+        fetching = (network.far_target, network.far_slot, self.weighted, self.far_pairs)
+        updating = (
             network.near,
+            network.far_place,
+            network.crowded,
             network.far_start,
             network.far,
             self.far_pairs,
@@ -969,11 +1155,37 @@ class CompiledDay:
             self.keep,
             self.pull,
             rates,
-            self.away,
+            away,
             self._none if extended is None else extended,
             self._no_anchor if anchored is None else anchored,
         )
-        self.away[away] = False
+        members, links = network.block_edges.tolist(), network.gather_edges.tolist()
+        blocks = len(members) - 1
+        if self.size < SPLIT_FROM or blocks == 1:
+            gather_far(*fetching, 0, links[-1])
+            pull_pieces(*updating, 0, self.size)
+            return
+        fetched = [threading.Event() for _ in range(blocks)]
+        taken = itertools.count()  # shared: each block is updated once, in order of taking
+
+        def update() -> None:
+            while (block := next(taken)) < blocks:
+                fetched[block].wait()
+                pull_pieces(*updating, members[block], members[block + 1])
+
+        def fetch_then_update() -> None:
+            try:
+                for block in range(blocks):
+                    gather_far(*fetching, links[block], links[block + 1])
+                    fetched[block].set()
+            finally:
+                for event in fetched:
+                    event.set()
+            update()
+
+        other = second_thread().submit(fetch_then_update)
+        update()
+        other.result()
 
     def group_means(self, state: AgentState, agents: NDArray[np.int64]) -> NDArray[np.float32]:
         """Return an array holding, for ``agents``, their neighbours' mean group image on the

@@ -232,7 +232,7 @@ class Simulation:
         self._end_of_day()
 
     def _compiled_rates(self) -> NDArray[np.float32]:
-        """Return the day's scalar rates as :func:`~.fused.pull_rows` takes them."""
+        """Return the day's scalar rates as :func:`~.fused.pull_pieces` takes them."""
         social = self.parameters.social_influence
         diffusion = self.parameters.mechanisms.diffusion
         return np.array(
