@@ -1,15 +1,15 @@
-"""The large network's day in two compiled passes over the members, split between two threads.
+"""The large network's day in compiled passes over the members, shared by two threads.
 
 At a million members per society the numpy day reads and writes every per-agent array
 several times over (the sparse product, then the Friedkin & Johnsen update, the idea
 spread, extended contact and fading convictions, each a pass or more), and the day is
 bound by memory traffic, not arithmetic. Here one pass (:func:`weigh`) writes each
-member's influence-weighted group image and ideas side by side, and a second
-(:func:`pull_pieces`) visits each member once, after :func:`gather_far` has copied the
-far neighbours' pairs into the order it reads them: it sums its neighbours' pairs, then applies,
-in the numpy order, extended contact and fading to its convictions, the network and
-conviction pull to its images and the spread and decay of its ideas. Two more passes
-sum the day's images per role (:func:`block_sums`) and count them into the recorder's bins
+member's influence-weighted group image and ideas, :func:`gather_far` copies the far
+neighbours' pairs into the order they are summed in, and :func:`pull_pieces` visits each
+piece of members once: it sums their neighbours' pairs, then applies, in the numpy order,
+extended contact and fading to their convictions, the network and conviction pull to
+their images and the spread and decay of their ideas. Two more passes sum the day's
+images per role (:func:`block_sums`) and count them into the recorder's bins
 (:func:`count_bins`).
 
 The network is read in a compact form (:class:`CompactNetwork`): a small world stores its
@@ -25,9 +25,9 @@ is the same bits (``tests/unit/simulation/test_simulation_fused.py`` checks it).
 numbers are never drawn here: the mechanisms that need them run before, in numpy, from the
 run's generator.
 
-The kernels release the GIL, so two threads take half the members each. Compiled code is
-cached beside the sources (numba's ``cache=True``): only the first run on a machine waits
-for the compiler (a few seconds).
+The kernels release the GIL, so two threads share each pass (:class:`CompiledDay` says
+how). Compiled code is cached beside the sources (numba's ``cache=True``): only the first
+run on a machine waits for the compiler (a few seconds).
 """
 
 from __future__ import annotations
@@ -54,7 +54,11 @@ PIECE = 1024
 cache through its passes."""
 BLOCK_LINKS = 1 << 18
 """Far links fetched per block (about 2 MB of pairs): :class:`CompiledDay` updates a block's
-members while the far ends of the next block are fetched."""
+members while the far ends of the next block are fetched. (Far fewer per block fetch more
+slowly: the ends read lie further apart, each on a cache line of its own.)"""
+UNITS = 4
+"""Parts of a block updated one at a time (whole pieces): the two threads finish the day's
+update within about a part of each other."""
 SLOTS = 3
 """Far links on each side of a member summed in :func:`pull_pieces`'s vectorised pass; a
 member with more is summed alone."""
@@ -266,13 +270,13 @@ def pull_pieces(
     still change.
 
     Per piece: its far pairs are put, in one read in order, each in its member's column of
-    a row per rank (first far link below, second, ..., first above, ...; the rows start at
-    zero). Each member's sums start from zero and take those rows below, its eight near
-    places (each times 0 or 1), those rows above, in that order, which is CSR order (a
-    missing link adds a zero, which changes no sum), in one pass over the piece that the
-    compiler vectorises. A member with more than :data:`SLOTS` far links on a side
-    (``crowded``) is summed again, alone, in full. Then the day's update as
-    :class:`BandDay` applies it (:func:`_update`), in vectorised passes over the piece.
+    a row per rank (first far link below, second, ..., first above, ...; zero elsewhere).
+    Each member's sums start from zero and take those rows below, its eight near places
+    (each times 0 or 1), those rows above, in that order, which is CSR order (a missing
+    link adds a zero, which changes no sum), in one pass over the piece that the compiler
+    vectorises. A member with more than :data:`SLOTS` far links on a side (``crowded``) is
+    summed again, alone, in full. Then the day's update as :class:`BandDay` applies it
+    (:func:`_update`), in vectorised passes over the piece.
     """
     totals = np.empty((2, PIECE), dtype=np.float32)
     ends = np.zeros((4 * SLOTS, PIECE), dtype=np.float32)
@@ -286,7 +290,7 @@ def pull_pieces(
         piece = first // PIECE * PIECE
         last = min(stop, piece + PIECE)
         size = last - first
-        _place_ends(far_place, far_pairs, far_start[first], far_start[last], ends, False)
+        _place_ends(far_place, far_pairs, far_start[first], far_start[last], ends)
         group_totals = totals[0, :size]
         ideas_totals = totals[1, :size]
         _sum_neighbours(
@@ -298,7 +302,7 @@ def pull_pieces(
             group_totals,
             ideas_totals,
         )
-        _place_ends(far_place, far_pairs, far_start[first], far_start[last], ends, True)
+        _clear(ends)
         while hard < crowded.size and crowded[hard] < last:
             member = crowded[hard]
             hard += 1
@@ -333,19 +337,25 @@ def _place_ends(
     first: int,
     last: int,
     ends: NDArray[np.float32],
-    clear: bool,
 ) -> None:
-    """Put the pairs of far links ``first..last`` into their places in ``ends`` (or zeros
-    back, with ``clear``); a crowded member's links (no place) are left out."""
-    zero = np.float32(0.0)
+    """Put the pairs of far links ``first..last`` into their places in ``ends``; a crowded
+    member's links (no place) are left out."""
     for link in range(first, last):
         place = far_place[link]
         if place == NO_PLACE:
             continue
         row = 2 * (place // PIECE)
         column = place % PIECE
-        ends[row, column] = zero if clear else far_pairs[link, 0]
-        ends[row + 1, column] = zero if clear else far_pairs[link, 1]
+        ends[row, column] = far_pairs[link, 0]
+        ends[row + 1, column] = far_pairs[link, 1]
+
+
+@_helper
+def _clear(values: NDArray[np.float32]) -> None:
+    """Set every element of ``values`` (C order) to zero."""
+    flat = values.reshape(values.size)
+    for at in range(flat.size):
+        flat[at] = np.float32(0.0)
 
 
 @_helper
@@ -1124,6 +1134,18 @@ class CompiledDay:
         self.network_group = np.zeros(self.size, dtype=np.float32)
         self._none = np.empty(0, dtype=np.float32)
         self._no_anchor = np.empty((0, 0), dtype=np.float32)
+        self._parts = self._split_blocks()
+
+    def _split_blocks(self) -> list[tuple[int, int, int]]:
+        """Return the update's parts: each block's members in :data:`UNITS` runs of whole
+        pieces, as (block, first member, end)."""
+        edges = self.network.block_edges.tolist()
+        parts = []
+        for block, (first, last) in enumerate(itertools.pairwise(edges)):
+            pieces = -(-(last - first) // PIECE)
+            cuts = [first + PIECE * (pieces * unit // UNITS) for unit in range(UNITS)] + [last]
+            parts.extend((block, a, b) for a, b in itertools.pairwise(cuts) if a < b)
+        return parts
 
     def step(
         self,
@@ -1159,19 +1181,21 @@ class CompiledDay:
             self._none if extended is None else extended,
             self._no_anchor if anchored is None else anchored,
         )
-        members, links = network.block_edges.tolist(), network.gather_edges.tolist()
-        blocks = len(members) - 1
+        links = network.gather_edges.tolist()
+        blocks = len(links) - 1
         if self.size < SPLIT_FROM or blocks == 1:
             gather_far(*fetching, 0, links[-1])
             pull_pieces(*updating, 0, self.size)
             return
         fetched = [threading.Event() for _ in range(blocks)]
-        taken = itertools.count()  # shared: each block is updated once, in order of taking
+        parts = self._parts
+        taken = itertools.count()  # shared: each part is updated once, in order of taking
 
         def update() -> None:
-            while (block := next(taken)) < blocks:
+            while (part := next(taken)) < len(parts):
+                block, first, last = parts[part]
                 fetched[block].wait()
-                pull_pieces(*updating, members[block], members[block + 1])
+                pull_pieces(*updating, first, last)
 
         def fetch_then_update() -> None:
             try:
