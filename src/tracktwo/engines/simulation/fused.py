@@ -1140,7 +1140,7 @@ class CompiledDay:
         """Return the update's parts: each block's members in :data:`UNITS` runs of whole
         pieces, as (block, first member, end)."""
         edges = self.network.block_edges.tolist()
-        parts = []
+        parts: list[tuple[int, int, int]] = []
         for block, (first, last) in enumerate(itertools.pairwise(edges)):
             pieces = -(-(last - first) // PIECE)
             cuts = [first + PIECE * (pieces * unit // UNITS) for unit in range(UNITS)] + [last]
