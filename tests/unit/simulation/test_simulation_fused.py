@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from tracktwo.engines.simulation import ModelParameters, Programme, Simulation, fused
 from tracktwo.engines.simulation.experiment import with_societies
 from tracktwo.engines.simulation.fused import (
-    NO_PLACE,
+    ENDS,
     PIECE,
     REACH,
     SLOTS,
@@ -44,19 +44,17 @@ def _run(parameters: ModelParameters, *, compiled: bool) -> Simulation:
 
 
 @pytest.mark.parametrize(
-    ("fading", "blocks"),
+    ("fading", "threads"),
     [(0.0, False), (0.02, False), (0.0, True)],
-    ids=["plain", "fading", "blocks-on-two-threads"],
+    ids=["plain", "fading", "two-threads"],
 )
 def test_the_compiled_day_gives_the_numpy_days_run_bit_for_bit(
-    monkeypatch: pytest.MonkeyPatch, fading: float, blocks: bool
+    monkeypatch: pytest.MonkeyPatch, fading: float, threads: bool
 ) -> None:
     # the numpy day of a large network: two real sparse products, as the compiled day sums
     monkeypatch.setattr(influence, "PACKED_LIMIT", 0)
-    if blocks:
-        # as at a million members: far ends fetched block by block on one thread while
-        # both update, and every other pass split in two
-        monkeypatch.setattr(fused, "BLOCK_LINKS", 150)
+    if threads:
+        # as at a million members: every pass split between two threads
         monkeypatch.setattr(fused, "SPLIT_FROM", 0)
     parameters = replace(
         SMALL,
@@ -64,8 +62,7 @@ def test_the_compiled_day_gives_the_numpy_days_run_bit_for_bit(
     )
     numpy_day = _run(parameters, compiled=False)
     compiled_day = _run(parameters, compiled=True)
-    network = compiled_day._compiled.network
-    assert (network.block_edges.size - 1 >= 5) is blocks  # blocks of whole pieces
+    assert len(compiled_day._compiled._parts) == 6  # the pieces of 1,024 of 6,000 members
     assert compiled_day.participants.size > 0
     assert compiled_day._extended is not None and compiled_day._extended.active
     for name in ("attitudes", "ideas", "influence", "weight_sum", "trust", "tie"):
@@ -140,7 +137,6 @@ def test_the_compact_network_holds_every_link_of_the_matrix_once() -> None:
     )
     assert rebuilt.nnz == within.nnz
     assert (rebuilt != within).nnz == 0
-    assert np.array_equal(network.far[network.far_slot], network.far_target)
     # every far link has a place in its piece's rows, or its member is summed alone
     below = network.far < far_rows
     below_counts = np.bincount(far_rows[below], minlength=network.size)
@@ -152,14 +148,27 @@ def test_the_compact_network_holds_every_link_of_the_matrix_once() -> None:
     for count in range(1, SLOTS + 1):  # each rank is used
         assert ((below_counts == count) & ~crowded).any()
         assert ((above_counts == count) & ~crowded).any()
-    placed = network.far_place != NO_PLACE
-    assert np.array_equal(placed, ~crowded[far_rows])
-    rank, column = np.divmod(network.far_place[placed].astype(np.int64), PIECE)
-    assert np.array_equal(column, far_rows[placed] % PIECE)
-    first_of_row = network.far_start[far_rows[placed]]
-    position = np.flatnonzero(placed) - first_of_row
-    expected = np.where(below[placed], position, position - below_counts[far_rows[placed]] + SLOTS)
-    assert np.array_equal(rank, expected)
+    # staged piece by piece, each piece's in order of the member linked to
+    order = np.lexsort((network.far, far_rows // PIECE))
+    staged = np.empty(network.far.size, dtype=np.int64)
+    staged[network.stage_place] = network.stage_target
+    assert np.array_equal(np.sort(network.far), network.stage_target)
+    assert np.array_equal(staged, network.far[order])
+    # in that order: a place in its piece's rows by rank below or above, or a crowded
+    # member's place in its piece's list, in CSR order
+    position = np.arange(network.far.size) - network.far_start[far_rows]
+    rank = np.where(below, position, position - below_counts[far_rows] + SLOTS)
+    places = network.far_place.astype(np.int64)
+    listed = crowded[far_rows[order]]
+    assert np.array_equal(places >= ENDS, listed)
+    assert np.array_equal(places[~listed], (rank * PIECE + far_rows % PIECE)[order][~listed])
+    for first in range(0, network.size, PIECE):
+        low, high = network.far_start[first], network.far_start[min(first + PIECE, network.size)]
+        in_piece = np.zeros(network.far.size, dtype=bool)
+        in_piece[low:high] = True
+        csr = order[in_piece[order] & listed]  # the crowded links of the piece, staged order
+        expected = np.argsort(np.argsort(csr))  # each one's place among them in CSR order
+        assert np.array_equal(places[in_piece[order] & listed] - ENDS, expected)
 
 
 def test_binning_compiled_counts_the_images_as_numpy_does() -> None:

@@ -4,7 +4,7 @@ At a million members per society the numpy day reads and writes every per-agent 
 several times over (the sparse product, then the Friedkin & Johnsen update, the idea
 spread, extended contact and fading convictions, each a pass or more), and the day is
 bound by memory traffic, not arithmetic. Here one pass (:func:`weigh`) writes each
-member's influence-weighted group image and ideas, :func:`gather_far` copies the far
+member's influence-weighted group image and ideas, :func:`stage_far` copies the far
 neighbours' pairs into the order they are summed in, and :func:`pull_pieces` visits each
 piece of members once: it sums their neighbours' pairs, then applies, in the numpy order,
 extended contact and fading to their convictions, the network and conviction pull to
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -52,18 +51,13 @@ REACH = 4
 PIECE = 1024
 """Members updated together by :func:`pull_pieces`: a piece's arrays stay in the first-level
 cache through its passes."""
-BLOCK_LINKS = 1 << 18
-"""Far links fetched per block (about 2 MB of pairs): :class:`CompiledDay` updates a block's
-members while the far ends of the next block are fetched. (Far fewer per block fetch more
-slowly: the ends read lie further apart, each on a cache line of its own.)"""
-UNITS = 4
-"""Parts of a block updated one at a time (whole pieces): the two threads finish the day's
-update within about a part of each other."""
 SLOTS = 3
 """Far links on each side of a member summed in :func:`pull_pieces`'s vectorised pass; a
 member with more is summed alone."""
-NO_PLACE = np.uint16(0xFFFF)
-"""The place of a crowded member's far link: none (it is summed alone)."""
+PARTS = 16
+"""Runs of whole pieces into which :class:`CompiledDay` cuts the update for its two threads."""
+ENDS = 2 * SLOTS * PIECE
+"""Places from here on hold a crowded member's far links (see :meth:`CompactNetwork._places`)."""
 
 
 def _compiled(function: Function) -> Function:
@@ -88,11 +82,12 @@ class CompactNetwork:
     ``near[m]`` has bit ``k`` set when member ``m`` links to ``m + k - REACH`` (``k <
     REACH``) or ``m + k - REACH + 1`` (``k >= REACH``): the offsets in increasing order.
     ``far_start``/``far`` list the other links of each member in increasing order, those
-    below ``m - REACH`` then those above ``m + REACH``. The members fall into blocks
-    (``block_edges``); ``far_target`` and ``far_slot`` are the same links block by block
-    (``gather_edges``), each block's in order of the member linked to, each with its place
-    in ``far``.
-    ``far_place`` and ``crowded`` place each link for :func:`pull_pieces`.
+    below ``m - REACH`` then those above ``m + REACH``. :func:`stage_far` copies the far ends
+    piece by piece (a :data:`PIECE` of members), each piece's in order of the member linked
+    to: ``stage_target`` lists the links in order of the member linked to, ``stage_place``
+    each one's place in that piece-by-piece order, and ``far_place`` gives, in that order,
+    each link's place in :func:`pull_pieces` (see :meth:`_places`). ``crowded`` lists the
+    members whose far links :func:`pull_pieces` sums alone.
     """
 
     def __init__(self, within: Any) -> None:
@@ -116,36 +111,29 @@ class CompactNetwork:
         np.cumsum(np.bincount(far_rows, minlength=size), out=self.far_start[1:])
         self.far = columns[far]
         self.size = size
-        self.block_edges, self.gather_edges, order = self._blocks(far_rows)
-        self.far_target = self.far[order]
-        self.far_slot = order.astype(np.int32)
-        self.far_place, self.crowded = self._places(far_rows)
+        self.crowded, place, crowded_links = self._places(far_rows)
+        # the links piece by piece, each piece's in order of the member linked to
+        order = np.lexsort((self.far, far_rows // PIECE))
+        self.far_place = place[order]
+        by_target = np.argsort(self.far, kind="stable")
+        self.stage_target = self.far[by_target]
+        in_pieces = np.empty(order.size, dtype=np.int32)
+        in_pieces[order] = np.arange(order.size, dtype=np.int32)
+        self.stage_place = in_pieces[by_target]
+        del crowded_links
 
-    def _blocks(
+    def _places(
         self, far_rows: NDArray[np.int32]
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-        """Return the members' blocks (edges at whole pieces, about :data:`BLOCK_LINKS` far
-        links each), the far links' edges per block in the order of fetching, and that
-        order: by block of the member whose link it is, then by the member linked to."""
-        size = self.size
-        pieces = np.arange(0, size, PIECE, dtype=np.int64)
-        links_before = self.far_start[pieces]
-        edges = [0]
-        for piece, before in zip(pieces.tolist(), links_before.tolist(), strict=True):
-            if before - self.far_start[edges[-1]] >= BLOCK_LINKS:
-                edges.append(piece)
-        edges.append(size)
-        block_edges = np.asarray(edges, dtype=np.int64)
-        block = np.searchsorted(block_edges, far_rows, side="right") - 1
-        order = np.lexsort((self.far, block))
-        gather_edges = self.far_start[block_edges]
-        return block_edges, gather_edges, order
+    ) -> tuple[NDArray[np.int64], NDArray[np.uint32], NDArray[np.bool_]]:
+        """Return the crowded members, those with more than :data:`SLOTS` far links on a
+        side (sorted), each far link's place for :func:`pull_pieces` (in the order of
+        :attr:`far`) and whether it is a crowded member's.
 
-    def _places(self, far_rows: NDArray[np.int32]) -> tuple[NDArray[np.uint16], NDArray[np.int64]]:
-        """Return each far link's place for :func:`pull_pieces` (``rank * PIECE`` plus its
-        member's column in its piece; ranks 0..SLOTS-1 the links below in order, then those
-        above; :data:`NO_PLACE` for a crowded member's) and the crowded members, those with
-        more than :data:`SLOTS` far links on a side (sorted)."""
+        A link's place is ``rank * PIECE`` plus its member's column in its piece (ranks
+        0..SLOTS-1 the links below in order, then those above); a crowded member's link is
+        :data:`ENDS` plus its place among the crowded members' links of its piece, in the
+        order of :attr:`far`.
+        """
         size = self.size
         start = self.far_start
         counts = np.diff(start)
@@ -154,8 +142,13 @@ class CompactNetwork:
         crowded = (below_counts > SLOTS) | (counts - below_counts > SLOTS)
         rank = np.arange(self.far.size, dtype=np.int64) - start[far_rows]
         rank = np.where(below, rank, rank - below_counts[far_rows] + SLOTS)
-        place = np.where(crowded[far_rows], NO_PLACE, rank * PIECE + far_rows % PIECE)
-        return place.astype(np.uint16), np.flatnonzero(crowded).astype(np.int64)
+        crowded_links = crowded[far_rows]
+        crowded_before = np.concatenate([[0], np.cumsum(crowded_links)])
+        first_of_piece = start[far_rows // PIECE * PIECE]
+        among = np.arange(self.far.size, dtype=np.int64)
+        among = crowded_before[among] - crowded_before[first_of_piece]
+        place = np.where(crowded_links, ENDS + among, rank * PIECE + far_rows % PIECE)
+        return np.flatnonzero(crowded).astype(np.int64), place.astype(np.uint32), crowded_links
 
 
 @_compiled
@@ -182,27 +175,28 @@ def weigh(
 
 
 @_compiled
-def gather_far(
-    far_target: NDArray[np.int32],
-    far_slot: NDArray[np.int32],
+def stage_far(
+    stage_target: NDArray[np.int32],
+    stage_place: NDArray[np.int32],
     weighted: NDArray[np.float32],
-    out: NDArray[np.float32],
+    staged: NDArray[np.float32],
     start: int,
     stop: int,
 ) -> None:
-    """Copy the weighted image and ideas at the far end of links ``start..stop`` (in order of
-    the member linked to) into their places in ``out`` (far links x 2, in the order of
-    :attr:`CompactNetwork.far`); ``weighted`` as :func:`weigh` writes it.
+    """Copy the weighted image and ideas at the far end of links ``start..stop`` (in order
+    of the member linked to, :attr:`CompactNetwork.stage_target`) into their places in
+    ``staged`` (far links x 2, piece by piece); ``weighted`` as :func:`weigh` writes it.
 
-    Reading ``weighted`` in order and writing each pair to its own place costs a fraction
-    of fetching the shortcuts' ends one by one in the member loop, where each waits on
-    memory.
+    ``weighted`` is read in order, and the writes advance through each piece's part in
+    order: every access streams, none waits on a random place in memory (which fetching
+    each far end where it is summed did, and writing each into the order of :attr:`far`
+    did too).
     """
     for link in range(start, stop):
-        neighbour = far_target[link] + REACH
-        slot = far_slot[link]
-        out[slot, 0] = weighted[0, neighbour]
-        out[slot, 1] = weighted[1, neighbour]
+        neighbour = stage_target[link] + REACH
+        place = stage_place[link]
+        staged[place, 0] = weighted[0, neighbour]
+        staged[place, 1] = weighted[1, neighbour]
 
 
 @_helper
@@ -211,18 +205,20 @@ def _sum_crowded(
     near: NDArray[np.uint8],
     far_start: NDArray[np.int64],
     far: NDArray[np.int32],
-    far_pairs: NDArray[np.float32],
+    pairs: NDArray[np.float32],
     weighted: NDArray[np.float32],
 ) -> tuple[np.float32, np.float32]:
     """Return the sums of the neighbours' weighted images and ideas of one member, in CSR
-    order: its far links below, its near links, its far links above."""
+    order: its far links below, its near links, its far links above (``pairs``: its far
+    ends, in the order of :attr:`CompactNetwork.far`)."""
     group_total = np.float32(0.0)
     ideas_total = np.float32(0.0)
-    link = far_start[member]
+    first = far_start[member]
+    link = first
     last = far_start[member + 1]
     while link < last and far[link] < member:
-        group_total += far_pairs[link, 0]
-        ideas_total += far_pairs[link, 1]
+        group_total += pairs[link - first, 0]
+        ideas_total += pairs[link - first, 1]
         link += 1
     bits = near[member]
     for k in range(2 * REACH):
@@ -231,8 +227,8 @@ def _sum_crowded(
         group_total += linked * weighted[0, place]
         ideas_total += linked * weighted[1, place]
     while link < last:
-        group_total += far_pairs[link, 0]
-        ideas_total += far_pairs[link, 1]
+        group_total += pairs[link - first, 0]
+        ideas_total += pairs[link - first, 1]
         link += 1
     return group_total, ideas_total
 
@@ -240,11 +236,11 @@ def _sum_crowded(
 @_compiled
 def pull_pieces(
     near: NDArray[np.uint8],
-    far_place: NDArray[np.uint16],
+    far_place: NDArray[np.uint32],
     crowded: NDArray[np.int64],
     far_start: NDArray[np.int64],
     far: NDArray[np.int32],
-    far_pairs: NDArray[np.float32],
+    staged: NDArray[np.float32],
     weighted: NDArray[np.float32],
     weight_sum: NDArray[np.float32],
     attitudes: NDArray[np.float32],
@@ -258,39 +254,43 @@ def pull_pieces(
     start: int,
     stop: int,
 ) -> None:
-    """Apply one day of the network to members ``start..stop``, a :data:`PIECE` at a time.
+    """Apply one day of the network to members ``start..stop`` (``start`` a multiple of
+    :data:`PIECE`), a piece at a time.
 
-    ``weighted`` comes from :func:`weigh`, ``far_pairs`` from :func:`gather_far`;
-    ``far_place`` and ``crowded`` are :class:`CompactNetwork`'s. ``rates`` holds the
-    conviction pull, the idea spread, whether ideas spread (1 or 0), the share of ideas kept
-    after decay and the share of convictions kept while fading. ``extended`` (empty when
-    extended contact is off) is each member's daily pull of its group conviction toward +1;
-    ``anchored`` (2 x members, empty without fading) is what the convictions fade toward,
-    times the fading rate. Members ``away`` keep their images and ideas; their convictions
-    still change.
+    ``weighted`` comes from :func:`weigh`, ``staged`` from :func:`stage_far`; ``far_place``
+    and ``crowded`` are :class:`CompactNetwork`'s. ``rates`` holds the conviction pull, the
+    idea spread, whether ideas spread (1 or 0), the share of ideas kept after decay and the
+    share of convictions kept while fading. ``extended`` (empty when extended contact is
+    off) is each member's daily pull of its group conviction toward +1; ``anchored`` (2 x
+    members, empty without fading) is what the convictions fade toward, times the fading
+    rate. Members ``away`` keep their images and ideas; their convictions still change.
 
     Per piece: its far pairs are put, in one read in order, each in its member's column of
-    a row per rank (first far link below, second, ..., first above, ...; zero elsewhere).
-    Each member's sums start from zero and take those rows below, its eight near places
-    (each times 0 or 1), those rows above, in that order, which is CSR order (a missing
-    link adds a zero, which changes no sum), in one pass over the piece that the compiler
-    vectorises. A member with more than :data:`SLOTS` far links on a side (``crowded``) is
-    summed again, alone, in full. Then the day's update as :class:`BandDay` applies it
+    a row per rank (first far link below, second, ..., first above, ...; zero elsewhere),
+    or a crowded member's in a list in the order of :attr:`CompactNetwork.far`. Each
+    member's sums start from zero and take those rows below, its eight near places (each
+    times 0 or 1), those rows above, in that order, which is CSR order (a missing link adds
+    a zero, which changes no sum), in one pass over the piece that the compiler vectorises.
+    A member with more than :data:`SLOTS` far links on a side (``crowded``) is summed
+    again, alone, in full. Then the day's update as :class:`BandDay` applies it
     (:func:`_update`), in vectorised passes over the piece.
     """
     totals = np.empty((2, PIECE), dtype=np.float32)
     ends = np.zeros((4 * SLOTS, PIECE), dtype=np.float32)
     means = np.empty(PIECE, dtype=np.float32)
+    listed = np.empty((PIECE, 2), dtype=np.float32)
     kept, which = _keep_away(attitudes, ideas, away, start, stop)
     fading = anchored.size > 0
     contact = extended.size > 0
     hard = np.searchsorted(crowded, start)
-    first = start
-    while first < stop:
-        piece = first // PIECE * PIECE
-        last = min(stop, piece + PIECE)
+    for first in range(start, stop, PIECE):
+        last = min(stop, first + PIECE)
         size = last - first
-        _place_ends(far_place, far_pairs, far_start[first], far_start[last], ends)
+        low = far_start[first]
+        high = far_start[last]
+        if listed.shape[0] < high - low:
+            listed = np.empty((high - low, 2), dtype=np.float32)
+        _place_ends(far_place[low:high], staged[low:high], ends, listed)
         group_totals = totals[0, :size]
         ideas_totals = totals[1, :size]
         _sum_neighbours(
@@ -298,17 +298,19 @@ def pull_pieces(
             weighted[0, first : last + 2 * REACH],
             weighted[1, first : last + 2 * REACH],
             ends,
-            first - piece,
             group_totals,
             ideas_totals,
         )
         _clear(ends)
+        taken = 0
         while hard < crowded.size and crowded[hard] < last:
             member = crowded[hard]
             hard += 1
+            links = far_start[member + 1] - far_start[member]
             group_totals[member - first], ideas_totals[member - first] = _sum_crowded(
-                member, near, far_start, far, far_pairs, weighted
+                member, near, far_start, far, listed[taken : taken + links], weighted
             )
+            taken += links
         _update(
             group_totals,
             ideas_totals,
@@ -326,28 +328,28 @@ def pull_pieces(
             anchored[1, first:last] if fading else extended[:0],
             means[:size],
         )
-        first = last
     _put_back(attitudes, ideas, kept, which)
 
 
 @_helper
 def _place_ends(
-    far_place: NDArray[np.uint16],
-    far_pairs: NDArray[np.float32],
-    first: int,
-    last: int,
+    places: NDArray[np.uint32],
+    pairs: NDArray[np.float32],
     ends: NDArray[np.float32],
+    listed: NDArray[np.float32],
 ) -> None:
-    """Put the pairs of far links ``first..last`` into their places in ``ends``; a crowded
-    member's links (no place) are left out."""
-    for link in range(first, last):
-        place = far_place[link]
-        if place == NO_PLACE:
+    """Put the far ``pairs`` of a piece into their ``places`` in ``ends``, or a crowded
+    member's into ``listed``."""
+    for link in range(places.size):
+        place = places[link]
+        if place >= ENDS:
+            listed[place - ENDS, 0] = pairs[link, 0]
+            listed[place - ENDS, 1] = pairs[link, 1]
             continue
         row = 2 * (place // PIECE)
         column = place % PIECE
-        ends[row, column] = far_pairs[link, 0]
-        ends[row + 1, column] = far_pairs[link, 1]
+        ends[row, column] = pairs[link, 0]
+        ends[row + 1, column] = pairs[link, 1]
 
 
 @_helper
@@ -364,13 +366,11 @@ def _sum_neighbours(
     images: NDArray[np.float32],
     ideas: NDArray[np.float32],
     ends: NDArray[np.float32],
-    column: int,
     group_totals: NDArray[np.float32],
     ideas_totals: NDArray[np.float32],
 ) -> None:
     """Sum each member's neighbours in CSR order, as :func:`pull_pieces` describes: its far
-    ends below (``ends``' first :data:`SLOTS` pairs of rows, image then ideas, from
-    ``column``), its near places (``images``/``ideas`` from :data:`REACH` places before the
+    ends below (``ends``' first :data:`SLOTS` pairs of rows, image then ideas), its near places (``images``/``ideas`` from :data:`REACH` places before the
     first member), its far ends above (the other rows)."""
     zero = np.float32(0.0)
     for member in range(bits.size):
@@ -378,16 +378,16 @@ def _sum_neighbours(
         group_total = zero
         ideas_total = zero
         for rank in range(SLOTS):
-            group_total += ends[2 * rank, column + member]
-            ideas_total += ends[2 * rank + 1, column + member]
+            group_total += ends[2 * rank, member]
+            ideas_total += ends[2 * rank + 1, member]
         for k in range(2 * REACH):
             linked = np.float32((held >> k) & 1)
             place = member + k + (1 if k >= REACH else 0)
             group_total += linked * images[place]
             ideas_total += linked * ideas[place]
         for rank in range(SLOTS, 2 * SLOTS):
-            group_total += ends[2 * rank, column + member]
-            ideas_total += ends[2 * rank + 1, column + member]
+            group_total += ends[2 * rank, member]
+            ideas_total += ends[2 * rank + 1, member]
         group_totals[member] = group_total
         ideas_totals[member] = ideas_total
 
@@ -1106,7 +1106,7 @@ def in_two_parts(
 
 
 class CompiledDay:
-    """The network's part of a day on a large network: :func:`weigh`, :func:`gather_far`,
+    """The network's part of a day on a large network: :func:`weigh`, :func:`stage_far`,
     then :func:`pull_pieces`.
 
     Holds the compact form of ``within`` (the society networks, ``float32`` ones) and the
@@ -1114,12 +1114,9 @@ class CompiledDay:
     :class:`~tracktwo.engines.simulation.mechanisms.influence.SocialInfluence` (``keep`` and
     ``pull``, changed in place when friendships form).
 
-    The weighting runs on two threads, half the members each. Then one thread fetches the
-    far ends block by block (:attr:`CompactNetwork.block_edges`) while the other updates
-    each block whose ends have come; once every end is fetched, both update the blocks
-    left. Fetching waits on memory (a write to a random place each), so it overlaps with
-    the update instead of running on both threads, which added CPU time without
-    shortening it.
+    The weighting and the staging run on two threads, half the members (links) each; the
+    update in :data:`PARTS` runs of whole pieces that the two threads take in turn, so
+    that neither waits long for the other at the end.
     """
 
     def __init__(self, within: Any, keep: NDArray[np.float32], pull: NDArray[np.float32]) -> None:
@@ -1130,22 +1127,13 @@ class CompiledDay:
         self.pull = pull
         # zeros at both ends: the near places of the first and last members
         self.weighted = np.zeros((2, self.size + 2 * REACH), dtype=np.float32)
-        self.far_pairs = np.empty((self.network.far.size, 2), dtype=np.float32)
+        self.staged = np.empty((self.network.far.size, 2), dtype=np.float32)
         self.network_group = np.zeros(self.size, dtype=np.float32)
         self._none = np.empty(0, dtype=np.float32)
         self._no_anchor = np.empty((0, 0), dtype=np.float32)
-        self._parts = self._split_blocks()
-
-    def _split_blocks(self) -> list[tuple[int, int, int]]:
-        """Return the update's parts: each block's members in :data:`UNITS` runs of whole
-        pieces, as (block, first member, end)."""
-        edges = self.network.block_edges.tolist()
-        parts: list[tuple[int, int, int]] = []
-        for block, (first, last) in enumerate(itertools.pairwise(edges)):
-            pieces = -(-(last - first) // PIECE)
-            cuts = [first + PIECE * (pieces * unit // UNITS) for unit in range(UNITS)] + [last]
-            parts.extend((block, a, b) for a, b in itertools.pairwise(cuts) if a < b)
-        return parts
+        pieces = -(-self.size // PIECE)
+        cuts = sorted({min(self.size, PIECE * (pieces * part // PARTS)) for part in range(PARTS)})
+        self._parts = list(itertools.pairwise([*cuts, self.size]))
 
     def step(
         self,
@@ -1162,14 +1150,21 @@ class CompiledDay:
         """
         in_halves(weigh, self.size, state.influence, state.group, state.ideas, self.weighted)
         network = self.network
-        fetching = (network.far_target, network.far_slot, self.weighted, self.far_pairs)
+        in_halves(
+            stage_far,
+            network.far.size,
+            network.stage_target,
+            network.stage_place,
+            self.weighted,
+            self.staged,
+        )
         updating = (
             network.near,
             network.far_place,
             network.crowded,
             network.far_start,
             network.far,
-            self.far_pairs,
+            self.staged,
             self.weighted,
             state.weight_sum,
             state.attitudes,
@@ -1181,33 +1176,17 @@ class CompiledDay:
             self._none if extended is None else extended,
             self._no_anchor if anchored is None else anchored,
         )
-        links = network.gather_edges.tolist()
-        blocks = len(links) - 1
-        if self.size < SPLIT_FROM or blocks == 1:
-            gather_far(*fetching, 0, links[-1])
+        if self.size < SPLIT_FROM:
             pull_pieces(*updating, 0, self.size)
             return
-        fetched = [threading.Event() for _ in range(blocks)]
         parts = self._parts
         taken = itertools.count()  # shared: each part is updated once, in order of taking
 
         def update() -> None:
             while (part := next(taken)) < len(parts):
-                block, first, last = parts[part]
-                fetched[block].wait()
-                pull_pieces(*updating, first, last)
+                pull_pieces(*updating, *parts[part])
 
-        def fetch_then_update() -> None:
-            try:
-                for block in range(blocks):
-                    gather_far(*fetching, links[block], links[block + 1])
-                    fetched[block].set()
-            finally:
-                for event in fetched:
-                    event.set()
-            update()
-
-        other = second_thread().submit(fetch_then_update)
+        other = second_thread().submit(update)
         update()
         other.result()
 
