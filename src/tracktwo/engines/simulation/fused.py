@@ -370,8 +370,9 @@ def _sum_neighbours(
     ideas_totals: NDArray[np.float32],
 ) -> None:
     """Sum each member's neighbours in CSR order, as :func:`pull_pieces` describes: its far
-    ends below (``ends``' first :data:`SLOTS` pairs of rows, image then ideas), its near places (``images``/``ideas`` from :data:`REACH` places before the
-    first member), its far ends above (the other rows)."""
+    ends below (``ends``' first :data:`SLOTS` pairs of rows, image then ideas), its near
+    places (``images``/``ideas`` from :data:`REACH` places before the first member), its
+    far ends above (the other rows)."""
     zero = np.float32(0.0)
     for member in range(bits.size):
         held = bits[member]
