@@ -111,7 +111,7 @@ class CompactNetwork:
         np.cumsum(np.bincount(far_rows, minlength=size), out=self.far_start[1:])
         self.far = columns[far]
         self.size = size
-        self.crowded, place, crowded_links = self._places(far_rows)
+        self.crowded, place = self._places(far_rows)
         # the links piece by piece, each piece's in order of the member linked to
         order = np.lexsort((self.far, far_rows // PIECE))
         self.far_place = place[order]
@@ -120,14 +120,11 @@ class CompactNetwork:
         in_pieces = np.empty(order.size, dtype=np.int32)
         in_pieces[order] = np.arange(order.size, dtype=np.int32)
         self.stage_place = in_pieces[by_target]
-        del crowded_links
 
-    def _places(
-        self, far_rows: NDArray[np.int32]
-    ) -> tuple[NDArray[np.int64], NDArray[np.uint32], NDArray[np.bool_]]:
+    def _places(self, far_rows: NDArray[np.int32]) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
         """Return the crowded members, those with more than :data:`SLOTS` far links on a
-        side (sorted), each far link's place for :func:`pull_pieces` (in the order of
-        :attr:`far`) and whether it is a crowded member's.
+        side (sorted), and each far link's place for :func:`pull_pieces` (in the order of
+        :attr:`far`).
 
         A link's place is ``rank * PIECE`` plus its member's column in its piece (ranks
         0..SLOTS-1 the links below in order, then those above); a crowded member's link is
@@ -148,7 +145,7 @@ class CompactNetwork:
         among = np.arange(self.far.size, dtype=np.int64)
         among = crowded_before[among] - crowded_before[first_of_piece]
         place = np.where(crowded_links, ENDS + among, rank * PIECE + far_rows % PIECE)
-        return np.flatnonzero(crowded).astype(np.int64), place.astype(np.uint32), crowded_links
+        return np.flatnonzero(crowded).astype(np.int64), place.astype(np.uint32)
 
 
 @_compiled
@@ -850,11 +847,7 @@ def band_rows(
         anchored[1] if fading else extended[:0],
         network_group,
     )
-    for at in range(away.size):
-        member = away[at]
-        attitudes[0, member] = kept_values[0, at]
-        attitudes[1, member] = kept_values[1, at]
-        ideas[member] = kept_values[2, at]
+    _put_back(attitudes, ideas, kept_values, away)
 
 
 @_compiled
